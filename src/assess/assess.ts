@@ -1,0 +1,118 @@
+/**
+ * The assessment: snapshot → normalise → facts → every rule → score. Pure: no I/O, no clock,
+ * no environment. Never throws on odd data; a rule that throws is `unknown` with the error.
+ */
+import type { Snapshot } from '../snapshot/schema.js';
+import { SNAPSHOT_SOURCES, type SnapshotField } from '../snapshot/sources.js';
+import { deriveFacts, type Facts } from './facts.js';
+import type { ClusterModel } from './model.js';
+import { normalize } from './normalize/index.js';
+import { MissingDataError, type Evidence, type Rule, type RuleContext, type Severity, type Status } from './rule.js';
+import { RULES } from './rules/index.js';
+import { score, type Score } from './score.js';
+
+export const ASSESSMENT_SCHEMA_VERSION = 1 as const;
+
+export interface Check {
+  id: string;
+  title: string;
+  area: string;
+  /** The severity it failed at; otherwise the rule's highest. */
+  severity: Severity;
+  status: Status;
+  summary: string;
+  evidence: Evidence[];
+  /** A pasteable fix, on `fail` only. */
+  remediation: string | null;
+  seed: string;
+}
+
+export interface Assessment {
+  schemaVersion: typeof ASSESSMENT_SCHEMA_VERSION;
+  target: { accountId: string; region: string; clusterName: string };
+  collectedAt: string;
+  facts: Facts;
+  checks: Check[];
+  score: Score;
+  /** Collection errors carried over from the snapshot. */
+  errors: Snapshot['errors'];
+}
+
+function missingEvidence(model: ClusterModel, fields: SnapshotField[]): Evidence[] {
+  return fields.map((field) => {
+    const source = SNAPSHOT_SOURCES[field];
+    const errors = model.errors.filter((e) => e.source === source || e.source.startsWith(`${source} `));
+    return {
+      object: `snapshot ${field}`,
+      field: source,
+      value: null,
+      note: errors.length ? errors.map((e) => `${e.code}: ${e.message}`).join('; ') : 'not collected',
+    };
+  });
+}
+
+const need: RuleContext['need'] = (value, ...fields) => {
+  if (value === null || value === undefined) throw new MissingDataError(fields);
+  return value;
+};
+
+/** Runs one rule; exactly one status comes out, whatever the rule or the data does. */
+export function runRule(rule: Rule, model: ClusterModel, facts: Facts): Check {
+  const context: RuleContext = { model, facts, need };
+  const base = { id: rule.id, title: rule.title, area: rule.area, seed: rule.seed };
+  const highest = rule.severities[0]!;
+  try {
+    const applies = rule.appliesWhen(context);
+    if (applies !== true) {
+      return { ...base, severity: highest, status: 'not_applicable', summary: applies, evidence: [], remediation: null };
+    }
+    const outcome = rule.evaluate(context);
+    if (outcome.status === 'fail') {
+      return {
+        ...base,
+        severity: outcome.severity,
+        status: 'fail',
+        summary: outcome.summary,
+        evidence: outcome.evidence,
+        remediation: outcome.remediation,
+      };
+    }
+    return { ...base, severity: highest, status: outcome.status, summary: outcome.summary, evidence: outcome.evidence ?? [], remediation: null };
+  } catch (error) {
+    if (error instanceof MissingDataError) {
+      return {
+        ...base,
+        severity: highest,
+        status: 'unknown',
+        summary: `Needs data that was not collected: ${error.fields.map((f) => SNAPSHOT_SOURCES[f]).join(', ')}.`,
+        evidence: missingEvidence(model, error.fields),
+        remediation: null,
+      };
+    }
+    // A rule that throws never passes: it becomes unknown with the error as evidence.
+    const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+    return {
+      ...base,
+      severity: highest,
+      status: 'unknown',
+      summary: 'The rule could not be evaluated on this snapshot.',
+      evidence: [{ object: 'rule error', note: message }],
+      remediation: null,
+    };
+  }
+}
+
+export function assess(snapshot: Snapshot, rules: readonly Rule[] = RULES): Assessment {
+  const model = normalize(snapshot);
+  const facts = deriveFacts(model);
+  const checks = rules.map((rule) => runRule(rule, model, facts));
+  return {
+    schemaVersion: ASSESSMENT_SCHEMA_VERSION,
+    target: { ...snapshot.target },
+    collectedAt: snapshot.collectedAt,
+    facts,
+    checks,
+    score: score(checks),
+    errors: snapshot.errors,
+  };
+}

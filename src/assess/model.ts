@@ -1,0 +1,251 @@
+/**
+ * The normalised model: one shape for a cluster whatever the Calico API group, install method or
+ * collector version. Rules read this (through facts), never raw API objects.
+ *
+ * `null` always means "not collected" and `[]` means "collected, none".
+ */
+import type { CollectionError, Ec2Instance, Ec2RouteTable, Ec2SecurityGroup, Ec2Subnet, EksCluster } from '../snapshot/schema.js';
+
+export type EncapsulationMode = 'Never' | 'Always' | 'CrossSubnet';
+
+/** A reference to the API object a value came from, for evidence. */
+export interface ObjectRef {
+  kind: string;
+  name: string;
+  namespace?: string;
+}
+
+export interface IpPool {
+  ref: ObjectRef;
+  name: string;
+  /** As written; `null` when absent. */
+  cidr: string | null;
+  ipVersion: 4 | 6;
+  blockSize: number;
+  ipipMode: EncapsulationMode;
+  vxlanMode: EncapsulationMode;
+  natOutgoing: boolean;
+  disabled: boolean;
+  nodeSelector: string;
+  /** `Workload`, `Tunnel`, `LoadBalancer`: pools not used for workloads do not route pod traffic. */
+  allowedUses: string[];
+  /** Fields read from a legacy form (e.g. the pre-v3 `ipip` block), named for evidence. */
+  legacyFields: string[];
+}
+
+export interface BgpConfiguration {
+  ref: ObjectRef;
+  nodeToNodeMeshEnabled: boolean;
+  asNumber: number;
+  serviceClusterIPs: string[];
+  serviceExternalIPs: string[];
+  serviceLoadBalancerIPs: string[];
+}
+
+export interface BgpPeer {
+  ref: ObjectRef;
+  name: string;
+  node: string | null;
+  nodeSelector: string | null;
+  peerSelector: string | null;
+  peerIP: string | null;
+  asNumber: number | null;
+}
+
+/** Felix settings in force: the `default` FelixConfiguration overlaid by calico-node `FELIX_*` env. */
+export interface FelixSettings {
+  sources: ObjectRef[];
+  bpfEnabled: boolean;
+  nftablesMode: string;
+  wireguardEnabled: boolean;
+  wireguardEnabledV6: boolean;
+  logSeverityScreen: string;
+  prometheusMetricsEnabled: boolean;
+  prometheusMetricsPort: number;
+  flowLogsFileEnabled: boolean | null;
+  flowLogsFlushInterval: string | null;
+  awsSrcDstCheck: string;
+  healthPort: number;
+  vxlanVNI: number;
+  vxlanPort: number;
+  ipipMTU: number | null;
+  vxlanMTU: number | null;
+  wireguardMTU: number | null;
+  wireguardListeningPort: number;
+  typhaK8sServiceName: string | null;
+}
+
+export interface Tier {
+  ref: ObjectRef;
+  name: string;
+  /** `null` is Calico's "no order": evaluated last. */
+  order: number | null;
+  defaultAction: string;
+}
+
+export interface EntityMatch {
+  selector: string | null;
+  notSelector: string | null;
+  namespaceSelector: string | null;
+  nets: string[];
+  notNets: string[];
+  ports: Array<number | string>;
+  notPorts: Array<number | string>;
+  serviceAccounts: boolean;
+  services: boolean;
+}
+
+export interface PolicyRule {
+  action: string;
+  protocol: string | null;
+  notProtocol: string | null;
+  source: EntityMatch;
+  destination: EntityMatch;
+}
+
+export type PolicyKind = 'GlobalNetworkPolicy' | 'NetworkPolicy' | 'KubernetesNetworkPolicy';
+
+export interface Policy {
+  ref: ObjectRef;
+  kind: PolicyKind;
+  name: string;
+  namespace: string | null;
+  tier: string;
+  /** `null` is Calico's "no order": applied after every ordered policy. */
+  order: number | null;
+  selector: string;
+  namespaceSelector: string | null;
+  types: Array<'Ingress' | 'Egress'>;
+  ingress: PolicyRule[];
+  egress: PolicyRule[];
+  /** Kubernetes NetworkPolicy `podSelector` as label equality (for namespace coverage). */
+  podSelector: { matchLabels: Record<string, string>; hasExpressions: boolean } | null;
+}
+
+export interface IpamBlock {
+  ref: ObjectRef;
+  cidr: string | null;
+  /** Node the block is affine to (`host:<node>`). */
+  affinityNode: string | null;
+  allocated: number;
+}
+
+export interface KubeNode {
+  name: string;
+  labels: Record<string, string>;
+  instanceId: string | null;
+  providerId: string | null;
+  internalIp: string | null;
+  ready: boolean | null;
+  fargate: boolean;
+  /** `projectcalico.org/IPv4Address`: the node's BGP address with prefix length. */
+  calicoIPv4Address: string | null;
+  ipipTunnelAddress: string | null;
+  vxlanTunnelAddress: string | null;
+  wireguardAddress: string | null;
+  asNumber: number | null;
+  routeReflectorClusterId: string | null;
+}
+
+export interface Namespace {
+  name: string;
+  labels: Record<string, string>;
+}
+
+export interface Pod {
+  name: string;
+  namespace: string;
+  labels: Record<string, string>;
+  nodeName: string | null;
+  hostNetwork: boolean;
+  phase: string | null;
+  podIP: string | null;
+}
+
+export interface Workload {
+  ref: ObjectRef;
+  kind: 'DaemonSet' | 'Deployment';
+  name: string;
+  namespace: string;
+  desired: number;
+  ready: number;
+  available: number;
+  image: string | null;
+  env: Record<string, string>;
+  /** Readiness probe command, e.g. `-bird-ready` reveals BIRD runs. */
+  probes: string[];
+}
+
+export type InstallMethod = 'operator' | 'manifest' | 'unknown';
+export type CalicoVariant = 'Calico' | 'Calico Enterprise';
+export type CniPlugin = 'Calico' | 'AmazonVPC' | 'other';
+export type DatastoreType = 'kubernetes' | 'etcd';
+
+/** How Calico is installed and configured, from the `Installation` or the manifests' objects. */
+export interface CalicoInstall {
+  presence: 'present' | 'absent' | 'unknown';
+  method: InstallMethod;
+  variant: CalicoVariant;
+  version: string | null;
+  versionSource: string | null;
+  cni: CniPlugin | null;
+  cniSource: string | null;
+  /** BGP (BIRD) runs: operator `calicoNetwork.bgp`, or `CALICO_NETWORKING_BACKEND=bird`. */
+  bgpEnabled: boolean | null;
+  bgpSource: string | null;
+  datastore: DatastoreType | null;
+  datastoreSource: string | null;
+  /** Pod/tunnel MTU Calico was told to use; `0` means auto-detect; `null` not determinable. */
+  mtu: number | null;
+  mtuSource: string | null;
+  dataplane: 'iptables' | 'nftables' | 'bpf' | null;
+  dataplaneSource: string | null;
+  typhaConfigured: boolean | null;
+}
+
+export interface Components {
+  calicoNode: Workload | null;
+  typha: Workload | null;
+  kubeControllers: Workload | null;
+  csiNodeDriver: Workload | null;
+  operator: Workload | null;
+  awsNode: Workload | null;
+  typhaPdb: ObjectRef | null;
+}
+
+/** Names the snapshot source behind each model list, and the collection errors that hid it. */
+export type MissingSources = Record<string, CollectionError[]>;
+
+export interface ClusterModel {
+  target: { accountId: string; region: string; clusterName: string };
+  collectedAt: string;
+  apiGroup: string | null;
+  kubernetesVersion: string | null;
+
+  eks: EksCluster | null;
+  nodegroups: Array<{ name: string; maxSize: number | null; desiredSize: number | null; instanceTypes: string[] }> | null;
+  instances: Ec2Instance[] | null;
+  securityGroups: Ec2SecurityGroup[] | null;
+  subnets: Ec2Subnet[] | null;
+  routeTables: Ec2RouteTable[] | null;
+  vpcCidrs: string[] | null;
+  vpcId: string | null;
+
+  nodes: KubeNode[] | null;
+  namespaces: Namespace[] | null;
+  pods: Pod[] | null;
+  components: Components | null;
+  install: CalicoInstall;
+
+  ippools: IpPool[] | null;
+  ipamBlocks: IpamBlock[] | null;
+  bgpConfiguration: BgpConfiguration | null;
+  bgpPeers: BgpPeer[] | null;
+  felix: FelixSettings | null;
+  tiers: Tier[] | null;
+  policies: Policy[] | null;
+  hostEndpointCount: number | null;
+
+  /** For `unknown` evidence: source name → the collection errors recorded for it. */
+  errors: CollectionError[];
+}

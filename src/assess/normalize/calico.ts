@@ -1,0 +1,339 @@
+/**
+ * Calico resources from either API group into the model. The v3 API server fills defaults in;
+ * raw `crd.projectcalico.org/v1` objects often omit them and may carry legacy fields, so every
+ * default below is the one Calico itself applies.
+ */
+import type { KubeObject } from '../../snapshot/schema.js';
+import { isIpv6 } from '../ipv4.js';
+import type {
+  BgpConfiguration,
+  BgpPeer,
+  EncapsulationMode,
+  EntityMatch,
+  FelixSettings,
+  IpamBlock,
+  IpPool,
+  ObjectRef,
+  Policy,
+  PolicyRule,
+  Tier,
+} from '../model.js';
+import { flag, integer, labelMap, list, record, strings, text } from './read.js';
+
+export const refOf = (kind: string, object: KubeObject): ObjectRef => {
+  const ref: ObjectRef = { kind, name: object.metadata?.name ?? '(unnamed)' };
+  if (object.metadata?.namespace) ref.namespace = object.metadata.namespace;
+  return ref;
+};
+
+const specOf = (object: KubeObject) => record(object.spec);
+
+/** `Always`, `CrossSubnet` or `Never`, accepting the case variants older tools wrote. */
+function encapsulationMode(value: unknown): EncapsulationMode | undefined {
+  const lowered = text(value)?.toLowerCase().replace(/[-_]/g, '');
+  if (lowered === 'always') return 'Always';
+  if (lowered === 'crosssubnet') return 'CrossSubnet';
+  if (lowered === 'never' || lowered === '') return 'Never';
+  return undefined;
+}
+
+/** Calico's defaults: IPIP and VXLAN `Never`, block /26 (IPv4) or /122 (IPv6), `all()` nodes, no NAT. */
+export function normalizeIpPool(object: KubeObject): IpPool {
+  const spec = specOf(object);
+  const cidr = text(spec['cidr']) ?? null;
+  const ipVersion = isIpv6(cidr ?? undefined) ? 6 : 4;
+  const legacyFields: string[] = [];
+
+  let ipipMode = encapsulationMode(spec['ipipMode']);
+  if (ipipMode === undefined || (spec['ipipMode'] === undefined && spec['ipip'] !== undefined)) {
+    // The pre-v3 block `ipip: {enabled, mode}`: mode "cross-subnet" or "always" (the default).
+    const legacy = record(spec['ipip']);
+    if (spec['ipip'] !== undefined) {
+      legacyFields.push('spec.ipip');
+      ipipMode = flag(legacy['enabled']) === true ? (encapsulationMode(legacy['mode']) === 'CrossSubnet' ? 'CrossSubnet' : 'Always') : 'Never';
+    }
+  }
+
+  let natOutgoing = flag(spec['natOutgoing']);
+  if (natOutgoing === undefined && spec['nat-outgoing'] !== undefined) {
+    legacyFields.push('spec.nat-outgoing');
+    natOutgoing = flag(spec['nat-outgoing']);
+  }
+
+  const allowedUses = strings(spec['allowedUses']);
+  return {
+    ref: refOf('IPPool', object),
+    name: object.metadata?.name ?? '(unnamed)',
+    cidr,
+    ipVersion,
+    blockSize: integer(spec['blockSize']) ?? (ipVersion === 6 ? 122 : 26),
+    ipipMode: ipipMode ?? 'Never',
+    vxlanMode: encapsulationMode(spec['vxlanMode']) ?? 'Never',
+    natOutgoing: natOutgoing ?? false,
+    disabled: flag(spec['disabled']) ?? false,
+    nodeSelector: text(spec['nodeSelector']) ?? 'all()',
+    allowedUses: allowedUses.length ? allowedUses : ['Workload', 'Tunnel'],
+    legacyFields,
+  };
+}
+
+const cidrList = (value: unknown): string[] =>
+  list(value).flatMap((entry) => {
+    const cidr = text(record(entry)['cidr']);
+    return cidr ? [cidr] : [];
+  });
+
+/** The `default` BGPConfiguration, or Calico's defaults (mesh on, AS 64512) when none exists. */
+export function normalizeBgpConfiguration(objects: KubeObject[]): BgpConfiguration {
+  const object = objects.find((o) => o.metadata?.name === 'default');
+  const spec = object ? specOf(object) : {};
+  return {
+    ref: object ? refOf('BGPConfiguration', object) : { kind: 'BGPConfiguration', name: 'default (absent: Calico defaults apply)' },
+    nodeToNodeMeshEnabled: flag(spec['nodeToNodeMeshEnabled']) ?? true,
+    asNumber: integer(spec['asNumber']) ?? 64512,
+    serviceClusterIPs: cidrList(spec['serviceClusterIPs']),
+    serviceExternalIPs: cidrList(spec['serviceExternalIPs']),
+    serviceLoadBalancerIPs: cidrList(spec['serviceLoadBalancerIPs']),
+  };
+}
+
+export function normalizeBgpPeer(object: KubeObject): BgpPeer {
+  const spec = specOf(object);
+  return {
+    ref: refOf('BGPPeer', object),
+    name: object.metadata?.name ?? '(unnamed)',
+    node: text(spec['node']) || null,
+    nodeSelector: text(spec['nodeSelector']) || null,
+    peerSelector: text(spec['peerSelector']) || null,
+    peerIP: text(spec['peerIP']) || null,
+    asNumber: integer(spec['asNumber']) ?? null,
+  };
+}
+
+/** The FelixConfiguration fields the audit reads, with Felix's documented defaults. */
+const FELIX_DEFAULTS = {
+  bpfEnabled: false,
+  nftablesMode: 'Disabled',
+  wireguardEnabled: false,
+  wireguardEnabledV6: false,
+  logSeverityScreen: 'Info',
+  prometheusMetricsEnabled: false,
+  prometheusMetricsPort: 9091,
+  awsSrcDstCheck: 'DoNothing',
+  healthPort: 9099,
+  vxlanVNI: 4096,
+  vxlanPort: 4789,
+  wireguardListeningPort: 51820,
+} as const;
+
+/**
+ * Felix settings in force: the `default` FelixConfiguration, overlaid by calico-node's `FELIX_<FIELD>`
+ * environment variables (Felix gives the environment precedence over the datastore).
+ */
+export function normalizeFelix(objects: KubeObject[], calicoNodeEnv: Record<string, string>): FelixSettings {
+  const object = objects.find((o) => o.metadata?.name === 'default');
+  const spec = object ? specOf(object) : {};
+  const sources: ObjectRef[] = object ? [refOf('FelixConfiguration', object)] : [];
+  const envUsed = new Set<string>();
+  const raw = (field: string): unknown => {
+    const envName = `FELIX_${field.toUpperCase()}`;
+    if (calicoNodeEnv[envName] !== undefined) {
+      envUsed.add(envName);
+      return calicoNodeEnv[envName];
+    }
+    return spec[field];
+  };
+  const positive = (field: string) => {
+    const value = integer(raw(field));
+    return value && value > 0 ? value : null;
+  };
+  const settings: FelixSettings = {
+    sources,
+    bpfEnabled: flag(raw('bpfEnabled')) ?? FELIX_DEFAULTS.bpfEnabled,
+    nftablesMode: text(raw('nftablesMode')) ?? FELIX_DEFAULTS.nftablesMode,
+    wireguardEnabled: flag(raw('wireguardEnabled')) ?? FELIX_DEFAULTS.wireguardEnabled,
+    wireguardEnabledV6: flag(raw('wireguardEnabledV6')) ?? FELIX_DEFAULTS.wireguardEnabledV6,
+    logSeverityScreen: text(raw('logSeverityScreen')) || FELIX_DEFAULTS.logSeverityScreen,
+    prometheusMetricsEnabled: flag(raw('prometheusMetricsEnabled')) ?? FELIX_DEFAULTS.prometheusMetricsEnabled,
+    prometheusMetricsPort: integer(raw('prometheusMetricsPort')) ?? FELIX_DEFAULTS.prometheusMetricsPort,
+    flowLogsFileEnabled: flag(raw('flowLogsFileEnabled')) ?? null,
+    flowLogsFlushInterval: text(raw('flowLogsFlushInterval')) ?? null,
+    awsSrcDstCheck: text(raw('awsSrcDstCheck')) || FELIX_DEFAULTS.awsSrcDstCheck,
+    healthPort: integer(raw('healthPort')) ?? FELIX_DEFAULTS.healthPort,
+    vxlanVNI: integer(raw('vxlanVNI')) ?? FELIX_DEFAULTS.vxlanVNI,
+    vxlanPort: integer(raw('vxlanPort')) ?? FELIX_DEFAULTS.vxlanPort,
+    ipipMTU: positive('ipipMTU') ?? positive('ipInIpMtu'),
+    vxlanMTU: positive('vxlanMTU'),
+    wireguardMTU: positive('wireguardMTU'),
+    wireguardListeningPort: integer(raw('wireguardListeningPort')) ?? FELIX_DEFAULTS.wireguardListeningPort,
+    typhaK8sServiceName: text(raw('typhaK8sServiceName')) ?? null,
+  };
+  for (const name of envUsed) sources.push({ kind: 'calico-node env', name });
+  return settings;
+}
+
+/** Orders of the tiers Calico creates itself, for raw objects stored without one. */
+const BUILT_IN_TIER_ORDER: Record<string, number> = {
+  'allow-tigera': 100,
+  adminnetworkpolicy: 1_000,
+  'kube-admin': 1_000,
+  default: 1_000_000,
+  baselineadminnetworkpolicy: 10_000_000,
+  'kube-baseline': 10_000_000,
+};
+
+const order = (value: unknown): number | null => {
+  const n = typeof value === 'number' ? value : typeof value === 'string' ? Number(value) : NaN;
+  return Number.isFinite(n) ? n : null;
+};
+
+export function normalizeTier(object: KubeObject): Tier {
+  const spec = specOf(object);
+  const name = object.metadata?.name ?? '(unnamed)';
+  return {
+    ref: refOf('Tier', object),
+    name,
+    order: order(spec['order']) ?? BUILT_IN_TIER_ORDER[name] ?? null,
+    defaultAction: text(spec['defaultAction']) ?? 'Deny',
+  };
+}
+
+const PROTOCOL_NUMBERS: Record<string, string> = { '1': 'ICMP', '4': 'IPIP', '6': 'TCP', '17': 'UDP', '58': 'ICMPv6', '132': 'SCTP' };
+
+/** `TCP`, `UDP`, … whether written as a name or a number. */
+export function protocolName(value: unknown): string | null {
+  const raw = text(value);
+  if (raw === undefined || raw === '') return null;
+  return PROTOCOL_NUMBERS[raw] ?? raw.toUpperCase();
+}
+
+const ports = (value: unknown): Array<number | string> =>
+  list(value).flatMap((port): Array<number | string> => (typeof port === 'number' || typeof port === 'string' ? [port] : []));
+
+function entityMatch(value: unknown): EntityMatch {
+  const entity = record(value);
+  const nets = strings(entity['nets']);
+  const singleNet = text(entity['net']);
+  if (singleNet) nets.push(singleNet);
+  return {
+    selector: text(entity['selector']) || null,
+    notSelector: text(entity['notSelector']) || null,
+    namespaceSelector: text(entity['namespaceSelector']) || null,
+    nets,
+    notNets: strings(entity['notNets']),
+    ports: ports(entity['ports']),
+    notPorts: ports(entity['notPorts']),
+    serviceAccounts: entity['serviceAccounts'] !== undefined && entity['serviceAccounts'] !== null,
+    services: entity['services'] !== undefined && entity['services'] !== null,
+  };
+}
+
+function policyRule(value: unknown): PolicyRule {
+  const rule = record(value);
+  return {
+    action: text(rule['action']) ?? 'Allow',
+    protocol: protocolName(rule['protocol']),
+    notProtocol: protocolName(rule['notProtocol']),
+    source: entityMatch(rule['source']),
+    destination: entityMatch(rule['destination']),
+  };
+}
+
+function policyTypes(spec: Record<string, unknown>, hasEgressRules: boolean): Array<'Ingress' | 'Egress'> {
+  const declared = strings(spec['types']).filter((t): t is 'Ingress' | 'Egress' => t === 'Ingress' || t === 'Egress');
+  if (declared.length) return declared;
+  // Calico: with no `types`, a policy is Ingress, plus Egress when it has egress rules.
+  return hasEgressRules ? ['Ingress', 'Egress'] : ['Ingress'];
+}
+
+/**
+ * A Calico (Global)NetworkPolicy. Raw CRD names carry their tier (`default.allow-dns`); the v3
+ * API shows the same policy as `allow-dns` in tier `default`. Both become name `allow-dns`.
+ */
+export function normalizeCalicoPolicy(object: KubeObject, kind: 'GlobalNetworkPolicy' | 'NetworkPolicy'): Policy {
+  const spec = specOf(object);
+  const tier = text(spec['tier']) || 'default';
+  const fullName = object.metadata?.name ?? '(unnamed)';
+  const name = fullName.startsWith(`${tier}.`) ? fullName.slice(tier.length + 1) : fullName;
+  const ingress = list(spec['ingress']).map(policyRule);
+  const egress = list(spec['egress']).map(policyRule);
+  return {
+    ref: refOf(kind, object),
+    kind,
+    name,
+    namespace: kind === 'NetworkPolicy' ? (object.metadata?.namespace ?? null) : null,
+    tier,
+    order: order(spec['order']),
+    selector: text(spec['selector']) ?? '',
+    namespaceSelector: text(spec['namespaceSelector']) || null,
+    types: policyTypes(spec, egress.length > 0),
+    ingress,
+    egress,
+    podSelector: null,
+  };
+}
+
+/** A Kubernetes NetworkPolicy as Calico enforces it: tier `default`, order 1000. */
+export function normalizeKubernetesPolicy(object: KubeObject): Policy {
+  const spec = specOf(object);
+  const podSelector = record(spec['podSelector']);
+  const k8sRules = (rules: unknown, peerField: 'from' | 'to', direction: 'source' | 'destination'): PolicyRule[] =>
+    list(rules).map((value) => {
+      const rule = record(value);
+      const rulePorts = list(rule['ports']).map(record);
+      const protocols = new Set(rulePorts.map((p) => protocolName(p['protocol']) ?? 'TCP'));
+      const peers = list(rule[peerField]).map(record);
+      const nets = peers.flatMap((p) => {
+        const cidr = text(record(p['ipBlock'])['cidr']);
+        return cidr ? [cidr] : [];
+      });
+      const peerMatch: EntityMatch = {
+        ...entityMatch({}),
+        nets,
+        selector: peers.some((p) => p['podSelector']) ? '(podSelector)' : null,
+        namespaceSelector: peers.some((p) => p['namespaceSelector']) ? '(namespaceSelector)' : null,
+      };
+      const portMatch: EntityMatch = { ...entityMatch({}), ports: rulePorts.flatMap((p) => ports([p['port']])) };
+      return {
+        action: 'Allow',
+        protocol: protocols.size === 1 ? [...protocols][0]! : null,
+        notProtocol: null,
+        source: direction === 'source' ? peerMatch : entityMatch({}),
+        destination: direction === 'source' ? portMatch : { ...peerMatch, ports: portMatch.ports },
+      };
+    });
+  const egress = k8sRules(spec['egress'], 'to', 'destination');
+  const declared = strings(spec['policyTypes']).filter((t): t is 'Ingress' | 'Egress' => t === 'Ingress' || t === 'Egress');
+  return {
+    ref: refOf('NetworkPolicy (Kubernetes)', object),
+    kind: 'KubernetesNetworkPolicy',
+    name: object.metadata?.name ?? '(unnamed)',
+    namespace: object.metadata?.namespace ?? null,
+    tier: 'default',
+    order: 1000,
+    selector: '',
+    namespaceSelector: null,
+    types: declared.length ? declared : egress.length ? ['Ingress', 'Egress'] : ['Ingress'],
+    ingress: k8sRules(spec['ingress'], 'from', 'source'),
+    egress,
+    podSelector: {
+      matchLabels: labelMap(podSelector['matchLabels']),
+      hasExpressions: list(podSelector['matchExpressions']).length > 0,
+    },
+  };
+}
+
+/** Calico NetworkPolicies the v3 API server synthesises from Kubernetes ones (`knp.default.`) duplicate them. */
+export const isConvertedKubernetesPolicy = (object: KubeObject): boolean =>
+  (object.metadata?.name ?? '').startsWith('knp.default.');
+
+export function normalizeIpamBlock(object: KubeObject): IpamBlock {
+  const spec = specOf(object);
+  const affinity = text(spec['affinity']);
+  return {
+    ref: refOf('IPAMBlock', object),
+    cidr: text(spec['cidr']) ?? null,
+    affinityNode: affinity?.startsWith('host:') ? affinity.slice('host:'.length) : null,
+    allocated: list(spec['allocations']).filter((slot) => slot !== null && slot !== undefined).length,
+  };
+}

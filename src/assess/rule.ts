@@ -1,0 +1,81 @@
+/**
+ * What a rule is: its metadata and its logic in one object, one file per rule (cdk-nag's habit),
+ * with every outcome reported (Popeye's). `appliesWhen` and `evaluate` are pure and synchronous.
+ */
+import type { SnapshotField } from '../snapshot/sources.js';
+import type { Facts } from './facts.js';
+import type { ClusterModel } from './model.js';
+
+export const SEVERITIES = ['critical', 'high', 'medium', 'low', 'info'] as const;
+export type Severity = (typeof SEVERITIES)[number];
+
+export const STATUSES = ['pass', 'fail', 'not_applicable', 'unknown'] as const;
+export type Status = (typeof STATUSES)[number];
+
+export const AREAS = {
+  DS: 'Datastore and control plane',
+  RT: 'Routing and encapsulation',
+  AWS: 'AWS layer',
+  BGP: 'BGP topology',
+  IPAM: 'IP address management',
+  POL: 'Network policy',
+  ENC: 'Encryption, dataplane and observability',
+  EKS: 'EKS exposure',
+} as const;
+export type Area = keyof typeof AREAS;
+
+/** One object or field that decided a verdict. */
+export interface Evidence {
+  /** `IPPool default-ipv4-ippool`, `ec2:Instance i-0…`, `snapshot errors`. */
+  object: string;
+  /** `spec.ipipMode`, `SourceDestCheck`. */
+  field?: string;
+  value?: unknown;
+  note?: string;
+}
+
+export interface RuleContext {
+  model: ClusterModel;
+  facts: Facts;
+  /** Returns `value`, or stops the rule as `unknown` naming the snapshot fields that were not collected. */
+  need<T>(value: T | null | undefined, ...fields: SnapshotField[]): T;
+}
+
+export type Outcome =
+  | { status: 'pass'; summary: string; evidence?: Evidence[] }
+  | { status: 'fail'; severity: Severity; summary: string; evidence: Evidence[]; remediation: string }
+  | { status: 'unknown'; summary: string; evidence?: Evidence[] };
+
+export interface Rule {
+  id: string;
+  title: string;
+  area: Area;
+  /** Severities the rule can fail at, most severe first; the first is its weight when it passes. */
+  severities: readonly Severity[];
+  /** When it fails at which severity, in words, for the catalogue. */
+  severityNote?: string;
+  /** The seed passage behind the rule. */
+  seed: string;
+  /** Returns `true`, or the reason the rule does not apply. May call `need`. */
+  appliesWhen(context: RuleContext): true | string;
+  evaluate(context: RuleContext): Outcome;
+}
+
+export const defineRule = (rule: Rule): Rule => rule;
+
+/** Thrown by `need`; the runner turns it into `unknown`. */
+export class MissingDataError extends Error {
+  override readonly name = 'MissingDataError';
+  constructor(readonly fields: SnapshotField[]) {
+    super(`not collected: ${fields.join(', ')}`);
+  }
+}
+
+/** Shell-quotes a value taken from a cluster for a pasteable command. */
+export const shellQuote = (value: string): string => (/^[\w@%+=:,./-]+$/.test(value) ? value : `'${value.replace(/'/g, `'\\''`)}'`);
+
+/** `a, b and 3 more` for summaries. */
+export function listSome(items: string[], limit = 3): string {
+  if (items.length <= limit) return items.join(', ');
+  return `${items.slice(0, limit).join(', ')} and ${items.length - limit} more`;
+}

@@ -1,0 +1,4 @@
+/** POL rules, in catalogue order. */
+import type { Rule } from '../../rule.js';
+
+export const POL_RULES: readonly Rule[] = [];
