@@ -73,6 +73,8 @@ export interface FelixSettings {
   wireguardMTU: number | null;
   wireguardListeningPort: number;
   typhaK8sServiceName: string | null;
+  /** `Enabled`: Felix, not BIRD, programs IPIP routes, so IPIP works without BGP (default `Disabled`). */
+  programClusterRoutes: string;
 }
 
 export interface Tier {

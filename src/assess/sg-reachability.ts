@@ -113,10 +113,10 @@ export function checkReachability(
       }
     }
 
-    const memberNames = new Set(members.map((m) => m.name));
+    const memberSet = new Set(members);
     for (const source of sources) {
       // A node does not send its own traffic through its security groups.
-      const targetsOtherThanSource = memberNames.has(source.node.name) ? members.length - 1 : members.length;
+      const targetsOtherThanSource = memberSet.has(source.node) ? members.length - 1 : members.length;
       if (targetsOtherThanSource === 0) continue;
       pairsChecked += targetsOtherThanSource;
       const admitted =
@@ -125,7 +125,7 @@ export function checkReachability(
       if (admitted) continue;
       blockedCount += targetsOtherThanSource;
       if (blocked.length < sampleLimit) {
-        const target = members.find((m) => m.name !== source.node.name)!;
+        const target = members.find((m) => m !== source.node)!;
         blocked.push({ from: source.node.name, to: target.name });
       }
     }

@@ -18,3 +18,25 @@ export function supportsJumboFrames(instanceType: string): boolean {
   const family = instanceType.split('.')[0] ?? '';
   return !awsNetwork.familiesWithoutJumboFrames.includes(family);
 }
+
+/** `v3.29.1` → `3.29`, `1.31` → `1.31`: the `major.minor` a version text names, or `null`. */
+export function minorOf(version: string): string | null {
+  const match = /(\d+)\.(\d+)/.exec(version);
+  return match ? `${Number(match[1])}.${Number(match[2])}` : null;
+}
+
+/** Orders `major.minor` versions numerically: `1.9` before `1.10`. */
+export function compareMinor(a: string, b: string): number {
+  const [aMajor = 0, aMinor = 0] = a.split('.').map(Number);
+  const [bMajor = 0, bMinor = 0] = b.split('.').map(Number);
+  return aMajor - bMajor || aMinor - bMinor;
+}
+
+export type CalicoRelease = (typeof calicoReleases.releases)[number];
+export type EksVersion = (typeof eksVersions.versions)[number];
+
+/** The reference entry for a Calico minor release (`3.29`), if the table lists it. */
+export const calicoReleaseFor = (minor: string): CalicoRelease | undefined => calicoReleases.releases.find((r) => r.minor === minor);
+
+/** The EKS release calendar entry for a Kubernetes minor version (`1.31`), if the table lists it. */
+export const eksVersionFor = (minor: string): EksVersion | undefined => eksVersions.versions.find((v) => v.minor === minor);

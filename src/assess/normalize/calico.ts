@@ -124,6 +124,7 @@ const FELIX_DEFAULTS = {
   vxlanVNI: 4096,
   vxlanPort: 4789,
   wireguardListeningPort: 51820,
+  programClusterRoutes: 'Disabled',
 } as const;
 
 /**
@@ -167,6 +168,7 @@ export function normalizeFelix(objects: KubeObject[], calicoNodeEnv: Record<stri
     wireguardMTU: positive('wireguardMTU'),
     wireguardListeningPort: integer(raw('wireguardListeningPort')) ?? FELIX_DEFAULTS.wireguardListeningPort,
     typhaK8sServiceName: text(raw('typhaK8sServiceName')) ?? null,
+    programClusterRoutes: text(raw('programClusterRoutes')) || FELIX_DEFAULTS.programClusterRoutes,
   };
   for (const name of envUsed) sources.push({ kind: 'calico-node env', name });
   return settings;

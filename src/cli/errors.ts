@@ -1,0 +1,8 @@
+/** Errors the CLI maps to exit codes and one-line messages. */
+
+/** Bad command-line input (exit 2). */
+export class UsageError extends Error {
+  override readonly name = 'UsageError';
+}
+
+export const EXIT = { ok: 0, failOn: 1, badInput: 2, internal: 3 } as const;

@@ -1,0 +1,38 @@
+/** A terminal summary of one assessment: score line, findings most severe first, unknowns. */
+import type { Assessment, Check } from '../assess/assess.js';
+import { SEVERITIES } from '../assess/rule.js';
+
+export const bySeverity = (a: Check, b: Check): number =>
+  SEVERITIES.indexOf(a.severity) - SEVERITIES.indexOf(b.severity) || a.id.localeCompare(b.id);
+
+export const formatScore = (assessment: Assessment): string => {
+  const { value, grade, coverage } = assessment.score;
+  return `${grade ?? '-'} ${value ?? '-'}/100, coverage ${coverage === null ? '-' : `${Math.round(coverage * 100)}%`}`;
+};
+
+export function renderText(assessment: Assessment): string {
+  const { facts, score } = assessment;
+  const lines: string[] = [];
+  lines.push(`${assessment.target.clusterName} (${assessment.target.accountId}, ${assessment.target.region}): ${formatScore(assessment)}`);
+  lines.push(
+    `  ${facts.cni.label}; Calico ${facts.calico.version ?? 'version unknown'} (${facts.calico.variant}); ` +
+      `${facts.topology.nodeCount ?? '?'} nodes in ${facts.topology.subnets?.length ?? '?'} subnets`,
+  );
+  lines.push(
+    `  ${score.counts.pass} passed, ${score.counts.fail} failed, ${score.counts.not_applicable} not applicable, ${score.counts.unknown} unknown`,
+  );
+  const failed = assessment.checks.filter((c) => c.status === 'fail').sort(bySeverity);
+  if (failed.length) {
+    lines.push('', 'Findings:');
+    for (const check of failed) {
+      lines.push(`  [${check.severity.toUpperCase()}] ${check.id} ${check.title}`);
+      lines.push(`      ${check.summary}`);
+    }
+  }
+  const unknown = assessment.checks.filter((c) => c.status === 'unknown');
+  if (unknown.length) {
+    lines.push('', 'Not determined (data not collected):');
+    for (const check of unknown) lines.push(`  ${check.id} ${check.title}: ${check.summary}`);
+  }
+  return `${lines.join('\n')}\n`;
+}

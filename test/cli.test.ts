@@ -1,0 +1,92 @@
+/** The calico-audit CLI: exit codes, stderr lines, and the formats of `assess` and `rules`. */
+import { execFile } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { RULES } from '../src/assess/rules/index.js';
+import { main } from '../src/cli/main.js';
+import { SAMPLE_FLEET_DIR } from '../src/samples/index.js';
+import { ROOT } from './helpers/fixtures.js';
+import { emptySnapshot } from './helpers/minimal-snapshot.js';
+
+const dir = mkdtempSync(path.join(tmpdir(), 'calico-audit-cli-'));
+const write = (name: string, content: string) => {
+  const file = path.join(dir, name);
+  writeFileSync(file, content);
+  return file;
+};
+const sample = (name: string) => path.join(SAMPLE_FLEET_DIR, `${name}.json`);
+
+async function run(...args: string[]) {
+  let stdout = '';
+  let stderr = '';
+  const code = await main(['node', 'calico-audit', ...args], {
+    stdout: (t) => (stdout += t),
+    stderr: (t) => (stderr += t),
+    stderrStream: { write: () => true } as unknown as NodeJS.WritableStream,
+  });
+  return { code, stdout, stderr };
+}
+
+describe('calico-audit assess', () => {
+  it('prints the assessment as JSON with one check per catalogue rule, and exits 0', async () => {
+    const { code, stdout, stderr } = await run('assess', '--snapshot', sample('reference-crosssubnet'), '--format', 'json');
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+    const assessment = JSON.parse(stdout);
+    expect(assessment.schemaVersion).toBe(1);
+    expect(assessment.target.clusterName).toBe('reference-crosssubnet');
+    expect(assessment.checks.map((c: { id: string }) => c.id)).toEqual(RULES.map((r) => r.id));
+    for (const check of assessment.checks) expect(Object.keys(check)).toEqual(expect.arrayContaining(['id', 'title', 'severity', 'status', 'evidence', 'remediation']));
+    expect(Object.keys(assessment.score)).toEqual(expect.arrayContaining(['value', 'grade', 'coverage']));
+  });
+
+  it('exits 1 when --fail-on is met and 0 when it is not', async () => {
+    const native = await run('assess', '--snapshot', sample('native-multisubnet-srcdst'), '--format', 'text', '--fail-on', 'critical');
+    expect(native.code).toBe(1);
+    expect(native.stdout).toContain('CAL-AWS-01');
+    const reference = await run('assess', '--snapshot', sample('reference-crosssubnet'), '--format', 'text', '--fail-on', 'critical');
+    expect(reference.code).toBe(0);
+  });
+
+  it.each([
+    ['a missing file', () => path.join(dir, 'nope.json'), 'no such file'],
+    ['a file that is not JSON', () => write('bad.json', 'hello'), 'is not JSON'],
+    ['JSON that is not a snapshot', () => write('other.json', '{"kind":"List"}'), 'is not a snapshot'],
+    ['a snapshot of another schema version', () => write('v9.json', JSON.stringify({ ...emptySnapshot(), schemaVersion: 9 })), 'schemaVersion 9'],
+  ])('exits 2 on %s with one clear line on stderr naming the file', async (_label, file, problem) => {
+    const path_ = file();
+    const { code, stdout, stderr } = await run('assess', '--snapshot', path_);
+    expect(code).toBe(2);
+    expect(stdout).toBe('');
+    expect(stderr.trim().split('\n')).toHaveLength(1);
+    expect(stderr).toContain(path_);
+    expect(stderr).toContain(problem);
+  });
+
+  it('exits 2 on an unknown format or severity', async () => {
+    expect((await run('assess', '--snapshot', sample('reference-crosssubnet'), '--format', 'pdf')).code).toBe(2);
+    expect((await run('assess', '--snapshot', sample('reference-crosssubnet'), '--fail-on', 'urgent')).code).toBe(2);
+  });
+});
+
+describe('calico-audit rules', () => {
+  it('prints the catalogue generated from the registry', async () => {
+    const json = await run('rules', '--format', 'json');
+    expect(JSON.parse(json.stdout).map((r: { id: string }) => r.id)).toEqual(RULES.map((r) => r.id));
+    const markdown = await run('rules');
+    expect(markdown.stdout).toContain('| CAL-RT-01 |');
+  });
+});
+
+describe('the installed bin', () => {
+  it('runs through `npx calico-audit` with no build step', async () => {
+    const { stdout } = await promisify(execFile)('npx', ['--no-install', 'calico-audit', 'assess', '--snapshot', sample('enterprise-vxlan'), '--format', 'json'], {
+      cwd: ROOT,
+      env: { ...process.env, npm_config_update_notifier: 'false' },
+    });
+    expect(JSON.parse(stdout).target.clusterName).toBe('enterprise-vxlan');
+  });
+});

@@ -1,0 +1,74 @@
+/**
+ * Every raw `crd.projectcalico.org/v1` object in the samples and rule fixtures validates against
+ * the Calico project's own CRD schemas, so fixtures cannot drift from what Calico accepts.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import Ajv from 'ajv';
+import { parse } from 'yaml';
+import { describe, expect, it } from 'vitest';
+import { CORPUS, fixtureDocument, listRuleFixtures, ROOT, sampleDocument } from './helpers/fixtures.js';
+
+/**
+ * Calico's patterns are Go regular expressions: `(?i)` makes one case-insensitive, and classes
+ * such as `[a-z-_]` are not valid under JavaScript's unicode flag, so it is left off.
+ */
+const goRegExp = (pattern: string) =>
+  pattern.includes('(?i)') ? new RegExp(pattern.replace('(?i)', ''), 'i') : new RegExp(pattern);
+const ajv = new Ajv({ strict: false, validateFormats: false, allErrors: true, code: { regExp: goRegExp as never } });
+
+/** kind → validator, from each CRD's openAPIV3Schema. */
+const validators = new Map(
+  readdirSync(path.join(CORPUS, 'crds')).map((file) => {
+    const crd = parse(readFileSync(path.join(CORPUS, 'crds', file), 'utf8'));
+    const version = crd.spec.versions.find((v: any) => v.name === 'v1') ?? crd.spec.versions[0];
+    return [crd.spec.names.kind as string, ajv.compile(version.schema.openAPIV3Schema)];
+  }),
+);
+
+function rawCalicoObjects(document: any): any[] {
+  const calico = document?.calico ?? {};
+  return Object.values(calico)
+    .flatMap((value) => (Array.isArray(value) ? value : []))
+    .filter((o: any) => o?.apiVersion === 'crd.projectcalico.org/v1');
+}
+
+const sampleNames = ['fleet', 'variants'].flatMap((dir) => {
+  try {
+    return readdirSync(path.join(ROOT, 'src/samples', dir))
+      .filter((f) => f.endsWith('.json'))
+      .map((f) => f.replace(/\.json$/, ''));
+  } catch {
+    return [];
+  }
+});
+
+const sources = [
+  ...sampleNames.map((name) => ({ label: `sample ${name}`, document: () => sampleDocument(name) })),
+  ...listRuleFixtures().map((f) => ({ label: `fixture ${f.ruleId}/${f.name}`, document: () => fixtureDocument(f) })),
+];
+
+describe('raw crd.projectcalico.org/v1 objects match the Calico CRD schemas', () => {
+  it('finds raw objects to check, of kinds the corpus has schemas for', () => {
+    const kinds = new Set(sources.flatMap((s) => rawCalicoObjects(s.document()).map((o) => o.kind)));
+    expect(kinds.size).toBeGreaterThan(3);
+    expect([...kinds].filter((k) => !validators.has(k))).toEqual([]);
+  });
+
+  for (const source of sources) {
+    it(source.label, () => {
+      const problems = rawCalicoObjects(source.document()).flatMap((object) => {
+        const validate = validators.get(object.kind);
+        if (!validate) return [`${object.kind} ${object.metadata?.name}: no CRD schema for this kind`];
+        return validate(object) ? [] : [`${object.kind} ${object.metadata?.name}: ${ajv.errorsText(validate.errors)}`];
+      });
+      expect(problems).toEqual([]);
+    });
+  }
+});
+
+it('rejects an object Calico would reject (the check can fail)', () => {
+  const validate = validators.get('IPPool')!;
+  expect(validate({ apiVersion: 'crd.projectcalico.org/v1', kind: 'IPPool', metadata: { name: 'p' }, spec: { blockSize: 26 } })).toBe(false);
+  expect(validate({ apiVersion: 'crd.projectcalico.org/v1', kind: 'IPPool', metadata: { name: 'p' }, spec: { cidr: '192.168.0.0/16', ipipMode: 5 } })).toBe(false);
+});

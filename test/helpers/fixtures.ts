@@ -1,0 +1,86 @@
+/**
+ * Rule fixtures: `test/rules/<RULE-ID>/<status>-<case>.json`, each a sample snapshot plus a JSON
+ * Patch (RFC 6902). The file name carries the expected status, so a new case is a new file.
+ *
+ *   { "description": "…", "base": "reference-crosssubnet", "patch": [ … ], "expect": { "severity": "high" } }
+ *
+ * `base` names a file in src/samples/fleet/ or src/samples/variants/ (without `.json`).
+ */
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import jsonPatch from 'fast-json-patch';
+import type { Snapshot } from '../../src/snapshot/schema.js';
+import { validateSnapshot } from '../../src/snapshot/load.js';
+
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+/** The Calico project's own objects (shared/corpus), beside the repository. */
+export const CORPUS = path.resolve(ROOT, '../shared/corpus/calico-v3.31.7');
+export const RULE_FIXTURES_DIR = path.join(ROOT, 'test/rules');
+const SAMPLE_DIRS = ['src/samples/fleet', 'src/samples/variants'].map((d) => path.join(ROOT, d));
+
+export const EXPECTED_STATUSES = ['pass', 'fail', 'not_applicable', 'unknown'] as const;
+export type ExpectedStatus = (typeof EXPECTED_STATUSES)[number];
+
+export interface RuleFixture {
+  ruleId: string;
+  file: string;
+  name: string;
+  status: ExpectedStatus;
+  description: string;
+  base: string;
+  patch: jsonPatch.Operation[];
+  expect: { severity?: string; summaryIncludes?: string };
+}
+
+const sampleCache = new Map<string, string>();
+
+/** The raw JSON text of a sample, by name. */
+export function sampleText(name: string): string {
+  let text = sampleCache.get(name);
+  if (text === undefined) {
+    const file = SAMPLE_DIRS.map((d) => path.join(d, `${name}.json`)).find((f) => existsSync(f));
+    if (!file) throw new Error(`no sample named ${name} in ${SAMPLE_DIRS.join(', ')}`);
+    text = readFileSync(file, 'utf8');
+    sampleCache.set(name, text);
+  }
+  return text;
+}
+
+/** A fresh, mutable copy of a sample snapshot document. */
+export const sampleDocument = (name: string): Record<string, unknown> => JSON.parse(sampleText(name));
+
+export function listRuleFixtures(): RuleFixture[] {
+  if (!existsSync(RULE_FIXTURES_DIR)) return [];
+  return readdirSync(RULE_FIXTURES_DIR)
+    .sort()
+    .flatMap((ruleId) =>
+      readdirSync(path.join(RULE_FIXTURES_DIR, ruleId))
+        .filter((f) => f.endsWith('.json'))
+        .sort()
+        .map((name) => {
+          const file = path.join(RULE_FIXTURES_DIR, ruleId, name);
+          const status = EXPECTED_STATUSES.find((s) => name.startsWith(`${s}-`));
+          if (!status) throw new Error(`${file}: the name must start with one of ${EXPECTED_STATUSES.map((s) => `${s}-`).join(', ')}`);
+          const body = JSON.parse(readFileSync(file, 'utf8'));
+          return {
+            ruleId,
+            file,
+            name,
+            status,
+            description: body.description ?? name,
+            base: body.base,
+            patch: body.patch ?? [],
+            expect: body.expect ?? {},
+          };
+        }),
+    );
+}
+
+/** The fixture's document: its base sample with its patch applied (validated as a snapshot). */
+export function fixtureDocument(fixture: RuleFixture): Record<string, unknown> {
+  const document = sampleDocument(fixture.base);
+  return jsonPatch.applyPatch(document, fixture.patch, true, true).newDocument as Record<string, unknown>;
+}
+
+export const fixtureSnapshot = (fixture: RuleFixture): Snapshot => validateSnapshot(fixtureDocument(fixture), fixture.file);
