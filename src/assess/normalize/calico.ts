@@ -241,11 +241,12 @@ function policyRule(value: unknown): PolicyRule {
   };
 }
 
-function policyTypes(spec: Record<string, unknown>, hasEgressRules: boolean): Array<'Ingress' | 'Egress'> {
+function policyTypes(spec: Record<string, unknown>, hasIngressRules: boolean, hasEgressRules: boolean): Array<'Ingress' | 'Egress'> {
   const declared = strings(spec['types']).filter((t): t is 'Ingress' | 'Egress' => t === 'Ingress' || t === 'Egress');
   if (declared.length) return declared;
-  // Calico: with no `types`, a policy is Ingress, plus Egress when it has egress rules.
-  return hasEgressRules ? ['Ingress', 'Egress'] : ['Ingress'];
+  // Calico's defaults with no `types`: egress rules only → Egress; both → both; otherwise Ingress.
+  if (hasEgressRules) return hasIngressRules ? ['Ingress', 'Egress'] : ['Egress'];
+  return ['Ingress'];
 }
 
 /**
@@ -268,7 +269,7 @@ export function normalizeCalicoPolicy(object: KubeObject, kind: 'GlobalNetworkPo
     order: order(spec['order']),
     selector: text(spec['selector']) ?? '',
     namespaceSelector: text(spec['namespaceSelector']) || null,
-    types: policyTypes(spec, egress.length > 0),
+    types: policyTypes(spec, ingress.length > 0, egress.length > 0),
     ingress,
     egress,
     podSelector: null,
