@@ -1,6 +1,6 @@
 /** The calico-audit CLI: exit codes, stderr lines, and the formats of `assess` and `rules`. */
 import { execFile } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -88,5 +88,25 @@ describe('the installed bin', () => {
       env: { ...process.env, npm_config_update_notifier: 'false' },
     });
     expect(JSON.parse(stdout).target.clusterName).toBe('enterprise-vxlan');
+  });
+});
+
+describe('calico-audit demo', () => {
+  it('audits every sample, writes three renderings per cluster and a fleet index, and prints the fleet table', async () => {
+    const out = mkdtempSync(path.join(tmpdir(), 'calico-audit-demo-'));
+    const { code, stdout } = await run('demo', '--out', out);
+    expect(code).toBe(0);
+    const index = JSON.parse(readFileSync(path.join(out, 'index.json'), 'utf8'));
+    const names = index.clusters.map((c: { clusterName: string }) => c.clusterName).sort();
+    expect(names).toEqual(['ec2-denied', 'enterprise-vxlan', 'mesh-120-no-typha', 'native-multisubnet-srcdst', 'reference-crosssubnet', 'vpc-cni-policy-only']);
+    for (const cluster of index.clusters) {
+      const folder = path.join(out, path.dirname(cluster.report));
+      for (const file of ['report.json', 'report.md', 'report.html']) expect(existsSync(path.join(folder, file)), `${folder}/${file}`).toBe(true);
+      expect(stdout).toContain(cluster.clusterName);
+    }
+    for (const file of ['index.md', 'index.html']) expect(existsSync(path.join(out, file))).toBe(true);
+    // Worst first: the fleet table starts with a cluster failing a critical rule.
+    expect(index.clusters[0].critical).toBeGreaterThan(0);
+    expect(stdout.split('\n')[0]).toMatch(/^CLUSTER\s+GRADE\s+SCORE\s+COVERAGE\s+CRITICAL\s+HIGH/);
   });
 });

@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
-import Ajv2020 from 'ajv/dist/2020.js';
+import { Ajv2020 } from 'ajv/dist/2020.js';
 import { describe, expect, it } from 'vitest';
 import { normalize } from '../src/assess/normalize/index.js';
 import { renderSnapshotJsonSchema, snapshotJsonSchema, SNAPSHOT_JSON_SCHEMA_PATH } from '../src/snapshot/json-schema.js';

@@ -9,6 +9,8 @@ import { cidrContains, parseCidr } from './ipv4.js';
 import type { CalicoInstall, ClusterModel, IpPool, Tier } from './model.js';
 import { allowAllPolicies, defaultDenyCandidates, findDefaultDeny } from './policy-analysis.js';
 import { checkReachability, type NodeEndpoint, type Reachability, type Traffic } from './sg-reachability.js';
+import { selects } from './selector.js';
+import type { SnapshotField } from '../snapshot/sources.js';
 
 export interface NodeFact {
   name: string;
@@ -84,6 +86,12 @@ export interface SgException {
   name: 'BGP' | 'IPIP' | 'VXLAN' | 'Typha' | 'WireGuard';
   traffic: Traffic;
   required: boolean | null;
+  /** The node pairs that exchange the traffic, in words: `every pair of nodes`, `every node to the 2 route reflectors`. */
+  scope: string;
+  /** Fields whose absence widened the pairs checked beyond those that exchange the traffic: a refusal then proves nothing. */
+  widenedBy: SnapshotField[];
+  /** The nodes that receive the traffic; `null` = every node. */
+  targets: string[] | null;
   reachability: Reachability | null;
 }
 
@@ -424,7 +432,7 @@ function policyFacts(model: ClusterModel): Facts['policy'] {
   const { policies, namespaces } = model;
   const tiers = model.tiers ? [...model.tiers].sort((a, b) => (a.order ?? Infinity) - (b.order ?? Infinity) || a.name.localeCompare(b.name)) : null;
   const count = (kind: string) => (policies ? policies.filter((p) => p.kind === kind).length : null);
-  const defaultDeny = policies ? findDefaultDeny(policies, namespaces) : null;
+  const defaultDeny = policies ? findDefaultDeny(policies, namespaces, model.tiers) : null;
   const allowAll = policies ? allowAllPolicies(policies, namespaces).map((a) => a.policy.name) : [];
   let model_: string | null = null;
   if (policies) {
@@ -444,7 +452,7 @@ function policyFacts(model: ClusterModel): Facts['policy'] {
     kubernetesPolicies: count('KubernetesNetworkPolicy'),
     defaultDeny: defaultDeny?.name ?? null,
     defaultDenyCandidates: policies
-      ? defaultDenyCandidates(policies, namespaces).map((c) => ({ name: c.policy.name, shortfalls: c.shortfalls }))
+      ? defaultDenyCandidates(policies, namespaces, model.tiers).map((c) => ({ name: c.policy.name, shortfalls: c.shortfalls }))
       : [],
     allowAll,
     model: model_,
@@ -475,34 +483,84 @@ function componentFacts(model: ClusterModel): Facts['components'] {
   return rows;
 }
 
+/** Which nodes exchange BGP sessions: all pairs with the mesh, else every node to the reflectors and peered nodes. */
+function bgpScope(model: ClusterModel, bgp: Facts['bgp']): { scope: string; widenedBy: SnapshotField[]; targets?: Set<string> } {
+  if (bgp.meshEnabled === null) return { scope: 'every pair of nodes', widenedBy: ['calico.bgpConfigurations'] };
+  if (bgp.meshEnabled) return { scope: 'every pair of nodes, node-to-node mesh', widenedBy: [] };
+  if (!model.nodes || !model.bgpPeers) return { scope: 'every pair of nodes', widenedBy: model.nodes ? ['calico.bgpPeers'] : ['kubernetes.nodes'] };
+  const peerSelectors = model.bgpPeers.map((p) => p.peerSelector).filter((s): s is string => !!s);
+  const peered = model.nodes.filter((n) => n.routeReflectorClusterId !== null || peerSelectors.some((s) => selects(s, n.labels)));
+  return {
+    scope: peered.length
+      ? `every node to the ${peered.length} route reflector or peered node${peered.length > 1 ? 's' : ''} with the mesh off`
+      : 'no node-to-node BGP sessions: mesh off, no route reflector or peered node',
+    widenedBy: [],
+    targets: new Set(peered.map((n) => n.name)),
+  };
+}
+
 function sgFacts(
   model: ClusterModel,
   nodes: NodeFact[] | null,
   calicoNetworking: boolean | null,
+  routing: PoolFact[] | null,
   encapsulation: Facts['encapsulation'],
   bgp: Facts['bgp'],
   typha: Facts['typha'],
   wireguard: boolean | null,
 ): SgException[] | null {
   if (!nodes || !model.securityGroups || !model.instances) return null;
-  const endpoints: NodeEndpoint[] = nodes.map((n) => ({ name: n.name, privateIp: n.privateIp, groupIds: n.securityGroupIds }));
+  const endpoints: NodeEndpoint[] = nodes.map((n) => ({ name: n.name, privateIp: n.privateIp, groupIds: n.securityGroupIds, subnetId: n.subnetId }));
   const { ports } = calicoDefaults;
+  const vxlanPort = model.felix?.vxlanPort ?? ports.vxlan;
+  const wireguardPort = model.felix?.wireguardListeningPort ?? ports.wireguard;
   const routed = calicoNetworking === true;
-  const specs: Array<Omit<SgException, 'reachability'> & { targets?: Set<string> }> = [
-    { name: 'BGP', traffic: { protocol: 'tcp', port: ports.bgp, label: 'BGP (TCP 179)' }, required: routed ? bgp.enabled : calicoNetworking === false ? false : null },
-    { name: 'IPIP', traffic: { protocol: '4', label: 'IP-in-IP (IP protocol 4)' }, required: routed ? (encapsulation?.ipip ?? null) : calicoNetworking === false ? false : null },
-    { name: 'VXLAN', traffic: { protocol: 'udp', port: ports.vxlan, label: 'VXLAN (UDP 4789)' }, required: routed ? (encapsulation?.vxlan ?? null) : calicoNetworking === false ? false : null },
+  const routedOnly = (value: boolean | null | undefined) => (routed ? (value ?? null) : calicoNetworking === false ? false : null);
+  // With CrossSubnet, nodes in one subnet exchange pod traffic unencapsulated: only pairs across subnets need the tunnel.
+  const crossSubnetOnly = (mode: (p: PoolFact) => string) => {
+    const using = (routing ?? []).filter((p) => mode(p) !== 'Never');
+    return using.length > 0 && using.every((p) => mode(p) === 'CrossSubnet');
+  };
+  const tunnelScope = (acrossSubnetsOnly: boolean, field: string) =>
+    acrossSubnetsOnly ? { scope: `nodes in different subnets, ${field} CrossSubnet`, acrossSubnetsOnly } : { scope: 'every pair of nodes', acrossSubnetsOnly };
+  const typhaScope =
+    typha.nodes === null
+      ? { scope: 'every pair of nodes', widenedBy: ['kubernetes.pods'] as SnapshotField[] }
+      : typha.nodes.length
+        ? { scope: `every node to the ${typha.nodes.length} node${typha.nodes.length > 1 ? 's' : ''} running Typha`, widenedBy: [], targets: new Set(typha.nodes) }
+        : { scope: 'every pair of nodes, as no Typha pod is scheduled and Typha may land on any node', widenedBy: [] };
+  const specs: Array<Omit<SgException, 'reachability' | 'targets'> & { targets?: Set<string>; acrossSubnetsOnly?: boolean }> = [
+    { name: 'BGP', traffic: { protocol: 'tcp', port: ports.bgp, label: `BGP (TCP ${ports.bgp})` }, required: routedOnly(bgp.enabled), ...bgpScope(model, bgp) },
     {
-      name: 'Typha',
-      traffic: { protocol: 'tcp', port: ports.typha, label: 'Typha (TCP 5473)' },
-      required: typha.deployed,
-      ...(typha.nodes?.length ? { targets: new Set(typha.nodes) } : {}),
+      name: 'IPIP',
+      traffic: { protocol: '4', label: 'IP-in-IP (IP protocol 4)' },
+      required: routedOnly(encapsulation?.ipip),
+      widenedBy: [],
+      ...tunnelScope(crossSubnetOnly((p) => p.ipipMode), 'ipipMode'),
     },
-    { name: 'WireGuard', traffic: { protocol: 'udp', port: ports.wireguard, label: 'WireGuard (UDP 51820)' }, required: wireguard },
+    {
+      name: 'VXLAN',
+      traffic: { protocol: 'udp', port: vxlanPort, label: `VXLAN (UDP ${vxlanPort})` },
+      required: routedOnly(encapsulation?.vxlan),
+      widenedBy: [],
+      ...tunnelScope(crossSubnetOnly((p) => p.vxlanMode), 'vxlanMode'),
+    },
+    { name: 'Typha', traffic: { protocol: 'tcp', port: ports.typha, label: `Typha (TCP ${ports.typha})` }, required: typha.deployed, ...typhaScope },
+    {
+      name: 'WireGuard',
+      traffic: { protocol: 'udp', port: wireguardPort, label: `WireGuard (UDP ${wireguardPort})` },
+      required: wireguard,
+      scope: 'every pair of nodes',
+      widenedBy: [],
+    },
   ];
-  return specs.map(({ targets, ...spec }) => ({
+  return specs.map(({ targets, acrossSubnetsOnly, ...spec }) => ({
     ...spec,
-    reachability: checkReachability(endpoints, model.securityGroups!, spec.traffic, targets ? { targets } : {}),
+    targets: targets ? [...targets].sort() : null,
+    reachability: checkReachability(endpoints, model.securityGroups!, spec.traffic, {
+      ...(targets ? { targets } : {}),
+      ...(acrossSubnetsOnly ? { acrossSubnetsOnly } : {}),
+    }),
   }));
 }
 
@@ -556,7 +614,7 @@ export function deriveFacts(model: ClusterModel): Facts {
     deployed: model.components ? typhaWorkload !== null && typhaWorkload.desired > 0 : null,
     desired: typhaWorkload?.desired ?? null,
     ready: typhaWorkload?.ready ?? null,
-    podDisruptionBudget: model.components ? model.components.typhaPdb !== null : null,
+    podDisruptionBudget: model.components && model.components.typhaPdb !== undefined ? model.components.typhaPdb !== null : null,
     nodes: typhaNodes,
   };
 
@@ -609,6 +667,6 @@ export function deriveFacts(model: ClusterModel): Facts {
     },
     policy: policyFacts(model),
     components: componentFacts(model),
-    sgExceptions: sgFacts(model, nodes, calicoNetworking, encapsulation, bgp, typha, wireguard),
+    sgExceptions: sgFacts(model, nodes, calicoNetworking, routing, encapsulation, bgp, typha, wireguard),
   };
 }

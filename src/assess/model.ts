@@ -212,7 +212,8 @@ export interface Components {
   csiNodeDriver: Workload | null;
   operator: Workload | null;
   awsNode: Workload | null;
-  typhaPdb: ObjectRef | null;
+  /** `null`: none found; `undefined`: PodDisruptionBudgets were not collected. */
+  typhaPdb: ObjectRef | null | undefined;
 }
 
 /** Names the snapshot source behind each model list, and the collection errors that hid it. */

@@ -5,7 +5,7 @@
  */
 import { isSystemNamespace } from '../reference/index.js';
 import type { EntityMatch, Namespace, Policy, PolicyRule, Tier } from './model.js';
-import { selects, type Labels } from './selector.js';
+import { isSelectAll, selects, type Labels } from './selector.js';
 
 /** A namespace the audit invents: a policy that selects it also selects namespaces created tomorrow. */
 const PROBE_NAMESPACE: Namespace = {
@@ -25,6 +25,26 @@ const namespaceLabels = (namespace: Namespace): Labels => ({ ...namespace.labels
 export const workloadNamespaces = (namespaces: Namespace[] | null): Namespace[] =>
   (namespaces ?? []).filter((ns) => !isSystemNamespace(ns.name));
 
+const SELECTOR_KEYWORDS = new Set(['all', 'global', 'has', 'in', 'not', 'contains', 'starts', 'ends', 'with']);
+
+/**
+ * True when the selector matches an endpoint of the namespace whatever labels its pod carries: it
+ * matches the labels Calico gives every endpoint, and still does when a pod sets a label the
+ * selector names to any value the selector mentions (or to another). Without the second test
+ * `app != "web"` would pass for "every pod", yet it leaves out every `app: web` pod.
+ */
+function selectsAnyPod(selector: string, namespace: Namespace): boolean {
+  const base = endpointLabels(namespace);
+  if (!selects(selector, base)) return false;
+  const keys = new Set<string>();
+  const values = new Set(['calico-audit-probe']);
+  for (const match of selector.matchAll(/"([^"]*)"|'([^']*)'|([A-Za-z0-9_./-]+)/g)) {
+    if (match[3] === undefined) values.add(match[1] ?? match[2] ?? '');
+    else if (!SELECTOR_KEYWORDS.has(match[3]) && !Object.hasOwn(base, match[3])) keys.add(match[3]);
+  }
+  return [...keys].every((key) => [...values].every((value) => selects(selector, { ...base, [key]: value })));
+}
+
 /**
  * True when a global policy applies to every workload endpoint of the namespace, whatever the
  * pods' own labels (its selector is decided by namespace alone).
@@ -32,7 +52,7 @@ export const workloadNamespaces = (namespaces: Namespace[] | null): Namespace[] 
 export function globalPolicySelectsNamespace(policy: Policy, namespace: Namespace): boolean {
   if (policy.kind !== 'GlobalNetworkPolicy') return false;
   if (policy.namespaceSelector && !selects(policy.namespaceSelector, namespaceLabels(namespace))) return false;
-  return selects(policy.selector, endpointLabels(namespace));
+  return selectsAnyPod(policy.selector, namespace);
 }
 
 /** Every workload namespace there is (and any created later) falls under the global policy. */
@@ -84,8 +104,15 @@ export interface DefaultDenyCandidate {
   shortfalls: string[];
 }
 
-/** Global policies that try to be the cluster-wide default deny, each with what it lacks. */
-export function defaultDenyCandidates(policies: Policy[], namespaces: Namespace[] | null): DefaultDenyCandidate[] {
+/** The `default` tier's order: Kubernetes and namespaced Calico policies live there. */
+export const defaultTierOrder = (tiers: Tier[] | null): number => tiers?.find((t) => t.name === 'default')?.order ?? 1_000_000;
+
+/**
+ * Global policies that try to be the cluster-wide default deny, each with what it lacks. Without
+ * `tiers`, a policy outside the `default` tier is taken to be evaluated after it.
+ */
+export function defaultDenyCandidates(policies: Policy[], namespaces: Namespace[] | null, tiers: Tier[] | null = null): DefaultDenyCandidate[] {
+  const allowAll = allowAllPolicies(policies, namespaces);
   return policies
     .filter((p) => p.kind === 'GlobalNetworkPolicy' && selectsEveryWorkloadNamespace(p, namespaces))
     .map((policy) => {
@@ -93,14 +120,31 @@ export function defaultDenyCandidates(policies: Policy[], namespaces: Namespace[
       if (!policy.types.includes('Ingress')) shortfalls.push('does not cover Ingress');
       if (!policy.types.includes('Egress')) shortfalls.push('does not cover Egress');
       if ([...policy.ingress, ...policy.egress].some(isAllowAllRule)) shortfalls.push('has an allow-all rule');
-      if (policy.order !== null && policy.order <= NAMESPACED_POLICY_ORDER)
+      // An allow-all evaluated first (or after it in its tier, when it holds no deny-all rule) lets everything through.
+      for (const other of allowAll.filter((a) => a.policy !== policy)) {
+        const undone = other.directions.filter((d) => policy.types.includes(d) && rulesAheadOfDeny(other.policy, policy, d, tiers).some(isAllowAllRule));
+        if (undone.length) shortfalls.push(`is undone by ${other.policy.name}, which allows all ${undone.join(' and ')} traffic before the deny applies`);
+      }
+      const [tierOrder] = evaluationKey(policy, tiers);
+      // A tier evaluated before `default` ends in its own deny before namespace policies are consulted.
+      if (tierOrder < defaultTierOrder(tiers))
+        shortfalls.push(`tier ${policy.tier} is evaluated before the default tier, so it is applied before namespace policies`);
+      else if (tierOrder === defaultTierOrder(tiers) && policy.order !== null && policy.order <= NAMESPACED_POLICY_ORDER)
         shortfalls.push(`order ${policy.order} is not above ${NAMESPACED_POLICY_ORDER}, so it is applied before namespace policies`);
+      // A tier whose default action is Pass denies nothing the policy's own rules do not deny.
+      if (tiers?.find((t) => t.name === policy.tier)?.defaultAction === 'Pass') {
+        for (const direction of ['Ingress', 'Egress'] as const) {
+          const rules = direction === 'Ingress' ? policy.ingress : policy.egress;
+          if (policy.types.includes(direction) && !rules.some(isDenyAllRule))
+            shortfalls.push(`tier ${policy.tier} ends in Pass and the policy has no deny-all ${direction} rule`);
+        }
+      }
       return { policy, shortfalls };
     });
 }
 
-export const findDefaultDeny = (policies: Policy[], namespaces: Namespace[] | null): Policy | null =>
-  defaultDenyCandidates(policies, namespaces).find((c) => c.shortfalls.length === 0)?.policy ?? null;
+export const findDefaultDeny = (policies: Policy[], namespaces: Namespace[] | null, tiers: Tier[] | null = null): Policy | null =>
+  defaultDenyCandidates(policies, namespaces, tiers).find((c) => c.shortfalls.length === 0)?.policy ?? null;
 
 /** Sorts by Calico's evaluation order: tier order, then policy order; no order means last. */
 export function evaluationKey(policy: Policy, tiers: Tier[] | null): [number, number] {
@@ -110,8 +154,18 @@ export function evaluationKey(policy: Policy, tiers: Tier[] | null): [number, nu
 
 const before = (a: [number, number], b: [number, number]) => a[0] < b[0] || (a[0] === b[0] && a[1] < b[1]);
 
+/** The rule constrains nothing about the endpoint the policy selected (egress source, ingress destination). */
+const unrestricted = (entity: EntityMatch): boolean =>
+  unconstrained({
+    ...entity,
+    selector: isSelectAll(entity.selector) ? null : entity.selector,
+    namespaceSelector: isSelectAll(entity.namespaceSelector) ? null : entity.namespaceSelector,
+  });
+
+// An egress rule narrowed by its source (seed 002's "all egress from kube-system") does not let every workload's DNS out.
 const allowsPort = (rule: PolicyRule, protocol: 'UDP' | 'TCP', port: number): boolean =>
   rule.action === 'Allow' &&
+  unrestricted(rule.source) &&
   (rule.protocol === null || rule.protocol === protocol) &&
   rule.notProtocol !== protocol &&
   (rule.destination.ports.length === 0 ||
@@ -122,6 +176,24 @@ function portRangeHolds(range: string, port: number): boolean {
   return !!match && port >= Number(match[1]) && port <= Number(match[2]);
 }
 
+/**
+ * The rules of `policy` in one direction that Calico evaluates before the default deny refuses
+ * the packet, for an endpoint both policies select: all of them for a policy evaluated earlier;
+ * the deny's own rules ahead of its deny-all rule; and, when the deny has no deny-all rule (it
+ * falls through to the next policy of its tier), those of later policies in the same tier only,
+ * since the tier's end-of-tier deny comes before any later tier.
+ */
+function rulesAheadOfDeny(policy: Policy, deny: Policy, direction: 'Ingress' | 'Egress', tiers: Tier[] | null): PolicyRule[] {
+  if (!policy.types.includes(direction)) return [];
+  const rules = direction === 'Ingress' ? policy.ingress : policy.egress;
+  const cut = (direction === 'Ingress' ? deny.ingress : deny.egress).findIndex(isDenyAllRule);
+  if (policy === deny) return cut >= 0 ? rules.slice(0, cut) : rules;
+  const key = evaluationKey(policy, tiers);
+  const denyKey = evaluationKey(deny, tiers);
+  if (before(key, denyKey)) return rules;
+  return cut < 0 && key[0] === denyKey[0] ? rules : [];
+}
+
 export interface ServiceAllowance {
   /** The policy whose rule allows it, or null. */
   udp: Policy | null;
@@ -129,31 +201,29 @@ export interface ServiceAllowance {
 }
 
 /**
- * Which global policies let DNS (UDP and TCP 53) out past the default deny: an egress Allow in a
- * policy that selects every workload, evaluated before the deny (or inside it, ahead of any
- * explicit deny-all rule; or anywhere when the deny holds no explicit deny-all rule, since Calico
- * then moves on to the next policy in the tier).
+ * Which global policies let DNS (UDP and TCP 53) out past the default deny: an egress Allow, for
+ * any source workload, in a policy that selects every workload (or in the deny itself), that
+ * Calico reaches before the deny refuses the packet (see `rulesAheadOfDeny`).
  */
 export function dnsAllowance(policies: Policy[], deny: Policy, namespaces: Namespace[] | null, tiers: Tier[] | null): ServiceAllowance {
-  const denyKey = evaluationKey(deny, tiers);
-  const denyCut = deny.egress.findIndex(isDenyAllRule);
   const find = (protocol: 'UDP' | 'TCP'): Policy | null =>
     policies.find((policy) => {
-      if (policy.kind !== 'GlobalNetworkPolicy' || !policy.types.includes('Egress')) return false;
+      if (policy.kind !== 'GlobalNetworkPolicy') return false;
       if (policy !== deny && !selectsEveryWorkloadNamespace(policy, namespaces)) return false;
-      const rules = policy === deny && denyCut >= 0 ? policy.egress.slice(0, denyCut) : policy.egress;
-      if (!rules.some((r) => allowsPort(r, protocol, 53))) return false;
-      return policy === deny || denyCut < 0 || before(evaluationKey(policy, tiers), denyKey);
+      return rulesAheadOfDeny(policy, deny, 'Egress', tiers).some((r) => allowsPort(r, protocol, 53));
     }) ?? null;
   return { udp: find('UDP'), tcp: find('TCP') };
 }
 
 const KUBE_SYSTEM: Namespace = { name: 'kube-system', labels: { 'kubernetes.io/metadata.name': 'kube-system', name: 'kube-system' } };
 
-const matchesKubeSystem = (entity: EntityMatch, namespaces: Namespace[] | null): boolean => {
-  const kubeSystem = namespaces?.find((n) => n.name === 'kube-system') ?? KUBE_SYSTEM;
-  if (entity.namespaceSelector) return selects(entity.namespaceSelector, namespaceLabels(kubeSystem));
-  return !!entity.selector && selects(entity.selector, endpointLabels(kubeSystem));
+/** The peer is every kube-system endpoint and nothing narrower (no ports, nets, service accounts). */
+const coversKubeSystem = (entity: EntityMatch, kubeSystem: Namespace): boolean => {
+  if (unrestricted(entity)) return true;
+  const selectorsOnly = unconstrained({ ...entity, selector: null, namespaceSelector: null });
+  if (!selectorsOnly) return false;
+  if (entity.namespaceSelector && !selects(entity.namespaceSelector, namespaceLabels(kubeSystem))) return false;
+  return entity.selector ? selectsAnyPod(entity.selector, kubeSystem) : !!entity.namespaceSelector;
 };
 
 export interface KubeSystemAllowance {
@@ -163,22 +233,32 @@ export interface KubeSystemAllowance {
   ingressTo: Policy | null;
 }
 
-/** Whether kube-system keeps its traffic under the default deny (exempted, or allowed both ways). */
-export function kubeSystemAllowance(policies: Policy[], deny: Policy, namespaces: Namespace[] | null): KubeSystemAllowance {
+/**
+ * Whether kube-system keeps its traffic under the default deny: exempted, or allowed both ways by
+ * an all-traffic Allow (to or from kube-system) in a policy that applies to every kube-system pod
+ * and is reached before the deny refuses the packet.
+ */
+export function kubeSystemAllowance(policies: Policy[], deny: Policy, namespaces: Namespace[] | null, tiers: Tier[] | null): KubeSystemAllowance {
   const kubeSystem = namespaces?.find((n) => n.name === 'kube-system') ?? KUBE_SYSTEM;
   const exempt = !globalPolicySelectsNamespace(deny, kubeSystem);
-  const candidates = policies.filter((p) => p.kind === 'GlobalNetworkPolicy');
-  return {
-    exempt,
-    egressFrom:
-      candidates.find((p) => p.egress.some((r) => r.action === 'Allow' && matchesKubeSystem(r.source, namespaces))) ??
-      candidates.find((p) => p.egress.length && p.egress.some(isAllowAllRule) && globalPolicySelectsNamespace(p, kubeSystem)) ??
-      null,
-    ingressTo:
-      candidates.find((p) => p.ingress.some((r) => r.action === 'Allow' && matchesKubeSystem(r.destination, namespaces))) ??
-      candidates.find((p) => p.ingress.some(isAllowAllRule) && globalPolicySelectsNamespace(p, kubeSystem)) ??
-      null,
-  };
+  const appliesToKubeSystem = (p: Policy): boolean =>
+    p.kind === 'GlobalNetworkPolicy'
+      ? globalPolicySelectsNamespace(p, kubeSystem)
+      : p.namespace === 'kube-system' &&
+        (p.podSelector
+          ? !Object.keys(p.podSelector.matchLabels).length && !p.podSelector.hasExpressions
+          : selectsAnyPod(p.selector, kubeSystem));
+  const allowsAll = (rule: PolicyRule, ownSide: EntityMatch, peer: EntityMatch): boolean =>
+    rule.action === 'Allow' && !rule.protocol && !rule.notProtocol && unconstrained(peer) && coversKubeSystem(ownSide, kubeSystem);
+  const find = (direction: 'Ingress' | 'Egress'): Policy | null =>
+    policies.find(
+      (p) =>
+        appliesToKubeSystem(p) &&
+        rulesAheadOfDeny(p, deny, direction, tiers).some((r) =>
+          direction === 'Egress' ? allowsAll(r, r.source, r.destination) : allowsAll(r, r.destination, r.source),
+        ),
+    ) ?? null;
+  return { exempt, egressFrom: find('Egress'), ingressTo: find('Ingress') };
 }
 
 /**

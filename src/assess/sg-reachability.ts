@@ -3,8 +3,15 @@
  *
  * "Between nodes" (rules catalogue): for every pair A → B, some inbound rule of a group on B's
  * interfaces admits the traffic from A, by a group A carries, a CIDR holding A's address, or an
- * all-traffic rule. Nodes are grouped by the set of groups they carry, and admission is worked out
- * once per set, so the cost grows with nodes × distinct group sets, never with node pairs.
+ * all-traffic rule. Security groups filter both ways, so the pair also needs an outbound rule of a
+ * group on A that lets the traffic out to B (groups keep AWS's default "all traffic out" unless
+ * someone narrowed it, as hardened node groups do). Groups only ever add permissions, so a group
+ * that was not collected can turn a refusal into an admission but never the reverse: a refusal is
+ * `certain` only when every group and source that could have admitted it is known.
+ *
+ * Nodes are grouped by the set of groups they carry and admission is worked out per set (and per
+ * pair of sets for the outbound side), so the cost grows with nodes × distinct group sets, never
+ * with node pairs.
  */
 import type { Ec2IpPermission, Ec2SecurityGroup } from '../snapshot/schema.js';
 import { cidrContainsIp, parseCidr, parseIpv4, type Ipv4Cidr } from './ipv4.js';
@@ -19,26 +26,52 @@ export interface Traffic {
 export interface NodeEndpoint {
   name: string;
   privateIp: string | null;
+  /** Groups on the node's interfaces; empty when they are not known (no matching EC2 instance). */
   groupIds: string[];
+  /** Needed only with `acrossSubnetsOnly`. */
+  subnetId?: string | null;
+}
+
+export interface BlockedPair {
+  from: string;
+  to: string;
+  /** Which side refuses: the target's inbound rules, the source's outbound rules, or both. */
+  refusedBy: 'inbound' | 'outbound' | 'inbound and outbound';
+  /** False when a group or source that was not collected (or cannot be resolved) might admit it. */
+  certain: boolean;
 }
 
 export interface Reachability {
   traffic: Traffic;
-  /** Every ordered pair of distinct nodes is admitted. */
+  /** Every pair checked is admitted by the collected groups. */
   admitted: boolean;
   pairsChecked: number;
-  /** Pairs refused (at most `sampleLimit` named). */
-  blocked: Array<{ from: string; to: string }>;
+  /** Only pairs of nodes in different subnets were checked (CrossSubnet encapsulation). */
+  acrossSubnetsOnly: boolean;
+  /** Pairs refused: certain refusals first, at most `sampleLimit` of each kind named. */
+  blocked: BlockedPair[];
+  /** Pairs the collected groups do not admit. */
   blockedCount: number;
+  /** Of `blockedCount`, the pairs no missing or unresolvable group could admit. */
+  certainlyBlockedCount: number;
+  /** Of `blockedCount`, the pairs the target's inbound rules refuse. */
+  inboundBlockedCount: number;
+  /** Of `blockedCount`, the pairs the source's outbound rules refuse. */
+  outboundBlockedCount: number;
   /** Groups on a node's interfaces that are not in the collected list. */
   missingGroups: string[];
-  /** The rules that admit the traffic, `sg-… (tcp 179 from sg-…)`, for evidence. */
+  /** Nodes whose security groups are not known (no matching EC2 instance). */
+  nodesWithoutGroups: string[];
+  /** Rules that permit the traffic from or to sources the audit cannot resolve (managed prefix lists). */
+  unresolvedRules: string[];
+  /** The inbound rules that admit the traffic, `sg-… inbound tcp 179 from sg-…`, for evidence. */
   admittingRules: string[];
 }
 
 const PROTOCOL_ALIASES: Record<Traffic['protocol'], string[]> = { tcp: ['tcp', '6'], udp: ['udp', '17'], '4': ['4', 'ipip'] };
 
-function permits(permission: Ec2IpPermission, traffic: Traffic): boolean {
+/** True when the rule's protocol and ports cover the traffic (whatever its peers). */
+export function permits(permission: Ec2IpPermission, traffic: Traffic): boolean {
   const protocol = (permission.IpProtocol ?? '').toLowerCase();
   if (protocol === '-1' || protocol === 'all') return true;
   if (!PROTOCOL_ALIASES[traffic.protocol].includes(protocol)) return false;
@@ -48,85 +81,212 @@ function permits(permission: Ec2IpPermission, traffic: Traffic): boolean {
   return (from === -1 && to === -1) || (traffic.port >= from && traffic.port <= to);
 }
 
-function describe(group: Ec2SecurityGroup, permission: Ec2IpPermission): string {
-  const protocol = permission.IpProtocol === '-1' ? 'all traffic' : `${permission.IpProtocol}${permission.FromPort !== undefined ? ` ${permission.FromPort === permission.ToPort ? permission.FromPort : `${permission.FromPort}-${permission.ToPort}`}` : ''}`;
-  const sources = [
+function describe(group: Ec2SecurityGroup, permission: Ec2IpPermission, direction: 'inbound' | 'outbound'): string {
+  const protocol =
+    permission.IpProtocol === '-1'
+      ? 'all traffic'
+      : `${permission.IpProtocol}${permission.FromPort !== undefined && permission.FromPort !== -1 ? ` ${permission.FromPort === permission.ToPort ? permission.FromPort : `${permission.FromPort}-${permission.ToPort}`}` : ''}`;
+  const peers = [
     ...(permission.UserIdGroupPairs ?? []).map((p) => p.GroupId),
     ...(permission.IpRanges ?? []).map((r) => r.CidrIp),
+    ...(permission.PrefixListIds ?? []).map((p) => p.PrefixListId),
   ].filter(Boolean);
-  return `${group.GroupId} inbound ${protocol} from ${sources.join(', ') || '(no IPv4 source)'}`;
+  return `${group.GroupId} ${direction} ${protocol} ${direction === 'inbound' ? 'from' : 'to'} ${peers.join(', ') || '(no IPv4 peer)'}`;
+}
+
+/** What one side (inbound or outbound) of a set of groups lets through for the traffic. */
+interface Side {
+  groups: Set<string>;
+  cidrs: Ipv4Cidr[];
+  /** A rule admits every peer: `0.0.0.0/0`, or (outbound) a group whose egress rules were not collected. */
+  anyPeer: boolean;
+  /** Every group was collected and every permitting rule resolved: a refusal is certain. */
+  complete: boolean;
+}
+
+interface Signature {
+  groupIds: string[];
+  inbound: Side;
+  outbound: Side;
+}
+
+interface Endpoint {
+  node: NodeEndpoint;
+  ip: number | undefined;
+  groups: Set<string>;
+  groupsKnown: boolean;
+  subnet: string | null;
+  signature: Signature;
+  target: boolean;
+}
+
+type Verdict = 'admitted' | 'refused' | 'uncertain';
+
+/** Does `side` let traffic through to or from `peer`? */
+function sideVerdict(side: Side, peer: Endpoint): Verdict {
+  if (side.anyPeer) return 'admitted';
+  for (const group of peer.groups) if (side.groups.has(group)) return 'admitted';
+  if (peer.ip !== undefined && side.cidrs.some((c) => cidrContainsIp(c, peer.ip!))) return 'admitted';
+  const certain = side.complete && peer.groupsKnown && (peer.ip !== undefined || side.cidrs.length === 0);
+  return certain ? 'refused' : 'uncertain';
 }
 
 export function checkReachability(
   nodes: NodeEndpoint[],
   securityGroups: Ec2SecurityGroup[],
   traffic: Traffic,
-  options: { targets?: Set<string>; sampleLimit?: number } = {},
+  options: { targets?: Set<string>; acrossSubnetsOnly?: boolean; sampleLimit?: number } = {},
 ): Reachability {
   const groupsById = new Map(securityGroups.map((g) => [g.GroupId, g]));
   const sampleLimit = options.sampleLimit ?? 5;
+  const acrossSubnetsOnly = options.acrossSubnetsOnly ?? false;
   const missingGroups = new Set<string>();
+  const unresolvedRules = new Set<string>();
   const admittingRules = new Set<string>();
 
-  // Group target nodes by their set of security groups.
-  const signatures = new Map<string, { groupIds: string[]; members: NodeEndpoint[] }>();
-  for (const node of nodes) {
-    if (options.targets && !options.targets.has(node.name)) continue;
-    const groupIds = [...new Set(node.groupIds)].sort();
-    const key = groupIds.join(',');
-    const entry = signatures.get(key) ?? { groupIds, members: [] };
-    entry.members.push(node);
-    signatures.set(key, entry);
-  }
-
-  const sources = nodes.map((node) => ({ node, ip: parseIpv4(node.privateIp ?? undefined), groups: new Set(node.groupIds) }));
-  const blocked: Reachability['blocked'] = [];
-  let blockedCount = 0;
-  let pairsChecked = 0;
-
-  for (const { groupIds, members } of signatures.values()) {
-    const admittedGroups = new Set<string>();
-    const admittedCidrs: Ipv4Cidr[] = [];
+  const side = (groupIds: string[], direction: 'inbound' | 'outbound'): Side => {
+    const result: Side = { groups: new Set(), cidrs: [], anyPeer: false, complete: groupIds.length > 0 };
     for (const groupId of groupIds) {
       const group = groupsById.get(groupId);
       if (!group) {
         missingGroups.add(groupId);
+        result.complete = false;
         continue;
       }
-      for (const permission of group.IpPermissions ?? []) {
+      const permissions = direction === 'inbound' ? group.IpPermissions : group.IpPermissionsEgress;
+      // EC2 always returns both lists; a group without its egress list keeps the default "all traffic out".
+      if (permissions === undefined && direction === 'outbound') {
+        result.anyPeer = true;
+        continue;
+      }
+      for (const permission of permissions ?? []) {
         if (!permits(permission, traffic)) continue;
         let admitsSomething = false;
         for (const pair of permission.UserIdGroupPairs ?? []) {
           if (pair.GroupId) {
-            admittedGroups.add(pair.GroupId);
+            result.groups.add(pair.GroupId);
             admitsSomething = true;
           }
         }
         for (const range of permission.IpRanges ?? []) {
           const cidr = parseCidr(range.CidrIp);
-          if (cidr) {
-            admittedCidrs.push(cidr);
-            admitsSomething = true;
-          }
+          if (!cidr) continue;
+          if (cidr.prefix === 0) result.anyPeer = true;
+          else result.cidrs.push(cidr);
+          admitsSomething = true;
         }
-        if (admitsSomething) admittingRules.add(describe(group, permission));
+        if (permission.PrefixListIds?.some((p) => p.PrefixListId)) {
+          // The prefix list's entries were not collected: it may hold the node addresses.
+          result.complete = false;
+          unresolvedRules.add(describe(group, permission, direction));
+        }
+        if (admitsSomething && direction === 'inbound') admittingRules.add(describe(group, permission, direction));
       }
     }
+    return result;
+  };
 
-    const memberSet = new Set(members);
-    for (const source of sources) {
-      // A node does not send its own traffic through its security groups.
-      const targetsOtherThanSource = memberSet.has(source.node) ? members.length - 1 : members.length;
-      if (targetsOtherThanSource === 0) continue;
-      pairsChecked += targetsOtherThanSource;
-      const admitted =
-        [...source.groups].some((g) => admittedGroups.has(g)) ||
-        (source.ip !== undefined && admittedCidrs.some((c) => cidrContainsIp(c, source.ip!)));
-      if (admitted) continue;
-      blockedCount += targetsOtherThanSource;
-      if (blocked.length < sampleLimit) {
-        const target = members.find((m) => m !== source.node)!;
-        blocked.push({ from: source.node.name, to: target.name });
+  const signatures = new Map<string, Signature>();
+  const endpoints: Endpoint[] = nodes.map((node) => {
+    const groupIds = [...new Set(node.groupIds)].sort();
+    const key = groupIds.join(',');
+    let signature = signatures.get(key);
+    if (!signature) {
+      signature = { groupIds, inbound: side(groupIds, 'inbound'), outbound: side(groupIds, 'outbound') };
+      signatures.set(key, signature);
+    }
+    return {
+      node,
+      ip: parseIpv4(node.privateIp ?? undefined),
+      groups: new Set(groupIds),
+      groupsKnown: groupIds.length > 0,
+      subnet: node.subnetId ?? null,
+      signature,
+      target: !options.targets || options.targets.has(node.name),
+    };
+  });
+
+  // Targets grouped by signature; outbound verdicts per (source signature, target signature),
+  // tallied overall and per subnet so each source can leave out its own subnet and itself.
+  type Tally = Record<Verdict, number>;
+  const emptyTally = (): Tally => ({ admitted: 0, refused: 0, uncertain: 0 });
+  const targetsBySignature = new Map<Signature, Endpoint[]>();
+  for (const endpoint of endpoints) {
+    if (!endpoint.target) continue;
+    const members = targetsBySignature.get(endpoint.signature);
+    if (members) members.push(endpoint);
+    else targetsBySignature.set(endpoint.signature, [endpoint]);
+  }
+  const outboundTallies = new Map<Signature, Map<Signature, { all: Tally; bySubnet: Map<string, Tally> }>>();
+  for (const source of new Set(endpoints.map((e) => e.signature))) {
+    const row = new Map<Signature, { all: Tally; bySubnet: Map<string, Tally> }>();
+    for (const [targetSignature, members] of targetsBySignature) {
+      const tally = { all: emptyTally(), bySubnet: new Map<string, Tally>() };
+      for (const member of members) {
+        const verdict = sideVerdict(source.outbound, member);
+        tally.all[verdict] += 1;
+        if (member.subnet) {
+          const subnetTally = tally.bySubnet.get(member.subnet) ?? emptyTally();
+          subnetTally[verdict] += 1;
+          tally.bySubnet.set(member.subnet, subnetTally);
+        }
+      }
+      row.set(targetSignature, tally);
+    }
+    outboundTallies.set(source, row);
+  }
+
+  const certainSamples: BlockedPair[] = [];
+  const uncertainSamples: BlockedPair[] = [];
+  let pairsChecked = 0;
+  let blockedCount = 0;
+  let certainlyBlockedCount = 0;
+  let inboundBlockedCount = 0;
+  let outboundBlockedCount = 0;
+
+  for (const source of endpoints) {
+    const row = outboundTallies.get(source.signature)!;
+    for (const [targetSignature, members] of targetsBySignature) {
+      const { all, bySubnet } = row.get(targetSignature)!;
+      const outbound = { ...all };
+      // A node does not send its own traffic through its security groups; with CrossSubnet,
+      // nodes in the source's own subnet exchange the traffic unencapsulated.
+      const skipsOwnSubnet = acrossSubnetsOnly && source.subnet !== null;
+      if (skipsOwnSubnet) {
+        const own = bySubnet.get(source.subnet!);
+        if (own) for (const v of ['admitted', 'refused', 'uncertain'] as const) outbound[v] -= own[v];
+      } else if (source.target && source.signature === targetSignature) {
+        outbound[sideVerdict(source.signature.outbound, source)] -= 1;
+      }
+      const eligible = outbound.admitted + outbound.refused + outbound.uncertain;
+      if (eligible === 0) continue;
+      pairsChecked += eligible;
+
+      const inbound = sideVerdict(targetSignature.inbound, source);
+      const outboundBlocked = outbound.refused + outbound.uncertain;
+      const blocked = inbound === 'admitted' ? outboundBlocked : eligible;
+      if (blocked === 0) continue;
+      blockedCount += blocked;
+      if (inbound !== 'admitted') inboundBlockedCount += eligible;
+      outboundBlockedCount += outboundBlocked;
+      const certain = inbound === 'refused' ? eligible : outbound.refused;
+      certainlyBlockedCount += certain;
+
+      const wantCertain = certain > 0 && certainSamples.length < sampleLimit;
+      const wantUncertain = blocked > certain && uncertainSamples.length < sampleLimit;
+      if (!wantCertain && !wantUncertain) continue;
+      for (const member of members) {
+        if (member === source || (skipsOwnSubnet && member.subnet === source.subnet)) continue;
+        const out = sideVerdict(source.signature.outbound, member);
+        if (inbound === 'admitted' && out === 'admitted') continue;
+        const refusedBy: BlockedPair['refusedBy'] =
+          inbound !== 'admitted' && out !== 'admitted' ? 'inbound and outbound' : inbound !== 'admitted' ? 'inbound' : 'outbound';
+        const pairCertain = inbound === 'refused' || out === 'refused';
+        const samples = pairCertain ? certainSamples : uncertainSamples;
+        if (samples.length >= sampleLimit) continue;
+        samples.push({ from: source.node.name, to: member.node.name, refusedBy, certain: pairCertain });
+        // One sample per (source, target set) spreads the samples over nodes.
+        break;
       }
     }
   }
@@ -135,9 +295,15 @@ export function checkReachability(
     traffic,
     admitted: blockedCount === 0,
     pairsChecked,
-    blocked,
+    acrossSubnetsOnly,
+    blocked: [...certainSamples, ...uncertainSamples],
     blockedCount,
+    certainlyBlockedCount,
+    inboundBlockedCount,
+    outboundBlockedCount,
     missingGroups: [...missingGroups].sort(),
+    nodesWithoutGroups: endpoints.filter((e) => !e.groupsKnown).map((e) => e.node.name),
+    unresolvedRules: [...unresolvedRules].sort(),
     admittingRules: [...admittingRules].sort(),
   };
 }

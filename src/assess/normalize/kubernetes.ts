@@ -158,6 +158,6 @@ export function findComponents(
     csiNodeDriver: workload(daemonSets, 'DaemonSet', ['csi-node-driver', 'calico-csi-node-driver'], 'calico-csi'),
     operator: workload(deployments, 'Deployment', ['tigera-operator'], 'tigera-operator'),
     awsNode: workload(daemonSets, 'DaemonSet', ['aws-node'], 'aws-node'),
-    typhaPdb: typhaPdb ? refOf('PodDisruptionBudget', typhaPdb) : null,
+    typhaPdb: typhaPdb ? refOf('PodDisruptionBudget', typhaPdb) : podDisruptionBudgets ? null : undefined,
   };
 }

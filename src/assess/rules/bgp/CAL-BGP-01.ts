@@ -1,0 +1,80 @@
+/**
+ * CAL-BGP-01 — the node-to-node mesh is not used where the cluster can grow above 50 nodes.
+ *
+ * Seed 002 "Route Distribution": "For small clusters (under 50 nodes), this model is adequate …
+ * when a cluster is running 50 to thousands of nodes, this peering relationship between every node
+ * becomes a bottle neck"; "Global Route Reflection": "For clusters exceeding 50 nodes and potentially
+ * growing far beyond that, this topology is recommended." Each mesh node holds N−1 BGP sessions.
+ */
+import { calicoDefaults } from '../../../reference/index.js';
+import { defineRule, type Evidence } from '../../rule.js';
+import { calicoRunsBgp, meshCommand, ROUTE_REFLECTOR_LABEL, poolsRoutingWorkloads, routeReflectorCommands, suggestReflectors } from '../shared.js';
+
+const LIMIT = calicoDefaults.meshNodeLimit;
+
+export default defineRule({
+  id: 'CAL-BGP-01',
+  title: 'Route reflectors, not the node-to-node mesh, where the cluster can grow above 50 nodes',
+  area: 'BGP',
+  severities: ['high', 'medium'],
+  severityNote: `high when more than ${LIMIT} nodes run the mesh now; medium when the node groups can grow above ${LIMIT}`,
+  seed: '002 "Route Distribution", "Global Route Reflection"',
+  appliesWhen: calicoRunsBgp,
+  evaluate({ model, facts, need }) {
+    const meshEnabled = need(facts.bgp.meshEnabled, 'calico.bgpConfigurations');
+    const configuration = model.bgpConfiguration!;
+    if (!meshEnabled) {
+      return {
+        status: 'pass',
+        summary: `The node-to-node mesh is off (BGPConfiguration ${configuration.ref.name}); nodes peer through ${
+          facts.bgp.routeReflectors?.length ? `${facts.bgp.routeReflectors.length} route reflectors` : 'BGPPeers'
+        } (coverage: CAL-BGP-02).`,
+        evidence: [{ object: `BGPConfiguration ${configuration.ref.name}`, field: 'spec.nodeToNodeMeshEnabled', value: false }],
+      };
+    }
+    const nodes = need(facts.topology.nodes, 'kubernetes.nodes');
+    const nodesNow = nodes.length;
+    const { maxNodes } = facts.growth;
+    if (nodesNow <= LIMIT && maxNodes === null) need(null, 'aws.nodegroups');
+    if (nodesNow <= LIMIT && maxNodes! <= LIMIT) {
+      return {
+        status: 'pass',
+        summary: `The node-to-node mesh serves ${nodesNow} nodes and the node groups can grow to ${maxNodes} (at most ${LIMIT}): the mesh is adequate.`,
+        evidence: [
+          { object: `BGPConfiguration ${configuration.ref.name}`, field: 'spec.nodeToNodeMeshEnabled', value: true },
+          { object: 'cluster', field: 'maximum nodes', value: maxNodes, note: facts.growth.source },
+        ],
+      };
+    }
+    const now = nodesNow > LIMIT;
+    const evidence: Evidence[] = [
+      { object: `BGPConfiguration ${configuration.ref.name}`, field: 'spec.nodeToNodeMeshEnabled', value: true },
+      { object: 'cluster', field: 'nodes', value: nodesNow },
+    ];
+    if (maxNodes !== null) evidence.push({ object: 'cluster', field: 'maximum nodes', value: maxNodes, note: facts.growth.source });
+    const existing = facts.bgp.routeReflectors ?? [];
+    const reflectors = suggestReflectors(nodes, existing);
+    const unlabelled = existing.filter((name) => !Object.hasOwn(model.nodes?.find((n) => n.name === name)?.labels ?? {}, ROUTE_REFLECTOR_LABEL));
+    const configurationExists = !configuration.ref.name.startsWith('default (absent');
+    const routing = facts.pools ? poolsRoutingWorkloads(facts.pools) : [];
+    const allVxlan = routing.length > 0 && routing.every((p) => p.vxlanMode !== 'Never');
+    const remediation = [
+      ...(allVxlan ? ['# every pool is VXLAN, so pod routes do not need BGP: switching BGP off (CAL-RT-04) removes the mesh; otherwise:'] : []),
+      reflectors.length
+        ? `# make route reflectors (better: dedicated, tainted nodes; one per subnet, at least two): ${reflectors.join(', ')}`
+        : `# peer every node with the existing route reflectors (${existing.join(', ')})`,
+      ...routeReflectorCommands(reflectors, unlabelled),
+      '# once `calicoctl node status` on a worker shows the reflectors Established, switch the mesh off:',
+      meshCommand(false, configurationExists),
+    ].join('\n');
+    return {
+      status: 'fail',
+      severity: now ? 'high' : 'medium',
+      summary: now
+        ? `${nodesNow} nodes run the node-to-node BGP mesh (${nodesNow - 1} sessions each, above the ${LIMIT}-node limit of the reference architecture): use route reflectors.`
+        : `The node-to-node BGP mesh serves ${nodesNow} nodes, but the node groups can grow to ${maxNodes}, above the ${LIMIT}-node limit of the reference architecture: plan route reflectors before they do.`,
+      evidence,
+      remediation,
+    };
+  },
+});

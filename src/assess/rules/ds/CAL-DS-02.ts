@@ -1,0 +1,105 @@
+/**
+ * CAL-DS-02 — Typha fans the Kubernetes datastore out to calico-node.
+ *
+ * Seed 002 "Install Typha to ensure datastore scalability": "every node will be opening up a watch
+ * for API server events. Typha gets around this by being an intermediary between the API server
+ * and all instances of calico-node" — a scaling issue "in a cluster with more than 50 nodes".
+ * Verify "typha_service_name", the "Typha Service", "Typha Deployment" and "PodDisruptionBudget".
+ */
+import { defineRule, shellQuote, type Evidence } from '../../rule.js';
+import { calicoManifestFile, calicoPresent } from '../shared.js';
+
+/** The seed's threshold: above this many nodes, direct API-server watches hurt. */
+const TYPHA_NODE_THRESHOLD = 50;
+
+export default defineRule({
+  id: 'CAL-DS-02',
+  title: 'Typha runs when the datastore is Kubernetes',
+  area: 'DS',
+  severities: ['high', 'low'],
+  severityNote: `high when the cluster has more than ${TYPHA_NODE_THRESHOLD} nodes or its node groups can grow above ${TYPHA_NODE_THRESHOLD}; low otherwise`,
+  seed: '002 "Install Typha"',
+  appliesWhen(context) {
+    const present = calicoPresent(context);
+    if (present !== true) return present;
+    const datastore = context.need(context.facts.datastore.type, 'kubernetes.daemonSets', 'kubernetes.configMaps', 'calico.installation');
+    return datastore === 'kubernetes' ? true : 'Calico uses an etcd datastore: Typha serves only the Kubernetes datastore.';
+  },
+  evaluate({ model, facts, need }) {
+    const deployed = need(facts.typha.deployed, 'kubernetes.deployments');
+    const { configured } = facts.typha;
+    const typha = model.components?.typha ?? null;
+    const calicoNode = model.components?.calicoNode ?? null;
+    const namespace = typha?.namespace ?? calicoNode?.namespace ?? 'kube-system';
+    const serviceName = calicoNode?.env['FELIX_TYPHAK8SSERVICENAME'] ?? model.felix?.typhaK8sServiceName ?? null;
+
+    if (deployed && configured !== false) {
+      return {
+        status: 'pass',
+        summary: `Typha runs (Deployment ${namespace}/calico-typha, ${typha?.ready ?? 0}/${typha?.desired ?? 0} ready) and calico-node reads the datastore through it.`,
+        evidence: [
+          { object: `Deployment ${namespace}/calico-typha`, field: 'spec.replicas', value: typha?.desired ?? null },
+          { object: 'Calico install', field: 'typha configured', value: configured, note: model.install.method === 'operator' ? 'the operator manages Typha' : undefined },
+        ],
+      };
+    }
+
+    // Severity follows the seed's 50-node threshold, now or after node groups scale out.
+    const nodesNow = facts.growth.nodesNow ?? calicoNode?.desired ?? null;
+    const { maxNodes } = facts.growth;
+    const large = (nodesNow ?? 0) > TYPHA_NODE_THRESHOLD || (maxNodes ?? 0) > TYPHA_NODE_THRESHOLD;
+    const growsTo = maxNodes !== null && nodesNow !== null && maxNodes > nodesNow ? ` and node groups that can grow to ${maxNodes}` : '';
+    const scale = large
+      ? `The cluster has ${nodesNow ?? 'an unknown number of'} nodes${growsTo}, above the ${TYPHA_NODE_THRESHOLD}-node threshold.`
+      : maxNodes !== null
+        ? `The cluster has ${nodesNow} nodes and can grow to at most ${maxNodes} by its node groups' limits, so the load stays modest.`
+        : nodesNow !== null
+          ? `The cluster has ${nodesNow} nodes; node group limits were not collected, so this is high if they can grow above ${TYPHA_NODE_THRESHOLD}.`
+          : `Neither the node count nor the node group limits were collected, so this is high if the cluster can exceed ${TYPHA_NODE_THRESHOLD} nodes.`;
+
+    const evidence: Evidence[] = [
+      typha
+        ? { object: `Deployment ${namespace}/calico-typha`, field: 'spec.replicas', value: typha.desired }
+        : { object: 'Deployment calico-typha', value: null, note: 'not found in calico-system or kube-system' },
+      { object: 'Calico install', field: 'typha configured', value: configured, note: serviceName !== null ? `typha_service_name: ${serviceName}` : undefined },
+      { object: 'cluster', field: 'nodes now / max by node groups', value: [nodesNow, maxNodes], note: facts.growth.source },
+    ];
+
+    const quotedNamespace = shellQuote(namespace);
+    let summary: string;
+    let remediation: string;
+    if (model.install.method === 'operator') {
+      summary = `The Tigera operator should run Typha, but no calico-typha replica is deployed in ${namespace}. ${scale}`;
+      remediation = [
+        '# The operator deploys and scales Typha itself: find out why it has not.',
+        'kubectl get tigerastatus',
+        'kubectl -n tigera-operator logs deployment/tigera-operator | grep -i typha',
+      ].join('\n');
+    } else if (deployed) {
+      summary = `A calico-typha Deployment runs in ${namespace}, but calico-node is not pointed at it (typha_service_name: ${serviceName ?? 'none'}): every calico-node watches the API server directly. ${scale}`;
+      remediation = [
+        `kubectl -n ${quotedNamespace} patch configmap calico-config --type merge -p '{"data":{"typha_service_name":"calico-typha"}}'`,
+        `kubectl -n ${quotedNamespace} rollout restart daemonset/calico-node`,
+        '# (if calico-node sets FELIX_TYPHAK8SSERVICENAME as a literal value rather than from calico-config:',
+        `#  kubectl -n ${quotedNamespace} set env daemonset/calico-node FELIX_TYPHAK8SSERVICENAME=calico-typha)`,
+        '# and allow TCP 5473 from every node to the Typha nodes (CAL-AWS-05)',
+      ].join('\n');
+    } else {
+      const pointed = configured === true ? ` although calico-node is told to use the ${serviceName ?? 'calico-typha'} service` : '';
+      summary = `Typha is not deployed${pointed}: every calico-node watches the Kubernetes API server directly. ${scale}`;
+      const manifest = calicoManifestFile(facts, true);
+      remediation = [
+        `# Manifest install: take Typha from the ${manifest} manifest of your Calico version`,
+        `CALICO_VERSION=${facts.calico.version ?? 'v3.31.0  # the Calico version you run'}`,
+        `curl -fsSLO https://raw.githubusercontent.com/projectcalico/calico/$CALICO_VERSION/manifests/${manifest}`,
+        '# It sets typha_service_name: "calico-typha" in calico-config and adds the calico-typha Service, Deployment and',
+        '# PodDisruptionBudget. Carry over your own calico-config and calico-node changes, set the Deployment replicas',
+        '# (at least 2; one per 100-200 nodes), then apply it and restart calico-node:',
+        `kubectl apply --server-side --force-conflicts -f ${manifest}`,
+        `kubectl -n ${quotedNamespace} rollout restart daemonset/calico-node`,
+        '# and allow TCP 5473 from every node to the Typha nodes (CAL-AWS-05)',
+      ].join('\n');
+    }
+    return { status: 'fail', severity: large ? 'high' : 'low', summary, evidence, remediation };
+  },
+});

@@ -1,0 +1,132 @@
+/**
+ * CAL-DS-04 — Calico's components are up: calico-node on every node, Typha and kube-controllers.
+ *
+ * Seed 001 "Component Health Assessment": "calico-node (DaemonSet) | 4/4 | Running | Healthy",
+ * "calico-typha | 2/2", "calico-kube-controllers | 1/1". Seed 002: "The calico-node pod runs on
+ * every host"; a node without a ready calico-node gets no routes and no policy for its pods.
+ */
+import type { Workload } from '../../model.js';
+import { defineRule, listSome, shellQuote, type Evidence } from '../../rule.js';
+import { calicoPresent } from '../shared.js';
+
+const workloadEvidence = (workload: Workload): Evidence[] => {
+  const object = `${workload.kind} ${workload.namespace}/${workload.name}`;
+  return workload.kind === 'DaemonSet'
+    ? [
+        { object, field: 'status.desiredNumberScheduled', value: workload.desired },
+        { object, field: 'status.numberReady', value: workload.ready },
+      ]
+    : [
+        { object, field: 'spec.replicas', value: workload.desired },
+        { object, field: 'status.readyReplicas', value: workload.ready },
+      ];
+};
+
+const podsCommand = (namespace: string, app: string) => `kubectl -n ${shellQuote(namespace)} get pods -l k8s-app=${app} -o wide`;
+
+export default defineRule({
+  id: 'CAL-DS-04',
+  title: 'Calico components are healthy',
+  area: 'DS',
+  severities: ['high'],
+  seed: '001 component health table',
+  appliesWhen: calicoPresent,
+  evaluate({ model, need }) {
+    const components = need(model.components, 'kubernetes.daemonSets', 'kubernetes.deployments');
+    const { calicoNode, typha, kubeControllers } = components;
+    const namespace = calicoNode?.namespace ?? (model.install.method === 'operator' ? 'calico-system' : 'kube-system');
+    const problems: string[] = [];
+    const evidence: Evidence[] = [];
+    const remediation: string[] = [];
+    const healthy: string[] = [];
+
+    // calico-node: every pod ready, and scheduled on every node that can run it (Linux, not Fargate).
+    if (!calicoNode) {
+      problems.push('the calico-node DaemonSet was not found');
+      evidence.push({ object: 'DaemonSet calico-node', value: null, note: 'not found in calico-system or kube-system' });
+      remediation.push(model.install.method === 'operator' ? 'kubectl get tigerastatus' : '# re-apply the Calico manifest of your version: calico-node is missing');
+    } else {
+      evidence.push(...workloadEvidence(calicoNode));
+      if (calicoNode.ready < calicoNode.desired) {
+        problems.push(`calico-node is ready on ${calicoNode.ready} of ${calicoNode.desired} scheduled nodes`);
+        remediation.push(`${podsCommand(calicoNode.namespace, 'calico-node')}   # then: kubectl -n ${shellQuote(calicoNode.namespace)} logs POD -c calico-node`);
+      }
+      const kubeNodes = model.nodes;
+      if (kubeNodes) {
+        const eligible = kubeNodes.filter((n) => !n.fargate && n.labels['kubernetes.io/os'] !== 'windows');
+        if (calicoNode.desired < eligible.length) {
+          const withPod = model.pods
+            ? new Set(model.pods.filter((p) => p.labels['k8s-app'] === 'calico-node' && p.nodeName).map((p) => p.nodeName!))
+            : null;
+          // Name the uncovered nodes only when the pod list shows calico-node pods at all.
+          const missing = withPod?.size ? eligible.filter((n) => !withPod.has(n.name)).map((n) => n.name) : [];
+          problems.push(
+            `calico-node is scheduled on ${calicoNode.desired} of ${eligible.length} Linux nodes${missing.length ? ` (not on ${listSome(missing)})` : ''}`,
+          );
+          evidence.push({
+            object: 'cluster',
+            field: 'Linux nodes outside Fargate',
+            value: eligible.length,
+            ...(missing.length ? { note: `no calico-node pod on ${missing.join(', ')}` } : {}),
+          });
+          remediation.push(
+            `kubectl -n ${shellQuote(calicoNode.namespace)} get daemonset calico-node -o jsonpath='{.spec.template.spec.nodeSelector}{"\\n"}{.spec.template.spec.tolerations}{"\\n"}'   # which nodes does it exclude?`,
+          );
+        } else if (calicoNode.ready >= calicoNode.desired) {
+          healthy.push(`calico-node ready on ${calicoNode.ready} of ${eligible.length} nodes`);
+        }
+      }
+    }
+
+    // Typha only where it is deployed; CAL-DS-02 judges whether it should be.
+    if (typha && typha.desired > 0) {
+      evidence.push(...workloadEvidence(typha));
+      if (typha.ready < typha.desired) {
+        problems.push(
+          typha.ready === 0
+            ? `no Typha replica is ready (0 of ${typha.desired}): calico-node cannot receive datastore updates`
+            : `Typha has ${typha.ready} of ${typha.desired} replicas ready`,
+        );
+        remediation.push(podsCommand(typha.namespace, 'calico-typha'));
+      } else {
+        healthy.push(`Typha ${typha.ready}/${typha.desired}`);
+      }
+    }
+
+    if (!kubeControllers) {
+      problems.push('the calico-kube-controllers Deployment was not found');
+      evidence.push({ object: 'Deployment calico-kube-controllers', value: null, note: `not found in ${namespace}` });
+      remediation.push(model.install.method === 'operator' ? 'kubectl get tigerastatus' : '# re-apply the Calico manifest of your version: calico-kube-controllers is missing');
+    } else {
+      evidence.push(...workloadEvidence(kubeControllers));
+      if (kubeControllers.desired === 0 || kubeControllers.ready < kubeControllers.desired) {
+        problems.push(
+          kubeControllers.desired === 0
+            ? 'calico-kube-controllers is scaled to 0 replicas'
+            : `calico-kube-controllers has ${kubeControllers.ready} of ${kubeControllers.desired} replicas ready`,
+        );
+        remediation.push(
+          kubeControllers.desired === 0
+            ? `kubectl -n ${shellQuote(kubeControllers.namespace)} scale deployment/calico-kube-controllers --replicas=1`
+            : podsCommand(kubeControllers.namespace, 'calico-kube-controllers'),
+        );
+      } else {
+        healthy.push(`calico-kube-controllers ${kubeControllers.ready}/${kubeControllers.desired}`);
+      }
+    }
+
+    // Coverage of every node is only known from the node list; any other problem already decides.
+    if (!problems.length && calicoNode && !model.nodes) need(null, 'kubernetes.nodes');
+    if (!problems.length) {
+      return { status: 'pass', summary: `Calico components are ready: ${healthy.join(', ')}.`, evidence };
+    }
+    if (model.install.method === 'operator' && !remediation.includes('kubectl get tigerastatus')) remediation.push('kubectl get tigerastatus');
+    return {
+      status: 'fail',
+      severity: 'high',
+      summary: `${problems.join('; ')}.`,
+      evidence,
+      remediation: remediation.join('\n'),
+    };
+  },
+});

@@ -1,0 +1,53 @@
+/**
+ * EKS-03 — Secrets are envelope-encrypted with a KMS key the account controls.
+ *
+ * No seed passage: `encryptionConfig` with `resources: ["secrets"]` and a `provider.keyArn` puts
+ * Secrets under a customer-managed KMS key, whose key policy, rotation and CloudTrail record the
+ * account owns. EKS's default encryption (Kubernetes 1.28 and later) uses an AWS-owned key instead.
+ */
+import { compareMinor, minorOf } from '../../../reference/index.js';
+import { defineRule, shellQuote } from '../../rule.js';
+
+export default defineRule({
+  id: 'EKS-03',
+  title: 'Secrets are envelope-encrypted with KMS',
+  area: 'EKS',
+  severities: ['medium'],
+  seed: '— (security review)',
+  appliesWhen: () => true,
+  evaluate({ model, facts, need }) {
+    const cluster = need(model.eks, 'aws.cluster');
+    // DescribeCluster omits encryptionConfig when none is set: absent means not configured.
+    const configs = cluster.encryptionConfig ?? [];
+    const object = `eks:Cluster ${cluster.name ?? facts.cluster.name}`;
+    const secrets = configs.find((c) => c.resources?.includes('secrets') && c.provider?.keyArn);
+    if (secrets) {
+      return {
+        status: 'pass',
+        summary: `Secrets are envelope-encrypted with the KMS key ${secrets.provider!.keyArn}.`,
+        evidence: [{ object, field: 'encryptionConfig[].provider.keyArn', value: secrets.provider!.keyArn, note: 'resources: secrets' }],
+      };
+    }
+    const { region, accountId } = facts.cluster;
+    const version = cluster.version ?? facts.cluster.kubernetesVersion;
+    const minor = version ? minorOf(version) : null;
+    const fallback =
+      minor === null
+        ? 'at most EKS default encryption with an AWS-owned key applies (Kubernetes 1.28 and later)'
+        : compareMinor(minor, '1.28') >= 0
+          ? `on Kubernetes ${minor} EKS encrypts them with an AWS-owned key, whose use the account can neither audit nor revoke`
+          : `on Kubernetes ${minor} they are protected only by the encryption of etcd's volumes`;
+    return {
+      status: 'fail',
+      severity: 'medium',
+      summary: `Secrets are not envelope-encrypted with a customer-managed KMS key (no encryptionConfig for secrets): ${fallback}.`,
+      evidence: [{ object, field: 'encryptionConfig', value: configs.length ? configs : null, note: configs.length ? 'no entry covers secrets with a provider keyArn' : 'not set' }],
+      remediation: [
+        '# Irreversible: once on, envelope encryption cannot be turned off. Use a symmetric KMS key in the cluster\'s region.',
+        `aws eks associate-encryption-config --region ${region} --cluster-name ${shellQuote(cluster.name ?? facts.cluster.name)} --encryption-config '[{"resources":["secrets"],"provider":{"keyArn":"arn:aws:kms:${region}:${accountId}:key/KEY-ID"}}]'`,
+        '# then, once the association is ACTIVE, rewrite the Secrets that already exist so they are encrypted with the key:',
+        'kubectl get secrets --all-namespaces -o json | kubectl annotate --overwrite -f - kms-encryption-timestamp="$(date +%s)"',
+      ].join('\n'),
+    };
+  },
+});

@@ -1,0 +1,38 @@
+/**
+ * CAL-OBS-02 — Felix does not log at Debug.
+ *
+ * Seed 001 "Felix Configuration Highlights": "Log Level: Info"; seed 002's FelixConfiguration
+ * sets "logSeverityScreen: Info". Debug (and Trace, more verbose still) floods node logs and costs
+ * CPU on every calico-node.
+ */
+import { defineRule } from '../../rule.js';
+import { calicoPresent, felixSetting, setFelixCommand } from '../shared.js';
+
+const TOO_VERBOSE = new Set(['debug', 'trace']);
+
+export default defineRule({
+  id: 'CAL-OBS-02',
+  title: 'Felix does not log at Debug',
+  area: 'ENC',
+  severities: ['low'],
+  seed: '001 "Log Level: Info"',
+  appliesWhen: calicoPresent,
+  evaluate({ model, need }) {
+    const felix = need(model.felix, 'calico.felixConfigurations');
+    const level = felix.logSeverityScreen;
+    const { object, field } = felixSetting(model, 'logSeverityScreen');
+    const evidence = [{ object, field, value: level }];
+    if (!TOO_VERBOSE.has(level.toLowerCase())) {
+      return { status: 'pass', summary: `Felix logs at ${level} to the screen.`, evidence };
+    }
+    // calico-node's FELIX_* environment overrides the FelixConfiguration: without it, the level in force is not established.
+    if (!model.components) need(null, 'kubernetes.daemonSets');
+    return {
+      status: 'fail',
+      severity: 'low',
+      summary: `Felix logs at ${level} on every node (${object}): the volume floods node logs and costs calico-node CPU. Info is the default.`,
+      evidence,
+      remediation: setFelixCommand(model, 'logSeverityScreen', 'Info'),
+    };
+  },
+});

@@ -1,0 +1,95 @@
+/**
+ * CAL-POL-03 — every non-system namespace that runs pods is selected by at least one policy.
+ *
+ * Seed 001 counts "Namespaces with Policies: 10+ namespaces"; seed 002: "Normally, administrators
+ * need to ensure default policy rules are deployed to every namespace", or a GlobalNetworkPolicy
+ * does it for them. A namespace no policy selects lets its pods accept and send anything.
+ */
+import { isSystemNamespace } from '../../../reference/index.js';
+import type { Namespace, Pod, Policy } from '../../model.js';
+import { isAllowAllRule, namespacesWithoutPolicy } from '../../policy-analysis.js';
+import { defineRule, listSome, shellQuote, type RuleContext } from '../../rule.js';
+import { calicoPresent } from '../shared.js';
+
+/** Pods that run (or are about to) on the pod network of a non-system namespace. */
+const workloadPods = (pods: Pod[]): Pod[] =>
+  pods.filter((p) => !p.hostNetwork && !isSystemNamespace(p.namespace) && (p.phase === null || p.phase === 'Running' || p.phase === 'Pending'));
+
+/** A global policy that allows every packet it sees selects pods without constraining them. */
+const allowsEverything = (policy: Policy): boolean =>
+  policy.kind === 'GlobalNetworkPolicy' &&
+  policy.types.every((t) => (t === 'Ingress' ? policy.ingress : policy.egress).some(isAllowAllRule));
+
+function isolationManifest(namespaces: string[]): string {
+  return [
+    '# Write each namespace the policies its workloads need. A first step that isolates a namespace from the',
+    '# others (check first which ingress controllers, monitoring or webhooks reach into it):',
+    `for ns in ${namespaces.map(shellQuote).join(' ')}; do`,
+    `kubectl apply -n "$ns" -f - <<'EOF'`,
+    'apiVersion: networking.k8s.io/v1',
+    'kind: NetworkPolicy',
+    'metadata:',
+    '  name: allow-same-namespace',
+    'spec:',
+    '  podSelector: {}',
+    '  policyTypes:',
+    '    - Ingress',
+    '  ingress:',
+    '    - from:',
+    '        - podSelector: {}',
+    'EOF',
+    'done',
+    '# or cover every namespace at once with a cluster-wide default deny (CAL-POL-01)',
+  ].join('\n');
+}
+
+export default defineRule({
+  id: 'CAL-POL-03',
+  title: 'Every non-system namespace that runs pods is selected by a network policy',
+  area: 'POL',
+  severities: ['medium'],
+  seed: '001 "Namespaces with Policies"; 002 namespace policies',
+  appliesWhen(context: RuleContext) {
+    const present = calicoPresent(context);
+    if (present !== true) return present;
+    const pods = context.need(context.model.pods, 'kubernetes.pods');
+    return workloadPods(pods).length ? true : 'No pod on the pod network runs in a non-system namespace.';
+  },
+  evaluate({ model, need }) {
+    const pods = workloadPods(need(model.pods, 'kubernetes.pods'));
+    const policies = need(model.policies, 'calico.globalNetworkPolicies', 'calico.networkPolicies', 'kubernetes.networkPolicies');
+    const namespaces = need(model.namespaces, 'kubernetes.namespaces');
+    const podLabelsByNamespace = new Map<string, Array<Record<string, string>>>();
+    for (const pod of pods) podLabelsByNamespace.set(pod.namespace, [...(podLabelsByNamespace.get(pod.namespace) ?? []), pod.labels]);
+    const running: Namespace[] = [...podLabelsByNamespace.keys()]
+      .sort()
+      .map((name) => namespaces.find((n) => n.name === name) ?? { name, labels: { 'kubernetes.io/metadata.name': name } });
+    const constraining = policies.filter((p) => !allowsEverything(p));
+    const uncovered = namespacesWithoutPolicy(constraining, running, podLabelsByNamespace);
+    if (!uncovered.length) {
+      return {
+        status: 'pass',
+        summary:
+          running.length === 1
+            ? `The only non-system namespace that runs pods (${running[0]!.name}, ${pods.length} pods) is selected by at least one network policy.`
+            : `All ${running.length} non-system namespaces that run pods (${pods.length} pods) are selected by at least one network policy.`,
+      };
+    }
+    const ignored = policies.filter(allowsEverything).map((p) => p.name);
+    return {
+      status: 'fail',
+      severity: 'medium',
+      summary:
+        `${uncovered.length} of ${running.length} non-system namespaces that run pods are selected by no network policy ` +
+        `(${listSome(uncovered, 5)}): their pods accept and send any traffic.` +
+        (ignored.length ? ` ${listSome(ignored)} ${ignored.length > 1 ? 'allow' : 'allows'} everything and ${ignored.length > 1 ? 'do' : 'does'} not count.` : ''),
+      evidence: uncovered.map((name) => ({
+        object: `Namespace ${name}`,
+        field: 'pods',
+        value: podLabelsByNamespace.get(name)?.length ?? 0,
+        note: 'no Kubernetes or Calico policy in the namespace, and no global policy selects its pods',
+      })),
+      remediation: isolationManifest(uncovered),
+    };
+  },
+});
