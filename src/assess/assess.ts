@@ -38,8 +38,10 @@ export interface Assessment {
   errors: Snapshot['errors'];
 }
 
+/** Evidence for `unknown`: the fields asked for that were not collected, with the errors that hid them. */
 function missingEvidence(model: ClusterModel, fields: SnapshotField[]): Evidence[] {
-  return fields.map((field) => {
+  const missing = fields.filter((f) => model.notCollected.includes(f));
+  return (missing.length ? missing : fields).map((field) => {
     const source = SNAPSHOT_SOURCES[field];
     const errors = model.errors.filter((e) => e.source === source || e.source.startsWith(`${source} `));
     return {
@@ -80,12 +82,13 @@ export function runRule(rule: Rule, model: ClusterModel, facts: Facts): Check {
     return { ...base, severity: highest, status: outcome.status, summary: outcome.summary, evidence: outcome.evidence ?? [], remediation: null };
   } catch (error) {
     if (error instanceof MissingDataError) {
+      const evidence = missingEvidence(model, error.fields);
       return {
         ...base,
         severity: highest,
         status: 'unknown',
-        summary: `Needs data that was not collected: ${error.fields.map((f) => SNAPSHOT_SOURCES[f]).join(', ')}.`,
-        evidence: missingEvidence(model, error.fields),
+        summary: `Needs data that was not collected: ${evidence.map((e) => e.field).join(', ')}.`,
+        evidence,
         remediation: null,
       };
     }

@@ -377,8 +377,16 @@ function mtuFacts(model: ClusterModel, nodes: NodeFact[] | null, encapsulation: 
     overhead = bytes;
     overheadReason = `${reason}${bytes ? ` (${bytes} bytes)` : ''}`;
     if (specific) {
+      const field = reason === 'IP-in-IP' ? 'ipipMTU' : reason === 'VXLAN' ? 'vxlanMTU' : 'wireguardMTU';
+      const envNames = field === 'ipipMTU' ? ['FELIX_IPINIPMTU', 'FELIX_IPIPMTU'] : [`FELIX_${field.toUpperCase()}`];
+      const envName = model.felix?.sources.find((s) => s.kind === 'calico-node env' && envNames.includes(s.name))?.name;
       configured = specific;
-      configuredSource = `FelixConfiguration ${reason === 'IP-in-IP' ? 'ipipMTU' : reason === 'VXLAN' ? 'vxlanMTU' : 'wireguardMTU'}`;
+      // Operators and manifests hand their MTU to Felix through calico-node env: name the setting a person edits.
+      configuredSource = !envName
+        ? `FelixConfiguration ${field}`
+        : model.install.mtu === specific && model.install.mtuSource
+          ? model.install.mtuSource
+          : `calico-node ${envName}`;
     } else {
       configured = model.install.mtu;
       configuredSource = model.install.mtuSource;

@@ -4,6 +4,7 @@
  *
  * `null` always means "not collected" and `[]` means "collected, none".
  */
+import type { SnapshotField } from '../snapshot/sources.js';
 import type { CollectionError, Ec2Instance, Ec2RouteTable, Ec2SecurityGroup, Ec2Subnet, EksCluster } from '../snapshot/schema.js';
 
 export type EncapsulationMode = 'Never' | 'Always' | 'CrossSubnet';
@@ -249,6 +250,8 @@ export interface ClusterModel {
   policies: Policy[] | null;
   hostEndpointCount: number | null;
 
-  /** For `unknown` evidence: source name → the collection errors recorded for it. */
+  /** Collection errors recorded in the snapshot, for `unknown` evidence. */
   errors: CollectionError[];
+  /** Snapshot fields that were not collected (`null` or absent). */
+  notCollected: SnapshotField[];
 }

@@ -1,6 +1,6 @@
 /** Snapshot → normalised cluster model: the single place raw API shapes are read. */
 import type { KubeObject, Snapshot } from '../../snapshot/schema.js';
-import { SNAPSHOT_SOURCES } from '../../snapshot/sources.js';
+import { SNAPSHOT_SOURCES, type SnapshotField } from '../../snapshot/sources.js';
 import type { ClusterModel, Policy } from '../model.js';
 import {
   isConvertedKubernetesPolicy,
@@ -101,7 +101,18 @@ export function normalize(snapshot: Snapshot): ClusterModel {
     hostEndpointCount: calico.hostEndpoints?.length ?? null,
 
     errors: snapshot.errors,
+    notCollected: notCollected(snapshot),
   };
+}
+
+function notCollected(snapshot: Snapshot): SnapshotField[] {
+  return (Object.keys(SNAPSHOT_SOURCES) as SnapshotField[]).filter((field) => {
+    const [section, key] = field.split('.') as [keyof Snapshot, string];
+    const value = (snapshot[section] as Record<string, unknown> | undefined)?.[key];
+    // A manifest install has no Installation: null there means "none" unless its read failed.
+    if (field === 'calico.installation') return value == null && hasError(snapshot, SNAPSHOT_SOURCES[field]);
+    return value == null;
+  });
 }
 
 /** `1.31` from the API server's version, else from the EKS cluster. */

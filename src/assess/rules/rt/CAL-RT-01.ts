@@ -4,10 +4,10 @@
  * Seed 002 "Multi-Subnet Configuration": "when pods are communicating across the subnet boundary,
  * they are often met with a router that relies on the destination IP"; seed 000 "Routing Traffic
  * Across Different VPC Subnets": "you must also enable IPIP encapsulation". AWS's VPC router does
- * not know pod addresses, so a native pool whose nodes span subnets drops cross-subnet pod traffic.
+ * not know pod addresses, so once nodes span subnets, a native pool's pods are unreachable from
+ * every other subnet — wherever the pool's own nodes sit, since any pod may send to them.
  */
 import { defineRule, listSome, shellQuote } from '../../rule.js';
-import { selects } from '../../selector.js';
 import { calicoRoutesPods, poolsRoutingWorkloads } from '../shared.js';
 
 export default defineRule({
@@ -17,42 +17,37 @@ export default defineRule({
   severities: ['critical'],
   seed: '002 "Multi-Subnet Configuration"; 000 "Routing Traffic Across Different VPC Subnets"',
   appliesWhen: calicoRoutesPods,
-  evaluate({ model, facts, need }) {
+  evaluate({ facts, need }) {
     const pools = poolsRoutingWorkloads(need(facts.pools, 'calico.ippools'));
     const native = pools.filter((p) => p.ipipMode === 'Never' && p.vxlanMode === 'Never');
     if (!native.length) {
       return { status: 'pass', summary: 'Every enabled pool encapsulates pod traffic that crosses a subnet boundary.' };
     }
-    const nodes = need(facts.topology.nodes, 'kubernetes.nodes', 'aws.instances');
-    const labelsByNode = new Map((model.nodes ?? []).map((n) => [n.name, n.labels]));
-    const offending = native.flatMap((pool) => {
-      const selected = nodes.filter((n) => selects(pool.nodeSelector, labelsByNode.get(n.name) ?? {}));
-      if (selected.some((n) => n.subnetId === null)) need(null, 'aws.instances');
-      const subnets = [...new Set(selected.map((n) => n.subnetId!))].sort();
-      return subnets.length > 1 ? [{ pool, subnets }] : [];
-    });
-    if (!offending.length) {
+    const subnets = need(facts.topology.subnets, 'aws.instances', 'kubernetes.nodes');
+    const names = listSome(native.map((p) => p.name));
+    if (subnets.length <= 1) {
       return {
         status: 'pass',
-        summary: `Native pools (${listSome(native.map((p) => p.name))}) serve nodes in a single subnet, where the VPC delivers pod traffic between them.`,
+        summary: `${names} ${native.length > 1 ? 'route' : 'routes'} pods natively, and every node sits in one subnet, where the VPC delivers pod traffic between nodes.`,
+        evidence: [{ object: 'cluster nodes', field: 'subnets', value: subnets.map((s) => s.subnetId) }],
       };
     }
+    const subnetList = subnets.map((s) => `${s.subnetId}${s.cidr ? ` (${s.cidr})` : ''}`);
     return {
       status: 'fail',
       severity: 'critical',
-      summary: `${listSome(offending.map((o) => o.pool.name))} route pods natively (ipipMode and vxlanMode Never) while ${offending.length > 1 ? 'their' : 'its'} nodes span ${offending[0]!.subnets.length} subnets: the VPC router drops pod traffic between subnets.`,
-      evidence: offending.flatMap(({ pool, subnets }) => [
-        { object: `IPPool ${pool.name}`, field: 'spec.ipipMode', value: pool.ipipMode },
-        { object: `IPPool ${pool.name}`, field: 'spec.vxlanMode', value: pool.vxlanMode },
-        { object: `IPPool ${pool.name}`, field: 'nodes in subnets', value: subnets },
-      ]),
-      remediation: offending
-        .map(
-          ({ pool }) =>
-            `calicoctl patch ippool ${shellQuote(pool.name)} --patch '{"spec":{"ipipMode":"CrossSubnet"}}'\n` +
-            '# then allow IP-in-IP (IP protocol 4) between the node security groups (CAL-AWS-03)',
-        )
-        .join('\n'),
+      summary: `${names} ${native.length > 1 ? 'route' : 'routes'} pods natively (ipipMode and vxlanMode Never) while the nodes span ${subnets.length} subnets: the VPC router does not know pod addresses and drops pod traffic between subnets.`,
+      evidence: [
+        ...native.flatMap((pool) => [
+          { object: `IPPool ${pool.name}`, field: 'spec.ipipMode', value: pool.ipipMode },
+          { object: `IPPool ${pool.name}`, field: 'spec.vxlanMode', value: pool.vxlanMode },
+        ]),
+        { object: 'cluster nodes', field: 'subnets', value: subnetList },
+      ],
+      remediation: [
+        ...native.map((pool) => `calicoctl patch ippool ${shellQuote(pool.name)} --patch '{"spec":{"ipipMode":"CrossSubnet"}}'`),
+        '# then allow IP-in-IP (IP protocol 4) between the node security groups (CAL-AWS-03)',
+      ].join('\n'),
     };
   },
 });
