@@ -36,6 +36,8 @@ export interface IpPool {
 
 export interface BgpConfiguration {
   ref: ObjectRef;
+  /** The `default` BGPConfiguration exists; when it does not, Calico's defaults apply. */
+  present: boolean;
   nodeToNodeMeshEnabled: boolean;
   asNumber: number;
   serviceClusterIPs: string[];

@@ -89,6 +89,7 @@ export function normalizeBgpConfiguration(objects: KubeObject[]): BgpConfigurati
   const spec = object ? specOf(object) : {};
   return {
     ref: object ? refOf('BGPConfiguration', object) : { kind: 'BGPConfiguration', name: 'default (absent: Calico defaults apply)' },
+    present: object !== undefined,
     nodeToNodeMeshEnabled: flag(spec['nodeToNodeMeshEnabled']) ?? true,
     asNumber: integer(spec['asNumber']) ?? 64512,
     serviceClusterIPs: cidrList(spec['serviceClusterIPs']),

@@ -103,26 +103,49 @@ export function reflectorNodeCommands(nodes: readonly string[], clusterId = '244
   ]);
 }
 
+/** A BGPPeer (v3) selecting nodes and peers by selector, as manifest lines. */
+const bgpPeerManifest = (name: string, nodeSelector: string, peerSelector: string): string[] => [
+  'apiVersion: projectcalico.org/v3',
+  'kind: BGPPeer',
+  'metadata:',
+  `  name: ${name}`,
+  'spec:',
+  `  nodeSelector: ${nodeSelector}`,
+  `  peerSelector: ${peerSelector}`,
+];
+
+/** Seed 002's reflector-to-reflector BGPPeer, selecting reflectors by label. */
+export const REFLECTOR_TO_REFLECTOR_MANIFEST: readonly string[] = [
+  `calicoctl apply -f - <<'EOF'`,
+  ...bgpPeerManifest('rr-to-rr-peer', `has(${ROUTE_REFLECTOR_LABEL})`, `has(${ROUTE_REFLECTOR_LABEL})`),
+  'EOF',
+];
+
 /** Seed 002's worker-to-reflector and reflector-to-reflector BGPPeers, selecting reflectors by label. */
 export const REFLECTOR_PEERS_MANIFEST: readonly string[] = [
   `calicoctl apply -f - <<'EOF'`,
-  'apiVersion: projectcalico.org/v3',
-  'kind: BGPPeer',
-  'metadata:',
-  '  name: node-peer-to-rr',
-  'spec:',
-  `  nodeSelector: "!has(${ROUTE_REFLECTOR_LABEL})"`,
-  `  peerSelector: has(${ROUTE_REFLECTOR_LABEL})`,
+  ...bgpPeerManifest('node-peer-to-rr', `"!has(${ROUTE_REFLECTOR_LABEL})"`, `has(${ROUTE_REFLECTOR_LABEL})`),
   '---',
-  'apiVersion: projectcalico.org/v3',
-  'kind: BGPPeer',
-  'metadata:',
-  '  name: rr-to-rr-peer',
-  'spec:',
-  `  nodeSelector: has(${ROUTE_REFLECTOR_LABEL})`,
-  `  peerSelector: has(${ROUTE_REFLECTOR_LABEL})`,
+  ...bgpPeerManifest('rr-to-rr-peer', `has(${ROUTE_REFLECTOR_LABEL})`, `has(${ROUTE_REFLECTOR_LABEL})`),
   'EOF',
 ];
+
+/**
+ * The head of a GlobalNetworkPolicy that runs just ahead of the default deny, in its tier, for
+ * `calicoctl apply -f -` (the caller adds selectors and rules, then `EOF`).
+ */
+export function policyAheadOfDenyHead(deny: Policy, baseName: string): string[] {
+  return [
+    `calicoctl apply -f - <<'EOF'`,
+    'apiVersion: projectcalico.org/v3',
+    'kind: GlobalNetworkPolicy',
+    'metadata:',
+    `  name: ${deny.tier === 'default' ? baseName : `${deny.tier}.${baseName}`}`,
+    'spec:',
+    ...(deny.tier === 'default' ? [] : [`  tier: ${deny.tier}`]),
+    `  order: ${deny.order === null ? 2000 : deny.order - 10}`,
+  ];
+}
 
 /**
  * Commands that make `nodes` route reflectors and peer every other node with them, as in seed 002

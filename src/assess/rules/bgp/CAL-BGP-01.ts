@@ -55,7 +55,7 @@ export default defineRule({
     const existing = facts.bgp.routeReflectors ?? [];
     const reflectors = suggestReflectors(nodes, existing);
     const unlabelled = existing.filter((name) => !Object.hasOwn(model.nodes?.find((n) => n.name === name)?.labels ?? {}, ROUTE_REFLECTOR_LABEL));
-    const configurationExists = !configuration.ref.name.startsWith('default (absent');
+    const configurationExists = configuration.present;
     const routing = facts.pools ? poolsRoutingWorkloads(facts.pools) : [];
     const allVxlan = routing.length > 0 && routing.every((p) => p.vxlanMode !== 'Never');
     const remediation = [

@@ -61,7 +61,7 @@ export default defineRule({
     ];
 
     const reflectors = facts.bgp.routeReflectors ?? [];
-    const configurationExists = !configuration.ref.name.startsWith('default (absent');
+    const configurationExists = configuration.present;
     const remediation = reflectors.length
       ? [
           `# peer every node with the route reflectors (${listSome(reflectors)}), as in the reference architecture:`,

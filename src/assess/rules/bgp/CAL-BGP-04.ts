@@ -8,7 +8,7 @@
  */
 import { defineRule, listSome, shellQuote } from '../../rule.js';
 import { selects } from '../../selector.js';
-import { bgpPeerings, peerAppliesTo, podRoutesUseBgp, ROUTE_REFLECTOR_LABEL } from '../shared.js';
+import { bgpPeerings, peerAppliesTo, podRoutesUseBgp, REFLECTOR_TO_REFLECTOR_MANIFEST, ROUTE_REFLECTOR_LABEL } from '../shared.js';
 
 export default defineRule({
   id: 'CAL-BGP-04',
@@ -78,15 +78,7 @@ export default defineRule({
       ],
       remediation: [
         ...unlabelled.map((r) => `kubectl label node ${shellQuote(r)} ${ROUTE_REFLECTOR_LABEL}=true`),
-        `calicoctl apply -f - <<'EOF'`,
-        'apiVersion: projectcalico.org/v3',
-        'kind: BGPPeer',
-        'metadata:',
-        '  name: rr-to-rr-peer',
-        'spec:',
-        `  nodeSelector: has(${ROUTE_REFLECTOR_LABEL})`,
-        `  peerSelector: has(${ROUTE_REFLECTOR_LABEL})`,
-        'EOF',
+        ...REFLECTOR_TO_REFLECTOR_MANIFEST,
       ].join('\n'),
     };
   },

@@ -8,21 +8,12 @@
 import type { Policy } from '../../model.js';
 import { dnsAllowance } from '../../policy-analysis.js';
 import { defineRule, type Evidence } from '../../rule.js';
-import { calicoPresent, clusterPolicies } from '../shared.js';
+import { calicoPresent, clusterPolicies, policyAheadOfDenyHead } from '../shared.js';
 
 /** A global policy ahead of the deny, selecting the same endpoints, that lets DNS out. */
 function allowDnsManifest(deny: Policy, protocols: Array<'UDP' | 'TCP'>): string {
-  const name = deny.tier === 'default' ? 'allow-dns-egress' : `${deny.tier}.allow-dns-egress`;
   return [
-    `calicoctl apply -f - <<'EOF'`,
-    'apiVersion: projectcalico.org/v3',
-    'kind: GlobalNetworkPolicy',
-    'metadata:',
-    `  name: ${name}`,
-    'spec:',
-    ...(deny.tier === 'default' ? [] : [`  tier: ${deny.tier}`]),
-    // Before the deny's rules; the same selectors, so no endpoint gains a policy it did not have.
-    `  order: ${deny.order === null ? 2000 : deny.order - 10}`,
+    ...policyAheadOfDenyHead(deny, 'allow-dns-egress'),
     `  selector: ${JSON.stringify(deny.selector || 'all()')}`,
     ...(deny.namespaceSelector ? [`  namespaceSelector: ${JSON.stringify(deny.namespaceSelector)}`] : []),
     '  types:',

@@ -8,20 +8,12 @@
 import type { Policy } from '../../model.js';
 import { kubeSystemAllowance } from '../../policy-analysis.js';
 import { defineRule, type Evidence } from '../../rule.js';
-import { calicoPresent, clusterPolicies } from '../shared.js';
+import { calicoPresent, clusterPolicies, policyAheadOfDenyHead } from '../shared.js';
 
 /** A global policy ahead of the deny that applies to kube-system only and allows it all traffic. */
 function allowKubeSystemManifest(deny: Policy, directions: Array<'Ingress' | 'Egress'>): string {
-  const name = deny.tier === 'default' ? 'allow-kube-system' : `${deny.tier}.allow-kube-system`;
   return [
-    `calicoctl apply -f - <<'EOF'`,
-    'apiVersion: projectcalico.org/v3',
-    'kind: GlobalNetworkPolicy',
-    'metadata:',
-    `  name: ${name}`,
-    'spec:',
-    ...(deny.tier === 'default' ? [] : [`  tier: ${deny.tier}`]),
-    `  order: ${deny.order === null ? 2000 : deny.order - 10}`,
+    ...policyAheadOfDenyHead(deny, 'allow-kube-system'),
     `  namespaceSelector: kubernetes.io/metadata.name == 'kube-system'`,
     '  types:',
     ...directions.map((d) => `    - ${d}`),
