@@ -29,7 +29,6 @@ console.log(
     securityGroups: snapshot.aws.securityGroups?.length ?? 0,
     medianMs: times[Math.floor(times.length / 2)],
     minMs: times[0],
-    firstRunMs: undefined,
     peakRssMiB: process.resourceUsage().maxRSS / 1024,
     rssGrowthMiB: (process.resourceUsage().maxRSS - rssBefore) / 1024,
     heapAfterMiB: (process.memoryUsage().heapUsed - heapBefore) / 1024 / 1024,
