@@ -1,0 +1,94 @@
+/**
+ * The fleet audit's configuration: one validated object, read from a JSON file (CALICO_AUDIT_CONFIG)
+ * and/or environment variables (which win), with every problem reported at start-up in one error.
+ */
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+
+const accountId = z.string().regex(/^\d{12}$/, 'must be a 12-digit AWS account id');
+const region = z.string().regex(/^[a-z]{2}(-gov)?-[a-z]+-\d$/, 'must be an AWS region such as eu-west-2');
+
+export const configSchema = z.object({
+  /** Member accounts to audit, or `organization` for every ACTIVE account of AWS Organizations. */
+  accounts: z.union([z.literal('organization'), z.array(accountId).min(1, 'name at least one account, or "organization"')]),
+  regions: z.array(region).min(1, 'name at least one region'),
+  /** Read-only role in each member account (infra/member-account-role.yaml); assumed with the external id. */
+  memberRoleName: z.string().regex(/^[\w+=,.@-]{1,64}$/, 'must be an IAM role name').default('CalicoAuditReadOnly'),
+  externalId: z.string().min(2).max(1224).optional(),
+  bucket: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'must be an S3 bucket name'),
+  /** Key prefix inside the bucket, e.g. `calico-audit/` (may be empty). */
+  prefix: z
+    .string()
+    .regex(/^([\w.-]+\/)*$/, 'must be empty or end with "/" (e.g. "calico-audit/")')
+    .default(''),
+  recipients: z.array(z.email()).default([]),
+  sender: z.email().optional(),
+  /** Mask account ids, addresses and CIDRs in the email (reports in the bucket stay whole). */
+  maskEmail: z.boolean().default(true),
+  /** Clusters audited at once. */
+  concurrency: z.number().int().min(1).max(100).default(10),
+  /** Lifetime of the presigned report links returned by on-demand audits. */
+  linkExpirySeconds: z.number().int().min(60).max(604_800).default(86_400),
+})
+  .refine((c) => c.recipients.length === 0 || c.sender !== undefined, { message: 'sender is required when recipients are set', path: ['sender'] });
+
+export type AuditConfig = z.infer<typeof configSchema>;
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+const list = (value: string) => value.split(/[\s,]+/).filter(Boolean);
+
+/** Environment variables and the config fields they set. */
+const ENVIRONMENT: Record<string, (value: string) => [keyof AuditConfig, unknown]> = {
+  CALICO_AUDIT_ACCOUNTS: (v) => ['accounts', v.trim() === 'organization' ? 'organization' : list(v)],
+  CALICO_AUDIT_REGIONS: (v) => ['regions', list(v)],
+  CALICO_AUDIT_MEMBER_ROLE: (v) => ['memberRoleName', v],
+  CALICO_AUDIT_EXTERNAL_ID: (v) => ['externalId', v],
+  CALICO_AUDIT_BUCKET: (v) => ['bucket', v],
+  CALICO_AUDIT_PREFIX: (v) => ['prefix', v],
+  CALICO_AUDIT_RECIPIENTS: (v) => ['recipients', list(v)],
+  CALICO_AUDIT_SENDER: (v) => ['sender', v],
+  CALICO_AUDIT_MASK_EMAIL: (v) => ['maskEmail', v === 'true' ? true : v === 'false' ? false : v],
+  CALICO_AUDIT_CONCURRENCY: (v) => ['concurrency', /^\d+$/.test(v) ? Number(v) : v],
+  CALICO_AUDIT_LINK_EXPIRY_SECONDS: (v) => ['linkExpirySeconds', /^\d+$/.test(v) ? Number(v) : v],
+};
+
+/** The variable that sets each field, for error messages. */
+const VARIABLE_FOR = Object.fromEntries(
+  Object.entries(ENVIRONMENT).map(([name, apply]) => [apply('x')[0], name]),
+) as Partial<Record<keyof AuditConfig, string>>;
+
+/** Validates a configuration object; throws ConfigError listing every problem, one per line. */
+export function parseConfig(input: unknown, origin = 'configuration'): AuditConfig {
+  const result = configSchema.safeParse(input);
+  if (result.success) return result.data;
+  const problems = result.error.issues.map((issue) => {
+    const field = String(issue.path[0] ?? '');
+    const variable = VARIABLE_FOR[field as keyof AuditConfig];
+    const missing = issue.code === 'invalid_type' && issue.message.endsWith('received undefined');
+    return `  ${issue.path.join('.') || '(root)'}${variable ? ` (${variable})` : ''}: ${missing ? 'is required' : issue.message}`;
+  });
+  throw new ConfigError(`invalid ${origin}:\n${problems.join('\n')}`);
+}
+
+/** Reads CALICO_AUDIT_CONFIG (a JSON file) if set, then applies CALICO_AUDIT_* variables over it. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): AuditConfig {
+  let base: Record<string, unknown> = {};
+  const file = env['CALICO_AUDIT_CONFIG'];
+  if (file) {
+    try {
+      base = JSON.parse(readFileSync(file, 'utf8'));
+    } catch (cause) {
+      throw new ConfigError(`cannot read CALICO_AUDIT_CONFIG ${file}: ${(cause as Error).message}`, { cause });
+    }
+  }
+  for (const [name, apply] of Object.entries(ENVIRONMENT)) {
+    const value = env[name];
+    if (value === undefined || value === '') continue;
+    const [field, parsed] = apply(value);
+    base[field] = parsed;
+  }
+  return parseConfig(base, file ? `configuration (${file} and CALICO_AUDIT_* variables)` : 'configuration (CALICO_AUDIT_* variables)');
+}

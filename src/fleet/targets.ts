@@ -1,0 +1,74 @@
+/**
+ * The target list for a run: accounts (configured, or AWS Organizations' ACTIVE accounts) ×
+ * regions × the EKS clusters in each. An account or region that cannot be listed is recorded and
+ * skipped, so one broken member account never stops the night's run.
+ */
+import { EKSClient, paginateListClusters } from '@aws-sdk/client-eks';
+import { OrganizationsClient, paginateListAccounts } from '@aws-sdk/client-organizations';
+import type { AuditConfig } from '../config/config.js';
+import type { ClusterTarget } from '../publish/layout.js';
+
+export interface EnumerationFailure {
+  accountId: string;
+  region: string | null;
+  code: string;
+  message: string;
+}
+
+export interface Enumeration {
+  targets: ClusterTarget[];
+  failures: EnumerationFailure[];
+}
+
+export interface EnumerationClients {
+  organizations: () => OrganizationsClient;
+  /** An EKS client reading the member account (through its read-only role). */
+  eks: (accountId: string, region: string) => EKSClient;
+}
+
+/** `arn:aws:iam::111122223333:role/CalicoAuditReadOnly`, in the region's partition. */
+export function memberRoleArn(accountId: string, roleName: string, region: string): string {
+  const partition = region.startsWith('cn-') ? 'aws-cn' : region.startsWith('us-gov-') ? 'aws-us-gov' : 'aws';
+  return `arn:${partition}:iam::${accountId}:role/${roleName}`;
+}
+
+export const failureOf = (error: unknown): { code: string; message: string } => {
+  const e = error as { name?: string; Code?: string; message?: string };
+  return { code: e.Code ?? e.name ?? 'Error', message: (e.message ?? String(error)).split('\n')[0]! };
+};
+
+async function accountIds(config: AuditConfig, clients: EnumerationClients, failures: EnumerationFailure[]): Promise<string[]> {
+  if (config.accounts !== 'organization') return [...new Set(config.accounts)];
+  const ids: string[] = [];
+  try {
+    for await (const page of paginateListAccounts({ client: clients.organizations() }, {})) {
+      for (const account of page.Accounts ?? []) {
+        // `State` replaces the deprecated `Status`; either says whether the account is usable.
+        const state = (account as { State?: string }).State ?? account.Status;
+        if (account.Id && state === 'ACTIVE') ids.push(account.Id);
+      }
+    }
+  } catch (error) {
+    failures.push({ accountId: 'organization', region: null, ...failureOf(error) });
+  }
+  return ids;
+}
+
+export async function enumerateTargets(config: AuditConfig, clients: EnumerationClients): Promise<Enumeration> {
+  const failures: EnumerationFailure[] = [];
+  const accounts = await accountIds(config, clients, failures);
+  const perRegion = await Promise.all(
+    accounts.flatMap((accountId) =>
+      config.regions.map(async (region) => {
+        const names: string[] = [];
+        try {
+          for await (const page of paginateListClusters({ client: clients.eks(accountId, region) }, {})) names.push(...(page.clusters ?? []));
+        } catch (error) {
+          failures.push({ accountId, region, ...failureOf(error) });
+        }
+        return names.sort().map((clusterName) => ({ accountId, region, clusterName }));
+      }),
+    ),
+  );
+  return { targets: perRegion.flat(), failures };
+}

@@ -1,0 +1,145 @@
+/** Where reports are published: an S3 bucket or a local folder, behind one small interface. */
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import {
+  CopyObjectCommand,
+  GetObjectCommand,
+  ListObjectsV2Command,
+  NoSuchKey,
+  PutObjectCommand,
+  type S3Client,
+} from '@aws-sdk/client-s3';
+import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
+import { contentTypeOf } from './layout.js';
+
+export interface ReportSink {
+  /** Human-readable location of a key (s3://… or a path). */
+  locate(key: string): string;
+  write(key: string, body: string | Uint8Array): Promise<void>;
+  /** `null` when there is no such object. */
+  read(key: string): Promise<Uint8Array | null>;
+  /** Keys under a prefix, sorted. */
+  list(prefix: string): Promise<string[]>;
+  copy(fromKey: string, toKey: string): Promise<void>;
+  /** A link a person can open for a limited time. */
+  link(key: string, expiresInSeconds: number): Promise<string>;
+}
+
+/** S3: server-side encryption on every object, the right Content-Type, no ACLs (the bucket owns objects). */
+export class S3Sink implements ReportSink {
+  constructor(
+    private readonly client: S3Client,
+    private readonly bucket: string,
+    private readonly prefix = '',
+  ) {}
+
+  locate(key: string): string {
+    return `s3://${this.bucket}/${this.prefix}${key}`;
+  }
+
+  async write(key: string, body: string | Uint8Array): Promise<void> {
+    await this.client.send(
+      new PutObjectCommand({
+        Bucket: this.bucket,
+        Key: this.prefix + key,
+        Body: typeof body === 'string' ? Buffer.from(body, 'utf8') : body,
+        ContentType: contentTypeOf(key),
+        ServerSideEncryption: 'AES256',
+      }),
+    );
+  }
+
+  async read(key: string): Promise<Uint8Array | null> {
+    try {
+      const object = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: this.prefix + key }));
+      return object.Body ? await object.Body.transformToByteArray() : new Uint8Array();
+    } catch (error) {
+      if (error instanceof NoSuchKey || (error as { name?: string }).name === 'NoSuchKey') return null;
+      throw error;
+    }
+  }
+
+  async list(prefix: string): Promise<string[]> {
+    const keys: string[] = [];
+    let token: string | undefined;
+    do {
+      const page = await this.client.send(
+        new ListObjectsV2Command({ Bucket: this.bucket, Prefix: this.prefix + prefix, ContinuationToken: token }),
+      );
+      for (const object of page.Contents ?? []) if (object.Key) keys.push(object.Key.slice(this.prefix.length));
+      token = page.IsTruncated ? page.NextContinuationToken : undefined;
+    } while (token);
+    return keys.sort();
+  }
+
+  async copy(fromKey: string, toKey: string): Promise<void> {
+    await this.client.send(
+      new CopyObjectCommand({
+        Bucket: this.bucket,
+        Key: this.prefix + toKey,
+        CopySource: `${this.bucket}/${encodeURI(this.prefix + fromKey)}`,
+        ContentType: contentTypeOf(toKey),
+        MetadataDirective: 'REPLACE',
+        ServerSideEncryption: 'AES256',
+      }),
+    );
+  }
+
+  link(key: string, expiresInSeconds: number): Promise<string> {
+    return getSignedUrl(this.client, new GetObjectCommand({ Bucket: this.bucket, Key: this.prefix + key }), { expiresIn: expiresInSeconds });
+  }
+}
+
+/** A local folder, for the CLI and local runs: the same keys as files. */
+export class LocalSink implements ReportSink {
+  constructor(private readonly root: string) {}
+
+  private file(key: string): string {
+    const resolved = path.resolve(this.root, key);
+    if (!resolved.startsWith(path.resolve(this.root) + path.sep)) throw new Error(`key ${key} leaves ${this.root}`);
+    return resolved;
+  }
+
+  locate(key: string): string {
+    return this.file(key);
+  }
+
+  async write(key: string, body: string | Uint8Array): Promise<void> {
+    const file = this.file(key);
+    await mkdir(path.dirname(file), { recursive: true });
+    await writeFile(file, body);
+  }
+
+  async read(key: string): Promise<Uint8Array | null> {
+    try {
+      return await readFile(this.file(key));
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+      throw error;
+    }
+  }
+
+  async list(prefix: string): Promise<string[]> {
+    try {
+      const entries = await readdir(path.resolve(this.root), { recursive: true, withFileTypes: true });
+      return entries
+        .filter((e) => e.isFile())
+        .map((e) => path.relative(this.root, path.join(e.parentPath, e.name)).split(path.sep).join('/'))
+        .filter((key) => key.startsWith(prefix))
+        .sort();
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+      throw error;
+    }
+  }
+
+  async copy(fromKey: string, toKey: string): Promise<void> {
+    const body = await this.read(fromKey);
+    if (body === null) throw new Error(`no such report ${fromKey}`);
+    await this.write(toKey, body);
+  }
+
+  async link(key: string): Promise<string> {
+    return `file://${this.file(key)}`;
+  }
+}

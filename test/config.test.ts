@@ -1,0 +1,69 @@
+/** Configuration: one validated object from a file and/or CALICO_AUDIT_* variables, with clear errors. */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../src/config/config.js';
+
+const base = { CALICO_AUDIT_ACCOUNTS: '111122223333', CALICO_AUDIT_REGIONS: 'eu-west-2', CALICO_AUDIT_BUCKET: 'calico-audit-reports' };
+
+describe('loadConfig', () => {
+  it('reads the environment, with defaults for what is not set', () => {
+    expect(loadConfig(base)).toEqual({
+      accounts: ['111122223333'],
+      regions: ['eu-west-2'],
+      bucket: 'calico-audit-reports',
+      memberRoleName: 'CalicoAuditReadOnly',
+      prefix: '',
+      recipients: [],
+      maskEmail: true,
+      concurrency: 10,
+      linkExpirySeconds: 86_400,
+    });
+  });
+
+  it('takes lists, "organization", numbers and booleans from strings', () => {
+    const config = loadConfig({
+      ...base,
+      CALICO_AUDIT_ACCOUNTS: 'organization',
+      CALICO_AUDIT_REGIONS: 'eu-west-2, us-east-1',
+      CALICO_AUDIT_RECIPIENTS: 'secops@example.com,netops@example.com',
+      CALICO_AUDIT_SENDER: 'calico-audit@example.com',
+      CALICO_AUDIT_CONCURRENCY: '20',
+      CALICO_AUDIT_MASK_EMAIL: 'false',
+    });
+    expect(config).toMatchObject({ accounts: 'organization', regions: ['eu-west-2', 'us-east-1'], concurrency: 20, maskEmail: false });
+    expect(config.recipients).toHaveLength(2);
+  });
+
+  it('reads a JSON file, with the environment taking precedence', () => {
+    const file = path.join(mkdtempSync(path.join(tmpdir(), 'config-')), 'config.json');
+    writeFileSync(file, JSON.stringify({ accounts: ['111122223333'], regions: ['us-east-1'], bucket: 'from-file', prefix: 'audits/' }));
+    expect(loadConfig({ CALICO_AUDIT_CONFIG: file, CALICO_AUDIT_BUCKET: 'from-env' })).toMatchObject({ bucket: 'from-env', regions: ['us-east-1'], prefix: 'audits/' });
+  });
+
+  it('lists every problem at once, one per line, naming the field', () => {
+    const error = (() => {
+      try {
+        loadConfig({ CALICO_AUDIT_ACCOUNTS: '12345', CALICO_AUDIT_REGIONS: 'Europe', CALICO_AUDIT_RECIPIENTS: 'secops@example.com', CALICO_AUDIT_CONCURRENCY: 'lots' });
+      } catch (e) {
+        return e as Error;
+      }
+    })();
+    expect(error).toBeInstanceOf(ConfigError);
+    expect(error!.message.split('\n').slice(1)).toEqual([
+      '  accounts.0 (CALICO_AUDIT_ACCOUNTS): must be a 12-digit AWS account id',
+      '  regions.0 (CALICO_AUDIT_REGIONS): must be an AWS region such as eu-west-2',
+      '  bucket (CALICO_AUDIT_BUCKET): is required',
+      '  concurrency (CALICO_AUDIT_CONCURRENCY): Invalid input: expected number, received string',
+    ]);
+  });
+
+  it('requires a sender when recipients are set', () => {
+    expect(() => loadConfig({ ...base, CALICO_AUDIT_RECIPIENTS: 'secops@example.com' })).toThrow(/sender \(CALICO_AUDIT_SENDER\): sender is required/);
+  });
+
+  it('says which file it could not read', () => {
+    expect(() => loadConfig({ CALICO_AUDIT_CONFIG: '/nonexistent/config.json' })).toThrow(/cannot read CALICO_AUDIT_CONFIG \/nonexistent\/config.json/);
+  });
+});
