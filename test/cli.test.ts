@@ -66,6 +66,30 @@ describe('calico-audit assess', () => {
     expect(stderr).toContain(problem);
   });
 
+  it('renders md and html, and with --mask hides account ids and addresses in every format', async () => {
+    for (const format of ['md', 'html', 'json']) {
+      const plain = await run('assess', '--snapshot', sample('reference-crosssubnet'), '--format', format);
+      expect(plain.code).toBe(0);
+      expect(plain.stdout).toContain('111122223333');
+      const masked = await run('assess', '--snapshot', sample('reference-crosssubnet'), '--format', format, '--mask');
+      expect(masked.code).toBe(0);
+      expect(masked.stdout).not.toContain('111122223333');
+      expect(masked.stdout).not.toMatch(/\b10\.0\.1\.15\b/);
+      expect(masked.stdout).toContain('ACCOUNT-1');
+    }
+  });
+
+  it('writes to --out instead of stdout', async () => {
+    const out = path.join(dir, 'report.html');
+    const { code, stdout } = await run('assess', '--snapshot', sample('enterprise-vxlan'), '--format', 'html', '--mask', '--out', out);
+    expect(code).toBe(0);
+    expect(stdout).toBe('');
+    const html = readFileSync(out, 'utf8');
+    expect(html).toMatch(/^<!doctype html>/);
+    expect(html).toContain('Content-Security-Policy');
+    expect(html).not.toContain('111122223333');
+  });
+
   it('exits 2 on an unknown format or severity', async () => {
     expect((await run('assess', '--snapshot', sample('reference-crosssubnet'), '--format', 'pdf')).code).toBe(2);
     expect((await run('assess', '--snapshot', sample('reference-crosssubnet'), '--fail-on', 'urgent')).code).toBe(2);
@@ -108,5 +132,25 @@ describe('calico-audit demo', () => {
     // Worst first: the fleet table starts with a cluster failing a critical rule.
     expect(index.clusters[0].critical).toBeGreaterThan(0);
     expect(stdout.split('\n')[0]).toMatch(/^CLUSTER\s+GRADE\s+SCORE\s+COVERAGE\s+CRITICAL\s+HIGH/);
+  });
+
+  it('with --previous, reports what changed since that run; a --previous that is not a fleet summary exits 2', async () => {
+    const first = mkdtempSync(path.join(tmpdir(), 'calico-audit-demo-'));
+    await run('demo', '--out', first);
+    const previousFile = path.join(first, 'index.json');
+    const previous = JSON.parse(readFileSync(previousFile, 'utf8'));
+    previous.clusters = previous.clusters.filter((c: { clusterName: string }) => c.clusterName !== 'ec2-denied');
+    writeFileSync(previousFile, JSON.stringify(previous));
+    const second = mkdtempSync(path.join(tmpdir(), 'calico-audit-demo-'));
+    const { code, stdout } = await run('demo', '--out', second, '--previous', previousFile);
+    expect(code).toBe(0);
+    expect(stdout).toContain('1 cluster added');
+    const fleetPage = readFileSync(path.join(second, 'index.md'), 'utf8');
+    expect(fleetPage).toMatch(/### Clusters added\n\n- ec2-denied/);
+    expect(readFileSync(path.join(second, 'index.html'), 'utf8')).toContain('Clusters added');
+
+    const bad = await run('demo', '--out', second, '--previous', write('not-fleet.json', '{"clusters": 1}'));
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('is not a fleet summary');
   });
 });

@@ -25,17 +25,23 @@ export interface Check {
   /** A pasteable fix, on `fail` only. */
   remediation: string | null;
   seed: string;
+  /** A recorded decision to accept this finding (src/assess/suppressions.ts): shown, not scored. */
+  suppression?: { reason: string; expires: string | null };
 }
 
 export interface Assessment {
   schemaVersion: typeof ASSESSMENT_SCHEMA_VERSION;
   target: { accountId: string; region: string; clusterName: string };
   collectedAt: string;
+  /** The tool that collected the snapshot. */
+  collector: { name: string; version: string };
   facts: Facts;
   checks: Check[];
   score: Score;
   /** Collection errors carried over from the snapshot. */
   errors: Snapshot['errors'];
+  /** Present when suppressions were given: which findings they covered, and which had expired. */
+  suppressions?: { applied: string[]; expired: Array<{ ruleId: string; reason: string; expires: string }> };
 }
 
 /** Evidence for `unknown`: the fields asked for that were not collected, with the errors that hid them. */
@@ -113,6 +119,7 @@ export function assess(snapshot: Snapshot, rules: readonly Rule[] = RULES): Asse
     schemaVersion: ASSESSMENT_SCHEMA_VERSION,
     target: { ...snapshot.target },
     collectedAt: snapshot.collectedAt,
+    collector: { name: snapshot.collector.name, version: snapshot.collector.version },
     facts,
     checks,
     score: score(checks),

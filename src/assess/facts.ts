@@ -4,10 +4,11 @@
  * growth limits, and which traffic the security groups admit between nodes. Facts describe; rules
  * judge. A fact that needs data that was not collected is `null`.
  */
-import { awsNetwork, calicoDefaults, supportsJumboFrames } from '../reference/index.js';
+import { awsNetwork, calicoDefaults, isSystemNamespace, supportsJumboFrames } from '../reference/index.js';
 import { cidrContains, parseCidr } from './ipv4.js';
-import type { CalicoInstall, ClusterModel, IpPool, Tier } from './model.js';
-import { allowAllPolicies, defaultDenyCandidates, findDefaultDeny } from './policy-analysis.js';
+import type { CalicoInstall, ClusterModel, IpPool, Pod, Tier } from './model.js';
+import { allowAllPolicies, allowsEverything, defaultDenyCandidates, findDefaultDeny, namespacesWithoutPolicy, podNetworkPods } from './policy-analysis.js';
+import type { Ec2RouteTable } from '../snapshot/schema.js';
 import { checkReachability, type NodeEndpoint, type Reachability, type Traffic } from './sg-reachability.js';
 import { selects } from './selector.js';
 import type { SnapshotField } from '../snapshot/sources.js';
@@ -15,6 +16,8 @@ import type { SnapshotField } from '../snapshot/sources.js';
 export interface NodeFact {
   name: string;
   instanceId: string | null;
+  /** The EC2 `Name` tag. */
+  instanceName: string | null;
   instanceType: string | null;
   availabilityZone: string | null;
   subnetId: string | null;
@@ -95,6 +98,54 @@ export interface SgException {
   reachability: Reachability | null;
 }
 
+/**
+ * The pools that route pods (enabled, IPv4, for workloads) taken together: the IPAM key facts.
+ * `blocks` is the most nodes they can serve (each node claims at least one); `addressesPerBlock`
+ * is set when every pool uses the same block size.
+ */
+export type IpamFact = { pools: number } & Pick<PoolFact, 'addresses' | 'addressesPerBlock' | 'blocks' | 'blocksInUse' | 'allocated' | 'utilisation'>;
+
+/** Pods on the pod network (not host-network), running or about to. */
+export interface WorkloadsFact {
+  pods: number;
+  hostNetworkPods: number;
+  byNamespace: Array<{
+    namespace: string;
+    pods: number;
+    system: boolean;
+    /** Kubernetes and Calico policies in the namespace. */
+    policies: number | null;
+    /** Some policy that constrains traffic (not an allow-everything global) selects its pods; `null` = policies not collected. */
+    selected: boolean | null;
+  }>;
+  /** Busiest first. */
+  byNode: Array<{ node: string; pods: number }>;
+}
+
+/** A security group carried by a node, as the AWS-layer section lists it. */
+export interface SecurityGroupFact {
+  groupId: string;
+  groupName: string | null;
+  description: string | null;
+  /** Nodes whose interfaces carry it. */
+  nodes: number;
+  /** Collected by DescribeSecurityGroups (else only its id is known, from the instance). */
+  collected: boolean;
+}
+
+/** A VPC route table serving the nodes' subnets, and the pod routes it holds. */
+export interface RouteTableFact {
+  routeTableId: string;
+  main: boolean;
+  /** Node subnets it serves. */
+  subnets: string[];
+  routes: number;
+  /** Routes to pod addresses (inside a pool) or to a node instance / interface. */
+  podRoutes: number;
+  /** The first few pod routes, destination and target. */
+  podRouteSamples: Array<{ destination: string | null; target: string }>;
+}
+
 export interface Facts {
   cluster: {
     name: string;
@@ -121,6 +172,7 @@ export interface Facts {
   };
   growth: { nodesNow: number | null; maxNodes: number | null; source: string };
   pools: PoolFact[] | null;
+  ipam: IpamFact | null;
   encapsulation: {
     ipip: boolean;
     vxlan: boolean;
@@ -187,6 +239,10 @@ export interface Facts {
     healthy: boolean | null;
   }[] | null;
   sgExceptions: SgException[] | null;
+  securityGroups: SecurityGroupFact[] | null;
+  /** `null` when route tables, instances, subnets or pools were not collected, or a node subnet has no table. */
+  routeTables: RouteTableFact[] | null;
+  workloads: WorkloadsFact | null;
 }
 
 const instanceSecurityGroups = (instance: NonNullable<ClusterModel['instances']>[number]): string[] => {
@@ -211,6 +267,7 @@ function nodeFacts(model: ClusterModel): NodeFact[] | null {
     const primary = instance.NetworkInterfaces?.find((eni) => eni.Attachment?.DeviceIndex === 0) ?? instance.NetworkInterfaces?.[0];
     return {
       instanceId: instance.InstanceId,
+      instanceName: instance.Tags?.find((t) => t.Key === 'Name')?.Value ?? null,
       instanceType: instance.InstanceType ?? null,
       availabilityZone: instance.Placement?.AvailabilityZone ?? (subnetId ? subnetsById.get(subnetId)?.AvailabilityZone : undefined) ?? null,
       subnetId,
@@ -229,6 +286,7 @@ function nodeFacts(model: ClusterModel): NodeFact[] | null {
         return {
           name: node.name,
           instanceId: ec2?.instanceId ?? node.instanceId,
+          instanceName: ec2?.instanceName ?? null,
           instanceType: ec2?.instanceType ?? node.labels['node.kubernetes.io/instance-type'] ?? null,
           availabilityZone: ec2?.availabilityZone ?? node.labels['topology.kubernetes.io/zone'] ?? null,
           subnetId: ec2?.subnetId ?? null,
@@ -450,7 +508,7 @@ function policyFacts(model: ClusterModel): Facts['policy'] {
     else if (allowAll.length) parts.push(`global default allow (${allowAll.join(', ')})`);
     else parts.push('no global default deny');
     const namespaced = (count('NetworkPolicy') ?? 0) + (count('KubernetesNetworkPolicy') ?? 0);
-    parts.push(namespaced ? `${namespaced} namespaced policies` : 'no namespaced policies');
+    parts.push(namespaced ? `${namespaced} namespaced polic${namespaced === 1 ? 'y' : 'ies'}` : 'no namespaced policies');
     model_ = parts.join(', ');
   }
   return {
@@ -572,6 +630,116 @@ function sgFacts(
   }));
 }
 
+/** The pools that route pods, taken together: addresses, blocks (= the most nodes they can serve), allocation. */
+function ipamFacts(pools: PoolFact[] | null): IpamFact | null {
+  if (!pools) return null;
+  const routing = pools.filter((p) => p.routesWorkloads && p.ipVersion === 4);
+  const sum = (pick: (p: PoolFact) => number | null) =>
+    routing.every((p) => pick(p) !== null) ? routing.reduce((total, p) => total + pick(p)!, 0) : null;
+  const addresses = sum((p) => p.addresses);
+  const allocated = sum((p) => p.allocated);
+  const perBlock = [...new Set(routing.map((p) => p.addressesPerBlock))];
+  return {
+    pools: routing.length,
+    addresses,
+    addressesPerBlock: perBlock.length === 1 ? perBlock[0]! : null,
+    blocks: sum((p) => p.blocks),
+    blocksInUse: sum((p) => p.blocksInUse),
+    allocated,
+    utilisation: addresses && allocated !== null ? Math.round((allocated / addresses) * 10000) / 10000 : null,
+  };
+}
+
+/** Pods on the pod network by namespace (with policy coverage) and by node; host-network pods counted apart. */
+function workloadFacts(model: ClusterModel): WorkloadsFact | null {
+  if (!model.pods) return null;
+  const onNetwork = podNetworkPods(model.pods);
+  const byNamespace = new Map<string, Pod[]>();
+  const byNode = new Map<string, number>();
+  for (const pod of onNetwork) {
+    byNamespace.set(pod.namespace, [...(byNamespace.get(pod.namespace) ?? []), pod]);
+    if (pod.nodeName) byNode.set(pod.nodeName, (byNode.get(pod.nodeName) ?? 0) + 1);
+  }
+  const { policies } = model;
+  const names = [...byNamespace.keys()].sort();
+  let uncovered: Set<string> | null = null;
+  if (policies) {
+    const labels = new Map([...byNamespace].map(([ns, pods]) => [ns, pods.map((p) => p.labels)]));
+    const namespaces = names.map(
+      (name) => model.namespaces?.find((n) => n.name === name) ?? { name, labels: { 'kubernetes.io/metadata.name': name } },
+    );
+    uncovered = new Set(namespacesWithoutPolicy(policies.filter((p) => !allowsEverything(p)), namespaces, labels));
+  }
+  return {
+    pods: onNetwork.length,
+    hostNetworkPods: model.pods.filter((p) => p.hostNetwork).length,
+    byNamespace: names.map((namespace) => ({
+      namespace,
+      pods: byNamespace.get(namespace)!.length,
+      system: isSystemNamespace(namespace),
+      policies: policies ? policies.filter((p) => p.namespace === namespace).length : null,
+      selected: uncovered ? !uncovered.has(namespace) : null,
+    })),
+    byNode: [...byNode].map(([node, pods]) => ({ node, pods })).sort((a, b) => b.pods - a.pods || a.node.localeCompare(b.node)),
+  };
+}
+
+/** The security groups on the nodes' interfaces, with their names and descriptions when collected. */
+function securityGroupFacts(model: ClusterModel, nodes: NodeFact[] | null): SecurityGroupFact[] | null {
+  if (!nodes || !model.instances) return null;
+  const carriers = new Map<string, number>();
+  for (const node of nodes) for (const id of node.securityGroupIds) carriers.set(id, (carriers.get(id) ?? 0) + 1);
+  return [...carriers].sort((a, b) => a[0].localeCompare(b[0])).map(([groupId, count]) => {
+    const group = model.securityGroups?.find((g) => g.GroupId === groupId);
+    return { groupId, groupName: group?.GroupName ?? null, description: group?.Description ?? null, nodes: count, collected: !!group };
+  });
+}
+
+type Route = NonNullable<Ec2RouteTable['Routes']>[number];
+const ROUTE_SAMPLES = 5;
+
+/**
+ * The route table each node subnet uses (its explicit association, else the VPC's main table) and
+ * the pod routes in it: a route into a pool, or to a node instance or interface (VPC-routed pods).
+ */
+function routeTableFacts(model: ClusterModel, subnets: Facts['topology']['subnets'], pools: PoolFact[] | null): RouteTableFact[] | null {
+  const { routeTables, instances } = model;
+  if (!routeTables || !subnets || !pools || !instances) return null;
+  const main = routeTables.find((t) => (t.Associations ?? []).some((a) => a.Main) && (!model.vpcId || !t.VpcId || t.VpcId === model.vpcId));
+  const tables = new Map<string, { table: Ec2RouteTable; subnets: string[] }>();
+  for (const { subnetId } of subnets) {
+    const table = routeTables.find((t) => (t.Associations ?? []).some((a) => a.SubnetId === subnetId)) ?? main;
+    if (!table) return null;
+    const entry = tables.get(table.RouteTableId) ?? { table, subnets: [] };
+    entry.subnets.push(subnetId);
+    tables.set(table.RouteTableId, entry);
+  }
+  const poolCidrs = pools.map((p) => parseCidr(p.cidr ?? undefined)).filter((c) => c !== undefined);
+  const nodeInstances = new Set(instances.map((i) => i.InstanceId));
+  const nodeInterfaces = new Set(instances.flatMap((i) => (i.NetworkInterfaces ?? []).map((eni) => eni.NetworkInterfaceId ?? '')).filter(Boolean));
+  const isPodRoute = (route: Route) => {
+    const destination = parseCidr(route.DestinationCidrBlock);
+    if (destination && poolCidrs.some((pool) => cidrContains(pool, destination))) return true;
+    return (!!route.InstanceId && nodeInstances.has(route.InstanceId)) || (!!route.NetworkInterfaceId && nodeInterfaces.has(route.NetworkInterfaceId));
+  };
+  return [...tables.values()]
+    .map(({ table, subnets: served }) => {
+      const podRoutes = (table.Routes ?? []).filter(isPodRoute);
+      return {
+        routeTableId: table.RouteTableId,
+        main: (table.Associations ?? []).some((a) => a.Main),
+        subnets: served,
+        routes: (table.Routes ?? []).length,
+        podRoutes: podRoutes.length,
+        podRouteSamples: podRoutes.slice(0, ROUTE_SAMPLES).map((r) => ({
+          destination: r.DestinationCidrBlock ?? null,
+          target: r.InstanceId ?? r.NetworkInterfaceId ?? r.GatewayId ?? '?',
+        })),
+      };
+    })
+    .sort((a, b) => b.podRoutes - a.podRoutes);
+}
+
 /** Derives every fact once. Never throws on odd data: a fact it cannot establish is `null`. */
 export function deriveFacts(model: ClusterModel): Facts {
   const nodes = nodeFacts(model);
@@ -658,6 +826,7 @@ export function deriveFacts(model: ClusterModel): Facts {
     },
     growth: growthFacts(model, nodes),
     pools,
+    ipam: ipamFacts(pools),
     encapsulation,
     bgp,
     typha,
@@ -676,5 +845,8 @@ export function deriveFacts(model: ClusterModel): Facts {
     policy: policyFacts(model),
     components: componentFacts(model),
     sgExceptions: sgFacts(model, nodes, calicoNetworking, routing, encapsulation, bgp, typha, wireguard),
+    securityGroups: securityGroupFacts(model, nodes),
+    routeTables: routeTableFacts(model, subnets, pools),
+    workloads: workloadFacts(model),
   };
 }

@@ -4,7 +4,7 @@
  * and by the CAL-POL rules (for the verdicts).
  */
 import { isSystemNamespace } from '../reference/index.js';
-import type { EntityMatch, Namespace, Policy, PolicyRule, Tier } from './model.js';
+import type { EntityMatch, Namespace, Pod, Policy, PolicyRule, Tier } from './model.js';
 import { isSelectAll, selects, type Labels } from './selector.js';
 
 /** A namespace the audit invents: a policy that selects it also selects namespaces created tomorrow. */
@@ -21,6 +21,10 @@ const endpointLabels = (namespace: Namespace): Labels => ({
 
 /** Labels a `namespaceSelector` is matched against. */
 const namespaceLabels = (namespace: Namespace): Labels => ({ ...namespace.labels, 'projectcalico.org/name': namespace.name });
+
+/** Pods on the pod network (not host-network) that run or are about to. */
+export const podNetworkPods = (pods: Pod[]): Pod[] =>
+  pods.filter((p) => !p.hostNetwork && (p.phase === null || p.phase === 'Running' || p.phase === 'Pending'));
 
 export const workloadNamespaces = (namespaces: Namespace[] | null): Namespace[] =>
   (namespaces ?? []).filter((ns) => !isSystemNamespace(ns.name));
@@ -74,6 +78,11 @@ const unconstrained = (entity: EntityMatch): boolean =>
 /** An Allow rule that matches every packet. */
 export const isAllowAllRule = (rule: PolicyRule): boolean =>
   rule.action === 'Allow' && !rule.protocol && !rule.notProtocol && unconstrained(rule.source) && unconstrained(rule.destination);
+
+/** A global policy that allows every packet it sees selects pods without constraining them. */
+export const allowsEverything = (policy: Policy): boolean =>
+  policy.kind === 'GlobalNetworkPolicy' &&
+  policy.types.every((t) => (t === 'Ingress' ? policy.ingress : policy.egress).some(isAllowAllRule));
 
 /** A Deny rule that matches every packet. */
 const isDenyAllRule = (rule: PolicyRule): boolean =>

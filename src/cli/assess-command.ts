@@ -5,6 +5,7 @@ import { SEVERITIES, type Severity } from '../assess/rule.js';
 import { renderHtml } from '../render/html.js';
 import { renderJson } from '../render/json.js';
 import { renderMarkdown } from '../render/markdown.js';
+import { mask } from '../render/mask.js';
 import { renderText } from '../render/text.js';
 import { loadSnapshot } from '../snapshot/load.js';
 import { EXIT, UsageError } from './errors.js';
@@ -12,16 +13,18 @@ import { EXIT, UsageError } from './errors.js';
 export const FORMATS = ['json', 'md', 'html', 'text'] as const;
 export type Format = (typeof FORMATS)[number];
 
-export function render(assessment: Assessment, format: Format): string {
+/** Renders one assessment; with `masked`, account ids, addresses and CIDRs become placeholders first. */
+export function render(assessment: Assessment, format: Format, options: { masked?: boolean } = {}): string {
+  const subject = options.masked ? mask(assessment) : assessment;
   switch (format) {
     case 'json':
-      return renderJson(assessment);
+      return renderJson(subject);
     case 'md':
-      return renderMarkdown(assessment);
+      return renderMarkdown(subject, options);
     case 'html':
-      return renderHtml(renderMarkdown(assessment), `Calico audit: ${assessment.target.clusterName}`);
+      return renderHtml(subject, options);
     case 'text':
-      return renderText(assessment);
+      return renderText(subject);
   }
 }
 
@@ -36,6 +39,8 @@ export interface AssessOptions {
   format: string;
   failOn?: string;
   out?: string;
+  /** Replace account ids, IP addresses and CIDRs with stable placeholders (reports sent by e-mail). */
+  mask?: boolean;
 }
 
 export async function assessCommand(options: AssessOptions, stdout: (text: string) => void): Promise<number> {
@@ -47,7 +52,7 @@ export async function assessCommand(options: AssessOptions, stdout: (text: strin
   }
   const snapshot = await loadSnapshot(options.snapshot);
   const assessment = assess(snapshot);
-  const output = render(assessment, options.format as Format);
+  const output = render(assessment, options.format as Format, { masked: options.mask === true });
   if (options.out) await writeFile(options.out, output);
   else stdout(output);
   return options.failOn && meetsFailOn(assessment, options.failOn as Severity) ? EXIT.failOn : EXIT.ok;

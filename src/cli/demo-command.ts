@@ -1,17 +1,18 @@
 /** `calico-audit demo` (and `npm start`): the main job on the built-in sample fleet, written to a local folder. */
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { SingleBar } from 'cli-progress';
 import { assess, type Assessment } from '../assess/assess.js';
-import { renderHtml } from '../render/html.js';
-import { renderFleetMarkdown, renderFleetTable, summarizeFleet } from '../render/fleet.js';
-import { renderJson } from '../render/json.js';
-import { renderMarkdown } from '../render/markdown.js';
+import { diffFleet, fleetSummarySchema, reportFolder, renderFleetTable, summarizeFleet, type FleetSummary } from '../render/fleet.js';
+import { renderClusterReports, renderFleetPages } from '../render/index.js';
 import { listSampleSnapshots } from '../samples/index.js';
 import { loadSnapshot } from '../snapshot/load.js';
+import { UsageError } from './errors.js';
 
 export interface DemoOptions {
   out: string;
+  /** The previous run's index.json, to report what changed. */
+  previous?: string;
 }
 
 export interface DemoIo {
@@ -19,22 +20,43 @@ export interface DemoIo {
   stderr: NodeJS.WritableStream;
 }
 
-/** Writes one cluster's three renderings; returns the report path relative to the output folder. */
+/** Writes one cluster's three renderings; returns the HTML report's path relative to the output folder. */
 async function writeClusterReport(outDir: string, assessment: Assessment): Promise<string> {
-  const { accountId, region, clusterName } = assessment.target;
-  const relative = path.posix.join('clusters', accountId, region, clusterName);
-  const dir = path.join(outDir, relative);
+  const relative = reportFolder(assessment.target);
+  const dir = path.join(outDir, ...relative.split('/'));
   await mkdir(dir, { recursive: true });
-  const markdown = renderMarkdown(assessment);
+  const files = renderClusterReports(assessment);
   await Promise.all([
-    writeFile(path.join(dir, 'report.json'), renderJson(assessment)),
-    writeFile(path.join(dir, 'report.md'), markdown),
-    writeFile(path.join(dir, 'report.html'), renderHtml(markdown, `Calico audit: ${clusterName}`)),
+    writeFile(path.join(dir, 'report.json'), files.json),
+    writeFile(path.join(dir, 'report.md'), files.markdown),
+    writeFile(path.join(dir, 'report.html'), files.html),
   ]);
-  return path.posix.join(relative, 'report.html');
+  return `${relative}/report.html`;
 }
 
+/** Reads a previous run's fleet summary (index.json); a file that is not one is bad input. */
+export async function readPreviousSummary(file: string): Promise<FleetSummary> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    throw new UsageError(`--previous ${file}: ${error instanceof Error && 'code' in error && error.code === 'ENOENT' ? 'no such file' : String(error)}`);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    throw new UsageError(`--previous ${file}: is not JSON`);
+  }
+  const parsed = fleetSummarySchema.safeParse(json);
+  if (!parsed.success) throw new UsageError(`--previous ${file}: is not a fleet summary (index.json) of this version`);
+  return parsed.data;
+}
+
+const count = (n: number, noun: string): string => `${n} ${noun}${n === 1 ? '' : 's'}`;
+
 export async function demoCommand(options: DemoOptions, io: DemoIo): Promise<number> {
+  const previous = options.previous ? await readPreviousSummary(options.previous) : null;
   const files = await listSampleSnapshots();
   const outDir = path.resolve(options.out);
   await mkdir(outDir, { recursive: true });
@@ -50,13 +72,19 @@ export async function demoCommand(options: DemoOptions, io: DemoIo): Promise<num
   }
   bar.stop();
   const summary = summarizeFleet(entries);
-  const fleetMarkdown = renderFleetMarkdown(summary);
+  const diff = previous ? diffFleet(summary, previous) : null;
+  const fleet = renderFleetPages(summary, diff);
   await Promise.all([
-    writeFile(path.join(outDir, 'index.json'), `${JSON.stringify(summary, null, 2)}\n`),
-    writeFile(path.join(outDir, 'index.md'), fleetMarkdown),
-    writeFile(path.join(outDir, 'index.html'), renderHtml(fleetMarkdown.replace(/\(clusters\/([^)]*)\)/g, '(clusters/$1)'), 'Calico audit: fleet')),
+    writeFile(path.join(outDir, 'index.json'), fleet.json),
+    writeFile(path.join(outDir, 'index.md'), fleet.markdown),
+    writeFile(path.join(outDir, 'index.html'), fleet.html),
   ]);
   io.stdout(renderFleetTable(summary));
+  if (diff) {
+    io.stdout(
+      `\nSince the previous run: ${count(diff.newFindings.length, 'new finding')}, ${count(diff.resolvedFindings.length, 'resolved finding')}, ${count(diff.scoreMoves.length, 'score move')}, ${count(diff.added.length, 'cluster')} added, ${diff.gone.length} gone.\n`,
+    );
+  }
   io.stdout(`\nReports for ${entries.length} clusters written to ${outDir} (open index.html).\n`);
   return 0;
 }

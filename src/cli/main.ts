@@ -3,6 +3,8 @@ import { Command, CommanderError, Option } from 'commander';
 import { SEVERITIES } from '../assess/rule.js';
 import { SnapshotInputError } from '../snapshot/load.js';
 import { FORMATS, assessCommand } from './assess-command.js';
+import { auditCommand } from './audit-command.js';
+import { collectCommand, type CollectCliDeps } from './collect-command.js';
 import { demoCommand } from './demo-command.js';
 import { EXIT, UsageError } from './errors.js';
 import { rulesCommand } from './rules-command.js';
@@ -20,7 +22,7 @@ const processIo: CliIo = {
 };
 
 /** Runs the CLI and returns its exit code (never calls process.exit, so tests can call it). */
-export async function main(argv: string[], io: CliIo = processIo): Promise<number> {
+export async function main(argv: string[], io: CliIo = processIo, deps: CollectCliDeps = {}): Promise<number> {
   let exitCode: number = EXIT.ok;
   const program = new Command()
     .name('calico-audit')
@@ -35,6 +37,7 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
     .addOption(new Option('--format <format>', 'output format').choices(FORMATS).default('text'))
     .addOption(new Option('--fail-on <severity>', 'exit 1 when a check fails at this severity or worse').choices(SEVERITIES))
     .option('--out <file>', 'write the output to a file instead of stdout')
+    .option('--mask', 'replace account ids, IP addresses and CIDRs with stable placeholders (for reports sent by e-mail)')
     .action(async (options) => {
       exitCode = await assessCommand(options, io.stdout);
     });
@@ -51,8 +54,30 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
     .command('demo')
     .description('Audit the built-in sample fleet and write every report to a local folder.')
     .option('--out <dir>', 'output folder', 'reports')
+    .option('--previous <file>', "the previous run's index.json: report new and resolved findings, score moves, clusters added and gone")
     .action(async (options) => {
       exitCode = await demoCommand(options, { stdout: io.stdout, stderr: io.stderrStream });
+    });
+
+  const clusterOptions = (command: Command) =>
+    command
+      .requiredOption('--cluster <name>', 'EKS cluster name')
+      .requiredOption('--region <region>', 'AWS region of the cluster, e.g. eu-west-2')
+      .option('--role-arn <arn>', 'assume this IAM role (cross-account reads); default: the default credential chain')
+      .option('--external-id <id>', "the external id the role's trust policy requires");
+
+  clusterOptions(program.command('collect'))
+    .description('Read a live EKS cluster (AWS and Kubernetes, read-only) into a snapshot file; progress on stderr.')
+    .requiredOption('--out <file>', 'snapshot file; gzipped when it ends in .gz')
+    .action(async (options) => {
+      exitCode = await collectCommand(options, io, deps);
+    });
+
+  clusterOptions(program.command('audit'))
+    .description('Collect a live EKS cluster, assess it and write report.{json,md,html} with snapshot.json.gz beside them.')
+    .option('--out <dir>', 'output folder (default: reports/<cluster>)')
+    .action(async (options) => {
+      exitCode = await auditCommand(options, io, deps);
     });
 
   try {

@@ -1,24 +1,162 @@
-/** Markdown report → one self-contained HTML page: sanitised, inline CSS, no scripts, strict CSP. */
-import { marked } from 'marked';
+/**
+ * Markdown → one self-contained HTML page: marked (tables wrapped for small screens, cells labelled
+ * for stacking, severity cells classed, headings given ids) → sanitize-html (the second line of
+ * defence: only the tags and attributes that rendering produces survive, and no URL with a scheme)
+ * → the page shell in `templates/page.html.hbs` (inline CSS, no scripts, a strict
+ * Content-Security-Policy), whose header block is filled with handlebars' HTML escaping.
+ */
+import { readFileSync } from 'node:fs';
+import Handlebars from 'handlebars';
+import { Marked, type Tokens } from 'marked';
 import sanitizeHtml from 'sanitize-html';
+import type { Assessment } from '../assess/assess.js';
+import { SEVERITIES } from '../assess/rule.js';
+import { renderMarkdownBody, TEMPLATES_DIR, type RenderOptions } from './markdown.js';
+import { buildReportView, percent, type ReportView } from './report-view.js';
 
-const STYLE = `body{font:15px/1.5 system-ui,sans-serif;max-width:70rem;margin:0 auto;padding:1rem;color:#1b1f24}
-table{border-collapse:collapse;display:block;overflow-x:auto;max-width:100%}td,th{border:1px solid #ccd;padding:.3rem .5rem;text-align:left;vertical-align:top}
-pre{background:#f4f5f7;padding:.75rem;overflow-x:auto}code{font-size:.9em}
-@media print{pre,table{break-inside:avoid}}`;
+/** Nothing may load: no script, image, font, frame or connection; only the inline stylesheet applies. */
+export const CONTENT_SECURITY_POLICY =
+  "default-src 'none'; style-src 'unsafe-inline'; img-src 'none'; font-src 'none'; script-src 'none'; connect-src 'none'; media-src 'none'; object-src 'none'; frame-src 'none'; base-uri 'none'; form-action 'none'";
 
-export function renderHtml(markdown: string, title: string): string {
-  const body = sanitizeHtml(marked.parse(markdown, { async: false }), {
-    allowedTags: sanitizeHtml.defaults.allowedTags.concat(['h1', 'h2']),
-    allowedAttributes: { th: ['align'], td: ['align'] },
-    allowedSchemes: [],
+const CSS = readFileSync(new URL('page.css', TEMPLATES_DIR), 'utf8').replace(/\n/g, '');
+const pageEngine = Handlebars.create();
+const pageTemplate = pageEngine.compile(readFileSync(new URL('page.html.hbs', TEMPLATES_DIR), 'utf8'), { strict: true });
+
+const SEVERITY_CELL = new RegExp(`^(${SEVERITIES.join('|')})$`);
+const RULE_ID_CELL = /^(?:CAL|EKS)-[A-Z0-9]+(?:-\d+)?$/;
+
+const escapeAttribute = (text: string): string =>
+  text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+
+/** A marked instance whose tables and headings suit the page; heading ids are unique per document. */
+function createMarked(): Marked {
+  const used = new Map<string, number>();
+  const slug = (text: string) => {
+    const plain = text.replace(/<[^>]*>/g, '').replace(/&[#\w]+;/g, '');
+    // A finding's anchor is its rule id (#cal-aws-01); a section's drops its number (#findings).
+    const rule = /^((?:CAL|EKS)-[A-Z0-9]+(?:-\d+)?)\b/.exec(plain)?.[1];
+    const base =
+      (rule ?? plain.replace(/^\d+\.\s*/, ''))
+        .toLowerCase()
+        .replace(/[^a-z0-9]+/g, '-')
+        .replace(/^-|-$/g, '')
+        .slice(0, 60) || 'section';
+    const seen = used.get(base) ?? 0;
+    used.set(base, seen + 1);
+    return seen ? `${base}-${seen}` : base;
+  };
+  return new Marked({
+    gfm: true,
+    renderer: {
+      heading({ tokens, depth }: Tokens.Heading) {
+        const inner = this.parser.parseInline(tokens);
+        return `<h${depth} id="${slug(inner)}">${inner}</h${depth}>\n`;
+      },
+      table(token: Tokens.Table) {
+        const labels = token.header.map((cell) => escapeAttribute(this.parser.parseInline(cell.tokens, this.parser.textRenderer)));
+        const align = (a: Tokens.TableCell['align']) => (a ? ` align="${a}"` : '');
+        const head = token.header.map((cell) => `<th${align(cell.align)}>${this.parser.parseInline(cell.tokens)}</th>`).join('');
+        const rows = token.rows
+          .map((row) => {
+            const cells = row.map((cell, i) => {
+              const severity = SEVERITY_CELL.exec(cell.text.trim())?.[1];
+              const grade = labels[i] === 'Grade' ? /^([ABCDF])$/.exec(cell.text.trim())?.[1] : undefined;
+              const rule = RULE_ID_CELL.test(cell.text.trim());
+              const classes = severity ? ` class="sev sev-${severity}"` : grade ? ` class="grade-cell grade-text-${grade}"` : rule ? ' class="rule"' : '';
+              return `<td data-label="${labels[i] ?? ''}"${classes}${align(cell.align)}>${this.parser.parseInline(cell.tokens)}</td>`;
+            });
+            return `<tr>${cells.join('')}</tr>`;
+          })
+          .join('\n');
+        return `<div class="table-wrap"><table>\n<thead><tr>${head}</tr></thead>\n<tbody>\n${rows}\n</tbody></table></div>\n`;
+      },
+    },
   });
-  const safeTitle = sanitizeHtml(title, { allowedTags: [], allowedAttributes: {} });
-  return `<!doctype html>
-<html lang="en"><head><meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src 'none'; script-src 'none'; base-uri 'none'; form-action 'none'">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${safeTitle}</title><style>${STYLE}</style></head>
-<body>${body}</body></html>
-`;
+}
+
+const SANITIZE: sanitizeHtml.IOptions = {
+  allowedTags: [
+    'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'p', 'br', 'hr', 'blockquote', 'ul', 'ol', 'li', 'strong', 'em', 'del', 'code', 'pre',
+    'a', 'div', 'table', 'thead', 'tbody', 'tr', 'th', 'td',
+  ],
+  allowedAttributes: {
+    h1: ['id'], h2: ['id'], h3: ['id'], h4: ['id'], h5: ['id'], h6: ['id'],
+    a: ['href'],
+    div: ['class'],
+    code: ['class'],
+    ol: ['start'],
+    th: ['align'],
+    td: ['align', 'data-label', 'class'],
+  },
+  allowedClasses: {
+    div: ['table-wrap'],
+    code: ['language-sh'],
+    td: ['sev', ...SEVERITIES.map((s) => `sev-${s}`), 'grade-cell', ...['A', 'B', 'C', 'D', 'F'].map((g) => `grade-text-${g}`), 'rule'],
+  },
+  // Relative links (report pages, #anchors) only: no http, mailto, javascript or data URL.
+  allowedSchemes: [],
+  allowedSchemesAppliedToAttributes: ['href'],
+  allowProtocolRelative: false,
+  disallowedTagsMode: 'escape',
+};
+
+/** Markdown → sanitised HTML fragment. */
+export function markdownToSafeHtml(markdown: string): string {
+  return sanitizeHtml(createMarked().parse(markdown, { async: false }), SANITIZE);
+}
+
+export interface PageHeader {
+  eyebrow: string;
+  heading: string;
+  grade: string | null;
+  badgeText: string;
+  badgeLabel: string;
+  facts: Array<{ label: string; value: string }>;
+  chips: Array<{ severity: string; text: string }>;
+  masked: boolean;
+}
+
+/** The page shell around a Markdown body; every header value is HTML-escaped by handlebars. */
+export function renderPage(options: { title: string; header: PageHeader; markdown: string; footer: string }): string {
+  return pageTemplate({
+    csp: CONTENT_SECURITY_POLICY,
+    css: CSS,
+    title: options.title,
+    header: options.header,
+    body: markdownToSafeHtml(options.markdown),
+    footer: options.footer,
+  });
+}
+
+/** Severity chips for the counts of failed rules (only the severities that failed). */
+export const severityChips = (failed: Record<string, number>): PageHeader['chips'] =>
+  SEVERITIES.filter((s) => (failed[s] ?? 0) > 0).map((s) => ({ severity: s, text: `${failed[s]} ${s}` }));
+
+/** One cluster's report as an HTML page. */
+export function renderHtml(assessment: Assessment, options: RenderOptions = {}, view: ReportView = buildReportView(assessment, options)): string {
+  const { target, score, facts } = assessment;
+  const title = `Calico networking audit: ${target.clusterName}`;
+  return renderPage({
+    title,
+    header: {
+      eyebrow: 'Calico networking audit',
+      heading: target.clusterName,
+      grade: score.grade,
+      badgeText: score.value === null ? 'no score' : `${score.value}/100`,
+      badgeLabel: score.grade ? `Grade ${score.grade}, score ${score.value} of 100` : 'No score',
+      facts: [
+        { label: 'Account / region', value: `${target.accountId} / ${target.region}` },
+        { label: 'Date', value: assessment.collectedAt.slice(0, 10) },
+        { label: 'Calico', value: facts.calico.version ? `${facts.calico.version} (${facts.calico.variant})` : `${facts.calico.variant}, version not determined` },
+        { label: 'Kubernetes', value: facts.cluster.kubernetesVersion ?? 'not determined' },
+        { label: 'CNI mode', value: facts.cni.label },
+        { label: 'Coverage', value: `${percent(score.coverage)} of applicable rules judged` },
+        { label: 'Tool', value: `${assessment.collector.name} ${assessment.collector.version}` },
+      ],
+      chips: severityChips(score.failedBySeverity),
+      masked: options.masked === true,
+    },
+    markdown: renderMarkdownBody(assessment, options, view),
+    footer: `Generated from the snapshot collected ${assessment.collectedAt}. report.json holds every value shown here.`,
+  });
 }

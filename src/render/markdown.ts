@@ -1,34 +1,80 @@
-/** Assessment → Markdown report, through the handlebars templates in `templates/`. */
-import { readFileSync } from 'node:fs';
+/**
+ * Assessment → Markdown report, through the handlebars templates in `templates/` (one partial per
+ * section). The engine is private to this module; its helpers are the only way a template prints a
+ * cluster value, and each escapes for Markdown (see escape.ts). Templates compile in strict mode,
+ * so a field the view does not have fails loudly instead of printing nothing.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
 import Handlebars from 'handlebars';
 import type { Assessment } from '../assess/assess.js';
-import { bySeverity } from './text.js';
+import { asLineStart, codeSpan, escapeMarkdown, md, SafeMarkdown, yamlScalar } from './escape.js';
+import { buildReportView, formatNumber, percent, type RenderOptions, type ReportView } from './report-view.js';
 
-const templatesDir = new URL('../../templates/', import.meta.url);
+export { escapeMarkdown } from './escape.js';
+export type { RenderOptions } from './report-view.js';
 
-/** Escapes Markdown (and HTML) metacharacters so cluster values render as text. */
-export function escapeMarkdown(value: unknown): string {
-  return String(value ?? '')
-    .replace(/[\\`*_{}[\]()#+!|<>~&]/g, (c) => `&#${c.charCodeAt(0)};`)
-    .replace(/\r?\n/g, ' ');
+export const TEMPLATES_DIR = new URL('../../templates/', import.meta.url);
+
+/** A handlebars environment with the Markdown helpers and every partial in `templates/partials/`. */
+export function createEngine(): typeof Handlebars {
+  const engine = Handlebars.create();
+  engine.registerHelper('md', (value: unknown) => md(value));
+  engine.registerHelper('code', (value: unknown) => codeSpan(value));
+  // For a list item whose text starts with a value: `- {{line fragment}}`.
+  engine.registerHelper('line', (value: unknown) => asLineStart(value instanceof SafeMarkdown ? value : md(value)));
+  engine.registerHelper('num', (value: unknown) => new SafeMarkdown(typeof value === 'number' ? formatNumber(value) : escapeMarkdown(value ?? 'n/a')));
+  engine.registerHelper('percent', (value: unknown) => new SafeMarkdown(typeof value === 'number' ? percent(value) : 'n/a'));
+  engine.registerHelper('yaml', (value: unknown) => new SafeMarkdown(yamlScalar(value)));
+  engine.registerHelper('inc', (value: unknown) => Number(value) + 1);
+  // `{{plural count "cluster"}}` → `1 cluster`, `2 clusters`.
+  engine.registerHelper('plural', (count: unknown, noun: unknown) =>
+    new SafeMarkdown(`${formatNumber(Number(count))} ${escapeMarkdown(noun)}${Number(count) === 1 ? '' : 's'}`));
+  engine.registerHelper('concat', (...args: unknown[]) => args.slice(0, -1).map(String).join(''));
+  const partials = new URL('partials/', TEMPLATES_DIR);
+  for (const file of readdirSync(partials).filter((f) => f.endsWith('.hbs'))) {
+    engine.registerPartial(file.replace(/\.(md|html)\.hbs$/, ''), readFileSync(new URL(file, partials), 'utf8'));
+  }
+  return engine;
 }
 
-const engine = Handlebars.create();
-engine.registerHelper('md', (value: unknown) => escapeMarkdown(value));
-engine.registerHelper('code', (value: unknown) => String(value ?? '').replace(/`/g, "'").replace(/\r?\n/g, ' '));
-engine.registerHelper('fence', (value: unknown) => String(value ?? '').replace(/```/g, "'''"));
-engine.registerHelper('json', (value: unknown) => JSON.stringify(value));
-engine.registerHelper('defined', (value: unknown) => value !== undefined);
-engine.registerHelper('or', (a: unknown, b: unknown) => (a === null || a === undefined ? b : a));
-engine.registerHelper('percent', (value: unknown) => (typeof value === 'number' ? `${Math.round(value * 100)}%` : '-'));
+const engine = createEngine();
 
-const clusterTemplate = engine.compile(readFileSync(new URL('cluster-report.md.hbs', templatesDir), 'utf8'), { noEscape: false, strict: false });
+/** Compiles a template file from `templates/` with the Markdown engine. */
+export const compileTemplate = (name: string): HandlebarsTemplateDelegate =>
+  engine.compile(readFileSync(new URL(name, TEMPLATES_DIR), 'utf8'), { strict: true, noEscape: false });
 
-export function renderMarkdown(assessment: Assessment): string {
-  const findings = assessment.checks.filter((c) => c.status === 'fail').sort(bySeverity);
-  return clusterTemplate({
-    ...assessment,
-    findings,
-    checked: assessment.score.counts.pass + assessment.score.counts.fail,
-  });
+const reportTemplate = compileTemplate('cluster-report.md.hbs');
+const bodyTemplate = engine.compile('{{> body}}', { strict: true, noEscape: false });
+
+/**
+ * Tidies template output: no run of blank lines and no trailing spaces outside fenced blocks
+ * (inside them, text is left exactly as the command or diagram has it).
+ */
+export function tidyMarkdown(text: string): string {
+  const out: string[] = [];
+  let fence: string | null = null;
+  for (const raw of text.split('\n')) {
+    const line: string = fence ? raw : raw.replace(/(?<! ) $/, '');
+    const marker: string | undefined = /^(`{3,}|~{3,})/.exec(line)?.[1];
+    if (fence) {
+      if (marker && marker[0] === fence[0] && marker.length >= fence.length && line.trim() === marker) fence = null;
+    } else if (marker) {
+      fence = marker;
+    } else if (line.trim() === '' && (out.length === 0 || out.at(-1)!.trim() === '')) {
+      continue;
+    }
+    out.push(line);
+  }
+  while (out.length && out.at(-1)!.trim() === '') out.pop();
+  return `${out.join('\n')}\n`;
+}
+
+/** The whole Markdown report: front matter, title, header lines and the twelve sections. */
+export function renderMarkdown(assessment: Assessment, options: RenderOptions = {}, view: ReportView = buildReportView(assessment, options)): string {
+  return tidyMarkdown(reportTemplate(view));
+}
+
+/** The twelve sections alone, for the HTML page (which draws its own header block). */
+export function renderMarkdownBody(assessment: Assessment, options: RenderOptions = {}, view: ReportView = buildReportView(assessment, options)): string {
+  return tidyMarkdown(bodyTemplate(view));
 }

@@ -21,13 +21,18 @@ export function renderText(assessment: Assessment): string {
   lines.push(
     `  ${score.counts.pass} passed, ${score.counts.fail} failed, ${score.counts.not_applicable} not applicable, ${score.counts.unknown} unknown`,
   );
-  const failed = assessment.checks.filter((c) => c.status === 'fail').sort(bySeverity);
+  const failed = assessment.checks.filter((c) => c.status === 'fail' && !c.suppression).sort(bySeverity);
   if (failed.length) {
     lines.push('', 'Findings:');
     for (const check of failed) {
       lines.push(`  [${check.severity.toUpperCase()}] ${check.id} ${check.title}`);
       lines.push(`      ${check.summary}`);
     }
+  }
+  const suppressed = assessment.checks.filter((c) => c.status === 'fail' && c.suppression).sort(bySeverity);
+  if (suppressed.length) {
+    lines.push('', 'Suppressed (not scored):');
+    for (const check of suppressed) lines.push(`  [${check.severity.toUpperCase()}] ${check.id} ${check.title}: ${check.suppression!.reason}`);
   }
   const unknown = assessment.checks.filter((c) => c.status === 'unknown');
   if (unknown.length) {

@@ -7,15 +7,12 @@
  * routing (BGP, IPIP, VXLAN) needs none of those routes.
  */
 import { awsNetwork } from '../../../reference/index.js';
-import type { Ec2RouteTable } from '../../../snapshot/schema.js';
-import { cidrContains, parseCidr } from '../../ipv4.js';
+import type { RouteTableFact } from '../../facts.js';
 import { defineRule, listSome, type Evidence } from '../../rule.js';
 import { calicoRoutesPods } from '../shared.js';
 
 /** Above this many pod routes in one table the limit is close. */
 const WARNING_ROUTES = 40;
-
-type Route = NonNullable<Ec2RouteTable['Routes']>[number];
 
 export default defineRule({
   id: 'CAL-AWS-07',
@@ -26,81 +23,56 @@ export default defineRule({
   seed: '000 "No 50 Node Limit"',
   appliesWhen: calicoRoutesPods,
   evaluate({ model, facts, need }) {
-    const routeTables = need(model.routeTables, 'aws.routeTables');
+    need(model.routeTables, 'aws.routeTables');
     need(facts.topology.nodes, 'kubernetes.nodes', 'aws.instances');
-    const subnets = need(facts.topology.subnets, 'aws.instances');
-    const pools = need(facts.pools, 'calico.ippools');
-    const instances = need(model.instances, 'aws.instances');
-
-    // Each node subnet uses its explicitly associated table, else the VPC's main table.
-    const main = routeTables.find(
-      (t) => (t.Associations ?? []).some((a) => a.Main) && (!model.vpcId || !t.VpcId || t.VpcId === model.vpcId),
-    );
-    const tables = new Map<string, { table: Ec2RouteTable; subnets: string[] }>();
-    for (const { subnetId } of subnets) {
-      const table = routeTables.find((t) => (t.Associations ?? []).some((a) => a.SubnetId === subnetId)) ?? main;
-      if (!table) need(null, 'aws.routeTables');
-      const entry = tables.get(table!.RouteTableId) ?? { table: table!, subnets: [] };
-      entry.subnets.push(subnetId);
-      tables.set(table!.RouteTableId, entry);
-    }
-
-    const poolCidrs = pools.map((p) => parseCidr(p.cidr ?? undefined)).filter((c) => c !== undefined);
-    const nodeInstances = new Set(instances.map((i) => i.InstanceId));
-    const nodeInterfaces = new Set(instances.flatMap((i) => (i.NetworkInterfaces ?? []).map((eni) => eni.NetworkInterfaceId ?? '')).filter(Boolean));
-    const isPodRoute = (route: Route) => {
-      const destination = parseCidr(route.DestinationCidrBlock);
-      if (destination && poolCidrs.some((pool) => cidrContains(pool, destination))) return true;
-      return (!!route.InstanceId && nodeInstances.has(route.InstanceId)) || (!!route.NetworkInterfaceId && nodeInterfaces.has(route.NetworkInterfaceId));
-    };
-
-    const counted = [...tables.values()]
-      .map(({ table, subnets: served }) => ({
-        table,
-        served,
-        podRoutes: (table.Routes ?? []).filter(isPodRoute),
-        total: (table.Routes ?? []).length,
-      }))
-      .sort((a, b) => b.podRoutes.length - a.podRoutes.length);
+    need(facts.topology.subnets, 'aws.instances');
+    need(facts.pools, 'calico.ippools');
+    need(model.instances, 'aws.instances');
+    // Null here: a node subnet has neither an associated nor a main route table.
+    const counted = need(facts.routeTables, 'aws.routeTables');
     const limit = awsNetwork.vpcRouteTableDefaultRouteLimit;
-    const crowded = counted.filter((c) => c.podRoutes.length > WARNING_ROUTES);
-    const evidenceOf = (c: (typeof counted)[number]): Evidence => ({
-      object: `ec2:RouteTable ${c.table.RouteTableId}`,
-      field: 'Routes (pod routes)',
-      value: c.podRoutes.length,
-      note: `${c.total} routes in all; serves ${listSome(c.served)}${c.podRoutes.length ? `; e.g. ${listSome(c.podRoutes.map((r) => `${r.DestinationCidrBlock ?? '?'} → ${r.InstanceId ?? r.NetworkInterfaceId ?? r.GatewayId ?? '?'}`), 2)}` : ''}`,
-    });
+    const crowded = counted.filter((c) => c.podRoutes > WARNING_ROUTES);
+    const evidenceOf = (c: RouteTableFact): Evidence => {
+      const samples = c.podRouteSamples.slice(0, 2).map((r) => `${r.destination ?? '?'} → ${r.target}`);
+      const more = c.podRoutes > samples.length ? ` and ${c.podRoutes - samples.length} more` : '';
+      return {
+        object: `ec2:RouteTable ${c.routeTableId}`,
+        field: 'Routes (pod routes)',
+        value: c.podRoutes,
+        note: `${c.routes} routes in all; serves ${listSome(c.subnets)}${c.podRoutes ? `; e.g. ${samples.join(', ')}${more}` : ''}`,
+      };
+    };
 
     if (!crowded.length) {
       const most = counted[0];
       return {
         status: 'pass',
-        summary: most?.podRoutes.length
-          ? `The busiest of the ${counted.length} node route tables (${most.table.RouteTableId}) holds ${most.podRoutes.length} pod routes: no more than ${WARNING_ROUTES}, clear of the default limit of ${limit} routes per table.`
+        summary: most?.podRoutes
+          ? `The busiest of the ${counted.length} node route tables (${most.routeTableId}) holds ${most.podRoutes} pod routes: no more than ${WARNING_ROUTES}, clear of the default limit of ${limit} routes per table.`
           : `The ${counted.length} route table${counted.length === 1 ? '' : 's'} serving the node subnets hold no pod routes: Calico routes pods itself.`,
         evidence: counted.map(evidenceOf),
       };
     }
 
     const worst = crowded[0]!;
-    const severity = worst.podRoutes.length >= limit ? 'high' : 'medium';
+    const severity = worst.podRoutes >= limit ? 'high' : 'medium';
     const region = facts.cluster.region;
     return {
       status: 'fail',
       severity,
       summary:
-        `Route table ${worst.table.RouteTableId} holds ${worst.podRoutes.length} pod routes` +
+        `Route table ${worst.routeTableId} holds ${worst.podRoutes} pod routes` +
         (crowded.length > 1 ? ` (${crowded.length} tables hold more than ${WARNING_ROUTES})` : '') +
         (severity === 'high'
-          ? `, ${worst.podRoutes.length > limit ? 'beyond' : 'reaching'} the default quota of ${limit} routes per table: unless the quota was raised, no route can be added for new nodes and their pods are unreachable through the VPC.`
-          : `, within ${limit - worst.podRoutes.length} of the default quota of ${limit} routes per table: a few more nodes fill it.`),
+          ? `, ${worst.podRoutes > limit ? 'beyond' : 'reaching'} the default quota of ${limit} routes per table: unless the quota was raised, no route can be added for new nodes and their pods are unreachable through the VPC.`
+          : `, within ${limit - worst.podRoutes} of the default quota of ${limit} routes per table: a few more nodes fill it.`),
       evidence: crowded.map(evidenceOf),
       remediation: [
         '# Let Calico route pods instead of the VPC route table (IP-in-IP CrossSubnet or VXLAN), then remove the per-node routes, e.g.:',
-        ...worst.podRoutes
-          .filter((r) => r.DestinationCidrBlock)
+        ...worst.podRouteSamples
+          .filter((r) => r.destination)
           .slice(0, 3)
-          .map((r) => `aws ec2 delete-route --region ${region} --route-table-id ${worst.table.RouteTableId} --destination-cidr-block ${r.DestinationCidrBlock}`),
+          .map((r) => `aws ec2 delete-route --region ${region} --route-table-id ${worst.routeTableId} --destination-cidr-block ${r.destination}`),
         '# Or, until then, raise the quota "Routes per route table" (default 50, at most 1000):',
         `aws service-quotas request-service-quota-increase --region ${region} --service-code vpc --quota-code L-93826ACB --desired-value 100`,
       ].join('\n'),

@@ -6,19 +6,13 @@
  * does it for them. A namespace no policy selects lets its pods accept and send anything.
  */
 import { isSystemNamespace } from '../../../reference/index.js';
-import type { Namespace, Pod, Policy } from '../../model.js';
-import { isAllowAllRule, namespacesWithoutPolicy } from '../../policy-analysis.js';
+import type { Namespace, Pod } from '../../model.js';
+import { allowsEverything, namespacesWithoutPolicy, podNetworkPods } from '../../policy-analysis.js';
 import { defineRule, listSome, shellQuote, type RuleContext } from '../../rule.js';
 import { calicoPresent } from '../shared.js';
 
 /** Pods that run (or are about to) on the pod network of a non-system namespace. */
-const workloadPods = (pods: Pod[]): Pod[] =>
-  pods.filter((p) => !p.hostNetwork && !isSystemNamespace(p.namespace) && (p.phase === null || p.phase === 'Running' || p.phase === 'Pending'));
-
-/** A global policy that allows every packet it sees selects pods without constraining them. */
-const allowsEverything = (policy: Policy): boolean =>
-  policy.kind === 'GlobalNetworkPolicy' &&
-  policy.types.every((t) => (t === 'Ingress' ? policy.ingress : policy.egress).some(isAllowAllRule));
+const workloadPods = (pods: Pod[]): Pod[] => podNetworkPods(pods).filter((p) => !isSystemNamespace(p.namespace));
 
 function isolationManifest(namespaces: string[]): string {
   return [

@@ -1,0 +1,300 @@
+/**
+ * The assessment's contract (the JSON rendering): a zod schema kept equal to the `Assessment`
+ * type by a compile-time check below, exported as the JSON Schema checked in beside it
+ * (`npm run schema`). Objects are strict, so a fact added to the code but not here fails the
+ * schema test rather than slipping out undocumented.
+ */
+import { z } from 'zod';
+import { jsonSchemaDocument } from '../snapshot/json-schema.js';
+import { SNAPSHOT_SOURCES, type SnapshotField } from '../snapshot/sources.js';
+import { ASSESSMENT_SCHEMA_VERSION, type Assessment } from './assess.js';
+import { CNI_MODE_LABELS, type CniMode } from './facts.js';
+import { SEVERITIES, STATUSES } from './rule.js';
+
+const nullable = <T extends z.ZodType>(schema: T) => schema.nullable();
+const str = z.string();
+const int = z.number().int();
+const count = z.number().int().min(0);
+const ratio = z.number().min(0).max(1);
+const snapshotField = z.enum(Object.keys(SNAPSHOT_SOURCES) as [SnapshotField, ...SnapshotField[]]);
+const cniMode = z.enum(Object.keys(CNI_MODE_LABELS) as [CniMode, ...CniMode[]]);
+const severity = z.enum(SEVERITIES);
+const status = z.enum(STATUSES);
+
+const objectRef = z.strictObject({ kind: str, name: str, namespace: str.optional() });
+const traffic = z.strictObject({ protocol: z.enum(['tcp', 'udp', '4']), port: int.optional(), label: str });
+
+const reachability = z.strictObject({
+  traffic,
+  admitted: z.boolean(),
+  pairsChecked: count,
+  acrossSubnetsOnly: z.boolean(),
+  blocked: z.array(
+    z.strictObject({ from: str, to: str, refusedBy: z.enum(['inbound', 'outbound', 'inbound and outbound']), certain: z.boolean() }),
+  ),
+  blockedCount: count,
+  certainlyBlockedCount: count,
+  inboundBlockedCount: count,
+  outboundBlockedCount: count,
+  missingGroups: z.array(str),
+  nodesWithoutGroups: z.array(str),
+  unresolvedRules: z.array(str),
+  admittingRules: z.array(str),
+});
+
+const nodeFact = z.strictObject({
+  name: str,
+  instanceId: nullable(str),
+  instanceName: nullable(str).describe('The EC2 Name tag.'),
+  instanceType: nullable(str),
+  availabilityZone: nullable(str),
+  subnetId: nullable(str),
+  subnetCidr: nullable(str),
+  privateIp: nullable(str),
+  calicoAddress: nullable(str).describe('projectcalico.org/IPv4Address: the node address Calico uses, with prefix length.'),
+  srcDstCheck: nullable(z.boolean()),
+  securityGroupIds: z.array(str),
+  tunnelAddress: nullable(str),
+  podBlocks: z.array(str),
+  routeReflector: z.boolean(),
+  ready: nullable(z.boolean()),
+  nodegroup: nullable(str),
+});
+
+const poolFact = z.strictObject({
+  name: str,
+  cidr: nullable(str),
+  ipVersion: z.union([z.literal(4), z.literal(6)]),
+  blockSize: int,
+  ipipMode: str,
+  vxlanMode: str,
+  natOutgoing: z.boolean(),
+  disabled: z.boolean(),
+  nodeSelector: str,
+  encapsulation: z.enum(['VXLAN', 'VXLANCrossSubnet', 'IPIP', 'IPIPCrossSubnet', 'None', 'IPIP+VXLAN']),
+  routesWorkloads: z.boolean(),
+  addresses: nullable(count),
+  addressesPerBlock: nullable(count),
+  blocks: nullable(count),
+  blocksInUse: nullable(count),
+  allocated: nullable(count),
+  utilisation: nullable(z.number().min(0)),
+  outsideVpc: nullable(z.boolean()),
+  legacyFields: z.array(str),
+});
+
+const facts = z.strictObject({
+  cluster: z.strictObject({
+    name: str,
+    accountId: str,
+    region: str,
+    collectedAt: str,
+    kubernetesVersion: nullable(str),
+    platformVersion: nullable(str),
+    vpcId: nullable(str),
+    vpcCidrs: nullable(z.array(str)),
+    serviceCidr: nullable(str),
+  }),
+  calico: z.strictObject({
+    presence: z.enum(['present', 'absent', 'unknown']),
+    method: z.enum(['operator', 'manifest', 'unknown']),
+    variant: z.enum(['Calico', 'Calico Enterprise']),
+    version: nullable(str),
+    versionSource: nullable(str),
+    apiGroup: nullable(str).describe('The Calico API group the objects came from: projectcalico.org/v3 or crd.projectcalico.org/v1.'),
+  }),
+  cni: z.strictObject({
+    mode: nullable(cniMode),
+    label: str,
+    plugin: nullable(z.enum(['Calico', 'AmazonVPC', 'other'])),
+    source: nullable(str),
+  }),
+  calicoNetworking: nullable(z.boolean()),
+  topology: z.strictObject({
+    nodes: nullable(z.array(nodeFact)),
+    nodeCount: nullable(count),
+    fargateNodeCount: count,
+    subnets: nullable(
+      z.array(z.strictObject({ subnetId: str, cidr: nullable(str), availabilityZone: nullable(str), nodeCount: count })),
+    ),
+    availabilityZones: nullable(z.array(str)),
+    multiSubnet: nullable(z.boolean()),
+  }),
+  growth: z.strictObject({ nodesNow: nullable(count), maxNodes: nullable(count), source: str }),
+  pools: nullable(z.array(poolFact)),
+  ipam: nullable(
+    z
+      .strictObject({
+        pools: count,
+        addresses: nullable(count),
+        addressesPerBlock: nullable(count),
+        blocks: nullable(count).describe('Each node claims at least one block: the most nodes the pools can serve.'),
+        blocksInUse: nullable(count),
+        allocated: nullable(count),
+        utilisation: nullable(z.number().min(0)),
+      })
+      .describe('The pools that route pods (enabled, IPv4, for workloads) taken together.'),
+  ),
+  encapsulation: nullable(z.strictObject({ ipip: z.boolean(), vxlan: z.boolean(), unencapsulated: z.boolean(), crossSubnet: z.boolean() })),
+  bgp: z.strictObject({
+    enabled: nullable(z.boolean()),
+    source: nullable(str),
+    mode: nullable(z.enum(['mesh', 'route-reflectors', 'peers', 'no-peering', 'off'])),
+    meshEnabled: nullable(z.boolean()),
+    asNumber: nullable(int),
+    peers: nullable(
+      z.array(z.strictObject({ name: str, scope: str, peerIP: nullable(str), peerSelector: nullable(str), asNumber: nullable(int) })),
+    ),
+    routeReflectors: nullable(z.array(str)),
+    serviceClusterIPs: z.array(str),
+    serviceExternalIPs: z.array(str),
+  }),
+  typha: z.strictObject({
+    configured: nullable(z.boolean()),
+    deployed: nullable(z.boolean()),
+    desired: nullable(count),
+    ready: nullable(count),
+    podDisruptionBudget: nullable(z.boolean()),
+    nodes: nullable(z.array(str)),
+  }),
+  datastore: z.strictObject({ type: nullable(z.enum(['kubernetes', 'etcd'])), source: nullable(str) }),
+  dataplane: z.strictObject({ mode: nullable(z.enum(['iptables', 'nftables', 'bpf'])), source: nullable(str) }),
+  wireguard: z.strictObject({ enabled: nullable(z.boolean()) }),
+  mtu: z.strictObject({
+    networkMtu: nullable(int),
+    networkMtuReason: nullable(str),
+    overhead: nullable(int),
+    overheadReason: nullable(str),
+    expected: nullable(int),
+    configured: nullable(int),
+    configuredSource: nullable(str),
+  }),
+  felix: z.strictObject({
+    logSeverityScreen: nullable(str),
+    prometheusMetricsEnabled: nullable(z.boolean()),
+    flowLogs: nullable(z.boolean()),
+    healthPort: nullable(int),
+    vxlanVNI: nullable(int),
+    awsSrcDstCheck: nullable(str),
+  }),
+  policy: z.strictObject({
+    tiers: nullable(z.array(z.strictObject({ ref: objectRef, name: str, order: nullable(z.number()), defaultAction: str }))),
+    globalPolicies: nullable(count),
+    namespacedCalicoPolicies: nullable(count),
+    kubernetesPolicies: nullable(count),
+    defaultDeny: nullable(str),
+    defaultDenyCandidates: z.array(z.strictObject({ name: str, shortfalls: z.array(str) })),
+    allowAll: z.array(str),
+    model: nullable(str),
+  }),
+  components: nullable(
+    z.array(
+      z.strictObject({
+        name: str,
+        namespace: nullable(str),
+        kind: str,
+        desired: nullable(count),
+        ready: nullable(count),
+        healthy: nullable(z.boolean()),
+      }),
+    ),
+  ),
+  sgExceptions: nullable(
+    z.array(
+      z.strictObject({
+        name: z.enum(['BGP', 'IPIP', 'VXLAN', 'Typha', 'WireGuard']),
+        traffic,
+        required: nullable(z.boolean()),
+        scope: str,
+        widenedBy: z.array(snapshotField),
+        targets: nullable(z.array(str)),
+        reachability: nullable(reachability),
+      }),
+    ),
+  ),
+  securityGroups: nullable(
+    z.array(z.strictObject({ groupId: str, groupName: nullable(str), description: nullable(str), nodes: count, collected: z.boolean() })),
+  ),
+  routeTables: nullable(
+    z.array(
+      z.strictObject({
+        routeTableId: str,
+        main: z.boolean(),
+        subnets: z.array(str),
+        routes: count,
+        podRoutes: count,
+        podRouteSamples: z.array(z.strictObject({ destination: nullable(str), target: str })),
+      }),
+    ),
+  ),
+  workloads: nullable(
+    z.strictObject({
+      pods: count,
+      hostNetworkPods: count,
+      byNamespace: z.array(
+        z.strictObject({ namespace: str, pods: count, system: z.boolean(), policies: nullable(count), selected: nullable(z.boolean()) }),
+      ),
+      byNode: z.array(z.strictObject({ node: str, pods: count })),
+    }),
+  ),
+});
+
+const evidence = z.strictObject({ object: str, field: str.optional(), value: z.unknown().optional(), note: str.optional() });
+
+const check = z.strictObject({
+  id: str,
+  title: str,
+  area: str,
+  severity: severity.describe('The severity it failed at; otherwise the rule’s highest.'),
+  status,
+  summary: str,
+  evidence: z.array(evidence),
+  remediation: nullable(str).describe('A pasteable fix, on fail only.'),
+  seed: str,
+  suppression: z
+    .strictObject({ reason: str, expires: nullable(str) })
+    .optional()
+    .describe('A recorded decision to accept this finding: shown, not scored.'),
+});
+
+const severityCounts = z.strictObject({ critical: count, high: count, medium: count, low: count, info: count });
+
+export const assessmentSchema = z.strictObject({
+  schemaVersion: z.literal(ASSESSMENT_SCHEMA_VERSION),
+  target: z.strictObject({ accountId: str, region: str, clusterName: str }),
+  collectedAt: str,
+  collector: z.strictObject({ name: str, version: str }),
+  facts,
+  checks: z.array(check),
+  score: z.strictObject({
+    value: nullable(z.number().int().min(0).max(100)),
+    grade: nullable(z.enum(['A', 'B', 'C', 'D', 'F'])),
+    coverage: nullable(ratio),
+    counts: z.strictObject({ pass: count, fail: count, not_applicable: count, unknown: count }),
+    failedBySeverity: severityCounts,
+  }),
+  errors: z.array(z.looseObject({ source: str, code: str, message: str })),
+  suppressions: z
+    .strictObject({ applied: z.array(str), expired: z.array(z.strictObject({ ruleId: str, reason: str, expires: str })) })
+    .optional()
+    .describe('Present when suppressions were given: which findings they covered, and which had expired.'),
+});
+
+// The schema and the type must describe the same document: this fails to compile when they drift.
+// Both sides are flattened first, as an intersection (`Pick<…> & {…}`) never equals its object form.
+type Flat<T> = T extends (...args: never[]) => unknown ? T : T extends object ? { -readonly [K in keyof T]: Flat<T[K]> } : T;
+type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
+type Assert<T extends true> = T;
+export type AssessmentSchemaMatchesType = Assert<Equal<Flat<z.output<typeof assessmentSchema>>, Flat<Assessment>>>;
+
+export const ASSESSMENT_JSON_SCHEMA_PATH = new URL('./assessment.schema.json', import.meta.url);
+
+export const assessmentJsonSchema = (): Record<string, unknown> =>
+  jsonSchemaDocument(assessmentSchema, {
+    name: 'assessment-v1',
+    title: 'Calico EKS audit assessment, version 1',
+    description:
+      'The JSON rendering of one cluster’s audit: the facts derived from its snapshot, every rule’s status with evidence and remediation, and the score. The Markdown and HTML reports are views of this document. null means not collected or not determinable.',
+  });
+
+export const renderAssessmentJsonSchema = (): string => `${JSON.stringify(assessmentJsonSchema(), null, 2)}\n`;

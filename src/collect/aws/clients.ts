@@ -1,0 +1,39 @@
+/** The AWS SDK v3 clients the collector uses, configured once: adaptive retry, bounded attempts, timeouts. */
+import { EC2Client } from '@aws-sdk/client-ec2';
+import { EKSClient, type EKSClientConfig } from '@aws-sdk/client-eks';
+import { STSClient } from '@aws-sdk/client-sts';
+import type { CredentialProvider } from './credentials.js';
+
+export interface AwsClients {
+  eks: EKSClient;
+  ec2: EC2Client;
+  /** Used only to resolve the STS endpoint for the EKS token; it never sends a request. */
+  sts: STSClient;
+}
+
+export interface AwsClientOptions {
+  region: string;
+  credentials: CredentialProvider;
+  /** Attempts per call including the first (SDK adaptive retry); default 5. */
+  maxAttempts?: number;
+  /** Replaces the SDK's HTTP handler (tests speak the wire format through it). */
+  requestHandler?: EKSClientConfig['requestHandler'];
+}
+
+export const DEFAULT_MAX_ATTEMPTS = 5;
+
+/**
+ * Endpoints are not set here: each client resolves its own from the SDK's standard configuration
+ * (region, FIPS and dual-stack settings, `AWS_ENDPOINT_URL_<SERVICE>`, shared config files), so the
+ * collector can be pointed at VPC or FIPS endpoints without code changes.
+ */
+export function createAwsClients(options: AwsClientOptions): AwsClients {
+  const common = {
+    region: options.region,
+    credentials: options.credentials,
+    retryMode: 'adaptive',
+    maxAttempts: options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
+    requestHandler: options.requestHandler ?? { connectionTimeout: 5_000, requestTimeout: 20_000 },
+  } as const;
+  return { eks: new EKSClient(common), ec2: new EC2Client(common), sts: new STSClient(common) };
+}

@@ -1,0 +1,125 @@
+/**
+ * The Kubernetes side's only door: GETs against the cluster endpoint through @kubernetes/client-node,
+ * with a KubeConfig built in code (endpoint, the CA from DescribeCluster, the EKS token) and never
+ * written to disk.
+ *
+ * Bodies are returned as the API server sent them. The generated typed APIs (CoreV1Api, …) are not
+ * used because they deserialise into model classes: unknown fields are dropped and timestamps become
+ * `Date`s, and the snapshot contract keeps objects exactly as served. Requests still go through
+ * client-node's own transport (`KubeConfig.applySecurityAuthentication`, its fetch library) and fail
+ * with its `ApiException` (`code` = HTTP status, `body` = raw text), like the generated APIs do.
+ * Only the connection pool is ours: KubeConfig makes a fresh https.Agent (a new TLS handshake) per
+ * request, so one keep-alive agent trusting the same CA is shared by every request instead.
+ */
+import { Agent } from 'node:https';
+import { ApiException, HttpMethod, IsomorphicFetchHttpLibrary, KubeConfig, RequestContext } from '@kubernetes/client-node';
+import { ReadError } from '../errors.js';
+
+export type Query = Record<string, string | number | undefined>;
+
+export interface KubeApi {
+  /** GETs `path` (e.g. `/api/v1/nodes`) and resolves its parsed JSON body; rejects with `ApiException` or `ReadError`. */
+  get(path: string, query?: Query): Promise<unknown>;
+  /** Closes idle connections (the collector calls it when done). */
+  close?(): void;
+}
+
+export interface KubeConnection {
+  /** The cluster endpoint, `https://…` (EKS DescribeCluster `endpoint`). */
+  server: string;
+  /** Base64 PEM of the cluster CA (EKS DescribeCluster `certificateAuthority.data`). */
+  caData: string;
+  /** The bearer token (an EKS token). */
+  token: string;
+}
+
+export interface KubeClientOptions {
+  /** Per-request timeout; default 15 s. */
+  timeoutMs?: number;
+  /** Attempts for throttled (429) and transient (5xx, reset) failures; default 3. */
+  maxAttempts?: number;
+  /** Base delay of the exponential backoff between attempts; default 250 ms. */
+  retryBaseMs?: number;
+}
+
+/** A KubeConfig for one cluster, held in memory only. */
+export function kubeConfigFor(connection: KubeConnection): KubeConfig {
+  const kc = new KubeConfig();
+  kc.loadFromOptions({
+    clusters: [{ name: 'eks', server: connection.server, caData: connection.caData, skipTLSVerify: false }],
+    users: [{ name: 'calico-audit', token: connection.token }],
+    contexts: [{ name: 'eks', cluster: 'eks', user: 'calico-audit' }],
+    currentContext: 'eks',
+  });
+  return kc;
+}
+
+const RETRIED_STATUS = new Set([429, 500, 502, 503, 504]);
+const RETRIED_ERRNO = new Set(['ECONNRESET', 'EPIPE', 'EAI_AGAIN']);
+const MAX_RETRY_AFTER_MS = 5_000;
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Node errno codes hide in node-fetch's FetchError (`code`/`errno`) or its `cause`. */
+function errnoOf(error: unknown): string | undefined {
+  const e = error as { code?: unknown; errno?: unknown; cause?: { code?: unknown } };
+  for (const value of [e?.code, e?.errno, e?.cause?.code]) if (typeof value === 'string') return value;
+  return undefined;
+}
+
+export function createKubeApi(connection: KubeConnection, options: KubeClientOptions = {}): KubeApi {
+  const kc = kubeConfigFor(connection);
+  const http = new IsomorphicFetchHttpLibrary();
+  const timeoutMs = options.timeoutMs ?? 15_000;
+  const maxAttempts = options.maxAttempts ?? 3;
+  const retryBaseMs = options.retryBaseMs ?? 250;
+  const base = connection.server.replace(/\/+$/, '');
+  // At most one connection per resource in the table is ever busy at once; 32 leaves room.
+  const agent = new Agent({ keepAlive: true, maxSockets: 32, ca: Buffer.from(connection.caData, 'base64') });
+
+  async function once(url: string): Promise<unknown> {
+    const context = new RequestContext(url, HttpMethod.GET);
+    context.setHeaderParam('Accept', 'application/json');
+    await kc.applySecurityAuthentication(context);
+    context.setAgent(agent);
+    context.setSignal(AbortSignal.timeout(timeoutMs));
+    let response;
+    try {
+      response = await http.send(context).toPromise();
+    } catch (error) {
+      if ((error as Error)?.name === 'AbortError') throw new ReadError('TimeoutError', `GET ${url}: no response within ${timeoutMs} ms`, { cause: error });
+      const code = errnoOf(error) ?? 'RequestError';
+      // node-fetch's message already names the URL: "request to https://… failed, reason: connect ECONNREFUSED …".
+      throw new ReadError(code, (error as Error)?.message ?? `GET ${url} failed`, { cause: error });
+    }
+    const body = await response.body.text();
+    if (response.httpStatusCode >= 400) {
+      throw new ApiException(response.httpStatusCode, `HTTP-Code: ${response.httpStatusCode}\nMessage: GET ${url}`, body, response.headers);
+    }
+    return JSON.parse(body) as unknown;
+  }
+
+  return {
+    close: () => agent.destroy(),
+    async get(path, query = {}) {
+      const params = new URLSearchParams();
+      for (const [key, value] of Object.entries(query)) if (value !== undefined) params.set(key, String(value));
+      const url = `${base}${path}${params.size ? `?${params}` : ''}`;
+      for (let attempt = 1; ; attempt++) {
+        try {
+          return await once(url);
+        } catch (error) {
+          const status = error instanceof ApiException ? error.code : undefined;
+          const retryable = status !== undefined ? RETRIED_STATUS.has(status) : RETRIED_ERRNO.has(errnoOf(error) ?? '');
+          if (!retryable || attempt >= maxAttempts) {
+            if (attempt > 1 && typeof error === 'object' && error !== null) Object.assign(error, { attempts: attempt });
+            throw error;
+          }
+          const retryAfter = error instanceof ApiException ? Number((error.headers as Record<string, string>)['retry-after']) * 1000 : NaN;
+          const backoff = retryBaseMs * 2 ** (attempt - 1) * (0.5 + Math.random() / 2);
+          await sleep(Number.isFinite(retryAfter) ? Math.min(retryAfter, MAX_RETRY_AFTER_MS) : backoff);
+        }
+      }
+    },
+  };
+}

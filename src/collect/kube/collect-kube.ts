@@ -1,0 +1,138 @@
+/**
+ * Reads every resource in the table from the cluster's Kubernetes API, concurrently, following
+ * continue tokens. Each failure becomes an error entry and a `null`; the rest carries on.
+ */
+import { ApiException } from '@kubernetes/client-node';
+import type { KubeObject, Snapshot } from '../../snapshot/schema.js';
+import { SNAPSHOT_SOURCES } from '../../snapshot/sources.js';
+import { ReadError, describeFailure, type ErrorLog } from '../errors.js';
+import { readDiscovery, tierSelector, type Discovery } from './calico.js';
+import type { KubeApi, Query } from './client.js';
+import { CALICO_V3, KUBE_RESOURCES, apiOf, apiVersionOf, pathOf, type GroupVersion, type KubeResource } from './resources.js';
+
+export const DEFAULT_PAGE_SIZE = 1000;
+
+export type KubernetesSection = Snapshot['kubernetes'];
+export type CalicoSection = Snapshot['calico'];
+
+export interface KubeCollection {
+  /** Settles as soon as the nodes are read (the EC2 instance lookup waits on it, not on the rest). */
+  nodes: Promise<KubeObject[] | null>;
+  sections: Promise<{ kubernetes: KubernetesSection; calico: CalicoSection }>;
+}
+
+interface ListBody {
+  items?: KubeObject[];
+  metadata?: { continue?: string };
+}
+
+/** Every page of a list. */
+async function listAll(api: KubeApi, path: string, query: Query, pageSize: number): Promise<KubeObject[]> {
+  const items: KubeObject[] = [];
+  let token: string | undefined;
+  do {
+    const page = (await api.get(path, { ...query, limit: pageSize, continue: token })) as ListBody;
+    items.push(...(page.items ?? []));
+    token = page.metadata?.continue || undefined;
+  } while (token);
+  return items;
+}
+
+/** List items of built-in types come without `apiVersion`/`kind`; put them back, as `kubectl get -o json` does. */
+const withTypeMeta = (object: KubeObject, api: GroupVersion, kind: string): KubeObject => ({ apiVersion: apiVersionOf(api), kind, ...object });
+
+const isNotFound = (error: unknown): boolean => error instanceof ApiException && error.code === 404;
+
+async function readResource(
+  api: KubeApi,
+  resource: KubeResource,
+  from: GroupVersion,
+  pageSize: number,
+  labelSelector?: string,
+): Promise<KubeObject[] | KubeObject | null> {
+  const path = pathOf(resource, from);
+  if (resource.verb === 'get') {
+    try {
+      const object = withTypeMeta((await api.get(path)) as KubeObject, from, resource.kind);
+      return resource.single ? object : [object];
+    } catch (error) {
+      // Absent is an answer: no calico-config ConfigMap ([]), no Installation (a manifest install: null).
+      if (isNotFound(error)) return resource.single ? null : [];
+      throw error;
+    }
+  }
+  let items = await listAll(api, path, labelSelector ? { labelSelector } : {}, pageSize);
+  if (resource.keepNamespaces) items = items.filter((o) => resource.keepNamespaces!.includes(o.metadata?.namespace ?? ''));
+  return items.map((o) => {
+    const typed = withTypeMeta(o, from, resource.kind);
+    return resource.trim ? resource.trim(typed) : typed;
+  });
+}
+
+export interface KubeCollectOptions {
+  pageSize?: number;
+}
+
+/**
+ * Starts every read. `api` is the connected client, or the error that kept it from connecting
+ * (no endpoint, no token): then every source records that error.
+ */
+export function collectKubernetes(api: KubeApi | Error, log: ErrorLog, options: KubeCollectOptions = {}): KubeCollection {
+  const pageSize = options.pageSize ?? DEFAULT_PAGE_SIZE;
+  const attempt = <T>(source: string, run: (api: KubeApi) => Promise<T>) => log.attempt(source, () => (api instanceof Error ? Promise.reject(api) : run(api)));
+
+  const serverVersion = attempt(SNAPSHOT_SOURCES['kubernetes.serverVersion'], (a) => a.get('/version'));
+  // Read once; the Calico lists wait for it, the rest do not.
+  const discovery: Promise<Discovery | Error> =
+    api instanceof Error ? Promise.resolve(api) : api.get('/apis').then(readDiscovery, (error: unknown) => (error instanceof Error ? error : new Error(String(error))));
+
+  const results = new Map<KubeResource['field'], Promise<KubeObject[] | KubeObject | null>>();
+  const read = (resource: KubeResource, labelSelector?: () => Promise<string | undefined>) =>
+    attempt(SNAPSHOT_SOURCES[resource.field], async (a) => {
+      let from = apiOf(resource, null);
+      if (!from || resource.ifServed) {
+        const found = await discovery;
+        if (found instanceof Error) {
+          if (!from) throw blocked(found, 'API discovery (/apis) failed');
+        } else {
+          from ??= apiOf(resource, found.calico);
+          if (!from) throw new ReadError('NotFound', 'not read: neither projectcalico.org/v3 nor crd.projectcalico.org/v1 is served (Calico absent?)');
+          if (resource.ifServed && !found.serves(from)) return resource.single ? null : [];
+        }
+      }
+      return readResource(a, resource, from, pageSize, from === CALICO_V3 && labelSelector ? await labelSelector() : undefined);
+    });
+
+  // Tiered v3 policies wait for the tier list and name every tier in their selector.
+  const tierNames = async (): Promise<string | undefined> => {
+    const tiers = (await results.get('calico.tiers')) as KubeObject[] | null;
+    if (tiers === null) {
+      throw new ReadError(
+        'TiersUnreadable',
+        'not read: the tier list could not be read, and without naming every tier the Calico API server silently returns only the policies of tiers this identity may read',
+      );
+    }
+    const names = tiers.map((t) => t.metadata?.name).filter((n): n is string => !!n);
+    return names.length ? tierSelector(names) : undefined;
+  };
+  for (const resource of KUBE_RESOURCES) results.set(resource.field, read(resource, resource.tiered ? tierNames : undefined));
+
+  const sections = (async () => {
+    const found = await discovery;
+    const kubernetes: Record<string, unknown> = { serverVersion: await serverVersion };
+    const calico: Record<string, unknown> = { apiGroup: found instanceof Error || !found.calico ? null : apiVersionOf(found.calico) };
+    // Each table field names its place in the snapshot: `kubernetes.nodes`, `calico.ippools`, …
+    for (const [field, value] of results) {
+      const [section, key] = field.split('.') as ['kubernetes' | 'calico', string];
+      (section === 'kubernetes' ? kubernetes : calico)[key] = await value;
+    }
+    return { kubernetes: kubernetes as KubernetesSection, calico: calico as CalicoSection };
+  })();
+  return { nodes: results.get('kubernetes.nodes') as Promise<KubeObject[] | null>, sections };
+}
+
+/** The error for a read that never started because another step failed: that step's code, with the reason. */
+function blocked(cause: Error, what: string): ReadError {
+  const { code, message } = describeFailure(cause);
+  return new ReadError(code, `not read: ${what}: ${message}`, { cause });
+}

@@ -1,0 +1,145 @@
+/**
+ * Every Kubernetes read the collector makes, in one table. The collector reads only what is listed
+ * here, and the RBAC test derives the auditor's ClusterRole from the same table, so the role and
+ * the reads cannot drift apart.
+ */
+import type { KubeObject } from '../../snapshot/schema.js';
+import type { SnapshotField } from '../../snapshot/sources.js';
+
+export interface GroupVersion {
+  /** `''` for the core group. */
+  group: string;
+  version: string;
+}
+
+export const CORE: GroupVersion = { group: '', version: 'v1' };
+export const CALICO_V3: GroupVersion = { group: 'projectcalico.org', version: 'v3' };
+export const CALICO_CRD: GroupVersion = { group: 'crd.projectcalico.org', version: 'v1' };
+export const OPERATOR: GroupVersion = { group: 'operator.tigera.io', version: 'v1' };
+
+/** Where Calico resources come from: whichever Calico group discovery finds served, or always the raw CRDs. */
+export type CalicoSource = 'served' | 'crd';
+
+export interface KubeResource {
+  field: Exclude<SnapshotField, 'kubernetes.serverVersion'>;
+  /** Fixed group/version; Calico resources take theirs from `calico` instead. */
+  api?: GroupVersion;
+  calico?: CalicoSource;
+  plural: string;
+  kind: string;
+  /** `list` across the whole cluster, or `get` of one named object. */
+  verb: 'list' | 'get';
+  /** For `get`: the object. */
+  name?: string;
+  namespace?: string;
+  /** For `get`: the snapshot field holds this one object, or null when it does not exist (else a list of 0 or 1). */
+  single?: boolean;
+  /** Read only when discovery lists the resource's group; an unserved group means there is nothing to read. */
+  ifServed?: boolean;
+  /** Keep only objects in these namespaces (one cluster-wide list, filtered here, instead of one list per namespace). */
+  keepNamespaces?: readonly string[];
+  /**
+   * Calico policy in projectcalico.org/v3: listed with an explicit tier selector, because the Calico
+   * API server silently leaves out the policies of tiers the caller may not read. Needs `get` on
+   * `tiers` and `list` on the `tier.<plural>` pseudo-resource.
+   */
+  tiered?: boolean;
+  /** Reduces each object to what the audit reads. */
+  trim?: (object: KubeObject) => KubeObject;
+}
+
+/** Namespaces whose DaemonSets, Deployments and PDBs the snapshot keeps (snapshot.md). */
+export const COMPONENT_NAMESPACES = ['kube-system', 'calico-system', 'tigera-operator'] as const;
+
+/** Non-resource paths read: the server version and API group discovery. */
+export const NON_RESOURCE_PATHS = ['/version', '/apis'] as const;
+
+const pick = (source: unknown, keys: readonly string[]): Record<string, unknown> | undefined => {
+  if (typeof source !== 'object' || source === null) return undefined;
+  const out: Record<string, unknown> = {};
+  for (const key of keys) if ((source as Record<string, unknown>)[key] !== undefined) out[key] = (source as Record<string, unknown>)[key];
+  return out;
+};
+
+/** Pods keep `metadata.{name,namespace,labels,ownerReferences}`, `spec.{nodeName,hostNetwork}`, `status.{phase,podIP,podIPs}` (snapshot.md). */
+export function trimPod(pod: KubeObject): KubeObject {
+  const trimmed: KubeObject = {};
+  if (pod.apiVersion !== undefined) trimmed.apiVersion = pod.apiVersion;
+  if (pod.kind !== undefined) trimmed.kind = pod.kind;
+  const metadata = pick(pod.metadata, ['name', 'namespace', 'labels', 'ownerReferences']);
+  const spec = pick(pod.spec, ['nodeName', 'hostNetwork']);
+  const status = pick(pod.status, ['phase', 'podIP', 'podIPs']);
+  if (metadata) trimmed.metadata = metadata;
+  if (spec) trimmed.spec = spec;
+  if (status) trimmed.status = status;
+  return trimmed;
+}
+
+const calicoList = (field: KubeResource['field'], plural: string, kind: string, extra: Partial<KubeResource> = {}): KubeResource => ({
+  field,
+  calico: 'served',
+  plural,
+  kind,
+  verb: 'list',
+  ...extra,
+});
+
+export const KUBE_RESOURCES: readonly KubeResource[] = [
+  { field: 'kubernetes.nodes', api: CORE, plural: 'nodes', kind: 'Node', verb: 'list' },
+  { field: 'kubernetes.namespaces', api: CORE, plural: 'namespaces', kind: 'Namespace', verb: 'list' },
+  { field: 'kubernetes.pods', api: CORE, plural: 'pods', kind: 'Pod', verb: 'list', trim: trimPod },
+  { field: 'kubernetes.networkPolicies', api: { group: 'networking.k8s.io', version: 'v1' }, plural: 'networkpolicies', kind: 'NetworkPolicy', verb: 'list' },
+  { field: 'kubernetes.daemonSets', api: { group: 'apps', version: 'v1' }, plural: 'daemonsets', kind: 'DaemonSet', verb: 'list', keepNamespaces: COMPONENT_NAMESPACES },
+  { field: 'kubernetes.deployments', api: { group: 'apps', version: 'v1' }, plural: 'deployments', kind: 'Deployment', verb: 'list', keepNamespaces: COMPONENT_NAMESPACES },
+  {
+    field: 'kubernetes.podDisruptionBudgets',
+    api: { group: 'policy', version: 'v1' },
+    plural: 'poddisruptionbudgets',
+    kind: 'PodDisruptionBudget',
+    verb: 'list',
+    keepNamespaces: COMPONENT_NAMESPACES,
+  },
+  // Manifest installs keep their settings in kube-system/calico-config; a 404 means there is none ([]).
+  { field: 'kubernetes.configMaps', api: CORE, plural: 'configmaps', kind: 'ConfigMap', verb: 'get', namespace: 'kube-system', name: 'calico-config' },
+  // Operator installs are described by the Installation named default; no operator group or a 404 means a manifest install (null, no error).
+  { field: 'calico.installation', api: OPERATOR, plural: 'installations', kind: 'Installation', verb: 'get', name: 'default', single: true, ifServed: true },
+  calicoList('calico.clusterInformations', 'clusterinformations', 'ClusterInformation'),
+  calicoList('calico.ippools', 'ippools', 'IPPool'),
+  // IPAM blocks are only served as raw CRDs, whichever group the rest comes from (snapshot.md).
+  calicoList('calico.ipamBlocks', 'ipamblocks', 'IPAMBlock', { calico: 'crd' }),
+  calicoList('calico.bgpConfigurations', 'bgpconfigurations', 'BGPConfiguration'),
+  calicoList('calico.bgpPeers', 'bgppeers', 'BGPPeer'),
+  calicoList('calico.felixConfigurations', 'felixconfigurations', 'FelixConfiguration'),
+  calicoList('calico.kubeControllersConfigurations', 'kubecontrollersconfigurations', 'KubeControllersConfiguration'),
+  calicoList('calico.tiers', 'tiers', 'Tier'),
+  calicoList('calico.globalNetworkPolicies', 'globalnetworkpolicies', 'GlobalNetworkPolicy', { tiered: true }),
+  calicoList('calico.networkPolicies', 'networkpolicies', 'NetworkPolicy', { tiered: true }),
+  calicoList('calico.globalNetworkSets', 'globalnetworksets', 'GlobalNetworkSet'),
+  calicoList('calico.networkSets', 'networksets', 'NetworkSet'),
+  calicoList('calico.hostEndpoints', 'hostendpoints', 'HostEndpoint'),
+];
+
+/** The group/version a resource is read from, given the Calico group discovery found (null: Calico absent). */
+export function apiOf(resource: KubeResource, calicoGroup: GroupVersion | null): GroupVersion | null {
+  if (resource.api) return resource.api;
+  return resource.calico === 'crd' ? CALICO_CRD : calicoGroup;
+}
+
+/** Every group/version a resource may be read from (for RBAC: both Calico groups). */
+export function possibleApisOf(resource: KubeResource): GroupVersion[] {
+  if (resource.api) return [resource.api];
+  return resource.calico === 'crd' ? [CALICO_CRD] : [CALICO_V3, CALICO_CRD];
+}
+
+export const apiVersionOf = (api: GroupVersion): string => (api.group ? `${api.group}/${api.version}` : api.version);
+
+/** The request path of a resource in a group/version: a cluster-wide collection, or one named object. */
+export function pathOf(resource: KubeResource, api: GroupVersion): string {
+  const root = api.group ? `/apis/${api.group}/${api.version}` : `/api/${api.version}`;
+  const namespace = resource.namespace ? `/namespaces/${resource.namespace}` : '';
+  const name = resource.verb === 'get' && resource.name ? `/${resource.name}` : '';
+  return `${root}${namespace}/${resource.plural}${name}`;
+}
+
+/** The role needed for tiered policy in projectcalico.org/v3: `tier.<plural>`. */
+export const tierPseudoResource = (resource: KubeResource): string => `tier.${resource.plural}`;

@@ -1,0 +1,85 @@
+/**
+ * The nightly e-mail to the security list (shared/spec/report.md, "Email summary"): a subject with
+ * the date, cluster count, critical count and change since the last run; HTML and plain-text
+ * bodies with the fleet table's worst rows, new critical and high findings, and links. Masked by
+ * default. Pure: sending it (SES) is the caller's job.
+ */
+import { readFileSync } from 'node:fs';
+import Handlebars from 'handlebars';
+import type { FleetDiff, FleetRow, FleetSummary } from './fleet.js';
+import { TEMPLATES_DIR } from './markdown.js';
+import { createMasker } from './mask.js';
+import { percent } from './report-view.js';
+
+export interface EmailOptions {
+  /** The fleet page (index.html) as the reader will open it. */
+  fleetUrl: string;
+  /**
+   * A cluster's report as the reader will open it. Used only unmasked: report addresses carry the
+   * account id, so a masked e-mail links the fleet page alone.
+   */
+  reportUrl?: (row: FleetRow) => string;
+  /** Default true: account ids, addresses and CIDRs become placeholders. */
+  masked?: boolean;
+  /** Clusters listed (worst first); default 5. */
+  rows?: number;
+}
+
+export interface Email {
+  subject: string;
+  html: string;
+  text: string;
+}
+
+const engine = Handlebars.create();
+const load = (name: string, noEscape: boolean) =>
+  engine.compile(readFileSync(new URL(name, TEMPLATES_DIR), 'utf8'), { strict: true, noEscape });
+const htmlTemplate = load('email.html.hbs', false);
+// Plain text is not markup: values go in as they are (no entity escaping).
+const textTemplate = load('email.txt.hbs', true);
+
+const signed = (n: number): string => (n > 0 ? `+${n}` : n < 0 ? `-${-n}` : '±0');
+
+/** The subject line: `Calico audit 2026-11-23: 6 clusters, 2 critical (+1 since last run, 3 new findings)`. */
+export function emailSubject(summary: FleetSummary, diff: FleetDiff | null): string {
+  const date = summary.generatedAt?.slice(0, 10) ?? 'undated';
+  const count = `${summary.totals.clusters} cluster${summary.totals.clusters === 1 ? '' : 's'}`;
+  const change = diff
+    ? ` (${signed(diff.criticalChange)} since last run, ${diff.newFindings.length} new finding${diff.newFindings.length === 1 ? '' : 's'})`
+    : ' (first run)';
+  const unaudited = summary.totals.notAudited ? `, ${summary.totals.notAudited} not audited` : '';
+  return `Calico audit ${date}: ${count}, ${summary.totals.critical} critical${change}${unaudited}`;
+}
+
+export function renderEmail(fleet: FleetSummary, fleetDiff: FleetDiff | null, options: EmailOptions): Email {
+  const masked = options.masked !== false;
+  // One masker for the summary and the diff, so a cluster's account reads the same in both.
+  const masker = createMasker();
+  const { summary, diff } = masked ? masker.value({ summary: fleet, diff: fleetDiff }) : { summary: fleet, diff: fleetDiff };
+  const limit = options.rows ?? 5;
+  const rows = summary.clusters.slice(0, limit).map((row, i) => ({
+    ...row,
+    grade: row.grade ?? 'n/a',
+    score: row.score ?? 'n/a',
+    coverage: percent(row.coverage),
+    link: !masked && options.reportUrl ? options.reportUrl(fleet.clusters[i]!) : null,
+  }));
+  const view = {
+    subject: emailSubject(summary, diff),
+    date: summary.generatedAt?.slice(0, 10) ?? 'undated',
+    totals: summary.totals,
+    masked,
+    rows,
+    moreClusters: Math.max(0, summary.clusters.length - limit),
+    change: diff && {
+      previous: diff.previousGeneratedAt?.slice(0, 10) ?? 'the last run',
+      critical: signed(diff.criticalChange),
+      newFindings: diff.newFindings.length,
+      resolvedFindings: diff.resolvedFindings.length,
+    },
+    newSevere: diff ? diff.newFindings.filter((f) => f.severity === 'critical' || f.severity === 'high') : [],
+    notAudited: summary.notAudited,
+    fleetUrl: options.fleetUrl,
+  };
+  return { subject: view.subject, html: htmlTemplate(view), text: textTemplate(view).replace(/\n{3,}/g, '\n\n') };
+}

@@ -1,0 +1,200 @@
+/**
+ * EKS and EC2 mocked with aws-sdk-client-mock from a sample snapshot's `aws` section, answering in
+ * the SDK's own shapes (timestamps as Date, reservations around instances), honouring the filters
+ * the collector sends, paginating with NextToken, and optionally denying, throttling or delaying.
+ * A few objects of another workload share the VPC, so the collector's choice of what to keep shows.
+ */
+import {
+  DescribeInstancesCommand,
+  DescribeRouteTablesCommand,
+  DescribeSecurityGroupsCommand,
+  DescribeSubnetsCommand,
+  DescribeVpcsCommand,
+  EC2ServiceException,
+  type Filter,
+} from '@aws-sdk/client-ec2';
+import {
+  AccessDeniedException,
+  DescribeAddonCommand,
+  DescribeClusterCommand,
+  DescribeNodegroupCommand,
+  ListAddonsCommand,
+  ListNodegroupsCommand,
+  ResourceNotFoundException,
+  ThrottlingException,
+} from '@aws-sdk/client-eks';
+import { mockClient } from 'aws-sdk-client-mock';
+import type { AwsClients } from '../../src/collect/aws/clients.js';
+import { createAwsClients } from '../../src/collect/aws/clients.js';
+import { sdkShaped } from './aws-shapes.js';
+
+type Json = Record<string, any>;
+
+export const FAKE_CREDENTIALS = { accessKeyId: 'AKIAIOSFODNN7EXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY' };
+
+/** A request handler that fails every request: proof that nothing reaches the network. */
+export const noNetwork = {
+  handle: async () => {
+    throw new Error('test clients must not reach the network');
+  },
+};
+
+/** Clients as the CLI builds them, with fixed credentials and no way out to the network. */
+export const testAwsClients = (region = 'eu-west-2'): AwsClients =>
+  createAwsClients({ region, credentials: async () => FAKE_CREDENTIALS, requestHandler: noNetwork });
+
+export type CommandName =
+  | 'DescribeCluster'
+  | 'ListNodegroups'
+  | 'DescribeNodegroup'
+  | 'ListAddons'
+  | 'DescribeAddon'
+  | 'DescribeInstances'
+  | 'DescribeSecurityGroups'
+  | 'DescribeSubnets'
+  | 'DescribeRouteTables'
+  | 'DescribeVpcs';
+
+export interface AwsMockOptions {
+  /** Largest page served, whatever MaxResults asks (forces pagination). */
+  pageSize?: number;
+  /** Calls answered with AccessDenied (EKS) / UnauthorizedOperation (EC2). */
+  denied?: CommandName[];
+  /** Calls answered with ThrottlingException as the SDK reports it after its retries. */
+  throttled?: CommandName[];
+  /** Milliseconds before each answer. */
+  delayMs?: number;
+  /** Replaces DescribeCluster's endpoint and CA (point it at a local server). */
+  endpoint?: string;
+  caData?: string;
+  /** Leave out the other workload's subnet, route tables and instance. */
+  noDistractors?: boolean;
+}
+
+export interface AwsMock {
+  calls: Array<{ command: CommandName; input: Json }>;
+  count(command?: CommandName): number;
+  restore(): void;
+}
+
+const ROLE = 'arn:aws:sts::111122223333:assumed-role/CalicoAuditReadOnly/calico-audit';
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+function deniedError(command: CommandName): Error {
+  const metadata = { httpStatusCode: 403, requestId: 'b1a0d7c2-denied', attempts: 1, totalRetryDelay: 0 };
+  if (command.startsWith('Describe') && !['DescribeCluster', 'DescribeNodegroup', 'DescribeAddon'].includes(command)) {
+    return new EC2ServiceException({
+      name: 'UnauthorizedOperation',
+      $fault: 'client',
+      $metadata: metadata,
+      message: `You are not authorized to perform this operation. User: ${ROLE} is not authorized to perform: ec2:${command} because no identity-based policy allows the ec2:${command} action`,
+    });
+  }
+  return new AccessDeniedException({ $metadata: metadata, message: `User: ${ROLE} is not authorized to perform: eks:${command} on resource: arn:aws:eks:eu-west-2:111122223333:cluster/x` });
+}
+
+const throttledError = () =>
+  new ThrottlingException({ $metadata: { httpStatusCode: 429, requestId: 'c0ffee-throttled', attempts: 5, totalRetryDelay: 3100 }, message: 'Rate exceeded' });
+
+const filterValues = (filters: Filter[] | undefined, name: string): string[] | undefined => filters?.find((f) => f.Name === name)?.Values;
+
+/** One page of `items` from `NextToken` (an offset here), at most `max` long. */
+function page<T>(items: T[], token: string | undefined, max: number): { items: T[]; next?: string } {
+  const offset = token ? Number(token) : 0;
+  const end = offset + max;
+  return { items: items.slice(offset, end), ...(end < items.length ? { next: String(end) } : {}) };
+}
+
+export function mockAwsFromSnapshot(snapshot: Json, clients: AwsClients, options: AwsMockOptions = {}): AwsMock {
+  const aws = snapshot.aws;
+  const cluster: Json = { ...aws.cluster };
+  if (options.endpoint) cluster.endpoint = options.endpoint;
+  if (options.caData) cluster.certificateAuthority = { data: options.caData };
+  const vpcId: string = aws.cluster.resourcesVpcConfig.vpcId;
+
+  const distractors = !options.noDistractors;
+  const otherSubnet = { SubnetId: 'subnet-0f0f0f0f0f0f0ffff', VpcId: vpcId, CidrBlock: '10.99.0.0/24', AvailabilityZone: 'eu-west-2a', State: 'available' };
+  const subnets: Json[] = [...(aws.subnets ?? []), ...(distractors ? [otherSubnet] : [])];
+  const routeTables: Json[] = [
+    ...(aws.routeTables ?? []),
+    ...(distractors
+      ? [
+          { RouteTableId: 'rtb-0f0f0f0f0f0f0ffff', VpcId: vpcId, Associations: [{ Main: false, SubnetId: otherSubnet.SubnetId, RouteTableId: 'rtb-0f0f0f0f0f0f0ffff' }], Routes: [] },
+          { RouteTableId: 'rtb-0f0f0f0f0f0f0main', VpcId: vpcId, Associations: [{ Main: true, RouteTableId: 'rtb-0f0f0f0f0f0f0main' }], Routes: [] },
+        ]
+      : []),
+  ];
+  const otherInstance = { InstanceId: 'i-0f0f0f0f0f0f0ffff', SubnetId: otherSubnet.SubnetId, VpcId: vpcId, Tags: [{ Key: 'Name', Value: 'bastion' }], State: { Code: 16, Name: 'running' } };
+  const instances: Json[] = [...(aws.instances ?? []), ...(distractors ? [otherInstance] : [])];
+
+  const calls: AwsMock['calls'] = [];
+  const pageSize = options.pageSize ?? 1000;
+  const handle =
+    <I extends Json>(command: CommandName, answer: (input: I) => Json) =>
+    async (input: I) => {
+      calls.push({ command, input: structuredClone(input) });
+      if (options.delayMs) await sleep(options.delayMs);
+      if (options.denied?.includes(command)) throw deniedError(command);
+      if (options.throttled?.includes(command)) throw throttledError();
+      return answer(input);
+    };
+
+  /** An EKS List* call: names, paginated with nextToken. */
+  const eksList = (command: CommandName, key: string, names: string[]) =>
+    handle(command, (input) => {
+      const p = page(names, input['nextToken'], Math.min(input['maxResults'] ?? 100, pageSize));
+      return { [key]: p.items, ...(p.next ? { nextToken: p.next } : {}) };
+    });
+  /** An EC2 Describe* call: objects kept by one filter on one field, in the SDK's shape, paginated with NextToken. */
+  const ec2List = (command: CommandName, key: string, shape: string, items: Json[], filter: string, field: string, maxPage: number) =>
+    handle(command, (input) => {
+      const wanted = filterValues(input['Filters'], filter);
+      const p = page(items.filter((o) => !wanted || wanted.includes(o[field])), input['NextToken'], Math.min(input['MaxResults'] ?? maxPage, pageSize));
+      return { [key]: p.items.map((o) => sdkShaped('ec2', shape, o)), ...(p.next ? { NextToken: p.next } : {}) };
+    });
+
+  const eks = mockClient(clients.eks);
+  eks.on(DescribeClusterCommand).callsFake(
+    handle('DescribeCluster', (input) => {
+      if (input['name'] !== cluster['name']) throw new ResourceNotFoundException({ $metadata: { httpStatusCode: 404 }, message: `No cluster found for name: ${input['name']}.` });
+      return { cluster: sdkShaped('eks', 'Cluster', cluster) };
+    }),
+  );
+  eks.on(ListNodegroupsCommand).callsFake(eksList('ListNodegroups', 'nodegroups', (aws.nodegroups ?? []).map((n: Json) => n.nodegroupName)));
+  eks.on(DescribeNodegroupCommand).callsFake(
+    handle('DescribeNodegroup', (input) => ({ nodegroup: sdkShaped('eks', 'Nodegroup', aws.nodegroups.find((n: Json) => n.nodegroupName === input['nodegroupName'])) })),
+  );
+  eks.on(ListAddonsCommand).callsFake(eksList('ListAddons', 'addons', (aws.addons ?? []).map((a: Json) => a.addonName)));
+  eks.on(DescribeAddonCommand).callsFake(
+    handle('DescribeAddon', (input) => ({ addon: sdkShaped('eks', 'Addon', aws.addons.find((a: Json) => a.addonName === input['addonName'])) })),
+  );
+
+  const ec2 = mockClient(clients.ec2);
+  ec2.on(DescribeInstancesCommand).callsFake(
+    handle('DescribeInstances', (input) => {
+      const ids = filterValues(input['Filters'], 'instance-id');
+      const tag = filterValues(input['Filters'], 'tag-key')?.[0];
+      const selected = instances.filter((i) => (ids ? ids.includes(i.InstanceId) : tag ? (i.Tags ?? []).some((t: Json) => t.Key === tag) : true));
+      const p = page(selected, input['NextToken'], Math.min(input['MaxResults'] ?? 1000, pageSize));
+      return {
+        Reservations: p.items.map((i, n) => ({ ReservationId: `r-0${String(n).padStart(16, '0')}`, OwnerId: '111122223333', Groups: [], Instances: [sdkShaped('ec2', 'Instance', i)] })),
+        ...(p.next ? { NextToken: p.next } : {}),
+      };
+    }),
+  );
+  ec2.on(DescribeSecurityGroupsCommand).callsFake(ec2List('DescribeSecurityGroups', 'SecurityGroups', 'SecurityGroup', aws.securityGroups ?? [], 'group-id', 'GroupId', 1000));
+  ec2.on(DescribeSubnetsCommand).callsFake(ec2List('DescribeSubnets', 'Subnets', 'Subnet', subnets, 'vpc-id', 'VpcId', 1000));
+  ec2.on(DescribeRouteTablesCommand).callsFake(ec2List('DescribeRouteTables', 'RouteTables', 'RouteTable', routeTables, 'vpc-id', 'VpcId', 100));
+  ec2.on(DescribeVpcsCommand).callsFake(
+    handle('DescribeVpcs', (input) => ({ Vpcs: [aws.vpc].filter((v: Json) => v && (input['VpcIds'] ?? []).includes(v.VpcId)).map((v) => sdkShaped('ec2', 'Vpc', v)) })),
+  );
+
+  return {
+    calls,
+    count: (command) => (command ? calls.filter((c) => c.command === command).length : calls.length),
+    restore: () => {
+      eks.restore();
+      ec2.restore();
+    },
+  };
+}

@@ -1,0 +1,75 @@
+/**
+ * Hostile data: names, tags, labels and annotations are chosen by whoever runs workloads in the
+ * cluster. Script tags, event-handler attributes, Markdown links, handlebars braces and backtick
+ * fences in them must come out as text in the Markdown and the HTML — never as markup, a link or
+ * the end of a code block. (The browser half of this is in report-browser.test.ts.)
+ */
+import { marked, type Token } from 'marked';
+import { describe, expect, it } from 'vitest';
+import { parse as parseYaml } from 'yaml';
+import { assess } from '../src/assess/assess.js';
+import { renderHtml } from '../src/render/html.js';
+import { renderMarkdown } from '../src/render/markdown.js';
+import { HOSTILE, hostileSnapshot } from './helpers/reports.js';
+
+const assessment = assess(hostileSnapshot());
+const markdown = renderMarkdown(assessment);
+const html = renderHtml(assessment);
+
+/** Every token of a Markdown document, nested ones included. */
+function tokens(list: Token[]): Token[] {
+  return list.flatMap((t) => {
+    const children: Token[] = [];
+    if ('tokens' in t && Array.isArray(t.tokens)) children.push(...tokens(t.tokens));
+    if (t.type === 'list') for (const item of t.items) children.push(...tokens(item.tokens));
+    if (t.type === 'table') for (const cell of [...t.header, ...t.rows.flat()]) children.push(...tokens(cell.tokens));
+    return [t, ...children];
+  });
+}
+
+describe('hostile values in a snapshot', () => {
+  it('reach the report (in names, tags, labels, annotations, policy and namespace names)', () => {
+    const nodes = assessment.facts.topology.nodes!;
+    expect(nodes.every((n) => n.instanceName?.includes('<script>'))).toBe(true);
+    expect(assessment.facts.securityGroups!.every((g) => g.groupName?.includes('onerror') || g.groupName?.includes('script'))).toBe(true);
+    expect(markdown).toContain('alert(1)');
+    expect(markdown).toContain('{{constructor}}');
+    for (const value of ['evil.example', 'whoami', 'onerror']) expect(markdown).toContain(value);
+  });
+
+  it('render as text in Markdown: no HTML, image or link, and every fence holds', () => {
+    const all = tokens(marked.lexer(markdown));
+    expect(all.filter((t) => t.type === 'html').map((t) => t.raw)).toEqual([]);
+    expect(all.filter((t) => t.type === 'image')).toEqual([]);
+    expect(all.filter((t) => t.type === 'link').map((t) => (t as Token & { href: string }).href)).toEqual([]);
+    // A fence broken by a value would leave `rm -rf /` as a paragraph or heading of its own.
+    const outsideCode = all.filter((t) => t.type === 'paragraph' || t.type === 'heading' || t.type === 'text').map((t) => t.raw);
+    expect(outsideCode.filter((raw) => /^rm -rf/m.test(raw))).toEqual([]);
+    // Rendered without any sanitiser, the Markdown still yields no live markup.
+    const unsanitised = marked.parse(markdown, { async: false });
+    expect(unsanitised).not.toMatch(/<script|<img|<a href="http|<[^>]*\sonerror=/i);
+    expect(unsanitised).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
+  });
+
+  it('render as text in HTML: no script, no event handler, no outside link', () => {
+    expect(html).not.toMatch(/<script/i);
+    expect(html).not.toMatch(/<[^>]*\son\w+=/i);
+    expect(html).not.toMatch(/<a href="http/i);
+    expect(html).not.toMatch(/<img/i);
+    expect(html).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
+    expect(html).toContain('{{constructor}}');
+    expect(html).toContain('[click](http://evil.example)');
+  });
+
+  it.each(HOSTILE.map((h) => [h]))('a cluster named %j is escaped in the title, header and every format', (name) => {
+    const renamed = { ...assessment, target: { ...assessment.target, clusterName: name }, facts: { ...assessment.facts, cluster: { ...assessment.facts.cluster, name } } };
+    const page = renderHtml(renamed);
+    expect(page).not.toMatch(/<script|<img|<[^>]*\sonerror=/i);
+    const report = renderMarkdown(renamed);
+    const lexed = tokens(marked.lexer(report));
+    expect(lexed.filter((t) => t.type === 'html' || t.type === 'link' || t.type === 'image')).toEqual([]);
+    // The front matter still reads back, as YAML, to the exact name.
+    const frontMatter = parseYaml(report.split('\n---\n')[0]!.replace(/^---\n/, ''));
+    expect(frontMatter.cluster).toBe(name);
+  });
+});
