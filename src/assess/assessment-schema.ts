@@ -4,7 +4,8 @@
  * (`npm run schema`). Objects are strict, so a fact added to the code but not here fails the
  * schema test rather than slipping out undocumented.
  */
-import { z } from 'zod';
+// The namespace import lets bundlers drop what is unused (the named `z` drags in all of zod).
+import * as z from 'zod';
 import { jsonSchemaDocument } from '../snapshot/json-schema.js';
 import { SNAPSHOT_SOURCES, type SnapshotField } from '../snapshot/sources.js';
 import { ASSESSMENT_SCHEMA_VERSION, type Assessment } from './assess.js';

@@ -3,7 +3,8 @@
  * and/or environment variables (which win), with every problem reported at start-up in one error.
  */
 import { readFileSync } from 'node:fs';
-import { z } from 'zod';
+// The namespace import lets bundlers drop what is unused (the named `z` drags in all of zod).
+import * as z from 'zod';
 
 const accountId = z.string().regex(/^\d{12}$/, 'must be a 12-digit AWS account id');
 const region = z.string().regex(/^[a-z]{2}(-gov)?-[a-z]+-\d$/, 'must be an AWS region such as eu-west-2');
@@ -27,6 +28,8 @@ export const configSchema = z.object({
   maskEmail: z.boolean().default(true),
   /** Clusters audited at once. */
   concurrency: z.number().int().min(1).max(100).default(10),
+  /** Where readers open `latest/` (an internal portal or CloudFront); default: the S3 console. */
+  reportsUrl: z.url({ protocol: /^https$/ }).optional(),
   /** Lifetime of the presigned report links returned by on-demand audits. */
   linkExpirySeconds: z.number().int().min(60).max(604_800).default(86_400),
 })
@@ -52,6 +55,7 @@ const ENVIRONMENT: Record<string, (value: string) => [keyof AuditConfig, unknown
   CALICO_AUDIT_SENDER: (v) => ['sender', v],
   CALICO_AUDIT_MASK_EMAIL: (v) => ['maskEmail', v === 'true' ? true : v === 'false' ? false : v],
   CALICO_AUDIT_CONCURRENCY: (v) => ['concurrency', /^\d+$/.test(v) ? Number(v) : v],
+  CALICO_AUDIT_REPORTS_URL: (v) => ['reportsUrl', v.replace(/\/+$/, '')],
   CALICO_AUDIT_LINK_EXPIRY_SECONDS: (v) => ['linkExpirySeconds', /^\d+$/.test(v) ? Number(v) : v],
 };
 
@@ -91,4 +95,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AuditConfig {
     base[field] = parsed;
   }
   return parseConfig(base, file ? `configuration (${file} and CALICO_AUDIT_* variables)` : 'configuration (CALICO_AUDIT_* variables)');
+}
+
+/** The address a reader opens for the latest fleet page. */
+export function latestFleetUrl(config: Pick<AuditConfig, 'reportsUrl' | 'bucket' | 'prefix'>, region: string): string {
+  if (config.reportsUrl) return `${config.reportsUrl}/latest/fleet/index.html`;
+  const key = encodeURIComponent(`${config.prefix}latest/fleet/index.html`);
+  return `https://console.aws.amazon.com/s3/object/${config.bucket}?region=${region}&prefix=${key}`;
 }

@@ -3,7 +3,7 @@
  * regions × the EKS clusters in each. An account or region that cannot be listed is recorded and
  * skipped, so one broken member account never stops the night's run.
  */
-import { EKSClient, paginateListClusters } from '@aws-sdk/client-eks';
+import { EKSClient, paginateListClusters, type EKSClientConfig } from '@aws-sdk/client-eks';
 import { OrganizationsClient, paginateListAccounts } from '@aws-sdk/client-organizations';
 import type { AuditConfig } from '../config/config.js';
 import type { ClusterTarget } from '../publish/layout.js';
@@ -71,4 +71,15 @@ export async function enumerateTargets(config: AuditConfig, clients: Enumeration
     ),
   );
   return { targets: perRegion.flat(), failures };
+}
+
+/** Enumeration clients reading each member account through its role (the hub's own identity lists Organizations). */
+export function memberEnumerationClients(
+  credentialsFor: (accountId: string, region: string) => EKSClientConfig['credentials'],
+  organizationsRegion = 'us-east-1',
+): EnumerationClients {
+  return {
+    organizations: () => new OrganizationsClient({ region: organizationsRegion }),
+    eks: (accountId, region) => new EKSClient({ region, credentials: credentialsFor(accountId, region), retryMode: 'adaptive' }),
+  };
 }

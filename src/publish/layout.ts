@@ -5,11 +5,9 @@
  *   latest/…  the same tree, copied only once a run has completed
  * Re-running a run id writes the same keys (idempotent).
  */
-export interface ClusterTarget {
-  accountId: string;
-  region: string;
-  clusterName: string;
-}
+import { reportFolder, type ClusterTarget } from '../render/fleet.js';
+
+export type { ClusterTarget };
 
 export const CLUSTER_FILES = {
   'report.md': 'text/markdown; charset=utf-8',
@@ -30,7 +28,7 @@ export type FleetFile = keyof typeof FLEET_FILES;
 export const RUN_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,79}$/;
 
 export const runPrefix = (runId: string) => `runs/${runId}/`;
-export const clusterPath = (target: ClusterTarget) => `clusters/${target.accountId}/${target.region}/${target.clusterName}/`;
+export const clusterPath = (target: ClusterTarget) => `${reportFolder(target)}/`;
 export const clusterKey = (runId: string, target: ClusterTarget, file: ClusterFile) => `${runPrefix(runId)}${clusterPath(target)}${file}`;
 export const fleetKey = (runId: string, file: FleetFile) => `${runPrefix(runId)}fleet/${file}`;
 export const LATEST_PREFIX = 'latest/';

@@ -4,10 +4,9 @@
  * bodies with the fleet table's worst rows, new critical and high findings, and links. Masked by
  * default. Pure: sending it (SES) is the caller's job.
  */
-import { readFileSync } from 'node:fs';
 import Handlebars from 'handlebars';
 import type { FleetDiff, FleetRow, FleetSummary } from './fleet.js';
-import { TEMPLATES_DIR } from './markdown.js';
+import { templateSource } from './template-sources.js';
 import { createMasker } from './mask.js';
 import { percent } from './report-view.js';
 
@@ -33,7 +32,7 @@ export interface Email {
 
 const engine = Handlebars.create();
 const load = (name: string, noEscape: boolean) =>
-  engine.compile(readFileSync(new URL(name, TEMPLATES_DIR), 'utf8'), { strict: true, noEscape });
+  engine.compile(templateSource(name), { strict: true, noEscape });
 const htmlTemplate = load('email.html.hbs', false);
 // Plain text is not markup: values go in as they are (no entity escaping).
 const textTemplate = load('email.txt.hbs', true);

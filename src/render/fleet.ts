@@ -4,7 +4,8 @@
  * changed. `summarizeFleet` and `diffFleet` are pure; the summary is the fleet page's JSON
  * rendering (index.json), and the next run reads it back as `previous`.
  */
-import { z } from 'zod';
+// The namespace import lets bundlers drop what is unused (the named `z` drags in all of zod).
+import * as z from 'zod';
 import type { Assessment } from '../assess/assess.js';
 import { SEVERITIES, type Severity } from '../assess/rule.js';
 import type { Grade } from '../assess/score.js';

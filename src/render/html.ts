@@ -5,22 +5,22 @@
  * → the page shell in `templates/page.html.hbs` (inline CSS, no scripts, a strict
  * Content-Security-Policy), whose header block is filled with handlebars' HTML escaping.
  */
-import { readFileSync } from 'node:fs';
 import Handlebars from 'handlebars';
 import { Marked, type Tokens } from 'marked';
 import sanitizeHtml from 'sanitize-html';
 import type { Assessment } from '../assess/assess.js';
 import { SEVERITIES } from '../assess/rule.js';
-import { renderMarkdownBody, TEMPLATES_DIR, type RenderOptions } from './markdown.js';
+import { renderMarkdownBody, type RenderOptions } from './markdown.js';
+import { templateSource } from './template-sources.js';
 import { buildReportView, percent, type ReportView } from './report-view.js';
 
 /** Nothing may load: no script, image, font, frame or connection; only the inline stylesheet applies. */
 export const CONTENT_SECURITY_POLICY =
   "default-src 'none'; style-src 'unsafe-inline'; img-src 'none'; font-src 'none'; script-src 'none'; connect-src 'none'; media-src 'none'; object-src 'none'; frame-src 'none'; base-uri 'none'; form-action 'none'";
 
-const CSS = readFileSync(new URL('page.css', TEMPLATES_DIR), 'utf8').replace(/\n/g, '');
+const CSS = templateSource('page.css').replace(/\n/g, '');
 const pageEngine = Handlebars.create();
-const pageTemplate = pageEngine.compile(readFileSync(new URL('page.html.hbs', TEMPLATES_DIR), 'utf8'), { strict: true });
+const pageTemplate = pageEngine.compile(templateSource('page.html.hbs'), { strict: true });
 
 const SEVERITY_CELL = new RegExp(`^(${SEVERITIES.join('|')})$`);
 const RULE_ID_CELL = /^(?:CAL|EKS)-[A-Z0-9]+(?:-\d+)?$/;

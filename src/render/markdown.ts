@@ -4,16 +4,14 @@
  * cluster value, and each escapes for Markdown (see escape.ts). Templates compile in strict mode,
  * so a field the view does not have fails loudly instead of printing nothing.
  */
-import { readdirSync, readFileSync } from 'node:fs';
 import Handlebars from 'handlebars';
 import type { Assessment } from '../assess/assess.js';
 import { asLineStart, codeSpan, escapeMarkdown, md, SafeMarkdown, yamlScalar } from './escape.js';
+import { partialSources, templateSource } from './template-sources.js';
 import { buildReportView, formatNumber, percent, type RenderOptions, type ReportView } from './report-view.js';
 
 export { escapeMarkdown } from './escape.js';
 export type { RenderOptions } from './report-view.js';
-
-export const TEMPLATES_DIR = new URL('../../templates/', import.meta.url);
 
 /** A handlebars environment with the Markdown helpers and every partial in `templates/partials/`. */
 export function createEngine(): typeof Handlebars {
@@ -30,18 +28,15 @@ export function createEngine(): typeof Handlebars {
   engine.registerHelper('plural', (count: unknown, noun: unknown) =>
     new SafeMarkdown(`${formatNumber(Number(count))} ${escapeMarkdown(noun)}${Number(count) === 1 ? '' : 's'}`));
   engine.registerHelper('concat', (...args: unknown[]) => args.slice(0, -1).map(String).join(''));
-  const partials = new URL('partials/', TEMPLATES_DIR);
-  for (const file of readdirSync(partials).filter((f) => f.endsWith('.hbs'))) {
-    engine.registerPartial(file.replace(/\.(md|html)\.hbs$/, ''), readFileSync(new URL(file, partials), 'utf8'));
-  }
+  for (const [name, source] of partialSources()) engine.registerPartial(name, source);
   return engine;
 }
 
 const engine = createEngine();
 
-/** Compiles a template file from `templates/` with the Markdown engine. */
+/** Compiles a template from `templates/` with the Markdown engine. */
 export const compileTemplate = (name: string): HandlebarsTemplateDelegate =>
-  engine.compile(readFileSync(new URL(name, TEMPLATES_DIR), 'utf8'), { strict: true, noEscape: false });
+  engine.compile(templateSource(name), { strict: true, noEscape: false });
 
 const reportTemplate = compileTemplate('cluster-report.md.hbs');
 const bodyTemplate = engine.compile('{{> body}}', { strict: true, noEscape: false });

@@ -1,0 +1,44 @@
+/** Step 2 of a run (one Map item), and the on-demand audit of one cluster. */
+import { Logger } from '@aws-lambda-powertools/logger';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { S3Client } from '@aws-sdk/client-s3';
+import middy from '@middy/core';
+import type { Context } from 'aws-lambda';
+import type * as z from 'zod';
+import { loadConfig } from '../src/config/config.js';
+import { auditCluster } from '../src/fleet/audit-cluster.js';
+import { MemberAccess } from '../src/fleet/member-access.js';
+import { collectThroughMemberRole } from '../src/fleet/member-collect.js';
+import { runIdAt } from '../src/fleet/run.js';
+import { auditClusterEventSchema } from '../src/lambda/events.js';
+import { parseEvent, publicErrors } from '../src/lambda/middleware.js';
+import { S3Sink } from '../src/publish/sink.js';
+
+const logger = new Logger();
+const s3 = new S3Client({});
+
+const lambdaHandler = async (event: z.infer<typeof auditClusterEventSchema>, context: Context) => {
+  const config = loadConfig();
+  const onDemand = !('target' in event);
+  const requested = 'target' in event ? event.target : event;
+  // On demand, the account defaults to the auditor's own.
+  const target = { ...requested, accountId: requested.accountId ?? context.invokedFunctionArn.split(':')[4]! };
+  const runId = event.runId ?? `on-demand-${runIdAt(new Date())}`;
+  logger.appendKeys({ runId, cluster: `${target.accountId}/${target.region}/${target.clusterName}` });
+
+  const sink = new S3Sink(s3, config.bucket, config.prefix);
+  const outcome = await auditCluster(runId, target, { sink, collect: collectThroughMemberRole(new MemberAccess(config)) });
+  if (outcome.status === 'failed') logger.warn('cluster not audited', { reason: outcome.reason });
+  else logger.info('cluster audited', { grade: outcome.grade, score: outcome.score, critical: outcome.critical });
+  if (!onDemand || outcome.status === 'failed') return outcome;
+
+  const links = Object.fromEntries(
+    await Promise.all(Object.entries(outcome.keys).map(async ([file, key]) => [file, await sink.link(key, config.linkExpirySeconds)])),
+  );
+  return { ...outcome, locations: Object.fromEntries(Object.entries(outcome.keys).map(([file, key]) => [file, sink.locate(key)])), links };
+};
+
+export const handler = middy(lambdaHandler)
+  .use(injectLambdaContext(logger))
+  .use(publicErrors(logger))
+  .use(parseEvent(auditClusterEventSchema));

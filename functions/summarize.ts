@@ -1,0 +1,36 @@
+/** Step 3 of a run: the fleet page with the diff against the previous run, latest/, and the email. */
+import { Logger } from '@aws-lambda-powertools/logger';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { S3Client } from '@aws-sdk/client-s3';
+import { SESv2Client } from '@aws-sdk/client-sesv2';
+import middy from '@middy/core';
+import { latestFleetUrl, loadConfig } from '../src/config/config.js';
+import { outcomesFromMap } from '../src/fleet/map-results.js';
+import { summarizeRun } from '../src/fleet/summarize.js';
+import { summarizeEventSchema, type SummarizeEvent } from '../src/lambda/events.js';
+import { parseEvent, publicErrors } from '../src/lambda/middleware.js';
+import { SesEmailNotifier } from '../src/notify/email.js';
+import { S3Sink } from '../src/publish/sink.js';
+
+const logger = new Logger();
+const s3 = new S3Client({});
+const ses = new SESv2Client({});
+
+const lambdaHandler = async (event: SummarizeEvent) => {
+  const config = loadConfig();
+  logger.appendKeys({ runId: event.runId });
+  const summary = await summarizeRun(event.runId, outcomesFromMap(event), event.enumerationFailures, {
+    sink: new S3Sink(s3, config.bucket, config.prefix),
+    ...(config.recipients.length && config.sender ? { notifier: new SesEmailNotifier(ses, config.sender, config.recipients) } : {}),
+    fleetUrl: latestFleetUrl(config, await s3.config.region()),
+    maskEmail: config.maskEmail,
+    now: () => new Date(),
+  });
+  logger.info('run summarised', { ...summary });
+  return summary;
+};
+
+export const handler = middy(lambdaHandler)
+  .use(injectLambdaContext(logger))
+  .use(publicErrors(logger))
+  .use(parseEvent(summarizeEventSchema));

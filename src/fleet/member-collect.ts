@@ -1,0 +1,16 @@
+/** Collecting a member account's cluster through its read-only role (kept apart from enumeration, which needs no collector). */
+import { createAwsClients } from '../collect/aws/clients.js';
+import { collectSnapshot } from '../collect/collect.js';
+import type { ClusterTarget } from '../publish/layout.js';
+import type { Snapshot } from '../snapshot/schema.js';
+import type { MemberAccess } from './member-access.js';
+
+export const collectThroughMemberRole =
+  (access: MemberAccess) =>
+  (target: ClusterTarget): Promise<Snapshot> => {
+    const credentials = access.credentialsFor(target.accountId, target.region);
+    return collectSnapshot(
+      { clusterName: target.clusterName, region: target.region },
+      { aws: createAwsClients({ region: target.region, credentials }), credentials },
+    );
+  };

@@ -1,0 +1,108 @@
+/**
+ * The end of a run: read the run's assessments, write the fleet page with the diff against the
+ * previous completed run, move `latest/` to this run, and send the summary email.
+ *
+ * `latest/` never points at a half-written run: the cluster reports are copied first and the
+ * fleet page — the entry point — last, and only once everything else is in place.
+ */
+import pMap from 'p-map';
+import { type Assessment } from '../assess/assess.js';
+import type { EmailNotifier } from '../notify/email.js';
+import { CLUSTER_FILES, FLEET_FILES, fleetKey, LATEST_PREFIX, runPrefix, type ClusterTarget } from '../publish/layout.js';
+import type { ReportSink } from '../publish/sink.js';
+import { renderEmail } from '../render/email.js';
+import { clusterKey as fleetClusterId, diffFleet, fleetSummarySchema, reportFolder, summarizeFleet, type FleetSummary, type UnauditedCluster } from '../render/fleet.js';
+import { renderFleetPages } from '../render/index.js';
+import type { ClusterOutcome } from './audit-cluster.js';
+import type { EnumerationFailure } from './targets.js';
+
+export interface SummarizeDeps {
+  sink: ReportSink;
+  notifier?: EmailNotifier;
+  /** Where a reader opens the latest fleet page (an internal portal, CloudFront, the S3 console). */
+  fleetUrl: string;
+  maskEmail: boolean;
+  /** "Now", for the fleet page's date. */
+  now: () => Date;
+}
+
+export interface RunSummary {
+  runId: string;
+  audited: number;
+  notAudited: number;
+  critical: number;
+  high: number;
+  fleetKeys: Record<keyof typeof FLEET_FILES, string>;
+  emailed: boolean;
+}
+
+const decoder = new TextDecoder();
+
+/** Reads and parses a JSON object written by this run or an earlier one; `null` when absent. */
+async function readJson(sink: ReportSink, key: string): Promise<unknown> {
+  const body = await sink.read(key);
+  return body === null ? null : JSON.parse(decoder.decode(body));
+}
+
+/** The previous completed run's fleet summary, if `latest/` holds one this version can read. */
+async function previousSummary(sink: ReportSink): Promise<FleetSummary | null> {
+  const parsed = fleetSummarySchema.safeParse(await readJson(sink, `${LATEST_PREFIX}fleet/index.json`).catch(() => null));
+  return parsed.success ? parsed.data : null;
+}
+
+function unauditedFrom(outcomes: readonly ClusterOutcome[], enumerationFailures: readonly EnumerationFailure[], audited: Set<string>): UnauditedCluster[] {
+  const failed = outcomes
+    .filter((o) => o.status === 'failed' && !audited.has(fleetClusterId(o.target)))
+    .map((o) => ({ target: o.target, reason: o.status === 'failed' ? o.reason : '' }));
+  const unlisted = enumerationFailures.map((f) => ({
+    target: { accountId: f.accountId, region: f.region ?? '*', clusterName: '(clusters not listed)' },
+    reason: `${f.code}: ${f.message}`,
+  }));
+  return [...failed, ...unlisted];
+}
+
+export async function summarizeRun(
+  runId: string,
+  outcomes: readonly ClusterOutcome[],
+  enumerationFailures: readonly EnumerationFailure[],
+  deps: SummarizeDeps,
+): Promise<RunSummary> {
+  const { sink } = deps;
+  const prefix = runPrefix(runId);
+  const reportKeys = (await sink.list(`${prefix}clusters/`)).filter((key) => key.endsWith('/report.json'));
+  const assessments = (await pMap(reportKeys, (key) => readJson(sink, key), { concurrency: 16 })) as Assessment[];
+
+  const entries = assessments.map((assessment) => ({ assessment, report: `../${reportFolder(assessment.target as ClusterTarget)}/report.html` }));
+  const audited = new Set(assessments.map((a) => fleetClusterId(a.target)));
+  const summary = summarizeFleet(entries, unauditedFrom(outcomes, enumerationFailures, audited), { generatedAt: deps.now().toISOString() });
+  const previous = await previousSummary(sink);
+  const diff = previous ? diffFleet(summary, previous) : null;
+
+  const pages = renderFleetPages(summary, diff);
+  const fleetKeys = { 'index.json': fleetKey(runId, 'index.json'), 'index.md': fleetKey(runId, 'index.md'), 'index.html': fleetKey(runId, 'index.html') };
+  await Promise.all([
+    sink.write(fleetKeys['index.json'], pages.json),
+    sink.write(fleetKeys['index.md'], pages.markdown),
+    sink.write(fleetKeys['index.html'], pages.html),
+  ]);
+
+  // latest/: this run's cluster reports, then its fleet files, the fleet index.json last of all.
+  const clusterObjects = (await sink.list(`${prefix}clusters/`)).filter((key) => Object.hasOwn(CLUSTER_FILES, key.slice(key.lastIndexOf('/') + 1)));
+  await pMap(clusterObjects, (key) => sink.copy(key, LATEST_PREFIX + key.slice(prefix.length)), { concurrency: 16 });
+  for (const file of ['index.md', 'index.html', 'index.json'] as const) await sink.copy(fleetKeys[file], `${LATEST_PREFIX}fleet/${file}`);
+
+  let emailed = false;
+  if (deps.notifier) {
+    await deps.notifier.send(renderEmail(summary, diff, { fleetUrl: deps.fleetUrl, masked: deps.maskEmail }));
+    emailed = true;
+  }
+  return {
+    runId,
+    audited: summary.totals.audited,
+    notAudited: summary.totals.notAudited,
+    critical: summary.totals.critical,
+    high: summary.totals.high,
+    fleetKeys,
+    emailed,
+  };
+}

@@ -1,0 +1,40 @@
+/** The events the three functions accept, validated at the edge. */
+// The namespace import lets bundlers drop what is unused (the named `z` drags in all of zod).
+import * as z from 'zod';
+import { RUN_ID_PATTERN } from '../publish/layout.js';
+
+const runId = z.string().regex(RUN_ID_PATTERN, 'must be letters, digits, ".", "_" or "-" (at most 80)');
+const accountId = z.string().regex(/^\d{12}$/, 'must be a 12-digit AWS account id');
+const region = z.string().regex(/^[a-z]{2}(-gov)?-[a-z]+-\d$/, 'must be an AWS region such as eu-west-2');
+/** EKS cluster names: 1-100 characters, alphanumerics, hyphens and underscores, starting alphanumeric. */
+const clusterName = z.string().regex(/^[0-9A-Za-z][A-Za-z0-9_-]{0,99}$/, 'must be an EKS cluster name');
+
+export const targetSchema = z.object({ accountId, region, clusterName });
+
+/** Started by the schedule (Step Functions passes its start time), or by hand with a run id. */
+export const enumerateEventSchema = z.object({
+  startedAt: z.iso.datetime({ offset: true }).optional(),
+  executionName: z.string().optional(),
+  runId: runId.optional(),
+});
+
+/** One Map item of a run, or an on-demand audit: `{ accountId?, region, clusterName }`. */
+export const auditClusterEventSchema = z.union([
+  z.object({ runId, target: targetSchema }),
+  z.object({ accountId: accountId.optional(), region, clusterName, runId: runId.optional() }),
+]);
+
+const enumerationFailure = z.object({ accountId: z.string(), region: z.string().nullable(), code: z.string(), message: z.string() });
+
+/** What the Map hands back per cluster: the function's outcome, or the Catch state's record of a crash. */
+const mapResult = z.union([
+  z.looseObject({ status: z.enum(['audited', 'failed']), target: targetSchema, reason: z.string().optional() }),
+  z.object({ status: z.literal('failed'), target: targetSchema, error: z.string(), cause: z.string().optional() }),
+]);
+
+export const summarizeEventSchema = z.object({
+  runId,
+  results: z.array(mapResult),
+  enumerationFailures: z.array(enumerationFailure).default([]),
+});
+export type SummarizeEvent = z.infer<typeof summarizeEventSchema>;
