@@ -46,3 +46,32 @@ describe('the suppressions file', () => {
     expect(result.error?.issues.map((i) => i.path.join('.'))).toEqual(['suppressions.0.ruleId', 'suppressions.0.reason']);
   });
 });
+
+describe('calico-audit assess --suppressions', () => {
+  it('shows the accepted finding with its reason, leaves it out of --fail-on, and rejects a file without reasons', async () => {
+    const { mkdtempSync, writeFileSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const path = await import('node:path');
+    const { main } = await import('../src/cli/main.js');
+    const { SAMPLE_FLEET_DIR } = await import('../src/samples/index.js');
+    const dir = mkdtempSync(path.join(tmpdir(), 'suppressions-'));
+    const file = path.join(dir, 'suppressions.json');
+    const snapshot = path.join(SAMPLE_FLEET_DIR, 'reference-crosssubnet.json');
+    const run = async (...args: string[]) => {
+      let stdout = '';
+      let stderr = '';
+      const code = await main(['node', 'calico-audit', ...args], { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), stderrStream: process.stderr });
+      return { code, stdout, stderr };
+    };
+    // The reference cluster's one finding is CAL-DP-01 (low).
+    expect((await run('assess', '--snapshot', snapshot, '--format', 'json', '--fail-on', 'low')).code).toBe(1);
+    writeFileSync(file, JSON.stringify({ suppressions: [{ ruleId: 'CAL-DP-01', reason: 'iptables is our standard dataplane until the kernel upgrade' }] }));
+    const accepted = await run('assess', '--snapshot', snapshot, '--format', 'json', '--fail-on', 'low', '--suppressions', file);
+    expect(accepted.code).toBe(0);
+    expect(JSON.parse(accepted.stdout).checks.find((c: { id: string }) => c.id === 'CAL-DP-01').suppression.reason).toContain('kernel upgrade');
+    writeFileSync(file, JSON.stringify({ suppressions: [{ ruleId: 'CAL-DP-01', reason: '' }] }));
+    const rejected = await run('assess', '--snapshot', snapshot, '--suppressions', file);
+    expect(rejected.code).toBe(2);
+    expect(rejected.stderr).toContain(`${file}: not a suppressions file: suppressions.0.reason`);
+  });
+});

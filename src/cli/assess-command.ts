@@ -2,6 +2,8 @@
 import { writeFile } from 'node:fs/promises';
 import { assess, type Assessment } from '../assess/assess.js';
 import { SEVERITIES, type Severity } from '../assess/rule.js';
+import { applySuppressions } from '../assess/suppressions.js';
+import { loadSuppressions } from './suppressions-file.js';
 import { renderHtml } from '../render/html.js';
 import { renderJson } from '../render/json.js';
 import { renderMarkdown } from '../render/markdown.js';
@@ -31,10 +33,13 @@ export function render(assessment: Assessment, format: Format, options: { masked
 /** True when a failed check is at least as severe as `threshold`. */
 export function meetsFailOn(assessment: Assessment, threshold: Severity): boolean {
   const limit = SEVERITIES.indexOf(threshold);
-  return assessment.checks.some((c) => c.status === 'fail' && SEVERITIES.indexOf(c.severity) <= limit);
+  // A suppressed finding is a recorded decision: it does not fail the build.
+  return assessment.checks.some((c) => c.status === 'fail' && !c.suppression && SEVERITIES.indexOf(c.severity) <= limit);
 }
 
 export interface AssessOptions {
+  /** A suppressions file: accepted findings stay in the report, out of the score. */
+  suppressions?: string;
   snapshot: string;
   format: string;
   failOn?: string;
@@ -51,7 +56,7 @@ export async function assessCommand(options: AssessOptions, stdout: (text: strin
     throw new UsageError(`--fail-on must be one of ${SEVERITIES.join(', ')} (got ${JSON.stringify(options.failOn)})`);
   }
   const snapshot = await loadSnapshot(options.snapshot);
-  const assessment = assess(snapshot);
+  const assessment = applySuppressions(assess(snapshot), await loadSuppressions(options.suppressions));
   const output = render(assessment, options.format as Format, { masked: options.mask === true });
   if (options.out) await writeFile(options.out, output);
   else stdout(output);

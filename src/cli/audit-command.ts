@@ -2,14 +2,17 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { assess } from '../assess/assess.js';
+import { applySuppressions } from '../assess/suppressions.js';
 import { writeSnapshotFile } from '../snapshot/write.js';
 import { render } from './assess-command.js';
 import { checkClusterOptions, collectWithProgress, type ClusterOptions, type CollectCliDeps, type CommandIo } from './collect-command.js';
 import { EXIT } from './errors.js';
+import { loadSuppressions } from './suppressions-file.js';
 
 export interface AuditCommandOptions extends ClusterOptions {
   /** Output folder; default `reports/<cluster>`. */
   out?: string;
+  suppressions?: string;
 }
 
 /** The files an audit writes into its folder. */
@@ -21,7 +24,7 @@ export async function auditCommand(options: AuditCommandOptions, io: CommandIo, 
   const collected = await collectWithProgress(options, io, deps);
   if (!collected.snapshot) return collected.exitCode;
 
-  const assessment = assess(collected.snapshot);
+  const assessment = applySuppressions(assess(collected.snapshot), await loadSuppressions(options.suppressions));
   await mkdir(outDir, { recursive: true });
   await Promise.all([
     writeFile(path.join(outDir, AUDIT_FILES.json), render(assessment, 'json')),

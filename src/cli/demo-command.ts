@@ -3,16 +3,19 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { SingleBar } from 'cli-progress';
 import { assess, type Assessment } from '../assess/assess.js';
+import { applySuppressions } from '../assess/suppressions.js';
 import { diffFleet, fleetSummarySchema, reportFolder, renderFleetTable, summarizeFleet, type FleetSummary } from '../render/fleet.js';
 import { renderClusterReports, renderFleetPages } from '../render/index.js';
 import { listSampleSnapshots } from '../samples/index.js';
 import { loadSnapshot } from '../snapshot/load.js';
 import { UsageError } from './errors.js';
+import { loadSuppressions } from './suppressions-file.js';
 
 export interface DemoOptions {
   out: string;
   /** The previous run's index.json, to report what changed. */
   previous?: string;
+  suppressions?: string;
 }
 
 export interface DemoIo {
@@ -57,6 +60,7 @@ const count = (n: number, noun: string): string => `${n} ${noun}${n === 1 ? '' :
 
 export async function demoCommand(options: DemoOptions, io: DemoIo): Promise<number> {
   const previous = options.previous ? await readPreviousSummary(options.previous) : null;
+  const suppressions = await loadSuppressions(options.suppressions);
   const files = await listSampleSnapshots();
   const outDir = path.resolve(options.out);
   await mkdir(outDir, { recursive: true });
@@ -66,7 +70,7 @@ export async function demoCommand(options: DemoOptions, io: DemoIo): Promise<num
   bar.start(files.length, 0, { cluster: '' });
   const entries: Array<{ assessment: Assessment; report: string }> = [];
   for (const file of files) {
-    const assessment = assess(await loadSnapshot(file));
+    const assessment = applySuppressions(assess(await loadSnapshot(file)), suppressions);
     bar.increment({ cluster: assessment.target.clusterName });
     entries.push({ assessment, report: await writeClusterReport(outDir, assessment) });
   }

@@ -38,6 +38,7 @@ export async function main(argv: string[], io: CliIo = processIo, deps: CollectC
     .addOption(new Option('--fail-on <severity>', 'exit 1 when a check fails at this severity or worse').choices(SEVERITIES))
     .option('--out <file>', 'write the output to a file instead of stdout')
     .option('--mask', 'replace account ids, IP addresses and CIDRs with stable placeholders (for reports sent by e-mail)')
+    .option('--suppressions <file>', 'JSON file of accepted findings ({ruleId, clusters, reason, expires}): shown, not scored')
     .action(async (options) => {
       exitCode = await assessCommand(options, io.stdout);
     });
@@ -55,6 +56,7 @@ export async function main(argv: string[], io: CliIo = processIo, deps: CollectC
     .description('Audit the built-in sample fleet and write every report to a local folder.')
     .option('--out <dir>', 'output folder', 'reports')
     .option('--previous <file>', "the previous run's index.json: report new and resolved findings, score moves, clusters added and gone")
+    .option('--suppressions <file>', 'JSON file of accepted findings ({ruleId, clusters, reason, expires}): shown, not scored')
     .action(async (options) => {
       exitCode = await demoCommand(options, { stdout: io.stdout, stderr: io.stderrStream });
     });
@@ -76,6 +78,7 @@ export async function main(argv: string[], io: CliIo = processIo, deps: CollectC
   clusterOptions(program.command('audit'))
     .description('Collect a live EKS cluster, assess it and write report.{json,md,html} with snapshot.json.gz beside them.')
     .option('--out <dir>', 'output folder (default: reports/<cluster>)')
+    .option('--suppressions <file>', 'JSON file of accepted findings ({ruleId, clusters, reason, expires}): shown, not scored')
     .action(async (options) => {
       exitCode = await auditCommand(options, io, deps);
     });

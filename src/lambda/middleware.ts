@@ -12,13 +12,25 @@ export class EventValidationError extends Error {
   override readonly name = 'EventValidationError';
 }
 
+/**
+ * One line per problem, `path: message`. For an event that matches none of a union's shapes, the
+ * problems of the shape it came closest to (fewest problems): "clusterName: …", not "Invalid input".
+ */
+function describeIssues(issues: readonly z.core.$ZodIssue[], prefix: PropertyKey[] = []): string[] {
+  return issues.flatMap((issue) => {
+    const path = [...prefix, ...issue.path];
+    if (issue.code === 'invalid_union' && issue.errors.length) {
+      const closest = [...issue.errors].sort((a, b) => a.length - b.length)[0]!;
+      return describeIssues(closest, path);
+    }
+    return [`${path.map(String).join('.') || '(event)'}: ${issue.message}`];
+  });
+}
+
 export function parseEvent<S extends z.ZodType>(schema: S): middy.MiddlewareObj<unknown, unknown, Error> {
   const parseEventBefore: middy.MiddlewareFn<unknown, unknown, Error> = (request) => {
     const result = schema.safeParse(request.event);
-    if (!result.success) {
-      const problems = result.error.issues.map((issue) => `${issue.path.join('.') || '(event)'}: ${issue.message}`);
-      throw new EventValidationError(`invalid event: ${problems.join('; ')}`);
-    }
+    if (!result.success) throw new EventValidationError(`invalid event: ${describeIssues(result.error.issues).join('; ')}`);
     request.event = result.data;
   };
   return { before: parseEventBefore };

@@ -1,0 +1,37 @@
+/** The member-account role template grants exactly the collector's reads plus eks:ListClusters, to the auditor only. */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { parse, type Tags } from 'yaml';
+import { describe, expect, it } from 'vitest';
+import { ROOT } from './helpers/fixtures.js';
+
+/** CloudFormation's short-form functions (!Sub, !Ref, !GetAtt) as plain objects. */
+const cloudFormationTags: Tags = ['Sub', 'Ref', 'GetAtt'].map((name) => ({
+  tag: `!${name}`,
+  resolve: (value: string) => ({ [name === 'Ref' ? 'Ref' : `Fn::${name}`]: value }),
+}));
+
+const template = parse(readFileSync(path.join(ROOT, 'infra/member-account-role.yaml'), 'utf8'), { customTags: cloudFormationTags });
+const collectorPolicy = JSON.parse(readFileSync(path.join(ROOT, 'infra/iam/collector-policy.json'), 'utf8'));
+const role = template.Resources.CalicoAuditReadOnlyRole.Properties;
+const statements: Array<{ Action: string | string[] }> = role.Policies[0].PolicyDocument.Statement;
+const actionsOf = (list: Array<{ Action: string | string[] }>) => list.flatMap((s) => (Array.isArray(s.Action) ? s.Action : [s.Action])).sort();
+
+describe('infra/member-account-role.yaml', () => {
+  it('grants the collector policy and eks:ListClusters (for enumeration), nothing else', () => {
+    expect(actionsOf(statements)).toEqual([...actionsOf(collectorPolicy.Statement), 'eks:ListClusters'].sort());
+    for (const action of actionsOf(statements)) expect(action).toMatch(/^(eks|ec2):(Describe|List)[A-Za-z]+$/);
+  });
+
+  it('trusts only the auditor account\'s calico-eks-auditor roles, with the external id', () => {
+    const trust = role.AssumeRolePolicyDocument.Statement[0];
+    expect(trust.Principal.AWS).toEqual({ 'Fn::Sub': 'arn:${AWS::Partition}:iam::${AuditorAccountId}:root' });
+    expect(trust.Condition.StringEquals['sts:ExternalId']).toEqual({ Ref: 'ExternalId' });
+    expect(trust.Condition.ArnLike['aws:PrincipalArn']).toEqual({ 'Fn::Sub': 'arn:${AWS::Partition}:iam::${AuditorAccountId}:role/calico-eks-auditor-*' });
+  });
+
+  it('defaults to the role name the deployment assumes', () => {
+    const serverless = readFileSync(path.join(ROOT, 'serverless.yml'), 'utf8');
+    expect(serverless).toContain(`memberRoleName: ${template.Parameters.RoleName.Default}`);
+  });
+});

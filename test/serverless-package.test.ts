@@ -1,0 +1,101 @@
+/**
+ * `serverless package` runs offline with no AWS credentials, and the CloudFormation it generates
+ * gives each function its own role with the least it needs: no `*` actions, writes only to the
+ * reports bucket's prefixes, SES send and the dead-letter queue.
+ */
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { ROOT } from './helpers/fixtures.js';
+
+type Statement = { Effect: string; Action: string | string[]; Resource: unknown; Condition?: unknown };
+type Template = { Resources: Record<string, { Type: string; Properties: Record<string, any> }> };
+
+let template: Template;
+const out = mkdtempSync(path.join(tmpdir(), 'sls-package-'));
+
+beforeAll(async () => {
+  // No credentials, no metadata service, no notifications or telemetry: packaging must not need AWS.
+  const env: NodeJS.ProcessEnv = { ...process.env, SLS_TELEMETRY_DISABLED: '1', SLS_NOTIFICATIONS_MODE: 'off', AWS_EC2_METADATA_DISABLED: 'true' };
+  for (const name of ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_PROFILE']) delete env[name];
+  await promisify(execFile)(path.join(ROOT, 'node_modules/.bin/serverless'), ['package', '--stage', 'ci', '--package', out], { cwd: ROOT, env });
+  template = JSON.parse(readFileSync(path.join(out, 'cloudformation-template-update-stack.json'), 'utf8'));
+}, 120_000);
+
+const actions = (s: Statement) => (Array.isArray(s.Action) ? s.Action : [s.Action]);
+const rolePolicy = (role: string): Statement[] =>
+  template.Resources[role]!.Properties['Policies'].flatMap((p: { PolicyDocument: { Statement: Statement[] } }) => p.PolicyDocument.Statement);
+const FUNCTIONS = { EnumerateLambdaFunction: 'EnumerateRole', AuditClusterLambdaFunction: 'AuditClusterRole', SummarizeLambdaFunction: 'SummarizeRole' };
+/** Actions that change something; everything else a role holds must be a read. */
+const WRITES = /^(s3:PutObject|ses:SendEmail|sqs:SendMessage|logs:CreateLogStream|logs:PutLogEvents|sts:AssumeRole)$/;
+
+describe('the packaged deployment', () => {
+  it('packages the three functions individually, on Node 22 and arm64', () => {
+    for (const [fn] of Object.entries(FUNCTIONS)) {
+      const properties = template.Resources[fn]!.Properties;
+      expect(properties['Runtime'], fn).toBe('nodejs22.x');
+      expect(properties['Architectures'], fn).toEqual(['arm64']);
+    }
+  });
+
+  it('gives each function its own role', () => {
+    for (const [fn, role] of Object.entries(FUNCTIONS)) expect(template.Resources[fn]!.Properties['Role']).toEqual({ 'Fn::GetAtt': [role, 'Arn'] });
+  });
+
+  it('grants no wildcard action and no write beyond the bucket prefixes, SES send, the DLQ and logs', () => {
+    for (const role of Object.values(FUNCTIONS)) {
+      for (const statement of rolePolicy(role)) {
+        expect(statement.Effect).toBe('Allow');
+        for (const action of actions(statement)) {
+          expect(action, `${role}: ${action}`).not.toContain('*');
+          const read = /^[a-z0-9-]+:(Get|List|Describe)/.test(action);
+          expect(read || WRITES.test(action), `${role} may not ${action}`).toBe(true);
+          if (action === 's3:PutObject') {
+            const resources = JSON.stringify(statement.Resource);
+            expect(resources).toContain('ReportsBucket.Arn');
+            expect(resources).toMatch(/\/(runs|latest)\/\*/);
+          }
+        }
+      }
+    }
+  });
+
+  it('lets only summarize send email and move latest/, and only auditCluster and enumerate assume member roles', () => {
+    const holders = (action: string) => Object.values(FUNCTIONS).filter((role) => rolePolicy(role).some((s) => actions(s).includes(action)));
+    expect(holders('ses:SendEmail')).toEqual(['SummarizeRole']);
+    expect(holders('sts:AssumeRole').sort()).toEqual(['AuditClusterRole', 'EnumerateRole']);
+    expect(holders('organizations:ListAccounts')).toEqual(['EnumerateRole']);
+    const latestWriters = Object.values(FUNCTIONS).filter((role) => rolePolicy(role).some((s) => actions(s).includes('s3:PutObject') && JSON.stringify(s.Resource).includes('latest/')));
+    expect(latestWriters).toEqual(['SummarizeRole']);
+  });
+
+  it('creates an encrypted, private, TLS-only reports bucket that expires old runs', () => {
+    const bucket = template.Resources['ReportsBucket']!.Properties;
+    expect(bucket['BucketEncryption'].ServerSideEncryptionConfiguration[0].ServerSideEncryptionByDefault.SSEAlgorithm).toBe('AES256');
+    expect(bucket['PublicAccessBlockConfiguration']).toEqual({ BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true });
+    expect(bucket['OwnershipControls'].Rules[0].ObjectOwnership).toBe('BucketOwnerEnforced');
+    expect(bucket['LifecycleConfiguration'].Rules.find((r: { Id: string }) => r.Id === 'expire-old-runs').ExpirationInDays).toBeGreaterThan(0);
+    const policy = template.Resources['ReportsBucketPolicy']!.Properties['PolicyDocument'].Statement[0];
+    expect(policy).toMatchObject({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } });
+  });
+
+  it('fans out with a bounded Map that retries and catches per cluster, on a schedule', () => {
+    const definitionString = template.Resources['FleetAuditStateMachine']!.Properties['DefinitionString'];
+    const definition = JSON.parse(definitionString['Fn::Sub'][0]);
+    const map = definition.States.AuditClusters;
+    expect(definition.StartAt).toBe('Enumerate');
+    expect(definition.States.Enumerate.Next).toBe('AuditClusters');
+    expect(map).toMatchObject({ Type: 'Map', ItemsPath: '$.targets', Next: 'Summarize' });
+    expect(map.MaxConcurrency).toBeGreaterThan(0);
+    const task = map.ItemProcessor.States.AuditCluster;
+    expect(task.Retry[0]).toMatchObject({ MaxAttempts: 3, BackoffRate: 2 });
+    expect(task.Catch[0]).toMatchObject({ ErrorEquals: ['States.ALL'], Next: 'ClusterNotAudited' });
+    expect(map.ItemProcessor.States.ClusterNotAudited.Parameters).toMatchObject({ status: 'failed', 'target.$': '$.target' });
+    const schedule = Object.values(template.Resources).find((r) => r.Type === 'AWS::Events::Rule')!;
+    expect(schedule.Properties['ScheduleExpression']).toMatch(/^cron\(/);
+    expect(template.Resources['FailedInvocationsQueue']!.Type).toBe('AWS::SQS::Queue');
+  });
+});
