@@ -67,3 +67,23 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ CALICO_AUDIT_CONFIG: '/nonexistent/config.json' })).toThrow(/cannot read CALICO_AUDIT_CONFIG \/nonexistent\/config.json/);
   });
 });
+
+describe('calico-audit fleet', () => {
+  it('exits 2 and lists every configuration problem before touching AWS', async () => {
+    const { main } = await import('../src/cli/main.js');
+    for (const name of Object.keys(process.env)) if (name.startsWith('CALICO_AUDIT_')) delete process.env[name];
+    let stderr = '';
+    const code = await main(['node', 'calico-audit', 'fleet', '--out', '/tmp/never-written'], {
+      stdout: () => undefined,
+      stderr: (t) => (stderr += t),
+      stderrStream: process.stderr,
+    });
+    expect(code).toBe(2);
+    expect(stderr.split('\n').filter(Boolean)).toEqual([
+      'calico-audit: invalid configuration (CALICO_AUDIT_* variables):',
+      '  accounts (CALICO_AUDIT_ACCOUNTS): is required',
+      '  regions (CALICO_AUDIT_REGIONS): is required',
+      '  bucket (CALICO_AUDIT_BUCKET): is required',
+    ]);
+  });
+});

@@ -1,6 +1,8 @@
 /** The `calico-audit` program: commander wiring, one top-level catch mapping errors to exit codes. */
 import { Command, CommanderError, Option } from 'commander';
 import { SEVERITIES } from '../assess/rule.js';
+import { ConfigError } from '../config/config.js';
+import { fleetCommand } from './fleet-command.js';
 import { SnapshotInputError } from '../snapshot/load.js';
 import { FORMATS, assessCommand } from './assess-command.js';
 import { auditCommand } from './audit-command.js';
@@ -83,6 +85,15 @@ export async function main(argv: string[], io: CliIo = processIo, deps: CollectC
       exitCode = await auditCommand(options, io, deps);
     });
 
+  program
+    .command('fleet')
+    .description('Run the nightly fleet audit in this process: enumerate, audit every cluster, summarise (configured by CALICO_AUDIT_* variables).')
+    .option('--out <dir>', 'write reports to this folder instead of the configured bucket')
+    .option('--run-id <id>', 'run id (default: the start time)')
+    .action(async (options) => {
+      exitCode = await fleetCommand(options, io);
+    });
+
   try {
     await program.parseAsync(argv);
     return exitCode;
@@ -91,7 +102,7 @@ export async function main(argv: string[], io: CliIo = processIo, deps: CollectC
       // Help and version exit 0; anything else commander rejects is bad input.
       return error.exitCode === 0 ? EXIT.ok : EXIT.badInput;
     }
-    if (error instanceof SnapshotInputError || error instanceof UsageError) {
+    if (error instanceof SnapshotInputError || error instanceof UsageError || error instanceof ConfigError) {
       io.stderr(`calico-audit: ${error.message}\n`);
       return EXIT.badInput;
     }

@@ -71,7 +71,7 @@ export function parseConfig(input: unknown, origin = 'configuration'): AuditConf
   const problems = result.error.issues.map((issue) => {
     const field = String(issue.path[0] ?? '');
     const variable = VARIABLE_FOR[field as keyof AuditConfig];
-    const missing = issue.code === 'invalid_type' && issue.message.endsWith('received undefined');
+    const missing = issue.code !== 'custom' && (input as Record<string, unknown> | null)?.[field] === undefined && issue.path.length === 1;
     return `  ${issue.path.join('.') || '(root)'}${variable ? ` (${variable})` : ''}: ${missing ? 'is required' : issue.message}`;
   });
   throw new ConfigError(`invalid ${origin}:\n${problems.join('\n')}`);

@@ -1,0 +1,55 @@
+/**
+ * `calico-audit fleet`: the nightly run in one process — the same enumerate → audit × N → summarize
+ * functions the Step Functions state machine calls, with bounded concurrency. Configuration comes
+ * from CALICO_AUDIT_* variables (or CALICO_AUDIT_CONFIG); reports go to the configured bucket, or
+ * to a local folder with --out.
+ */
+import { S3Client } from '@aws-sdk/client-s3';
+import { SESv2Client } from '@aws-sdk/client-sesv2';
+import { latestFleetUrl, loadConfig } from '../config/config.js';
+import { MemberAccess } from '../fleet/member-access.js';
+import { collectThroughMemberRole } from '../fleet/member-collect.js';
+import { runFleet, runIdAt } from '../fleet/run.js';
+import { enumerateTargets, memberEnumerationClients } from '../fleet/targets.js';
+import { SesEmailNotifier } from '../notify/email.js';
+import { LocalSink, S3Sink, type ReportSink } from '../publish/sink.js';
+import type { CommandIo } from './collect-command.js';
+import { EXIT } from './errors.js';
+
+export interface FleetCommandOptions {
+  out?: string;
+  runId?: string;
+}
+
+export async function fleetCommand(options: FleetCommandOptions, io: CommandIo): Promise<number> {
+  const config = loadConfig();
+  const runId = options.runId ?? runIdAt(new Date());
+  const s3 = new S3Client({});
+  const sink: ReportSink = options.out ? new LocalSink(options.out) : new S3Sink(s3, config.bucket, config.prefix);
+  const access = new MemberAccess(config);
+  const notifier =
+    config.recipients.length && config.sender ? new SesEmailNotifier(new SESv2Client({}), config.sender, config.recipients) : undefined;
+  const run = await runFleet(runId, {
+    enumerate: () => enumerateTargets(config, memberEnumerationClients((accountId, region) => access.credentialsFor(accountId, region))),
+    audit: { sink, collect: collectThroughMemberRole(access) },
+    summarize: {
+      sink,
+      ...(notifier ? { notifier } : {}),
+      fleetUrl: options.out ? sink.locate('latest/fleet/index.html') : latestFleetUrl(config, await s3.config.region()),
+      maskEmail: config.maskEmail,
+      now: () => new Date(),
+    },
+    concurrency: config.concurrency,
+    onClusterDone: (outcome) =>
+      io.stderr(
+        `${outcome.status === 'audited' ? 'audited' : 'NOT audited'} ${outcome.target.accountId}/${outcome.target.region}/${outcome.target.clusterName}` +
+          `${outcome.status === 'audited' ? `: ${outcome.grade ?? '-'} ${outcome.score ?? '-'}` : `: ${outcome.reason}`}\n`,
+      ),
+  });
+  const { summary } = run;
+  io.stdout(
+    `Run ${runId}: ${summary.audited} clusters audited, ${summary.notAudited} not audited, ${summary.critical} critical and ${summary.high} high findings.\n` +
+      `Fleet page: ${sink.locate(summary.fleetKeys['index.html'])}${summary.emailed ? '; summary e-mailed' : ''}\n`,
+  );
+  return EXIT.ok;
+}
