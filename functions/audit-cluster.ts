@@ -30,7 +30,10 @@ const lambdaHandler = async (event: z.infer<typeof auditClusterEventSchema>, con
   const outcome = await auditCluster(runId, target, { sink, collect: collectThroughMemberRole(new MemberAccess(config)) });
   if (outcome.status === 'failed') logger.warn('cluster not audited', { reason: outcome.reason });
   else logger.info('cluster audited', { grade: outcome.grade, score: outcome.score, critical: outcome.critical });
-  if (!onDemand || outcome.status === 'failed') return outcome;
+  if (outcome.status === 'failed') return outcome;
+  // In a run the Map gathers every item's output under Step Functions' 256 KB state limit, and
+  // summarize reads the reports from S3: return only what it needs.
+  if (!onDemand) return { status: outcome.status, target: outcome.target };
 
   const links = Object.fromEntries(
     await Promise.all(Object.entries(outcome.keys).map(async ([file, key]) => [file, await sink.link(key, config.linkExpirySeconds)])),
