@@ -138,6 +138,16 @@ describe('the e-mail summary', () => {
     expect(email.text).not.toMatch(/<[a-z]/i);
   });
 
+  it('names the rules behind each listed cluster\'s critical count, first run included', () => {
+    const email = renderEmail(current, null, { fleetUrl: 'https://audit.example.com/index.html' });
+    expect(email.text).toMatch(/- native-multisubnet-srcdst \(ACCOUNT-1, eu-west-2\): grade D, score 72, 2 critical \(CAL-[A-Z]+-\d+, CAL-[A-Z]+-\d+\), 1 high/);
+    for (const body of [email.text, email.html]) {
+      expect(body).toContain('CAL-RT-01');
+      expect(body).toContain('CAL-AWS-01');
+    }
+    expect(email.text).toMatch(/- mesh-120-no-typha \([^)]*\): grade \w, score \d+, 0 critical, /);
+  });
+
   it('is masked by default: no account id or address reaches it, and reports are linked only unmasked', () => {
     const reportUrl = (row: { report: string }) => `https://audit.example.com/${row.report}`;
     const masked = renderEmail(current, diff, { fleetUrl: 'https://audit.example.com/index.html', reportUrl });

@@ -61,6 +61,8 @@ export function renderEmail(fleet: FleetSummary, fleetDiff: FleetDiff | null, op
     grade: row.grade ?? 'n/a',
     score: row.score ?? 'n/a',
     coverage: percent(row.coverage),
+    // The rules behind the critical count, so even a first run's e-mail names its critical findings.
+    criticalIds: row.failed.filter((f) => f.severity === 'critical').map((f) => f.id).join(', '),
     link: !masked && options.reportUrl ? options.reportUrl(fleet.clusters[i]!) : null,
   }));
   const view = {

@@ -77,20 +77,22 @@ export interface AwsMock {
   restore(): void;
 }
 
-const ROLE = 'arn:aws:sts::111122223333:assumed-role/CalicoAuditReadOnly/calico-audit';
+/** The collector's identity in the sample's account, as AWS names it in a denial. */
+const roleOf = (accountId: string) => `arn:aws:sts::${accountId}:assumed-role/CalicoAuditReadOnly/calico-audit`;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-function deniedError(command: CommandName): Error {
+function deniedError(command: CommandName, cluster: { arn?: string; name?: string }): Error {
+  const role = roleOf(cluster.arn?.split(':')[4] ?? '111122223333');
   const metadata = { httpStatusCode: 403, requestId: 'b1a0d7c2-denied', attempts: 1, totalRetryDelay: 0 };
   if (command.startsWith('Describe') && !['DescribeCluster', 'DescribeNodegroup', 'DescribeAddon'].includes(command)) {
     return new EC2ServiceException({
       name: 'UnauthorizedOperation',
       $fault: 'client',
       $metadata: metadata,
-      message: `You are not authorized to perform this operation. User: ${ROLE} is not authorized to perform: ec2:${command} because no identity-based policy allows the ec2:${command} action`,
+      message: `You are not authorized to perform this operation. User: ${role} is not authorized to perform: ec2:${command} because no identity-based policy allows the ec2:${command} action`,
     });
   }
-  return new AccessDeniedException({ $metadata: metadata, message: `User: ${ROLE} is not authorized to perform: eks:${command} on resource: arn:aws:eks:eu-west-2:111122223333:cluster/x` });
+  return new AccessDeniedException({ $metadata: metadata, message: `User: ${role} is not authorized to perform: eks:${command} on resource: ${cluster.arn ?? `arn:aws:eks:eu-west-2:111122223333:cluster/${cluster.name}`}` });
 }
 
 const throttledError = () =>
@@ -105,7 +107,30 @@ function page<T>(items: T[], token: string | undefined, max: number): { items: T
   return { items: items.slice(offset, end), ...(end < items.length ? { next: String(end) } : {}) };
 }
 
-export function mockAwsFromSnapshot(snapshot: Json, clients: AwsClients, options: AwsMockOptions = {}): AwsMock {
+/** A mocked call's answer: records the call, waits, fails as configured, or answers from the sample. */
+export type AwsAnswer = (input: Json) => Promise<Json>;
+
+/** The commands the collector sends, by client. */
+export const EKS_COMMANDS = {
+  DescribeCluster: DescribeClusterCommand,
+  ListNodegroups: ListNodegroupsCommand,
+  DescribeNodegroup: DescribeNodegroupCommand,
+  ListAddons: ListAddonsCommand,
+  DescribeAddon: DescribeAddonCommand,
+} as const;
+export const EC2_COMMANDS = {
+  DescribeInstances: DescribeInstancesCommand,
+  DescribeSecurityGroups: DescribeSecurityGroupsCommand,
+  DescribeSubnets: DescribeSubnetsCommand,
+  DescribeRouteTables: DescribeRouteTablesCommand,
+  DescribeVpcs: DescribeVpcsCommand,
+} as const;
+
+/**
+ * EKS's and EC2's answers about one sample cluster, by command, each recording its call in `calls`.
+ * `mockAwsFromSnapshot` registers them on one set of clients; a fleet mock routes to them by cluster.
+ */
+export function answersFromSnapshot(snapshot: Json, options: AwsMockOptions, calls: AwsMock['calls']): Record<CommandName, AwsAnswer> {
   const aws = snapshot.aws;
   const cluster: Json = { ...aws.cluster };
   if (options.endpoint) cluster.endpoint = options.endpoint;
@@ -127,14 +152,13 @@ export function mockAwsFromSnapshot(snapshot: Json, clients: AwsClients, options
   const otherInstance = { InstanceId: 'i-0f0f0f0f0f0f0ffff', SubnetId: otherSubnet.SubnetId, VpcId: vpcId, Tags: [{ Key: 'Name', Value: 'bastion' }], State: { Code: 16, Name: 'running' } };
   const instances: Json[] = [...(aws.instances ?? []), ...(distractors ? [otherInstance] : [])];
 
-  const calls: AwsMock['calls'] = [];
   const pageSize = options.pageSize ?? 1000;
   const handle =
-    <I extends Json>(command: CommandName, answer: (input: I) => Json) =>
-    async (input: I) => {
+    (command: CommandName, answer: (input: Json) => Json): AwsAnswer =>
+    async (input) => {
       calls.push({ command, input: structuredClone(input) });
       if (options.delayMs) await sleep(options.delayMs);
-      if (options.denied?.includes(command)) throw deniedError(command);
+      if (options.denied?.includes(command)) throw deniedError(command, aws.cluster);
       if (options.throttled?.includes(command)) throw throttledError();
       return answer(input);
     };
@@ -153,42 +177,44 @@ export function mockAwsFromSnapshot(snapshot: Json, clients: AwsClients, options
       return { [key]: p.items.map((o) => sdkShaped('ec2', shape, o)), ...(p.next ? { NextToken: p.next } : {}) };
     });
 
-  const eks = mockClient(clients.eks);
-  eks.on(DescribeClusterCommand).callsFake(
-    handle('DescribeCluster', (input) => {
+  return {
+    DescribeCluster: handle('DescribeCluster', (input) => {
       if (input['name'] !== cluster['name']) throw new ResourceNotFoundException({ $metadata: { httpStatusCode: 404 }, message: `No cluster found for name: ${input['name']}.` });
       return { cluster: sdkShaped('eks', 'Cluster', cluster) };
     }),
-  );
-  eks.on(ListNodegroupsCommand).callsFake(eksList('ListNodegroups', 'nodegroups', (aws.nodegroups ?? []).map((n: Json) => n.nodegroupName)));
-  eks.on(DescribeNodegroupCommand).callsFake(
-    handle('DescribeNodegroup', (input) => ({ nodegroup: sdkShaped('eks', 'Nodegroup', aws.nodegroups.find((n: Json) => n.nodegroupName === input['nodegroupName'])) })),
-  );
-  eks.on(ListAddonsCommand).callsFake(eksList('ListAddons', 'addons', (aws.addons ?? []).map((a: Json) => a.addonName)));
-  eks.on(DescribeAddonCommand).callsFake(
-    handle('DescribeAddon', (input) => ({ addon: sdkShaped('eks', 'Addon', aws.addons.find((a: Json) => a.addonName === input['addonName'])) })),
-  );
-
-  const ec2 = mockClient(clients.ec2);
-  ec2.on(DescribeInstancesCommand).callsFake(
-    handle('DescribeInstances', (input) => {
+    ListNodegroups: eksList('ListNodegroups', 'nodegroups', (aws.nodegroups ?? []).map((n: Json) => n.nodegroupName)),
+    DescribeNodegroup: handle('DescribeNodegroup', (input) => ({ nodegroup: sdkShaped('eks', 'Nodegroup', aws.nodegroups.find((n: Json) => n.nodegroupName === input['nodegroupName'])) })),
+    ListAddons: eksList('ListAddons', 'addons', (aws.addons ?? []).map((a: Json) => a.addonName)),
+    DescribeAddon: handle('DescribeAddon', (input) => ({ addon: sdkShaped('eks', 'Addon', aws.addons.find((a: Json) => a.addonName === input['addonName'])) })),
+    DescribeInstances: handle('DescribeInstances', (input) => {
       const ids = filterValues(input['Filters'], 'instance-id');
       const tag = filterValues(input['Filters'], 'tag-key')?.[0];
       const selected = instances.filter((i) => (ids ? ids.includes(i.InstanceId) : tag ? (i.Tags ?? []).some((t: Json) => t.Key === tag) : true));
       const p = page(selected, input['NextToken'], Math.min(input['MaxResults'] ?? 1000, pageSize));
       return {
-        Reservations: p.items.map((i, n) => ({ ReservationId: `r-0${String(n).padStart(16, '0')}`, OwnerId: '111122223333', Groups: [], Instances: [sdkShaped('ec2', 'Instance', i)] })),
+        Reservations: p.items.map((i, n) => ({ ReservationId: `r-0${String(n).padStart(16, '0')}`, OwnerId: snapshot.target?.accountId ?? '111122223333', Groups: [], Instances: [sdkShaped('ec2', 'Instance', i)] })),
         ...(p.next ? { NextToken: p.next } : {}),
       };
     }),
-  );
-  ec2.on(DescribeSecurityGroupsCommand).callsFake(ec2List('DescribeSecurityGroups', 'SecurityGroups', 'SecurityGroup', aws.securityGroups ?? [], 'group-id', 'GroupId', 1000));
-  ec2.on(DescribeSubnetsCommand).callsFake(ec2List('DescribeSubnets', 'Subnets', 'Subnet', subnets, 'vpc-id', 'VpcId', 1000));
-  ec2.on(DescribeRouteTablesCommand).callsFake(ec2List('DescribeRouteTables', 'RouteTables', 'RouteTable', routeTables, 'vpc-id', 'VpcId', 100));
-  ec2.on(DescribeVpcsCommand).callsFake(
-    handle('DescribeVpcs', (input) => ({ Vpcs: [aws.vpc].filter((v: Json) => v && (input['VpcIds'] ?? []).includes(v.VpcId)).map((v) => sdkShaped('ec2', 'Vpc', v)) })),
-  );
+    DescribeSecurityGroups: ec2List('DescribeSecurityGroups', 'SecurityGroups', 'SecurityGroup', aws.securityGroups ?? [], 'group-id', 'GroupId', 1000),
+    DescribeSubnets: ec2List('DescribeSubnets', 'Subnets', 'Subnet', subnets, 'vpc-id', 'VpcId', 1000),
+    DescribeRouteTables: ec2List('DescribeRouteTables', 'RouteTables', 'RouteTable', routeTables, 'vpc-id', 'VpcId', 100),
+    DescribeVpcs: handle('DescribeVpcs', (input) => ({ Vpcs: [aws.vpc].filter((v: Json) => v && (input['VpcIds'] ?? []).includes(v.VpcId)).map((v) => sdkShaped('ec2', 'Vpc', v)) })),
+  };
+}
 
+/** Registers each command's answer on a client mock (the commands' input types differ; the answers take any). */
+export function answerCommands(mock: { on(command: never): { callsFake(fn: never): unknown } }, commands: Record<string, unknown>, answer: (name: CommandName) => (input: Json, getClient: () => unknown) => Promise<Json>): void {
+  for (const name of Object.keys(commands) as CommandName[]) mock.on(commands[name] as never).callsFake(answer(name) as never);
+}
+
+export function mockAwsFromSnapshot(snapshot: Json, clients: AwsClients, options: AwsMockOptions = {}): AwsMock {
+  const calls: AwsMock['calls'] = [];
+  const answers = answersFromSnapshot(snapshot, options, calls);
+  const eks = mockClient(clients.eks);
+  const ec2 = mockClient(clients.ec2);
+  answerCommands(eks, EKS_COMMANDS, (name) => answers[name]);
+  answerCommands(ec2, EC2_COMMANDS, (name) => answers[name]);
   return {
     calls,
     count: (command) => (command ? calls.filter((c) => c.command === command).length : calls.length),

@@ -1,5 +1,6 @@
 /** Test-only servers that ship no type declarations: the parts the tests use. */
 declare module 's3rver' {
+  import type { Server } from 'node:http';
   interface S3rverOptions {
     address?: string;
     port?: number;
@@ -10,6 +11,8 @@ declare module 's3rver' {
     constructor(options: S3rverOptions);
     run(): Promise<{ address: string; port: number }>;
     close(): Promise<void>;
+    /** The HTTP server `run()` started. */
+    httpServer?: Server;
   }
 }
 

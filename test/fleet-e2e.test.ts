@@ -1,0 +1,458 @@
+/**
+ * A whole fleet run end to end (issue 5), in-process and over real protocols: the three Lambda
+ * handlers are called as the state machine calls them (Enumerate → Map of AuditCluster with its
+ * Catch → Summarize), configured only through environment variables, and build their own clients:
+ * - S3: s3rver on 127.0.0.1 (AWS_ENDPOINT_URL_S3), which logs every request it gets;
+ * - SES v2: aws-ses-v2-local on 127.0.0.1 (AWS_ENDPOINT_URL_SESV2), read back from its store;
+ * - Kubernetes: one local HTTPS API server per cluster (self-signed CA, EKS token checked), reached
+ *   through DescribeCluster's endpoint and CA as in production;
+ * - STS, Organizations, EKS and EC2: mocked at the client-class level in AWS's own shapes, every
+ *   member call answered only for the credentials of that member's assumed role.
+ * The clock is frozen (Date only) so a re-run of a run id can be compared byte for byte.
+ */
+import { gunzipSync } from 'node:zlib';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { HeadObjectCommand } from '@aws-sdk/client-s3';
+import pMap from 'p-map';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { assess, type Assessment } from '../src/assess/assess.js';
+import { fleetSummarySchema, type FleetSummary } from '../src/render/fleet.js';
+import { S3Sink } from '../src/publish/sink.js';
+import { SAMPLE_ACCOUNT_ID } from '../src/samples/builder.js';
+import { validateSnapshot } from '../src/snapshot/load.js';
+import { mockAwsFleet, type AwsFleetMock, type FleetMember } from './helpers/aws-fleet.js';
+import { sampleText } from './helpers/fixtures.js';
+import { startFakeKube, type FakeKube } from './helpers/kube-server.js';
+import { HUB_ACCOUNT_ID, lambdaContext } from './helpers/lambda.js';
+import { startLocalS3, type LocalS3, type S3Request } from './support/s3-server.js';
+
+type Json = Record<string, any>;
+
+const BUCKET = 'reports';
+const PREFIX = 'calico-audit/';
+const REGION = 'eu-west-2';
+const REGIONS = ['eu-west-2', 'us-east-1'];
+const EXTERNAL_ID = 'calico-audit-e2e';
+const RECIPIENT = 'security@example.com';
+const SENDER = 'calico-audit@example.com';
+const REPORTS_URL = 'https://audit.example.com';
+
+type Fate = 'audited' | 'denied' | 'crashes' | 'times out';
+interface Member {
+  accountId: string;
+  clusterName: string;
+  sample: string;
+  /** audited; DescribeCluster denied (the function returns `failed`); the function throws (S3 refuses its reports); the task times out. */
+  fate: Fate;
+}
+
+const MEMBERS: Member[] = [
+  { accountId: '111122223333', clusterName: 'reference-crosssubnet', sample: 'reference-crosssubnet', fate: 'audited' },
+  { accountId: '444455556666', clusterName: 'enterprise-vxlan', sample: 'enterprise-vxlan', fate: 'audited' },
+  { accountId: '777788889999', clusterName: 'native-multisubnet-srcdst', sample: 'native-multisubnet-srcdst', fate: 'audited' },
+  { accountId: '222233334444', clusterName: 'payments', sample: 'reference-crosssubnet', fate: 'denied' },
+  { accountId: '555566667777', clusterName: 'analytics', sample: 'enterprise-vxlan', fate: 'times out' },
+  { accountId: '555566667777', clusterName: 'batch', sample: 'reference-crosssubnet', fate: 'crashes' },
+];
+const AUDITED = MEMBERS.filter((m) => m.fate === 'audited');
+/** A member account whose read-only role cannot be assumed, and one Organizations reports SUSPENDED. */
+const UNASSUMABLE = '888899990000';
+const SUSPENDED = '999900001111';
+const ACCOUNT_IDS = [...new Set(MEMBERS.map((m) => m.accountId)), UNASSUMABLE, SUSPENDED, HUB_ACCOUNT_ID];
+
+const CLUSTER_FILES = ['report.json', 'report.md', 'report.html', 'snapshot.json.gz'];
+const FLEET_FILES = ['index.json', 'index.md', 'index.html'];
+/** What a reader's browser and tools need, spelled out rather than read from the code under test. */
+const CONTENT_TYPES: Record<string, string> = {
+  'report.md': 'text/markdown; charset=utf-8',
+  'report.html': 'text/html; charset=utf-8',
+  'report.json': 'application/json',
+  'snapshot.json.gz': 'application/gzip',
+  'index.md': 'text/markdown; charset=utf-8',
+  'index.html': 'text/html; charset=utf-8',
+  'index.json': 'application/json',
+};
+
+/** A sample re-targeted to a member account (and renamed): what that account's AWS and Kubernetes serve. */
+function memberDocument(member: Member): Json {
+  const document = JSON.parse(sampleText(member.sample).replaceAll(SAMPLE_ACCOUNT_ID, member.accountId));
+  document.aws.cluster.name = member.clusterName;
+  document.aws.cluster.arn = document.aws.cluster.arn.replace(/cluster\/.*$/, `cluster/${member.clusterName}`);
+  document.target.clusterName = member.clusterName;
+  return document;
+}
+
+const folder = (m: Pick<Member, 'accountId' | 'clusterName'>) => `clusters/${m.accountId}/${REGION}/${m.clusterName}`;
+const verdict = (a: Assessment) => a.checks.map((c) => `${c.id} ${c.status} ${c.severity}`);
+const json = <T>(value: T): T => JSON.parse(JSON.stringify(value));
+const text = (body: Uint8Array | null) => Buffer.from(body ?? []).toString('utf8');
+
+interface SentEmail {
+  from: string;
+  destination: { to: string[] };
+  subject: string;
+  body: { html?: string; text?: string };
+}
+
+let s3: LocalS3;
+let ses: Server;
+let sesUrl: string;
+let aws: AwsFleetMock;
+const kubes: FakeKube[] = [];
+/** Reads the bucket as the test's own client, under the configured prefix. */
+let bucket: S3Sink;
+let handlers: {
+  enumerate: (event: Json, context: unknown) => Promise<Json>;
+  auditCluster: (event: Json, context: unknown) => Promise<Json>;
+  summarize: (event: Json, context: unknown) => Promise<Json>;
+};
+
+/** The bucket's objects under the prefix: key → body. */
+async function objects(): Promise<Map<string, Buffer>> {
+  const keys = await bucket.list('');
+  return new Map(await Promise.all(keys.map(async (key) => [key, Buffer.from((await bucket.read(key))!)] as const)));
+}
+
+async function emails(): Promise<SentEmail[]> {
+  const store = (await (await fetch(`${sesUrl}/store`)).json()) as { emails: SentEmail[] };
+  return store.emails;
+}
+
+interface Execution {
+  runId: string;
+  enumeration: Json;
+  results: Json[];
+  summary: Json;
+  /** The S3 requests of this execution. */
+  requests: S3Request[];
+  /** What Summarize threw, if it did. */
+  summaryError?: Error;
+}
+
+/**
+ * One execution of the state machine: Enumerate's output feeds the Map (items `{runId, target}`,
+ * MaxConcurrency-bounded); a task that throws or times out becomes the Catch state's record
+ * (`ClusterNotAudited`); Summarize gets `{runId, enumerationFailures, results}`. Every hand-over
+ * goes through JSON, as Step Functions passes state.
+ */
+async function execute(startedAt: Date): Promise<Execution> {
+  const firstRequest = s3.requests.length;
+  const enumeration = json(await handlers.enumerate({ startedAt: startedAt.toISOString(), executionName: `nightly-${startedAt.getTime()}` }, lambdaContext('enumerate')));
+  const runId: string = enumeration['runId'];
+  const results = await pMap(
+    enumeration['targets'] as Json[],
+    async (target) => {
+      const member = MEMBERS.find((m) => m.accountId === target['accountId'] && m.clusterName === target['clusterName']);
+      if (member?.fate === 'times out') {
+        return { status: 'failed', target, error: 'States.Timeout', cause: JSON.stringify({ errorMessage: 'Task timed out after 900.00 seconds' }) };
+      }
+      try {
+        return json(await handlers.auditCluster(json({ runId, target }), lambdaContext('auditCluster')));
+      } catch (error) {
+        const { name, message } = error as Error;
+        return { status: 'failed', target, error: name, cause: JSON.stringify({ errorType: name, errorMessage: message, trace: [] }) };
+      }
+    },
+    { concurrency: 4 },
+  );
+  let summary: Json = {};
+  let summaryError: Error | undefined;
+  try {
+    summary = json(await handlers.summarize(json({ runId, enumerationFailures: enumeration['failures'], results }), lambdaContext('summarize')));
+  } catch (error) {
+    summaryError = error as Error;
+  }
+  // A failed Summarize leaves its other requests in flight: let them land before anyone looks.
+  await s3.idle();
+  return { runId, enumeration, results, summary, requests: s3.requests.slice(firstRequest), ...(summaryError ? { summaryError } : {}) };
+}
+
+/** The frozen clock: whole seconds past the real time (signatures must stay within s3rver's 15 minutes). */
+const START = new Date(Math.floor(Date.now() / 1000) * 1000);
+const at = (seconds: number) => new Date(START.getTime() + seconds * 1000);
+
+/** The crashing cluster: S3 refuses its reports, so its function throws. */
+const batchReports = (r: S3Request) => r.method === 'PUT' && r.path.includes(`/${folder({ accountId: '555566667777', clusterName: 'batch' })}/`);
+
+let night1: Execution;
+let night1Objects: Map<string, Buffer>;
+let night1Emails: SentEmail[];
+
+beforeAll(async () => {
+  s3 = await startLocalS3([BUCKET]);
+  bucket = new S3Sink(s3.client, BUCKET, PREFIX);
+  const startSes = (await import('aws-ses-v2-local')).default;
+  ses = await startSes({ host: '127.0.0.1', port: 0 });
+  sesUrl = `http://127.0.0.1:${(ses.address() as AddressInfo).port}`;
+
+  const fleet: FleetMember[] = [];
+  for (const member of MEMBERS) {
+    const document = memberDocument(member);
+    const needsKube = member.fate === 'audited' || member.fate === 'crashes';
+    const kube = needsKube ? await startFakeKube({ snapshot: document }) : undefined;
+    if (kube) kubes.push(kube);
+    fleet.push({
+      accountId: member.accountId,
+      region: REGION,
+      snapshot: document,
+      options: { ...(kube ? { endpoint: kube.url, caData: kube.caData } : {}), ...(member.fate === 'denied' ? { denied: ['DescribeCluster' as const] } : {}) },
+    });
+  }
+  aws = mockAwsFleet(fleet, {
+    accounts: [...new Set(MEMBERS.map((m) => m.accountId)), UNASSUMABLE, SUSPENDED].map((Id) => ({ Id, State: Id === SUSPENDED ? 'SUSPENDED' : 'ACTIVE' })),
+    unassumable: [UNASSUMABLE],
+  });
+  s3.refuse(batchReports);
+
+  // The functions' configuration, as serverless.yml sets it, and the SDK's standard endpoint settings.
+  const environment: Record<string, string> = {
+    AWS_REGION: REGION,
+    AWS_ACCESS_KEY_ID: 'S3RVER',
+    AWS_SECRET_ACCESS_KEY: 'S3RVER',
+    AWS_ENDPOINT_URL_S3: s3.endpoint,
+    AWS_ENDPOINT_URL_SESV2: sesUrl,
+    POWERTOOLS_LOG_LEVEL: 'SILENT',
+    CALICO_AUDIT_ACCOUNTS: 'organization',
+    CALICO_AUDIT_REGIONS: REGIONS.join(','),
+    CALICO_AUDIT_EXTERNAL_ID: EXTERNAL_ID,
+    CALICO_AUDIT_BUCKET: BUCKET,
+    CALICO_AUDIT_PREFIX: PREFIX,
+    CALICO_AUDIT_RECIPIENTS: RECIPIENT,
+    CALICO_AUDIT_SENDER: SENDER,
+    CALICO_AUDIT_REPORTS_URL: REPORTS_URL,
+  };
+  for (const [name, value] of Object.entries(environment)) vi.stubEnv(name, value);
+  // The handlers build their clients when loaded: load them once the environment is set.
+  handlers = {
+    enumerate: (await import('../functions/enumerate.js')).handler as never,
+    auditCluster: (await import('../functions/audit-cluster.js')).handler as never,
+    summarize: (await import('../functions/summarize.js')).handler as never,
+  };
+
+  vi.useFakeTimers({ toFake: ['Date'] });
+  vi.setSystemTime(at(0));
+  night1 = await execute(at(0));
+  night1Objects = await objects();
+  night1Emails = await emails();
+});
+
+afterAll(async () => {
+  vi.useRealTimers();
+  vi.unstubAllEnvs();
+  aws?.restore();
+  for (const kube of kubes) await kube.close();
+  ses?.closeAllConnections();
+  await new Promise((resolve) => (ses ? ses.close(resolve) : resolve(undefined)));
+  await s3?.close();
+});
+
+describe('a nightly run through the three functions', () => {
+  it('enumerates every cluster of the ACTIVE accounts and records the account whose role cannot be assumed', () => {
+    expect(night1.runId).toBe(START.toISOString().replace(/\.\d{3}Z$/, 'Z').replaceAll(':', '-'));
+    // Accounts in Organizations' order, each account's clusters by name.
+    const accounts = [...new Set(MEMBERS.map((m) => m.accountId))];
+    expect(night1.enumeration['targets']).toEqual(
+      [...MEMBERS]
+        .sort((a, b) => accounts.indexOf(a.accountId) - accounts.indexOf(b.accountId) || a.clusterName.localeCompare(b.clusterName))
+        .map((m) => ({ accountId: m.accountId, region: REGION, clusterName: m.clusterName })),
+    );
+    expect(night1.enumeration['failures']).toEqual(
+      REGIONS.map((region) => ({ accountId: UNASSUMABLE, region, code: 'AccessDenied', message: expect.stringContaining('sts:AssumeRole') })),
+    );
+    const assumed = aws.calls.filter((c) => c.service === 'sts');
+    expect(new Set(assumed.map((c) => c.input['RoleArn']))).not.toContain(`arn:aws:iam::${SUSPENDED}:role/CalicoAuditReadOnly`);
+    for (const call of assumed) {
+      expect(call.input).toMatchObject({ RoleArn: expect.stringMatching(/^arn:aws:iam::\d{12}:role\/CalicoAuditReadOnly$/), ExternalId: EXTERNAL_ID, RoleSessionName: 'calico-eks-auditor', DurationSeconds: 900 });
+    }
+  });
+
+  it('reads each member only through its own role: every EKS and EC2 call carries that account\'s credentials', () => {
+    const memberCalls = aws.calls.filter((c) => c.service === 'eks' || c.service === 'ec2');
+    expect(memberCalls.length).toBeGreaterThan(AUDITED.length * 10);
+    for (const call of memberCalls) {
+      expect(call.accountId, `${call.command} ${JSON.stringify(call.input)}`).not.toBeNull();
+      expect(call.region).toMatch(/^(eu-west-2|us-east-1)$/);
+    }
+    for (const member of AUDITED) {
+      const own = memberCalls.filter((c) => c.command === 'DescribeCluster' && c.input['name'] === member.clusterName);
+      expect(own.map((c) => c.accountId)).toEqual([member.accountId]);
+    }
+    for (const kube of kubes) expect(kube.requests.length).toBeGreaterThan(10);
+  });
+
+  it('returns each cluster\'s outcome to the Map: audited, failed with the reason, or the Catch state\'s record', () => {
+    const byName = new Map(night1.results.map((r) => [r['target'].clusterName, r]));
+    // Inside a run the function returns only what Summarize needs (the Map's state stays small).
+    for (const member of AUDITED) {
+      expect(byName.get(member.clusterName)).toEqual({ status: 'audited', target: { accountId: member.accountId, region: REGION, clusterName: member.clusterName } });
+    }
+    expect(byName.get('payments')).toMatchObject({ status: 'failed', reason: expect.stringMatching(/AccessDeniedException.*eks:DescribeCluster/) });
+    expect(byName.get('batch')).toMatchObject({ status: 'failed', error: 'AccessDenied', cause: expect.stringContaining('Access Denied') });
+    expect(byName.get('analytics')).toMatchObject({ status: 'failed', error: 'States.Timeout' });
+    expect(night1.summary).toMatchObject({ runId: night1.runId, audited: 3, notAudited: 5, emailed: true });
+  });
+
+  it('leaves every expected key in the bucket, and nothing else', () => {
+    const run = `runs/${night1.runId}/`;
+    const clusterKeys = AUDITED.flatMap((m) => CLUSTER_FILES.map((file) => `${folder(m)}/${file}`));
+    const fleetKeys = FLEET_FILES.map((file) => `fleet/${file}`);
+    const expected = [...clusterKeys, ...fleetKeys].flatMap((key) => [run + key, `latest/${key}`]).sort();
+    expect([...night1Objects.keys()]).toEqual(expected);
+    // latest/ holds this run's objects, byte for byte.
+    for (const key of [...clusterKeys, ...fleetKeys]) expect(night1Objects.get(`latest/${key}`)!.equals(night1Objects.get(run + key)!), key).toBe(true);
+  });
+
+  it('stores every object with its content type, and asks for server-side encryption on every write and copy', async () => {
+    for (const key of night1Objects.keys()) {
+      const head = await s3.client.send(new HeadObjectCommand({ Bucket: BUCKET, Key: PREFIX + key }));
+      expect(head.ContentType, key).toBe(CONTENT_TYPES[key.slice(key.lastIndexOf('/') + 1)]);
+    }
+    // s3rver keeps no encryption setting: check what the functions asked for, request by request.
+    const writes = night1.requests.filter((r) => r.method === 'PUT');
+    expect(writes.length).toBeGreaterThan(0);
+    for (const write of writes) {
+      expect(write.headers.serverSideEncryption, write.path).toBe('AES256');
+      expect(write.headers.contentType, write.path).toBe(CONTENT_TYPES[write.path.slice(write.path.lastIndexOf('/') + 1)]);
+      if (write.headers.copySource) expect(write.headers.metadataDirective).toBe('REPLACE');
+    }
+  });
+
+  it('publishes for each audited cluster the snapshot it read and the reports of its assessment', () => {
+    for (const member of AUDITED) {
+      const base = `runs/${night1.runId}/${folder(member)}/`;
+      const snapshot = validateSnapshot(JSON.parse(gunzipSync(night1Objects.get(`${base}snapshot.json.gz`)!).toString('utf8')), member.clusterName);
+      expect(snapshot.errors).toEqual([]);
+      expect(snapshot.target).toEqual({ accountId: member.accountId, region: REGION, clusterName: member.clusterName });
+      const report = JSON.parse(text(night1Objects.get(`${base}report.json`)!)) as Assessment;
+      expect(report.target).toEqual(snapshot.target);
+      // Collected over the wire, judged exactly as the sample it was served from.
+      expect(verdict(report)).toEqual(verdict(assess(validateSnapshot(memberDocument(member), member.sample))));
+      expect(text(night1Objects.get(`${base}report.md`)!)).toContain(member.clusterName);
+      expect(text(night1Objects.get(`${base}report.html`)!)).toMatch(/^<!doctype html>/i);
+    }
+  });
+
+  it('lists every cluster on the fleet page: the audited ones linked, the others with the reason', () => {
+    const summary: FleetSummary = fleetSummarySchema.parse(JSON.parse(text(night1Objects.get('latest/fleet/index.json')!)));
+    expect(summary.generatedAt).toBe(START.toISOString());
+    expect(summary.clusters.map((c) => `${c.accountId}/${c.clusterName}`).sort()).toEqual(AUDITED.map((m) => `${m.accountId}/${m.clusterName}`).sort());
+    expect(summary.clusters[0]!.clusterName).toBe('native-multisubnet-srcdst');
+    expect(summary.notAudited).toEqual([
+      { accountId: '222233334444', region: REGION, clusterName: 'payments', reason: expect.stringMatching(/^AccessDeniedException: cannot describe EKS cluster payments in eu-west-2: .*eks:DescribeCluster/) },
+      { accountId: '555566667777', region: REGION, clusterName: 'analytics', reason: 'States.Timeout: Task timed out after 900.00 seconds' },
+      { accountId: '555566667777', region: REGION, clusterName: 'batch', reason: 'AccessDenied: Access Denied' },
+      ...REGIONS.map((region) => ({ accountId: UNASSUMABLE, region, clusterName: '(clusters not listed)', reason: expect.stringMatching(/^AccessDenied: .*sts:AssumeRole/) })),
+    ]);
+    expect(summary.totals).toMatchObject({ clusters: 8, audited: 3, notAudited: 5 });
+
+    const markdown = text(night1Objects.get('latest/fleet/index.md')!);
+    const html = text(night1Objects.get('latest/fleet/index.html')!);
+    for (const member of AUDITED) {
+      expect(markdown).toContain(`[${member.clusterName}](../${folder(member)}/report.md)`);
+      expect(html).toContain(`<a href="../${folder(member)}/report.html">${member.clusterName}</a>`);
+    }
+    expect(markdown).toContain('## Clusters that could not be audited');
+    expect(markdown).toContain('| analytics | 555566667777 | eu-west-2 | States.Timeout: Task timed out after 900.00 seconds |');
+    expect(markdown).toContain('| batch | 555566667777 | eu-west-2 | AccessDenied: Access Denied |');
+    for (const name of ['payments', 'analytics', 'batch']) expect(html).toContain(name);
+  });
+
+  it('sends exactly one e-mail, masked, whose subject counts the fleet and whose text names the critical findings', () => {
+    expect(night1Emails).toHaveLength(1);
+    const [email] = night1Emails as [SentEmail];
+    expect(email.from).toBe(SENDER);
+    expect(email.destination.to).toEqual([RECIPIENT]);
+
+    const native = AUDITED.find((m) => m.clusterName === 'native-multisubnet-srcdst')!;
+    const critical = assess(validateSnapshot(memberDocument(native), native.sample))
+      .checks.filter((c) => c.status === 'fail' && c.severity === 'critical')
+      .map((c) => c.id)
+      .sort();
+    expect(critical).toEqual(expect.arrayContaining(['CAL-RT-01', 'CAL-AWS-01']));
+    const fleetCritical = AUDITED.reduce((sum, m) => sum + assess(validateSnapshot(memberDocument(m), m.sample)).score.failedBySeverity.critical, 0);
+    expect(email.subject).toBe(`Calico audit ${START.toISOString().slice(0, 10)}: 8 clusters, ${fleetCritical} critical (first run), 5 not audited`);
+
+    const body = email.body.text!;
+    expect(body).toMatch(new RegExp(`- native-multisubnet-srcdst \\(ACCOUNT-\\d+, eu-west-2\\): grade \\w, score \\d+, ${critical.length} critical \\(${critical.join(', ')}\\)`));
+    for (const id of critical) expect(email.body.html).toContain(id);
+    expect(body).toContain('could not be audited');
+    expect(body).toContain('States.Timeout: Task timed out after 900.00 seconds');
+    expect(body).toContain(`Fleet page: ${REPORTS_URL}/latest/fleet/index.html`);
+    for (const part of [email.subject, body, email.body.html!]) {
+      for (const account of ACCOUNT_IDS) expect(part).not.toContain(account);
+    }
+  });
+});
+
+describe('running a run id again', () => {
+  it('leaves the same objects: the same keys, the same reports and snapshots; the fleet page gains a diff against itself', async () => {
+    const again = await execute(at(0));
+    expect(again.runId).toBe(night1.runId);
+    const after = await objects();
+    expect([...after.keys()]).toEqual([...night1Objects.keys()]);
+    const fleetPage = /\/fleet\/index\.(md|html)$/;
+    for (const [key, body] of night1Objects) if (!fleetPage.test(key)) expect(after.get(key)!.equals(body), key).toBe(true);
+
+    // The summary (index.json) is the same; the pages add what changed since latest/ — which was this run.
+    for (const file of ['index.md', 'index.html']) {
+      expect(text(after.get(`latest/fleet/${file}`)!)).toBe(text(after.get(`runs/${night1.runId}/fleet/${file}`)!));
+    }
+    const before = text(night1Objects.get(`runs/${night1.runId}/fleet/index.md`)!);
+    const markdown = text(after.get(`runs/${night1.runId}/fleet/index.md`)!);
+    const changes = /\n## Changes since [^\n]+\n\nCritical findings ±0, high findings ±0\.\n\nNothing else changed: no new or resolved finding, no score move, no cluster added or gone\.\n/;
+    expect(markdown).toMatch(changes);
+    expect(markdown.replace(changes, '')).toBe(before);
+
+    const sent = await emails();
+    expect(sent).toHaveLength(2);
+    expect(sent[1]!.subject).toMatch(/ \(±0 since last run, 0 new findings\), 5 not audited$/);
+  });
+});
+
+describe('latest/', () => {
+  it('moves only once the run is complete: the fleet index.json is copied last, after every other object is in place', () => {
+    const writes = night1.requests.filter((r) => r.method === 'PUT' && r.status === 200);
+    const last = writes.at(-1)!;
+    expect(last.path).toBe(`${BUCKET}/${PREFIX}latest/fleet/index.json`);
+    expect(last.headers.copySource).toBe(`${BUCKET}/${PREFIX}runs/${night1.runId}/fleet/index.json`);
+    for (const write of writes.slice(0, -1)) expect(write.answeredAt!, write.path).toBeLessThan(last.seq);
+    // Every latest/ copy comes from this run, after its own object was written.
+    for (const copy of writes.filter((w) => w.path.includes('/latest/'))) {
+      const source = writes.find((w) => `${w.path}` === copy.headers.copySource);
+      expect(source, copy.path).toBeDefined();
+      expect(source!.answeredAt!).toBeLessThan(copy.seq);
+    }
+  });
+
+  it('keeps pointing at the previous run when a run fails half-way through moving it, and moves once it is summarised again', async () => {
+    vi.setSystemTime(at(60));
+    // The second cluster copy to latest/ is refused: some of the run's reports have moved, the fleet page has not.
+    let copies = 0;
+    s3.refuse((r) => batchReports(r) || (!!r.headers.copySource && r.path.includes('/latest/clusters/') && ++copies === 2));
+    const night2 = await execute(at(60));
+    expect(night2.runId).not.toBe(night1.runId);
+    expect(night2.summaryError).toMatchObject({ name: 'AccessDenied' });
+    expect(night2.requests.some((r) => r.headers.copySource && r.path.includes('/latest/clusters/') && r.status === 200)).toBe(true);
+    // It read the previous run's summary from latest/, and wrote nothing there.
+    expect(night2.requests.filter((r) => r.path.includes('/latest/fleet/')).map((r) => r.method)).toEqual(['GET']);
+
+    const latest = await bucket.read('latest/fleet/index.json');
+    expect(text(latest)).toBe(text(night1Objects.get(`runs/${night1.runId}/fleet/index.json`)!));
+    expect(text(await bucket.read(`runs/${night2.runId}/fleet/index.json`))).not.toBe(text(latest));
+    expect(await emails()).toHaveLength(2);
+
+    // Summarised again (a retry or a re-run of Summarize with the same input), latest/ moves to the new run.
+    s3.refuse(batchReports);
+    const summary = json(await handlers.summarize(json({ runId: night2.runId, enumerationFailures: night2.enumeration['failures'], results: night2.results }), lambdaContext('summarize')));
+    expect(summary).toMatchObject({ runId: night2.runId, audited: 3, emailed: true });
+    const moved = await objects();
+    for (const key of [...AUDITED.flatMap((m) => CLUSTER_FILES.map((f) => `${folder(m)}/${f}`)), ...FLEET_FILES.map((f) => `fleet/${f}`)]) {
+      expect(moved.get(`latest/${key}`)!.equals(moved.get(`runs/${night2.runId}/${key}`)!), key).toBe(true);
+    }
+    const fleet = fleetSummarySchema.parse(JSON.parse(text(moved.get('latest/fleet/index.json')!)));
+    expect(fleet.generatedAt).toBe(at(60).toISOString());
+    expect(text(moved.get('latest/fleet/index.md')!)).toContain(`## Changes since ${START.toISOString().slice(0, 10)}`);
+    expect(await emails()).toHaveLength(3);
+  });
+});
