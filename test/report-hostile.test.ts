@@ -8,7 +8,7 @@ import { marked, type Token } from 'marked';
 import { describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { assess } from '../src/assess/assess.js';
-import { renderHtml } from '../src/render/html.js';
+import { markdownToSafeHtml, renderHtml } from '../src/render/html.js';
 import { renderMarkdown } from '../src/render/markdown.js';
 import { HOSTILE, hostileSnapshot } from './helpers/reports.js';
 
@@ -71,5 +71,49 @@ describe('hostile values in a snapshot', () => {
     // The front matter still reads back, as YAML, to the exact name.
     const frontMatter = parseYaml(report.split('\n---\n')[0]!.replace(/^---\n/, ''));
     expect(frontMatter.cluster).toBe(name);
+  });
+});
+
+// The second line of defence, on its own: Markdown that somehow carried raw HTML (a template bug,
+// a helper that forgot to escape) still comes out as the page's own tags and nothing else.
+describe('the HTML sanitiser behind marked', () => {
+  it('escapes tags the report never produces, so they read as text', () => {
+    const out = markdownToSafeHtml('<script>alert(1)</script>\n\n<img src=x onerror=alert(2)>\n\n<iframe src="https://evil.example"></iframe>');
+    expect(out).not.toMatch(/<script|<img|<iframe/i);
+    expect(out).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
+    expect(out).toContain('&lt;img');
+  });
+
+  it('drops attributes and classes outside the allow-list, and comments', () => {
+    const out = markdownToSafeHtml('<div class="table-wrap evil" onclick="alert(1)" style="position:fixed">x</div>\n\n<p id="p" title="t">y</p><!-- hidden -->');
+    expect(out).toContain('<div class="table-wrap">');
+    expect(out).not.toMatch(/onclick|style=|evil|title=|hidden/);
+  });
+
+  it('keeps relative links and anchors, and removes every link with a scheme or to another host', () => {
+    const out = markdownToSafeHtml(
+      [
+        '[report](clusters/111122223333/eu-west-2/prod/report.html)',
+        '[up](../fleet/index.html)',
+        '[rule](#cal-aws-01)',
+        '[web](https://evil.example/)',
+        '<a href="JaVaScRiPt&#58;alert(1)">js</a>',
+        '<a href="  javascript:alert(1)">js2</a>',
+        '<a href="//evil.example/x">proto</a>',
+        '<a href="data:text/html,hi">data</a>',
+        '<a href="mailto:x@example.com">mail</a>',
+      ].join('\n\n'),
+    );
+    const hrefs = [...out.matchAll(/href="([^"]*)"/g)].map((m) => m[1]);
+    expect(hrefs).toEqual(['clusters/111122223333/eu-west-2/prod/report.html', '../fleet/index.html', '#cal-aws-01']);
+    expect(out).toMatch(/<a>web<\/a>/);
+  });
+
+  it('keeps what the report renderer produces: heading ids, severity classes, stacked-cell labels', () => {
+    const out = markdownToSafeHtml('## Findings\n\n| Severity | Rule |\n|---|---|\n| critical | CAL-AWS-01 |\n');
+    expect(out).toMatch(/<h2 id="findings">/);
+    expect(out).toMatch(/<td [^>]*class="sev sev-critical"/);
+    expect(out).toMatch(/data-label="Severity"/);
+    expect(out).toContain('<div class="table-wrap">');
   });
 });

@@ -2,7 +2,7 @@
  * Failures are data: any error from an AWS or Kubernetes call becomes one `{ source, code, message }`
  * entry in the snapshot's `errors`, and the list it would have filled stays `null`.
  */
-import { ApiException } from '@kubernetes/client-node';
+import { ApiException } from '@kubernetes/client-node/dist/gen/apis/exception.js';
 import type { CollectionError } from '../snapshot/schema.js';
 
 /** EKS DescribeCluster failed, so there is no cluster to collect (no endpoint, no VPC). */

@@ -37,6 +37,3 @@ export async function runFleet(runId: string, deps: FleetRunDeps): Promise<Fleet
   const summary = await summarizeRun(runId, outcomes, enumeration.failures, deps.summarize);
   return { enumeration, outcomes, summary };
 }
-
-/** A run id from the run's start time: `2026-11-23T02-00-00Z` (sortable, safe in keys). */
-export const runIdAt = (startedAt: Date): string => startedAt.toISOString().replace(/\.\d{3}Z$/, 'Z').replace(/:/g, '-');

@@ -6,7 +6,7 @@
  * fleet page — the entry point — last, and only once everything else is in place.
  */
 import pMap from 'p-map';
-import { type Assessment } from '../assess/assess.js';
+import type { Assessment } from '../assess/assess.js';
 import type { EmailNotifier } from '../notify/email.js';
 import { CLUSTER_FILES, FLEET_FILES, fleetKey, LATEST_PREFIX, runPrefix, type ClusterTarget } from '../publish/layout.js';
 import type { ReportSink } from '../publish/sink.js';

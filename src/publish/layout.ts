@@ -5,7 +5,7 @@
  *   latest/…  the same tree, copied only once a run has completed
  * Re-running a run id writes the same keys (idempotent).
  */
-import { reportFolder, type ClusterTarget } from '../render/fleet.js';
+import { reportFolder, type ClusterTarget } from '../render/report-path.js';
 
 export type { ClusterTarget };
 
@@ -26,6 +26,9 @@ export type FleetFile = keyof typeof FLEET_FILES;
 
 /** Run ids are UTC timestamps or caller-chosen words: nothing that could climb out of the prefix. */
 export const RUN_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,79}$/;
+
+/** A run id from the run's start time: `2026-11-23T02-00-00Z` (sortable, safe in keys). */
+export const runIdAt = (startedAt: Date): string => startedAt.toISOString().replace(/\.\d{3}Z$/, 'Z').replace(/:/g, '-');
 
 export const runPrefix = (runId: string) => `runs/${runId}/`;
 export const clusterPath = (target: ClusterTarget) => `${reportFolder(target)}/`;

@@ -13,11 +13,14 @@ import { escapeMarkdown, SafeMarkdown } from './escape.js';
 import { compileTemplate, tidyMarkdown } from './markdown.js';
 import { percent } from './report-view.js';
 import { renderPage, severityChips } from './html.js';
+import { clusterKey, clusterTargetSchema, type ClusterTarget } from './report-path.js';
+
+export { clusterKey, reportFolder, type ClusterTarget } from './report-path.js';
 
 export const FLEET_SCHEMA_VERSION = 1 as const;
 
 const severity = z.enum(SEVERITIES);
-const target = z.object({ accountId: z.string(), region: z.string(), clusterName: z.string() });
+const target = clusterTargetSchema;
 
 const fleetRow = target.extend({
   grade: z.enum(['A', 'B', 'C', 'D', 'F']).nullable(),
@@ -57,7 +60,6 @@ export const fleetSummarySchema = z.object({
 
 export type FleetRow = z.infer<typeof fleetRow>;
 export type FleetSummary = z.infer<typeof fleetSummarySchema>;
-export type ClusterTarget = z.infer<typeof target>;
 
 /** A cluster the run could not audit (no access, no snapshot, an error), and why. */
 export interface UnauditedCluster {
@@ -67,10 +69,6 @@ export interface UnauditedCluster {
 
 const GRADE_ORDER: Array<Grade | null> = ['F', null, 'D', 'C', 'B', 'A'];
 const severityRank = (s: Severity) => SEVERITIES.indexOf(s);
-export const clusterKey = (t: ClusterTarget): string => `${t.accountId}/${t.region}/${t.clusterName}`;
-
-/** The report folder of a cluster, relative to the fleet page: `clusters/<account>/<region>/<cluster>`. */
-export const reportFolder = (t: ClusterTarget): string => ['clusters', t.accountId, t.region, t.clusterName].join('/');
 
 export function summarizeFleet(
   entries: Array<{ assessment: Assessment; report: string }>,

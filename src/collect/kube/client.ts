@@ -1,18 +1,23 @@
 /**
- * The Kubernetes side's only door: GETs against the cluster endpoint through @kubernetes/client-node,
- * with a KubeConfig built in code (endpoint, the CA from DescribeCluster, the EKS token) and never
- * written to disk.
+ * The Kubernetes side's only door: GETs against the cluster endpoint through @kubernetes/client-node's
+ * HTTP layer (its `RequestContext`, its fetch library, its `ApiException`), with the endpoint, the
+ * CA from DescribeCluster and the EKS token held in memory only — no kubeconfig is written or read.
  *
  * Bodies are returned as the API server sent them. The generated typed APIs (CoreV1Api, …) are not
  * used because they deserialise into model classes: unknown fields are dropped and timestamps become
- * `Date`s, and the snapshot contract keeps objects exactly as served. Requests still go through
- * client-node's own transport (`KubeConfig.applySecurityAuthentication`, its fetch library) and fail
- * with its `ApiException` (`code` = HTTP status, `body` = raw text), like the generated APIs do.
- * Only the connection pool is ours: KubeConfig makes a fresh https.Agent (a new TLS handshake) per
- * request, so one keep-alive agent trusting the same CA is shared by every request instead.
+ * `Date`s, and the snapshot contract keeps objects exactly as served. Failures are client-node's
+ * `ApiException` (`code` = HTTP status, `body` = raw text), as the generated APIs throw.
+ *
+ * The modules are imported by path, not from the package index: the index (and `KubeConfig`, whose
+ * only work here would be one `Authorization: Bearer` header) loads every generated API and model
+ * and the exec/OIDC/cloud auth plugins — about 0.9 MB of the auditCluster Lambda's bundle and its
+ * cold start. The connection pool is ours: one keep-alive agent trusting the cluster CA is shared by
+ * every request of a collection.
  */
 import { Agent } from 'node:https';
-import { ApiException, HttpMethod, IsomorphicFetchHttpLibrary, KubeConfig, RequestContext } from '@kubernetes/client-node';
+import { ApiException } from '@kubernetes/client-node/dist/gen/apis/exception.js';
+import { HttpMethod, RequestContext } from '@kubernetes/client-node/dist/gen/http/http.js';
+import { IsomorphicFetchHttpLibrary } from '@kubernetes/client-node/dist/gen/http/isomorphic-fetch.js';
 import { ReadError } from '../errors.js';
 
 export type Query = Record<string, string | number | undefined>;
@@ -42,18 +47,6 @@ export interface KubeClientOptions {
   retryBaseMs?: number;
 }
 
-/** A KubeConfig for one cluster, held in memory only. */
-export function kubeConfigFor(connection: KubeConnection): KubeConfig {
-  const kc = new KubeConfig();
-  kc.loadFromOptions({
-    clusters: [{ name: 'eks', server: connection.server, caData: connection.caData, skipTLSVerify: false }],
-    users: [{ name: 'calico-audit', token: connection.token }],
-    contexts: [{ name: 'eks', cluster: 'eks', user: 'calico-audit' }],
-    currentContext: 'eks',
-  });
-  return kc;
-}
-
 const RETRIED_STATUS = new Set([429, 500, 502, 503, 504]);
 const RETRIED_ERRNO = new Set(['ECONNRESET', 'EPIPE', 'EAI_AGAIN']);
 const MAX_RETRY_AFTER_MS = 5_000;
@@ -68,7 +61,6 @@ function errnoOf(error: unknown): string | undefined {
 }
 
 export function createKubeApi(connection: KubeConnection, options: KubeClientOptions = {}): KubeApi {
-  const kc = kubeConfigFor(connection);
   const http = new IsomorphicFetchHttpLibrary();
   const timeoutMs = options.timeoutMs ?? 15_000;
   const maxAttempts = options.maxAttempts ?? 3;
@@ -80,7 +72,7 @@ export function createKubeApi(connection: KubeConnection, options: KubeClientOpt
   async function once(url: string): Promise<unknown> {
     const context = new RequestContext(url, HttpMethod.GET);
     context.setHeaderParam('Accept', 'application/json');
-    await kc.applySecurityAuthentication(context);
+    context.setHeaderParam('Authorization', `Bearer ${connection.token}`);
     context.setAgent(agent);
     context.setSignal(AbortSignal.timeout(timeoutMs));
     let response;

@@ -2,7 +2,7 @@
  * Reads every resource in the table from the cluster's Kubernetes API, concurrently, following
  * continue tokens. Each failure becomes an error entry and a `null`; the rest carries on.
  */
-import { ApiException } from '@kubernetes/client-node';
+import { ApiException } from '@kubernetes/client-node/dist/gen/apis/exception.js';
 import type { KubeObject, Snapshot } from '../../snapshot/schema.js';
 import { SNAPSHOT_SOURCES } from '../../snapshot/sources.js';
 import { ReadError, describeFailure, type ErrorLog } from '../errors.js';
