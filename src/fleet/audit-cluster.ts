@@ -3,13 +3,17 @@
  * data (`status: 'failed'` with the reason), so one cluster never stops the run, whether the run
  * is a Step Functions Map or the local runner.
  */
-import { gzipSync } from 'node:zlib';
+import { promisify } from 'node:util';
+import { gzip as gzipCallback } from 'node:zlib';
 import { assess } from '../assess/assess.js';
 import { applySuppressions, type Suppression } from '../assess/suppressions.js';
 import { clusterKey, type ClusterFile, type ClusterTarget } from '../publish/layout.js';
 import type { ReportSink } from '../publish/sink.js';
 import { renderClusterReports } from '../render/index.js';
 import type { Snapshot } from '../snapshot/schema.js';
+
+// Compressed on libuv's thread pool, not the event loop that other audits of the run share.
+const gzip = promisify(gzipCallback);
 
 export interface AuditClusterDeps {
   sink: ReportSink;
@@ -68,7 +72,7 @@ export async function auditCluster(runId: string, target: ClusterTarget, deps: A
     deps.sink.write(keys['report.md'], rendered.markdown),
     deps.sink.write(keys['report.html'], rendered.html),
     // Every published report keeps its snapshot beside it, so a finding traces to its object.
-    deps.sink.write(keys['snapshot.json.gz'], gzipSync(JSON.stringify(snapshot))),
+    deps.sink.write(keys['snapshot.json.gz'], await gzip(JSON.stringify(snapshot))),
   ]);
   return {
     status: 'audited',

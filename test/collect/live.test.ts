@@ -101,6 +101,17 @@ describe.each([
   });
 });
 
+describe('load on the API server', () => {
+  it('keeps at most 6 requests in flight and reuses its connections instead of opening one per list', async () => {
+    const { snapshot, kube } = await collectFrom(sampleOf('enterprise-vxlan'), { delayMs: 20 }, {}, { pageSize: 7 });
+    expect(snapshot.errors).toEqual([]);
+    expect(kube.requests.length).toBeGreaterThan(20);
+    expect(kube.load.peakInFlight).toBeLessThanOrEqual(6);
+    expect(kube.load.peakInFlight).toBeGreaterThan(1); // independent lists still go out together
+    expect(kube.load.connections).toBeLessThanOrEqual(6);
+  });
+});
+
 describe('collection failures are data', () => {
   it('records a 403 on one resource as an error and a null list, and reads the rest', async () => {
     const sample = sampleOf('reference-crosssubnet');

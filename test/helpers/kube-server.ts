@@ -40,6 +40,8 @@ export interface FakeKube {
   url: string;
   caData: string;
   requests: RecordedRequest[];
+  /** TLS connections accepted, and the most requests ever being answered at once. */
+  load: { connections: number; peakInFlight: number };
   close(): Promise<void>;
 }
 
@@ -193,7 +195,11 @@ export async function startFakeKube(options: FakeKubeOptions): Promise<FakeKube>
     }];
   };
 
+  const load = { connections: 0, peakInFlight: 0 };
+  let inFlight = 0;
   const server: Server = createServer({ key: tls.key, cert: tls.cert }, (req, res) => {
+    load.peakInFlight = Math.max(load.peakInFlight, ++inFlight);
+    res.on('finish', () => inFlight--);
     const url = new URL(req.url ?? '/', 'https://127.0.0.1');
     const query = Object.fromEntries(url.searchParams);
     requests.push({ path: url.pathname, query, authorization: req.headers.authorization });
@@ -209,12 +215,14 @@ export async function startFakeKube(options: FakeKubeOptions): Promise<FakeKube>
     if (options.delayMs) setTimeout(send, options.delayMs);
     else send();
   });
+  server.on('secureConnection', () => load.connections++);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {
     url: `https://127.0.0.1:${port}`,
     caData: tls.caData,
     requests,
+    load,
     close: () => new Promise((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
   };
 }
