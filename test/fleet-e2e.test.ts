@@ -386,27 +386,19 @@ describe('a nightly run through the three functions', () => {
 });
 
 describe('running a run id again', () => {
-  it('leaves the same objects: the same keys, the same reports and snapshots; the fleet page gains a diff against itself', async () => {
+  it('leaves the same objects — reports, snapshots and fleet page — and does not diff the run against itself', async () => {
     const again = await execute(at(0));
     expect(again.runId).toBe(night1.runId);
     const after = await objects();
     expect([...after.keys()]).toEqual([...night1Objects.keys()]);
-    const fleetPage = /\/fleet\/index\.(md|html)$/;
-    for (const [key, body] of night1Objects) if (!fleetPage.test(key)) expect(after.get(key)!.equals(body), key).toBe(true);
-
-    // The summary (index.json) is the same; the pages add what changed since latest/ — which was this run.
-    for (const file of ['index.md', 'index.html']) {
-      expect(text(after.get(`latest/fleet/${file}`)!)).toBe(text(after.get(`runs/${night1.runId}/fleet/${file}`)!));
-    }
-    const before = text(night1Objects.get(`runs/${night1.runId}/fleet/index.md`)!);
-    const markdown = text(after.get(`runs/${night1.runId}/fleet/index.md`)!);
-    const changes = /\n## Changes since [^\n]+\n\nCritical findings ±0, high findings ±0\.\n\nNothing else changed: no new or resolved finding, no score move, no cluster added or gone\.\n/;
-    expect(markdown).toMatch(changes);
-    expect(markdown.replace(changes, '')).toBe(before);
+    // latest/ already showed this run; the page is compared with what it was compared with the first time (nothing).
+    for (const [key, body] of night1Objects) expect(after.get(key)!.equals(body), key).toBe(true);
+    expect(text(after.get(`runs/${night1.runId}/fleet/index.md`)!)).not.toContain('## Changes since');
 
     const sent = await emails();
     expect(sent).toHaveLength(2);
-    expect(sent[1]!.subject).toMatch(/ \(±0 since last run, 0 new findings\), 5 not audited$/);
+    expect(sent[1]!.subject).toBe(sent[0]!.subject);
+    expect(sent[1]!.subject).toMatch(/ \(first run\), 5 not audited$/);
   });
 });
 
@@ -454,5 +446,16 @@ describe('latest/', () => {
     expect(fleet.generatedAt).toBe(at(60).toISOString());
     expect(text(moved.get('latest/fleet/index.md')!)).toContain(`## Changes since ${START.toISOString().slice(0, 10)}`);
     expect(await emails()).toHaveLength(3);
+
+    // Once more, with latest/ now at this run: still the changes since the first night, not since itself.
+    await handlers.summarize(json({ runId: night2.runId, enumerationFailures: night2.enumeration['failures'], results: night2.results }), lambdaContext('summarize'));
+    const again = await objects();
+    for (const file of FLEET_FILES) {
+      expect(again.get(`runs/${night2.runId}/fleet/${file}`)!.equals(moved.get(`runs/${night2.runId}/fleet/${file}`)!), file).toBe(true);
+    }
+    expect(fleetSummarySchema.parse(JSON.parse(text(again.get('latest/fleet/index.json')!)))).toMatchObject({ runId: night2.runId, comparedWith: night1.runId });
+    const sent = await emails();
+    expect(sent).toHaveLength(4);
+    expect(sent[3]!.subject).toBe(sent[2]!.subject);
   });
 });

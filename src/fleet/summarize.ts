@@ -8,7 +8,7 @@
 import pMap from 'p-map';
 import type { Assessment } from '../assess/assess.js';
 import type { EmailNotifier } from '../notify/email.js';
-import { CLUSTER_FILES, FLEET_FILES, fleetKey, LATEST_PREFIX, runPrefix, type ClusterTarget } from '../publish/layout.js';
+import { CLUSTER_FILES, FLEET_FILES, fleetKey, LATEST_PREFIX, RUN_ID_PATTERN, runPrefix, type ClusterTarget } from '../publish/layout.js';
 import type { ReportSink } from '../publish/sink.js';
 import { renderEmail } from '../render/email.js';
 import { clusterKey as fleetClusterId, diffFleet, fleetSummarySchema, reportFolder, summarizeFleet, type FleetSummary, type UnauditedCluster } from '../render/fleet.js';
@@ -44,10 +44,21 @@ async function readJson(sink: ReportSink, key: string): Promise<unknown> {
   return body === null ? null : JSON.parse(decoder.decode(body));
 }
 
-/** The previous completed run's fleet summary, if `latest/` holds one this version can read. */
-async function previousSummary(sink: ReportSink): Promise<FleetSummary | null> {
-  const parsed = fleetSummarySchema.safeParse(await readJson(sink, `${LATEST_PREFIX}fleet/index.json`).catch(() => null));
+const readSummary = async (sink: ReportSink, key: string): Promise<FleetSummary | null> => {
+  const parsed = fleetSummarySchema.safeParse(await readJson(sink, key).catch(() => null));
   return parsed.success ? parsed.data : null;
+};
+
+/**
+ * The run to compare this one with: the completed run `latest/` shows — unless that is this very
+ * run (a run id summarised again), in which case the run it was compared with the first time, so
+ * that a re-run writes the same page instead of a diff against itself.
+ */
+async function previousSummary(sink: ReportSink, runId: string): Promise<FleetSummary | null> {
+  const latest = await readSummary(sink, `${LATEST_PREFIX}fleet/index.json`);
+  if (latest?.runId !== runId) return latest;
+  const earlier = latest.comparedWith;
+  return earlier && RUN_ID_PATTERN.test(earlier) ? readSummary(sink, fleetKey(earlier, 'index.json')) : null;
 }
 
 function unauditedFrom(outcomes: readonly ClusterOutcome[], enumerationFailures: readonly EnumerationFailure[], audited: Set<string>): UnauditedCluster[] {
@@ -74,8 +85,12 @@ export async function summarizeRun(
 
   const entries = assessments.map((assessment) => ({ assessment, report: `../${reportFolder(assessment.target as ClusterTarget)}/report.html` }));
   const audited = new Set(assessments.map((a) => fleetClusterId(a.target)));
-  const summary = summarizeFleet(entries, unauditedFrom(outcomes, enumerationFailures, audited), { generatedAt: deps.now().toISOString() });
-  const previous = await previousSummary(sink);
+  const previous = await previousSummary(sink, runId);
+  const summary = summarizeFleet(entries, unauditedFrom(outcomes, enumerationFailures, audited), {
+    generatedAt: deps.now().toISOString(),
+    runId,
+    comparedWith: previous?.runId ?? null,
+  });
   const diff = previous ? diffFleet(summary, previous) : null;
 
   const pages = renderFleetPages(summary, diff);

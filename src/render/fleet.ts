@@ -43,6 +43,9 @@ const fleetRow = target.extend({
 export const fleetSummarySchema = z.object({
   schemaVersion: z.literal(FLEET_SCHEMA_VERSION),
   generatedAt: z.string().nullable(),
+  /** The run this page summarises, and the run it was compared with (absent from pages made outside a run). */
+  runId: z.string().nullable().optional(),
+  comparedWith: z.string().nullable().optional(),
   totals: z.object({
     clusters: z.number(),
     audited: z.number(),
@@ -73,7 +76,7 @@ const severityRank = (s: Severity) => SEVERITIES.indexOf(s);
 export function summarizeFleet(
   entries: Array<{ assessment: Assessment; report: string }>,
   unaudited: UnauditedCluster[] = [],
-  options: { generatedAt?: string } = {},
+  options: { generatedAt?: string; runId?: string; comparedWith?: string | null } = {},
 ): FleetSummary {
   const clusters: FleetRow[] = entries.map(({ assessment, report }) => ({
     ...assessment.target,
@@ -114,6 +117,7 @@ export function summarizeFleet(
   return {
     schemaVersion: FLEET_SCHEMA_VERSION,
     generatedAt: options.generatedAt ?? latest,
+    ...(options.runId !== undefined ? { runId: options.runId, comparedWith: options.comparedWith ?? null } : {}),
     totals: {
       clusters: clusters.length + unaudited.length,
       audited: clusters.length,
