@@ -435,13 +435,21 @@ describe('latest/', () => {
     expect(await emails()).toHaveLength(2);
 
     // Summarised again (a retry or a re-run of Summarize with the same input), latest/ moves to the new run.
+    // Meanwhile latest/ also holds the report of a cluster decommissioned since: it must go.
+    const decommissioned = 'latest/clusters/111122223333/eu-west-2/decommissioned/report.html';
     s3.refuse(batchReports);
+    await bucket.write(decommissioned, '<p>old</p>');
     const summary = json(await handlers.summarize(json({ runId: night2.runId, enumerationFailures: night2.enumeration['failures'], results: night2.results }), lambdaContext('summarize')));
     expect(summary).toMatchObject({ runId: night2.runId, audited: 3, emailed: true });
     const moved = await objects();
     for (const key of [...AUDITED.flatMap((m) => CLUSTER_FILES.map((f) => `${folder(m)}/${f}`)), ...FLEET_FILES.map((f) => `fleet/${f}`)]) {
       expect(moved.get(`latest/${key}`)!.equals(moved.get(`runs/${night2.runId}/${key}`)!), key).toBe(true);
     }
+    // latest/ is exactly this run: every cluster object it holds is one of the run's, nothing else.
+    const latestClusters = [...moved.keys()].filter((key) => key.startsWith('latest/clusters/'));
+    expect(latestClusters).not.toContain(decommissioned);
+    expect(latestClusters.map((key) => key.replace('latest/', `runs/${night2.runId}/`)).every((key) => moved.has(key))).toBe(true);
+    expect(latestClusters).toHaveLength(AUDITED.length * CLUSTER_FILES.length);
     const fleet = fleetSummarySchema.parse(JSON.parse(text(moved.get('latest/fleet/index.json')!)));
     expect(fleet.generatedAt).toBe(at(60).toISOString());
     expect(text(moved.get('latest/fleet/index.md')!)).toContain(`## Changes since ${START.toISOString().slice(0, 10)}`);

@@ -30,7 +30,7 @@ const rolePolicy = (role: string): Statement[] =>
   template.Resources[role]!.Properties['Policies'].flatMap((p: { PolicyDocument: { Statement: Statement[] } }) => p.PolicyDocument.Statement);
 const FUNCTIONS = { EnumerateLambdaFunction: 'EnumerateRole', AuditClusterLambdaFunction: 'AuditClusterRole', SummarizeLambdaFunction: 'SummarizeRole' };
 /** Actions that change something; everything else a role holds must be a read. */
-const WRITES = /^(s3:PutObject|ses:SendEmail|sqs:SendMessage|logs:CreateLogStream|logs:PutLogEvents|sts:AssumeRole)$/;
+const WRITES = /^(s3:PutObject|s3:DeleteObject|ses:SendEmail|sqs:SendMessage|logs:CreateLogStream|logs:PutLogEvents|sts:AssumeRole)$/;
 
 describe('the packaged deployment', () => {
   it('packages the three functions individually, on Node 22 and arm64', () => {
@@ -58,6 +58,11 @@ describe('the packaged deployment', () => {
             expect(resources).toContain('ReportsBucket.Arn');
             expect(resources).toMatch(/\/(runs|latest)\/\*/);
           }
+          if (action === 's3:DeleteObject') {
+            // Deletion only ever prunes latest/clusters/; no role can delete a run's reports.
+            expect(JSON.stringify(statement.Resource), role).toMatch(/^"?[^,]*ReportsBucket\.Arn[^,]*\/latest\/clusters\/\*/);
+            expect(JSON.stringify(statement.Resource), role).not.toContain('runs/');
+          }
         }
       }
     }
@@ -70,6 +75,7 @@ describe('the packaged deployment', () => {
     expect(holders('organizations:ListAccounts')).toEqual(['EnumerateRole']);
     const latestWriters = Object.values(FUNCTIONS).filter((role) => rolePolicy(role).some((s) => actions(s).includes('s3:PutObject') && JSON.stringify(s.Resource).includes('latest/')));
     expect(latestWriters).toEqual(['SummarizeRole']);
+    expect(holders('s3:DeleteObject')).toEqual(['SummarizeRole']);
   });
 
   it('creates an encrypted, private, TLS-only reports bucket that expires old runs', () => {

@@ -67,12 +67,14 @@ export async function auditCluster(runId: string, target: ClusterTarget, deps: A
     'report.html': clusterKey(runId, target, 'report.html'),
     'snapshot.json.gz': clusterKey(runId, target, 'snapshot.json.gz'),
   };
+  // Compressed before any write starts, so that a refused write is never left unawaited.
+  const snapshotGz = await gzip(JSON.stringify(snapshot));
   await Promise.all([
     deps.sink.write(keys['report.json'], rendered.json),
     deps.sink.write(keys['report.md'], rendered.markdown),
     deps.sink.write(keys['report.html'], rendered.html),
     // Every published report keeps its snapshot beside it, so a finding traces to its object.
-    deps.sink.write(keys['snapshot.json.gz'], await gzip(JSON.stringify(snapshot))),
+    deps.sink.write(keys['snapshot.json.gz'], snapshotGz),
   ]);
   return {
     status: 'audited',

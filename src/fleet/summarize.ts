@@ -3,7 +3,8 @@
  * previous completed run, move `latest/` to this run, and send the summary email.
  *
  * `latest/` never points at a half-written run: the cluster reports are copied first and the
- * fleet page — the entry point — last, and only once everything else is in place.
+ * fleet page — the entry point — last, and only once everything else is in place; reports of
+ * clusters the run did not audit are removed from `latest/` after that.
  */
 import pMap from 'p-map';
 import type { Assessment } from '../assess/assess.js';
@@ -105,6 +106,11 @@ export async function summarizeRun(
   const clusterObjects = (await sink.list(`${prefix}clusters/`)).filter((key) => Object.hasOwn(CLUSTER_FILES, key.slice(key.lastIndexOf('/') + 1)));
   await pMap(clusterObjects, (key) => sink.copy(key, LATEST_PREFIX + key.slice(prefix.length)), { concurrency: 16 });
   for (const file of ['index.md', 'index.html', 'index.json'] as const) await sink.copy(fleetKeys[file], `${LATEST_PREFIX}fleet/${file}`);
+  // Then the reports of clusters this run did not audit (gone, or failed this time) leave latest/,
+  // so that it holds exactly the run its fleet page describes.
+  const current = new Set(clusterObjects.map((key) => LATEST_PREFIX + key.slice(prefix.length)));
+  const stale = (await sink.list(`${LATEST_PREFIX}clusters/`)).filter((key) => !current.has(key));
+  await sink.remove(stale);
 
   let emailed = false;
   if (deps.notifier) {

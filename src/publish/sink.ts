@@ -1,8 +1,9 @@
 /** Where reports are published: an S3 bucket or a local folder, behind one small interface. */
-import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import {
   CopyObjectCommand,
+  DeleteObjectsCommand,
   GetObjectCommand,
   ListObjectsV2Command,
   NoSuchKey,
@@ -21,6 +22,8 @@ export interface ReportSink {
   /** Keys under a prefix, sorted. */
   list(prefix: string): Promise<string[]>;
   copy(fromKey: string, toKey: string): Promise<void>;
+  /** Deletes objects; a key that is already gone is not an error. */
+  remove(keys: readonly string[]): Promise<void>;
   /** A link a person can open for a limited time. */
   link(key: string, expiresInSeconds: number): Promise<string>;
 }
@@ -85,6 +88,18 @@ export class S3Sink implements ReportSink {
     );
   }
 
+  async remove(keys: readonly string[]): Promise<void> {
+    // DeleteObjects takes at most 1,000 keys a request, and reports failures per key, not as an error.
+    for (let start = 0; start < keys.length; start += 1000) {
+      const batch = keys.slice(start, start + 1000);
+      const result = await this.client.send(
+        new DeleteObjectsCommand({ Bucket: this.bucket, Delete: { Objects: batch.map((key) => ({ Key: this.prefix + key })), Quiet: true } }),
+      );
+      const failed = result.Errors ?? [];
+      if (failed.length) throw new Error(`could not delete ${failed.length} object(s), first ${failed[0]!.Key}: ${failed[0]!.Code} ${failed[0]!.Message ?? ''}`.trim());
+    }
+  }
+
   link(key: string, expiresInSeconds: number): Promise<string> {
     return getSignedUrl(this.client, new GetObjectCommand({ Bucket: this.bucket, Key: this.prefix + key }), { expiresIn: expiresInSeconds });
   }
@@ -137,6 +152,10 @@ export class LocalSink implements ReportSink {
     const body = await this.read(fromKey);
     if (body === null) throw new Error(`no such report ${fromKey}`);
     await this.write(toKey, body);
+  }
+
+  async remove(keys: readonly string[]): Promise<void> {
+    await Promise.all(keys.map((key) => rm(this.file(key), { force: true })));
   }
 
   async link(key: string): Promise<string> {
