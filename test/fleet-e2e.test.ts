@@ -440,7 +440,7 @@ describe('latest/', () => {
     s3.refuse(batchReports);
     await bucket.write(decommissioned, '<p>old</p>');
     const summary = json(await handlers.summarize(json({ runId: night2.runId, enumerationFailures: night2.enumeration['failures'], results: night2.results }), lambdaContext('summarize')));
-    expect(summary).toMatchObject({ runId: night2.runId, audited: 3, emailed: true });
+    expect(summary).toMatchObject({ runId: night2.runId, audited: 3, emailed: true, latestPruned: { removed: 1 } });
     const moved = await objects();
     for (const key of [...AUDITED.flatMap((m) => CLUSTER_FILES.map((f) => `${folder(m)}/${f}`)), ...FLEET_FILES.map((f) => `fleet/${f}`)]) {
       expect(moved.get(`latest/${key}`)!.equals(moved.get(`runs/${night2.runId}/${key}`)!), key).toBe(true);

@@ -35,6 +35,8 @@ export interface RunSummary {
   high: number;
   fleetKeys: Record<keyof typeof FLEET_FILES, string>;
   emailed: boolean;
+  /** Reports of clusters not audited this run, removed from `latest/`; `error` when that failed (they stay until the next run). */
+  latestPruned: { removed: number; error?: string };
 }
 
 const decoder = new TextDecoder();
@@ -106,16 +108,24 @@ export async function summarizeRun(
   const clusterObjects = (await sink.list(`${prefix}clusters/`)).filter((key) => Object.hasOwn(CLUSTER_FILES, key.slice(key.lastIndexOf('/') + 1)));
   await pMap(clusterObjects, (key) => sink.copy(key, LATEST_PREFIX + key.slice(prefix.length)), { concurrency: 16 });
   for (const file of ['index.md', 'index.html', 'index.json'] as const) await sink.copy(fleetKeys[file], `${LATEST_PREFIX}fleet/${file}`);
-  // Then the reports of clusters this run did not audit (gone, or failed this time) leave latest/,
-  // so that it holds exactly the run its fleet page describes.
-  const current = new Set(clusterObjects.map((key) => LATEST_PREFIX + key.slice(prefix.length)));
-  const stale = (await sink.list(`${LATEST_PREFIX}clusters/`)).filter((key) => !current.has(key));
-  await sink.remove(stale);
 
   let emailed = false;
   if (deps.notifier) {
     await deps.notifier.send(renderEmail(summary, diff, { fleetUrl: deps.fleetUrl, masked: deps.maskEmail }));
     emailed = true;
+  }
+
+  // Last, the reports of clusters this run did not audit (gone, or failed this time) leave latest/,
+  // so that it holds exactly the run its fleet page describes. The page and the e-mail are already
+  // out, so a failure here is reported, not thrown: a retry would only send the e-mail twice.
+  const current = new Set(clusterObjects.map((key) => LATEST_PREFIX + key.slice(prefix.length)));
+  const latestPruned: RunSummary['latestPruned'] = { removed: 0 };
+  try {
+    const stale = (await sink.list(`${LATEST_PREFIX}clusters/`)).filter((key) => !current.has(key));
+    await sink.remove(stale);
+    latestPruned.removed = stale.length;
+  } catch (error) {
+    latestPruned.error = error instanceof Error ? error.message : String(error);
   }
   return {
     runId,
@@ -125,5 +135,6 @@ export async function summarizeRun(
     high: summary.totals.high,
     fleetKeys,
     emailed,
+    latestPruned,
   };
 }

@@ -70,7 +70,6 @@ export function createKubeApi(connection: KubeConnection, options: KubeClientOpt
   const maxAttempts = options.maxAttempts ?? 3;
   const retryBaseMs = options.retryBaseMs ?? 250;
   const base = connection.server.replace(/\/+$/, '');
-  // At most one connection per resource in the table is ever busy at once; 32 leaves room.
   // One TLS context for the cluster's connections: given only `ca`, Node builds a new context (a
   // copy of the whole trust store) for every connection.
   const secureContext = createSecureContext({ ca: Buffer.from(connection.caData, 'base64') });
