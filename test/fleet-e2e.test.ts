@@ -290,7 +290,7 @@ describe('a nightly run through the three functions', () => {
     expect(byName.get('payments')).toMatchObject({ status: 'failed', reason: expect.stringMatching(/AccessDeniedException.*eks:DescribeCluster/) });
     expect(byName.get('batch')).toMatchObject({ status: 'failed', error: 'AccessDenied', cause: expect.stringContaining('Access Denied') });
     expect(byName.get('analytics')).toMatchObject({ status: 'failed', error: 'States.Timeout' });
-    expect(night1.summary).toMatchObject({ runId: night1.runId, audited: 3, notAudited: 5, emailed: true });
+    expect(night1.summary).toMatchObject({ runId: night1.runId, audited: 3, notAudited: 3, unlisted: REGIONS.length, emailed: true });
   });
 
   it('leaves every expected key in the bucket, and nothing else', () => {
@@ -339,12 +339,13 @@ describe('a nightly run through the three functions', () => {
     expect(summary.clusters.map((c) => `${c.accountId}/${c.clusterName}`).sort()).toEqual(AUDITED.map((m) => `${m.accountId}/${m.clusterName}`).sort());
     expect(summary.clusters[0]!.clusterName).toBe('native-multisubnet-srcdst');
     expect(summary.notAudited).toEqual([
-      { accountId: '222233334444', region: REGION, clusterName: 'payments', reason: expect.stringMatching(/^AccessDeniedException: cannot describe EKS cluster payments in eu-west-2: .*eks:DescribeCluster/) },
-      { accountId: '555566667777', region: REGION, clusterName: 'analytics', reason: 'States.Timeout: Task timed out after 900.00 seconds' },
-      { accountId: '555566667777', region: REGION, clusterName: 'batch', reason: 'AccessDenied: Access Denied' },
-      ...REGIONS.map((region) => ({ accountId: UNASSUMABLE, region, clusterName: '(clusters not listed)', reason: expect.stringMatching(/^AccessDenied: .*sts:AssumeRole/) })),
+      { accountId: '222233334444', region: REGION, clusterName: 'payments', scope: 'cluster', reason: expect.stringMatching(/^AccessDeniedException: cannot describe EKS cluster payments in eu-west-2: .*eks:DescribeCluster/) },
+      { accountId: '555566667777', region: REGION, clusterName: 'analytics', scope: 'cluster', reason: 'States.Timeout: Task timed out after 900.00 seconds' },
+      { accountId: '555566667777', region: REGION, clusterName: 'batch', scope: 'cluster', reason: 'AccessDenied: Access Denied' },
+      ...REGIONS.map((region) => ({ accountId: UNASSUMABLE, region, clusterName: '(clusters not listed)', scope: 'account', reason: expect.stringMatching(/^AccessDenied: .*sts:AssumeRole/) })),
     ]);
-    expect(summary.totals).toMatchObject({ clusters: 8, audited: 3, notAudited: 5 });
+    // An account whose clusters could not be listed is not a cluster: it is counted apart.
+    expect(summary.totals).toMatchObject({ clusters: 6, audited: 3, notAudited: 3, unlisted: REGIONS.length });
 
     const markdown = text(night1Objects.get('latest/fleet/index.md')!);
     const html = text(night1Objects.get('latest/fleet/index.html')!);
@@ -371,7 +372,7 @@ describe('a nightly run through the three functions', () => {
       .sort();
     expect(critical).toEqual(expect.arrayContaining(['CAL-RT-01', 'CAL-AWS-01']));
     const fleetCritical = AUDITED.reduce((sum, m) => sum + assess(validateSnapshot(memberDocument(m), m.sample)).score.failedBySeverity.critical, 0);
-    expect(email.subject).toBe(`Calico audit ${START.toISOString().slice(0, 10)}: 8 clusters, ${fleetCritical} critical (first run), 5 not audited`);
+    expect(email.subject).toBe(`Calico audit ${START.toISOString().slice(0, 10)}: 6 clusters, ${fleetCritical} critical (first run), 3 not audited, ${REGIONS.length} accounts/regions not listed`);
 
     const body = email.body.text!;
     expect(body).toMatch(new RegExp(`- native-multisubnet-srcdst \\(ACCOUNT-\\d+, eu-west-2\\): grade \\w, score \\d+, ${critical.length} critical \\(${critical.join(', ')}\\)`));
@@ -398,7 +399,7 @@ describe('running a run id again', () => {
     const sent = await emails();
     expect(sent).toHaveLength(2);
     expect(sent[1]!.subject).toBe(sent[0]!.subject);
-    expect(sent[1]!.subject).toMatch(/ \(first run\), 5 not audited$/);
+    expect(sent[1]!.subject).toMatch(/ \(first run\), 3 not audited, \d accounts\/regions not listed$/);
   });
 });
 

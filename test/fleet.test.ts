@@ -36,18 +36,33 @@ describe('summarizeFleet', () => {
     const worst = summary.clusters[0]!;
     expect(worst).toMatchObject({ grade: 'D', score: 72, coverage: 1, critical: 2, high: 1, calicoVersion: 'v3.30.3', nodes: 5 });
     expect(worst.failed[0]!.severity).toBe('critical');
-    expect(summary.totals).toEqual({ clusters: 7, audited: 6, notAudited: 1, critical: 2, high: 10, clustersWithCritical: 1 });
+    expect(summary.totals).toEqual({ clusters: 7, audited: 6, notAudited: 1, unlisted: 0, critical: 2, high: 10, clustersWithCritical: 1 });
     expect(fleetSummarySchema.parse(JSON.parse(JSON.stringify(summary)))).toEqual(summary);
   });
 
   it('counts the clusters failing each rule, and keeps the clusters that could not be audited with the reason', () => {
     expect(summary.failuresByRule[0]).toEqual({ id: 'CAL-DP-01', title: expect.any(String), severity: 'low', clusters: 6 });
     expect(summary.failuresByRule.find((r) => r.id === 'CAL-AWS-01')?.clusters).toBe(1);
-    expect(summary.notAudited).toEqual([{ accountId: '444455556666', region: 'us-east-1', clusterName: 'payments', reason: unaudited[0]!.reason }]);
+    expect(summary.notAudited).toEqual([{ accountId: '444455556666', region: 'us-east-1', clusterName: 'payments', reason: unaudited[0]!.reason, scope: 'cluster' }]);
     const markdown = renderFleetMarkdown(summary);
     expect(markdown).toContain('## Clusters that could not be audited');
     expect(markdown).toContain('| payments | 444455556666 | us-east-1 | AccessDenied: sts:AssumeRole on CalicoAuditReadOnly |');
     expect(markdown).toContain('[native-multisubnet-srcdst](clusters/111122223333/eu-west-2/native-multisubnet-srcdst/report.md)');
+  });
+
+  it('counts an account whose clusters could not be listed apart from clusters, on the page and in the e-mail', () => {
+    const unlisted = { target: { accountId: '777788889999', region: 'eu-west-1', clusterName: '(clusters not listed)' }, reason: 'AccessDenied: sts:AssumeRole', scope: 'account' as const };
+    const withUnlisted = summarizeFleet(fleet(), [...unaudited, unlisted], { generatedAt: '2026-11-23T02:00:00Z' });
+    expect(withUnlisted.totals).toMatchObject({ clusters: 7, audited: 6, notAudited: 1, unlisted: 1 });
+    expect(renderFleetMarkdown(withUnlisted)).toContain('**Clusters:** 7 (6 audited, 1 not audited) · **Not listed:** 1 account/region (their clusters are unknown)');
+    const email = renderEmail(withUnlisted, null, { fleetUrl: 'https://reports.example/latest/fleet/index.html', masked: false });
+    expect(email.subject).toBe('Calico audit 2026-11-23: 7 clusters, 2 critical (first run), 1 not audited, 1 account/region not listed');
+    expect(email.text).toContain('7 clusters (6 audited, 1 could not be audited; the clusters of 1 account/region could not be listed)');
+    // A summary written before accounts were counted apart still reads (every entry a cluster).
+    const { unlisted: _dropped, ...olderTotals } = summary.totals;
+    const older = fleetSummarySchema.parse({ ...summary, totals: olderTotals, notAudited: summary.notAudited.map(({ scope: _s, ...rest }) => rest) });
+    expect(older.totals.unlisted).toBe(0);
+    expect(older.notAudited[0]!.scope).toBe('cluster');
   });
 
   it('leaves suppressed findings out of the counts', () => {

@@ -31,6 +31,8 @@ export interface RunSummary {
   runId: string;
   audited: number;
   notAudited: number;
+  /** Accounts/regions whose clusters could not be listed. */
+  unlisted: number;
   critical: number;
   high: number;
   fleetKeys: Record<keyof typeof FLEET_FILES, string>;
@@ -71,6 +73,7 @@ function unauditedFrom(outcomes: readonly ClusterOutcome[], enumerationFailures:
   const unlisted = enumerationFailures.map((f) => ({
     target: { accountId: f.accountId, region: f.region ?? '*', clusterName: '(clusters not listed)' },
     reason: `${f.code}: ${f.message}`,
+    scope: 'account' as const,
   }));
   return [...failed, ...unlisted];
 }
@@ -131,6 +134,7 @@ export async function summarizeRun(
     runId,
     audited: summary.totals.audited,
     notAudited: summary.totals.notAudited,
+    unlisted: summary.totals.unlisted,
     critical: summary.totals.critical,
     high: summary.totals.high,
     fleetKeys,

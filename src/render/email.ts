@@ -5,7 +5,7 @@
  * default. Pure: sending it (SES) is the caller's job.
  */
 import Handlebars from 'handlebars';
-import type { FleetDiff, FleetRow, FleetSummary } from './fleet.js';
+import { unlistedPhrase, type FleetDiff, type FleetRow, type FleetSummary } from './fleet.js';
 import { templateSource } from './template-sources.js';
 import { createMasker } from './mask.js';
 import { percent } from './report-view.js';
@@ -47,7 +47,8 @@ export function emailSubject(summary: FleetSummary, diff: FleetDiff | null): str
     ? ` (${signed(diff.criticalChange)} since last run, ${diff.newFindings.length} new finding${diff.newFindings.length === 1 ? '' : 's'})`
     : ' (first run)';
   const unaudited = summary.totals.notAudited ? `, ${summary.totals.notAudited} not audited` : '';
-  return `Calico audit ${date}: ${count}, ${summary.totals.critical} critical${change}${unaudited}`;
+  const unlisted = summary.totals.unlisted ? `, ${unlistedPhrase(summary.totals.unlisted)} not listed` : '';
+  return `Calico audit ${date}: ${count}, ${summary.totals.critical} critical${change}${unaudited}${unlisted}`;
 }
 
 export function renderEmail(fleet: FleetSummary, fleetDiff: FleetDiff | null, options: EmailOptions): Email {
@@ -69,6 +70,7 @@ export function renderEmail(fleet: FleetSummary, fleetDiff: FleetDiff | null, op
     subject: emailSubject(summary, diff),
     date: summary.generatedAt?.slice(0, 10) ?? 'undated',
     totals: summary.totals,
+    unlisted: summary.totals.unlisted ? unlistedPhrase(summary.totals.unlisted) : null,
     masked,
     rows,
     moreClusters: Math.max(0, summary.clusters.length - limit),

@@ -50,6 +50,8 @@ export const fleetSummarySchema = z.object({
     clusters: z.number(),
     audited: z.number(),
     notAudited: z.number(),
+    /** Account and region pairs whose clusters could not even be listed (not counted in `clusters`). */
+    unlisted: z.number().default(0),
     critical: z.number(),
     high: z.number(),
     /** Clusters with at least one failed critical rule. */
@@ -58,7 +60,8 @@ export const fleetSummarySchema = z.object({
   clusters: z.array(fleetRow),
   /** Rules failed somewhere, by number of clusters failing them. */
   failuresByRule: z.array(z.object({ id: z.string(), title: z.string(), severity, clusters: z.number() })),
-  notAudited: z.array(target.extend({ reason: z.string() })),
+  /** Clusters that could not be audited, and (`scope: 'account'`) accounts/regions whose clusters could not be listed. */
+  notAudited: z.array(target.extend({ reason: z.string(), scope: z.enum(['cluster', 'account']).default('cluster') })),
 });
 
 export type FleetRow = z.infer<typeof fleetRow>;
@@ -68,6 +71,8 @@ export type FleetSummary = z.infer<typeof fleetSummarySchema>;
 export interface UnauditedCluster {
   target: ClusterTarget;
   reason: string;
+  /** `account`: the whole account and region could not be listed, so its clusters are unknown. */
+  scope?: 'cluster' | 'account';
 }
 
 const GRADE_ORDER: Array<Grade | null> = ['F', null, 'D', 'C', 'B', 'A'];
@@ -114,14 +119,16 @@ export function summarizeFleet(
   }
   const sum = (pick: (r: FleetRow) => number) => clusters.reduce((total, r) => total + pick(r), 0);
   const latest = entries.map((e) => e.assessment.collectedAt).sort().at(-1) ?? null;
+  const unauditedClusters = unaudited.filter((u) => u.scope !== 'account').length;
   return {
     schemaVersion: FLEET_SCHEMA_VERSION,
     generatedAt: options.generatedAt ?? latest,
     ...(options.runId !== undefined ? { runId: options.runId, comparedWith: options.comparedWith ?? null } : {}),
     totals: {
-      clusters: clusters.length + unaudited.length,
+      clusters: clusters.length + unauditedClusters,
       audited: clusters.length,
-      notAudited: unaudited.length,
+      notAudited: unauditedClusters,
+      unlisted: unaudited.length - unauditedClusters,
       critical: sum((r) => r.critical),
       high: sum((r) => r.high),
       clustersWithCritical: clusters.filter((r) => r.critical > 0).length,
@@ -131,7 +138,7 @@ export function summarizeFleet(
       (a, b) => b.clusters - a.clusters || severityRank(a.severity) - severityRank(b.severity) || a.id.localeCompare(b.id),
     ),
     notAudited: unaudited
-      .map((u) => ({ ...u.target, reason: u.reason }))
+      .map((u) => ({ ...u.target, reason: u.reason, scope: u.scope ?? 'cluster' }))
       .sort((a, b) => clusterKey(a).localeCompare(clusterKey(b))),
   };
 }
@@ -210,12 +217,16 @@ export const encodePath = (path: string): string =>
 
 const signed = (n: number): string => (n > 0 ? `+${n}` : n < 0 ? `−${-n}` : '±0');
 
+/** `1 account/region`, `2 accounts/regions`: where enumeration failed, so the clusters are unknown. */
+export const unlistedPhrase = (n: number): string => `${n} ${n === 1 ? 'account/region' : 'accounts/regions'}`;
+
 function fleetView(summary: FleetSummary, diff: FleetDiff | null, reportExtension: 'md' | 'html', standalone: boolean) {
   const link = (row: FleetRow) => new SafeMarkdown(`[${escapeMarkdown(row.clusterName)}](${encodePath(row.report.replace(/\.html$/, `.${reportExtension}`))})`);
   return {
     standalone,
     date: summary.generatedAt?.slice(0, 10) ?? 'n/a',
     totals: summary.totals,
+    unlisted: summary.totals.unlisted ? unlistedPhrase(summary.totals.unlisted) : null,
     clusters: summary.clusters.map((row) => ({
       ...row,
       link: link(row),
@@ -264,6 +275,7 @@ export function renderFleetHtml(summary: FleetSummary, diff: FleetDiff | null = 
       facts: [
         { label: 'Date', value: summary.generatedAt?.slice(0, 10) ?? 'n/a' },
         { label: 'Audited', value: `${summary.totals.audited} of ${summary.totals.clusters}` },
+        ...(summary.totals.unlisted ? [{ label: 'Not listed', value: unlistedPhrase(summary.totals.unlisted) }] : []),
         { label: 'Critical findings', value: `${critical} in ${summary.totals.clustersWithCritical} cluster${summary.totals.clustersWithCritical === 1 ? '' : 's'}` },
         ...(diff ? [{ label: 'Since the last run', value: `${diff.newFindings.length} new, ${diff.resolvedFindings.length} resolved findings` }] : []),
       ],
