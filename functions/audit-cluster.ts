@@ -28,9 +28,11 @@ const lambdaHandler = async (event: z.infer<typeof auditClusterEventSchema>, con
 
   const sink = new S3Sink(s3, config.bucket, config.prefix);
   const outcome = await auditCluster(runId, target, { sink, collect: collectThroughMemberRole(new MemberAccess(config)) });
-  if (outcome.status === 'failed') logger.warn('cluster not audited', { reason: outcome.reason });
-  else logger.info('cluster audited', { grade: outcome.grade, score: outcome.score, critical: outcome.critical });
-  if (outcome.status === 'failed') return outcome;
+  if (outcome.status === 'failed') {
+    logger.warn('cluster not audited', { reason: outcome.reason });
+    return outcome;
+  }
+  logger.info('cluster audited', { grade: outcome.grade, score: outcome.score, critical: outcome.critical });
   // In a run the Map gathers every item's output under Step Functions' 256 KB state limit, and
   // summarize reads the reports from S3: return only what it needs.
   if (!onDemand) return { status: outcome.status, target: outcome.target };

@@ -86,7 +86,9 @@ export async function summarizeRun(
 ): Promise<RunSummary> {
   const { sink } = deps;
   const prefix = runPrefix(runId);
-  const reportKeys = (await sink.list(`${prefix}clusters/`)).filter((key) => key.endsWith('/report.json'));
+  // One listing serves both the fleet page (the report.json files) and the copy to latest/.
+  const runObjects = await sink.list(`${prefix}clusters/`);
+  const reportKeys = runObjects.filter((key) => key.endsWith('/report.json'));
   const assessments = (await pMap(reportKeys, (key) => readJson(sink, key), { concurrency: 16 })) as Assessment[];
 
   const entries = assessments.map((assessment) => ({ assessment, report: `../${reportFolder(assessment.target as ClusterTarget)}/report.html` }));
@@ -108,8 +110,10 @@ export async function summarizeRun(
   ]);
 
   // latest/: this run's cluster reports, then its fleet files, the fleet index.json last of all.
-  const clusterObjects = (await sink.list(`${prefix}clusters/`)).filter((key) => Object.hasOwn(CLUSTER_FILES, key.slice(key.lastIndexOf('/') + 1)));
-  await pMap(clusterObjects, (key) => sink.copy(key, LATEST_PREFIX + key.slice(prefix.length)), { concurrency: 16 });
+  const clusterObjects = runObjects
+    .filter((key) => Object.hasOwn(CLUSTER_FILES, key.slice(key.lastIndexOf('/') + 1)))
+    .map((key) => ({ key, latestKey: LATEST_PREFIX + key.slice(prefix.length) }));
+  await pMap(clusterObjects, ({ key, latestKey }) => sink.copy(key, latestKey), { concurrency: 16 });
   for (const file of ['index.md', 'index.html', 'index.json'] as const) await sink.copy(fleetKeys[file], `${LATEST_PREFIX}fleet/${file}`);
 
   let emailed = false;
@@ -121,7 +125,7 @@ export async function summarizeRun(
   // Last, the reports of clusters this run did not audit (gone, or failed this time) leave latest/,
   // so that it holds exactly the run its fleet page describes. The page and the e-mail are already
   // out, so a failure here is reported, not thrown: a retry would only send the e-mail twice.
-  const current = new Set(clusterObjects.map((key) => LATEST_PREFIX + key.slice(prefix.length)));
+  const current = new Set(clusterObjects.map(({ latestKey }) => latestKey));
   const latestPruned: RunSummary['latestPruned'] = { removed: 0 };
   try {
     const stale = (await sink.list(`${LATEST_PREFIX}clusters/`)).filter((key) => !current.has(key));
