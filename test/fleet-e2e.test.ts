@@ -327,7 +327,9 @@ describe('a nightly run through the three functions', () => {
       const report = JSON.parse(text(night1Objects.get(`${base}report.json`)!)) as Assessment;
       expect(report.target).toEqual(snapshot.target);
       // Collected over the wire, judged exactly as the sample it was served from.
-      expect(verdict(report)).toEqual(verdict(assess(validateSnapshot(memberDocument(member), member.sample))));
+      // Judged at the same moment: the sample's own collectedAt is older, and date-bound rules (EKS-04) move with the clock.
+      const served = { ...(memberDocument(member) as Record<string, unknown>), collectedAt: snapshot.collectedAt };
+      expect(verdict(report)).toEqual(verdict(assess(validateSnapshot(served, member.sample))));
       expect(text(night1Objects.get(`${base}report.md`)!)).toContain(member.clusterName);
       expect(text(night1Objects.get(`${base}report.html`)!)).toMatch(/^<!doctype html>/i);
     }
