@@ -6,12 +6,13 @@
  */
 import { performance } from 'node:perf_hooks';
 import { assess, type Assessment } from '../src/assess/assess.js';
-import { reportFolder, summarizeFleet } from '../src/render/fleet.js';
 import { renderClusterReports, renderFleetPages } from '../src/render/index.js';
 import { listSampleSnapshots } from '../src/samples/index.js';
 import { buildScaledCluster } from '../src/samples/builder.js';
 import { loadSnapshot, validateSnapshot } from '../src/snapshot/load.js';
 import { machineLine, recordSection } from './results.js';
+import { reportFolder } from '../src/publish/layout.js';
+import { summarizeFleet } from '../src/fleet-summary/index.js';
 
 const RUNS = 9;
 

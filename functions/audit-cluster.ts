@@ -9,10 +9,10 @@ import { loadConfig } from '../src/config/config.js';
 import { auditCluster } from '../src/fleet/audit-cluster.js';
 import { MemberAccess } from '../src/fleet/member-access.js';
 import { collectThroughMemberRole } from '../src/fleet/member-collect.js';
-import { runIdAt } from '../src/publish/layout.js';
 import { auditClusterEventSchema } from '../src/lambda/events.js';
 import { parseEvent, publicErrors } from '../src/lambda/middleware.js';
 import { S3Sink } from '../src/publish/sink.js';
+import { runIdAt } from '../src/target/index.js';
 
 const logger = new Logger();
 const s3 = new S3Client({});

@@ -5,10 +5,10 @@ import middy from '@middy/core';
 import type * as z from 'zod';
 import { loadConfig } from '../src/config/config.js';
 import { MemberAccess } from '../src/fleet/member-access.js';
-import { runIdAt } from '../src/publish/layout.js';
 import { enumerateTargets, memberEnumerationClients } from '../src/fleet/targets.js';
 import { enumerateEventSchema } from '../src/lambda/events.js';
 import { parseEvent, publicErrors } from '../src/lambda/middleware.js';
+import { runIdAt } from '../src/target/index.js';
 
 const logger = new Logger();
 

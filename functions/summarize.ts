@@ -19,7 +19,7 @@ const ses = new SESv2Client({});
 const lambdaHandler = async (event: SummarizeEvent) => {
   const config = loadConfig();
   logger.appendKeys({ runId: event.runId });
-  const summary = await summarizeRun(event.runId, outcomesFromMap(event), event.enumerationFailures, {
+  const summary = await summarizeRun(event.runId, outcomesFromMap(event.runId, event.results), event.enumerationFailures, {
     sink: new S3Sink(s3, config.bucket, config.prefix),
     ...(config.recipients.length && config.sender ? { notifier: new SesEmailNotifier(ses, config.sender, config.recipients) } : {}),
     fleetUrl: latestFleetUrl(config, await s3.config.region()),

@@ -120,15 +120,16 @@ describe('calico-audit demo', () => {
     const out = mkdtempSync(path.join(tmpdir(), 'calico-audit-demo-'));
     const { code, stdout } = await run('demo', '--out', out);
     expect(code).toBe(0);
-    const index = JSON.parse(readFileSync(path.join(out, 'index.json'), 'utf8'));
+    const fleetDir = path.join(out, 'latest', 'fleet');
+    const index = JSON.parse(readFileSync(path.join(fleetDir, 'index.json'), 'utf8'));
     const names = index.clusters.map((c: { clusterName: string }) => c.clusterName).sort();
     expect(names).toEqual(['ec2-denied', 'enterprise-vxlan', 'mesh-120-no-typha', 'native-multisubnet-srcdst', 'reference-crosssubnet', 'vpc-cni-policy-only']);
     for (const cluster of index.clusters) {
-      const folder = path.join(out, path.dirname(cluster.report));
+      const folder = path.join(fleetDir, path.dirname(cluster.report));
       for (const file of ['report.json', 'report.md', 'report.html']) expect(existsSync(path.join(folder, file)), `${folder}/${file}`).toBe(true);
       expect(stdout).toContain(cluster.clusterName);
     }
-    for (const file of ['index.md', 'index.html']) expect(existsSync(path.join(out, file))).toBe(true);
+    for (const file of ['index.md', 'index.html']) expect(existsSync(path.join(fleetDir, file))).toBe(true);
     // Worst first: the fleet table starts with a cluster failing a critical rule.
     expect(index.clusters[0].critical).toBeGreaterThan(0);
     expect(stdout.split('\n')[0]).toMatch(/^CLUSTER\s+GRADE\s+SCORE\s+COVERAGE\s+CRITICAL\s+HIGH/);
@@ -137,7 +138,7 @@ describe('calico-audit demo', () => {
   it('with --previous, reports what changed since that run; a --previous that is not a fleet summary exits 2', async () => {
     const first = mkdtempSync(path.join(tmpdir(), 'calico-audit-demo-'));
     await run('demo', '--out', first);
-    const previousFile = path.join(first, 'index.json');
+    const previousFile = path.join(first, 'latest', 'fleet', 'index.json');
     const previous = JSON.parse(readFileSync(previousFile, 'utf8'));
     previous.clusters = previous.clusters.filter((c: { clusterName: string }) => c.clusterName !== 'ec2-denied');
     writeFileSync(previousFile, JSON.stringify(previous));
@@ -145,9 +146,9 @@ describe('calico-audit demo', () => {
     const { code, stdout } = await run('demo', '--out', second, '--previous', previousFile);
     expect(code).toBe(0);
     expect(stdout).toContain('1 cluster added');
-    const fleetPage = readFileSync(path.join(second, 'index.md'), 'utf8');
+    const fleetPage = readFileSync(path.join(second, 'latest', 'fleet', 'index.md'), 'utf8');
     expect(fleetPage).toMatch(/### Clusters added\n\n- ec2-denied/);
-    expect(readFileSync(path.join(second, 'index.html'), 'utf8')).toContain('Clusters added');
+    expect(readFileSync(path.join(second, 'latest', 'fleet', 'index.html'), 'utf8')).toContain('Clusters added');
 
     const bad = await run('demo', '--out', second, '--previous', write('not-fleet.json', '{"clusters": 1}'));
     expect(bad.code).toBe(2);

@@ -17,7 +17,6 @@ import { HeadObjectCommand } from '@aws-sdk/client-s3';
 import pMap from 'p-map';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { assess, type Assessment } from '../src/assess/assess.js';
-import { fleetSummarySchema, type FleetSummary } from '../src/render/fleet.js';
 import { S3Sink } from '../src/publish/sink.js';
 import { SAMPLE_ACCOUNT_ID } from '../src/samples/builder.js';
 import { validateSnapshot } from '../src/snapshot/load.js';
@@ -26,6 +25,7 @@ import { sampleText } from './helpers/fixtures.js';
 import { startFakeKube, type FakeKube } from './helpers/kube-server.js';
 import { HUB_ACCOUNT_ID, lambdaContext } from './helpers/lambda.js';
 import { startLocalS3, type LocalS3, type S3Request } from './support/s3-server.js';
+import { type FleetSummary, fleetSummarySchema } from '../src/fleet-summary/index.js';
 
 type Json = Record<string, any>;
 

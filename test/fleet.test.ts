@@ -4,18 +4,12 @@ import { describe, expect, it } from 'vitest';
 import type { Assessment } from '../src/assess/assess.js';
 import { applySuppressions } from '../src/assess/suppressions.js';
 import { renderEmail } from '../src/render/email.js';
-import {
-  diffFleet,
-  fleetSummarySchema,
-  renderFleetHtml,
-  renderFleetMarkdown,
-  reportFolder,
-  summarizeFleet,
-  type FleetSummary,
-} from '../src/render/fleet.js';
+import { renderFleetHtml, renderFleetMarkdown } from '../src/render/fleet.js';
 import { SAMPLE_NAMES, sampleAssessment, sensitiveValues } from './helpers/reports.js';
 import { sampleText } from './helpers/fixtures.js';
 import { WELL_KNOWN_ADDRESSES } from '../src/render/mask.js';
+import { diffFleet, type FleetSummary, fleetSummarySchema, summarizeFleet } from '../src/fleet-summary/index.js';
+import { reportFolder } from '../src/publish/layout.js';
 
 const entry = (assessment: Assessment) => ({ assessment, report: `${reportFolder(assessment.target)}/report.html` });
 const fleet = () => SAMPLE_NAMES.map((name) => entry(sampleAssessment(name)));

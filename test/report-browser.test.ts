@@ -11,11 +11,12 @@ import { pathToFileURL } from 'node:url';
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { assess } from '../src/assess/assess.js';
-import { reportFolder, summarizeFleet } from '../src/render/fleet.js';
 import { renderHtml } from '../src/render/html.js';
 import { renderClusterReports, renderFleetPages } from '../src/render/index.js';
 import { ROOT } from './helpers/fixtures.js';
 import { hostileSnapshot, SAMPLE_NAMES, sampleAssessment } from './helpers/reports.js';
+import { reportFolder } from '../src/publish/layout.js';
+import { summarizeFleet } from '../src/fleet-summary/index.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const RESULTS = path.join(ROOT, 'test-results');

@@ -2,6 +2,7 @@
  * The assessment: snapshot → normalise → facts → every rule → score. Pure: no I/O, no clock,
  * no environment. Never throws on odd data; a rule that throws is `unknown` with the error.
  */
+import type { ClusterTarget } from '../target/index.js';
 import type { Snapshot } from '../snapshot/schema.js';
 import { SNAPSHOT_SOURCES, type SnapshotField } from '../snapshot/sources.js';
 import { deriveFacts, type Facts } from './facts.js';
@@ -31,7 +32,7 @@ export interface Check {
 
 export interface Assessment {
   schemaVersion: typeof ASSESSMENT_SCHEMA_VERSION;
-  target: { accountId: string; region: string; clusterName: string };
+  target: ClusterTarget;
   collectedAt: string;
   /** The tool that collected the snapshot. */
   collector: { name: string; version: string };

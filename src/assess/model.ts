@@ -4,6 +4,7 @@
  *
  * `null` always means "not collected" and `[]` means "collected, none".
  */
+import type { ClusterTarget } from '../target/index.js';
 import type { SnapshotField } from '../snapshot/sources.js';
 import type { CollectionError, Ec2Instance, Ec2RouteTable, Ec2SecurityGroup, Ec2Subnet, EksCluster } from '../snapshot/schema.js';
 
@@ -223,7 +224,7 @@ export interface Components {
 export type MissingSources = Record<string, CollectionError[]>;
 
 export interface ClusterModel {
-  target: { accountId: string; region: string; clusterName: string };
+  target: ClusterTarget;
   collectedAt: string;
   apiGroup: string | null;
   kubernetesVersion: string | null;

@@ -1,11 +1,9 @@
-/** `calico-audit audit`: collect one live cluster, assess it, render the reports and write them with the snapshot beside them. */
-import { mkdir, writeFile } from 'node:fs/promises';
+/** `calico-audit audit`: one live cluster through the cluster pipeline, its files written into one local folder. */
 import path from 'node:path';
-import { assess } from '../assess/assess.js';
-import { applySuppressions } from '../assess/suppressions.js';
-import { writeSnapshotFile } from '../snapshot/write.js';
-import { render } from './assess-command.js';
-import { checkClusterOptions, collectWithProgress, type ClusterOptions, type CollectCliDeps, type CommandIo } from './collect-command.js';
+import { auditCluster } from '../fleet/audit-cluster.js';
+import { LocalSink } from '../publish/sink.js';
+import { runIdAt } from '../target/index.js';
+import { checkClusterOptions, collectWithProgress, unavailableExitCode, type ClusterOptions, type CollectCliDeps, type CommandIo } from './collect-command.js';
 import { EXIT } from './errors.js';
 import { loadSuppressions } from './suppressions-file.js';
 
@@ -15,27 +13,26 @@ export interface AuditCommandOptions extends ClusterOptions {
   suppressions?: string;
 }
 
-/** The files an audit writes into its folder. */
-export const AUDIT_FILES = { json: 'report.json', md: 'report.md', html: 'report.html', snapshot: 'snapshot.json.gz' } as const;
-
 export async function auditCommand(options: AuditCommandOptions, io: CommandIo, deps: CollectCliDeps = {}): Promise<number> {
   checkClusterOptions(options);
   const outDir = options.out ?? path.join('reports', options.cluster);
-  const collected = await collectWithProgress(options, io, deps);
-  if (!collected.snapshot) return collected.exitCode;
-
-  const assessment = applySuppressions(assess(collected.snapshot), await loadSuppressions(options.suppressions));
-  await mkdir(outDir, { recursive: true });
-  await Promise.all([
-    writeFile(path.join(outDir, AUDIT_FILES.json), render(assessment, 'json')),
-    writeFile(path.join(outDir, AUDIT_FILES.md), render(assessment, 'md')),
-    writeFile(path.join(outDir, AUDIT_FILES.html), render(assessment, 'html')),
-    writeSnapshotFile(path.join(outDir, AUDIT_FILES.snapshot), collected.snapshot),
-  ]);
-  const { value, grade, counts } = assessment.score;
+  const suppressions = await loadSuppressions(options.suppressions);
+  const sink = new LocalSink(outDir);
+  // The account is whatever the credentials reach; the files go into outDir itself, so it is not needed to file them.
+  const target = { accountId: '', region: options.region, clusterName: options.cluster };
+  const outcome = await auditCluster(
+    runIdAt((deps.now ?? (() => new Date()))()),
+    target,
+    { sink, collect: () => collectWithProgress(options, io, deps), suppressions },
+    { folder: '' },
+  );
+  if (outcome.status === 'failed') {
+    io.stderr(`calico-audit: ${outcome.reason}\n`);
+    return unavailableExitCode(outcome.code);
+  }
   io.stderr(`Reports and snapshot written to ${outDir}\n`);
   io.stdout(
-    `${options.cluster}: score ${value ?? 'n/a'}${grade ? ` (${grade})` : ''}; ${counts.fail} failed, ${counts.pass} passed, ${counts.unknown} unknown; report ${path.join(outDir, AUDIT_FILES.html)}\n`,
+    `${options.cluster}: score ${outcome.score ?? 'n/a'}${outcome.grade ? ` (${outcome.grade})` : ''}; ${outcome.failed} failed, ${outcome.passed} passed, ${outcome.unknown} unknown; report ${sink.locate(outcome.keys['report.html'])}\n`,
   );
   return EXIT.ok;
 }

@@ -46,38 +46,39 @@ function progressLine(started: number, event: SourceSettled): string {
   return event.ok ? `  ${seconds}s  ok    ${event.source} (${event.count ?? 0})\n` : `  ${seconds}s  error ${event.source}: ${event.code}\n`;
 }
 
-export type Collected = { snapshot: Snapshot; exitCode?: undefined } | { snapshot?: undefined; exitCode: number };
-
 /**
- * Collects one cluster with progress on stderr. When the cluster cannot be described at all, says
- * so in one line and returns the exit code: 2 when no such cluster exists in the region, 4 otherwise.
+ * Collects one cluster with progress on stderr; throws ClusterUnavailableError when the cluster
+ * cannot be described at all.
  */
-export async function collectWithProgress(options: ClusterOptions, io: CommandIo, deps: CollectCliDeps): Promise<Collected> {
+export async function collectWithProgress(options: ClusterOptions, io: CommandIo, deps: CollectCliDeps): Promise<Snapshot> {
   const started = performance.now();
   io.stderr(`Collecting EKS cluster ${options.cluster} in ${options.region}${options.roleArn ? ` as ${options.roleArn}` : ''}\n`);
   const live = { region: options.region, ...(options.roleArn ? { roleArn: options.roleArn } : {}), ...(options.externalId ? { externalId: options.externalId } : {}) };
-  try {
-    const snapshot = await collectSnapshot(
-      { clusterName: options.cluster, region: options.region, ...(deps.now ? { now: deps.now } : {}), onProgress: (event) => io.stderr(progressLine(started, event)) },
-      (deps.collectDeps ?? liveCollectDeps)(live),
-    );
-    const seconds = ((performance.now() - started) / 1000).toFixed(1);
-    const errors = snapshot.errors.length;
-    io.stderr(`Collected ${options.cluster} in ${seconds} s with ${errors === 0 ? 'no errors' : `${errors} error${errors === 1 ? '' : 's'} (recorded in the snapshot)`}\n`);
-    return { snapshot };
-  } catch (error) {
-    if (!(error instanceof ClusterUnavailableError)) throw error;
-    io.stderr(`calico-audit: ${error.message}\n`);
-    return { exitCode: error.code === 'ResourceNotFoundException' ? EXIT.badInput : EXIT.collectFailed };
-  }
+  const snapshot = await collectSnapshot(
+    { clusterName: options.cluster, region: options.region, ...(deps.now ? { now: deps.now } : {}), onProgress: (event) => io.stderr(progressLine(started, event)) },
+    (deps.collectDeps ?? liveCollectDeps)(live),
+  );
+  const seconds = ((performance.now() - started) / 1000).toFixed(1);
+  const errors = snapshot.errors.length;
+  io.stderr(`Collected ${options.cluster} in ${seconds} s with ${errors === 0 ? 'no errors' : `${errors} error${errors === 1 ? '' : 's'} (recorded in the snapshot)`}\n`);
+  return snapshot;
 }
+
+/** The exit code for a cluster that could not be described: 2 when no such cluster exists in the region, 4 otherwise. */
+export const unavailableExitCode = (code: string | undefined): number => (code === 'ResourceNotFoundException' ? EXIT.badInput : EXIT.collectFailed);
 
 export async function collectCommand(options: CollectCommandOptions, io: CommandIo, deps: CollectCliDeps = {}): Promise<number> {
   checkClusterOptions(options);
   if (!options.out) throw new UsageError('--out must name the snapshot file (.json or .json.gz)');
-  const collected = await collectWithProgress(options, io, deps);
-  if (!collected.snapshot) return collected.exitCode;
-  await writeSnapshotFile(options.out, collected.snapshot);
+  let snapshot: Snapshot;
+  try {
+    snapshot = await collectWithProgress(options, io, deps);
+  } catch (error) {
+    if (!(error instanceof ClusterUnavailableError)) throw error;
+    io.stderr(`calico-audit: ${error.message}\n`);
+    return unavailableExitCode(error.code);
+  }
+  await writeSnapshotFile(options.out, snapshot);
   io.stderr(`Snapshot written to ${options.out}\n`);
   return EXIT.ok;
 }

@@ -1,19 +1,26 @@
-/** `calico-audit demo` (and `npm start`): the main job on the built-in sample fleet, written to a local folder. */
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+/**
+ * `calico-audit demo` (and `npm start`): the nightly run over the built-in sample fleet, written to a
+ * local folder — the same runner, cluster pipeline and summary as `calico-audit fleet`, with the
+ * sample snapshots standing in for enumeration and collection.
+ */
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { SingleBar } from 'cli-progress';
-import { assess, type Assessment } from '../assess/assess.js';
-import { applySuppressions } from '../assess/suppressions.js';
-import { diffFleet, fleetSummarySchema, reportFolder, renderFleetTable, summarizeFleet, type FleetSummary } from '../render/fleet.js';
-import { renderClusterReports, renderFleetPages } from '../render/index.js';
+import { fleetSummarySchema, type FleetSummary } from '../fleet-summary/index.js';
+import { runFleet } from '../fleet/run.js';
+import { latestFleetKey } from '../publish/layout.js';
+import { LocalSink } from '../publish/sink.js';
+import { renderFleetTable } from '../render/fleet.js';
 import { listSampleSnapshots } from '../samples/index.js';
 import { loadSnapshot } from '../snapshot/load.js';
+import type { Snapshot } from '../snapshot/schema.js';
+import { clusterId, runIdAt, type ClusterTarget } from '../target/index.js';
 import { UsageError } from './errors.js';
 import { loadSuppressions } from './suppressions-file.js';
 
 export interface DemoOptions {
   out: string;
-  /** The previous run's index.json, to report what changed. */
+  /** The previous run's index.json, to report what changed; by default the run already in `out/latest/`. */
   previous?: string;
   suppressions?: string;
 }
@@ -21,20 +28,6 @@ export interface DemoOptions {
 export interface DemoIo {
   stdout: (text: string) => void;
   stderr: NodeJS.WritableStream;
-}
-
-/** Writes one cluster's three renderings; returns the HTML report's path relative to the output folder. */
-async function writeClusterReport(outDir: string, assessment: Assessment): Promise<string> {
-  const relative = reportFolder(assessment.target);
-  const dir = path.join(outDir, ...relative.split('/'));
-  await mkdir(dir, { recursive: true });
-  const files = renderClusterReports(assessment);
-  await Promise.all([
-    writeFile(path.join(dir, 'report.json'), files.json),
-    writeFile(path.join(dir, 'report.md'), files.markdown),
-    writeFile(path.join(dir, 'report.html'), files.html),
-  ]);
-  return `${relative}/report.html`;
 }
 
 /** Reads a previous run's fleet summary (index.json); a file that is not one is bad input. */
@@ -56,39 +49,45 @@ export async function readPreviousSummary(file: string): Promise<FleetSummary> {
   return parsed.data;
 }
 
+/** The sample fleet as a run sees a real one: the targets, and a collector that reads each one's snapshot. */
+async function sampleFleet(): Promise<{ targets: ClusterTarget[]; collect: (target: ClusterTarget) => Promise<Snapshot> }> {
+  const snapshots = new Map<string, Snapshot>();
+  for (const file of await listSampleSnapshots()) {
+    const snapshot = await loadSnapshot(file);
+    snapshots.set(clusterId(snapshot.target), snapshot);
+  }
+  return {
+    targets: [...snapshots.values()].map((s) => ({ accountId: s.target.accountId, region: s.target.region, clusterName: s.target.clusterName })),
+    collect: async (target) => snapshots.get(clusterId(target))!,
+  };
+}
+
 const count = (n: number, noun: string): string => `${n} ${noun}${n === 1 ? '' : 's'}`;
 
 export async function demoCommand(options: DemoOptions, io: DemoIo): Promise<number> {
-  const previous = options.previous ? await readPreviousSummary(options.previous) : null;
+  const previous = options.previous ? await readPreviousSummary(options.previous) : undefined;
   const suppressions = await loadSuppressions(options.suppressions);
-  const files = await listSampleSnapshots();
+  const fleet = await sampleFleet();
   const outDir = path.resolve(options.out);
-  await mkdir(outDir, { recursive: true });
-  const bar = new SingleBar(
-    { stream: io.stderr, format: 'Auditing sample fleet [{bar}] {value}/{total} {cluster}', hideCursor: true, clearOnComplete: true },
-  );
-  bar.start(files.length, 0, { cluster: '' });
-  const entries: Array<{ assessment: Assessment; report: string }> = [];
-  for (const file of files) {
-    const assessment = applySuppressions(assess(await loadSnapshot(file)), suppressions);
-    bar.increment({ cluster: assessment.target.clusterName });
-    entries.push({ assessment, report: await writeClusterReport(outDir, assessment) });
-  }
+  const sink = new LocalSink(outDir);
+  const bar = new SingleBar({ stream: io.stderr, format: 'Auditing sample fleet [{bar}] {value}/{total} {cluster}', hideCursor: true, clearOnComplete: true });
+  bar.start(fleet.targets.length, 0, { cluster: '' });
+  const run = await runFleet(runIdAt(new Date()), {
+    enumerate: async () => ({ targets: fleet.targets, failures: [] }),
+    audit: { sink, collect: fleet.collect, suppressions },
+    summarize: { sink, fleetUrl: sink.locate(latestFleetKey('index.html')), maskEmail: false, now: () => new Date(), ...(previous ? { previous } : {}) },
+    concurrency: 4,
+    onClusterDone: (outcome) => bar.increment({ cluster: outcome.target.clusterName }),
+  });
   bar.stop();
-  const summary = summarizeFleet(entries);
-  const diff = previous ? diffFleet(summary, previous) : null;
-  const fleet = renderFleetPages(summary, diff);
-  await Promise.all([
-    writeFile(path.join(outDir, 'index.json'), fleet.json),
-    writeFile(path.join(outDir, 'index.md'), fleet.markdown),
-    writeFile(path.join(outDir, 'index.html'), fleet.html),
-  ]);
+  const summary = fleetSummarySchema.parse(JSON.parse(new TextDecoder().decode((await sink.read(latestFleetKey('index.json')))!)));
   io.stdout(renderFleetTable(summary));
-  if (diff) {
+  const changes = run.summary.changes;
+  if (changes) {
     io.stdout(
-      `\nSince the previous run: ${count(diff.newFindings.length, 'new finding')}, ${count(diff.resolvedFindings.length, 'resolved finding')}, ${count(diff.scoreMoves.length, 'score move')}, ${count(diff.added.length, 'cluster')} added, ${diff.gone.length} gone.\n`,
+      `\nSince the previous run: ${count(changes.newFindings, 'new finding')}, ${count(changes.resolvedFindings, 'resolved finding')}, ${count(changes.scoreMoves, 'score move')}, ${count(changes.added, 'cluster')} added, ${changes.gone} gone.\n`,
     );
   }
-  io.stdout(`\nReports for ${entries.length} clusters written to ${outDir} (open index.html).\n`);
+  io.stdout(`\nReports for ${run.summary.audited} clusters written to ${outDir} (open ${sink.locate(latestFleetKey('index.html'))}).\n`);
   return 0;
 }

@@ -10,12 +10,12 @@ import { latestFleetUrl, loadConfig } from '../config/config.js';
 import { MemberAccess } from '../fleet/member-access.js';
 import { collectThroughMemberRole } from '../fleet/member-collect.js';
 import { runFleet } from '../fleet/run.js';
-import { runIdAt } from '../publish/layout.js';
 import { enumerateTargets, memberEnumerationClients } from '../fleet/targets.js';
 import { SesEmailNotifier } from '../notify/email.js';
 import { LocalSink, S3Sink, type ReportSink } from '../publish/sink.js';
 import type { CommandIo } from './collect-command.js';
 import { EXIT } from './errors.js';
+import { runIdAt } from '../target/index.js';
 
 export interface FleetCommandOptions {
   out?: string;

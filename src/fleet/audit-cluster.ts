@@ -1,16 +1,18 @@
 /**
- * One cluster of a run: collect → assess → render → publish. A failure to audit is returned as
- * data (`status: 'failed'` with the reason), so one cluster never stops the run, whether the run
- * is a Step Functions Map or the local runner.
+ * One cluster: collect → assess → render → publish. The one cluster pipeline that the auditCluster
+ * Lambda, `calico-audit audit`, `calico-audit fleet` and the demo all call. A failure to audit is
+ * returned as data (`status: 'failed'` with the reason), so one cluster never stops the run,
+ * whether the run is a Step Functions Map or the local runner.
  */
 import { promisify } from 'node:util';
 import { gzip as gzipCallback } from 'node:zlib';
 import { assess } from '../assess/assess.js';
 import { applySuppressions, type Suppression } from '../assess/suppressions.js';
-import { clusterKey, type ClusterFile, type ClusterTarget } from '../publish/layout.js';
+import { clusterFileKeys, clusterFolder, type ClusterFile } from '../publish/layout.js';
 import type { ReportSink } from '../publish/sink.js';
 import { renderClusterReports } from '../render/index.js';
 import type { Snapshot } from '../snapshot/schema.js';
+import type { ClusterTarget } from '../target/index.js';
 
 // Compressed on libuv's thread pool, not the event loop that other audits of the run share.
 const gzip = promisify(gzipCallback);
@@ -22,6 +24,11 @@ export interface AuditClusterDeps {
   suppressions?: readonly Suppression[];
 }
 
+export interface AuditClusterOptions {
+  /** Where the four files go (a key prefix ending in `/`, or `''`); default: the cluster's folder in the run. */
+  folder?: string;
+}
+
 export interface AuditedCluster {
   status: 'audited';
   runId: string;
@@ -31,6 +38,9 @@ export interface AuditedCluster {
   coverage: number | null;
   critical: number;
   high: number;
+  failed: number;
+  passed: number;
+  unknown: number;
   /** Object keys (relative to the sink's prefix) of the four files. */
   keys: Record<ClusterFile, string>;
 }
@@ -41,32 +51,31 @@ export interface FailedCluster {
   target: ClusterTarget;
   /** One line: what failed and why. */
   reason: string;
+  /** The error's code (`ResourceNotFoundException`, `AccessDeniedException`), when it had one. */
+  code?: string;
 }
 
 export type ClusterOutcome = AuditedCluster | FailedCluster;
 
-const reasonOf = (error: unknown): string => {
-  const e = error as { code?: string; name?: string; message?: string };
-  const code = e.code ?? e.name;
-  return `${code && code !== 'Error' ? `${code}: ` : ''}${(e.message ?? String(error)).split('\n')[0]}`;
-};
+function failure(error: unknown): { reason: string; code?: string } {
+  const e = error as { code?: unknown; name?: string; message?: string };
+  const code = typeof e.code === 'string' ? e.code : e.name;
+  const named = code && code !== 'Error' ? code : undefined;
+  const reason = `${named ? `${named}: ` : ''}${(e.message ?? String(error)).split('\n')[0]}`;
+  return named ? { reason, code: named } : { reason };
+}
 
-export async function auditCluster(runId: string, target: ClusterTarget, deps: AuditClusterDeps): Promise<ClusterOutcome> {
+export async function auditCluster(runId: string, target: ClusterTarget, deps: AuditClusterDeps, options: AuditClusterOptions = {}): Promise<ClusterOutcome> {
   let snapshot: Snapshot;
   try {
     snapshot = await deps.collect(target);
   } catch (error) {
-    return { status: 'failed', runId, target, reason: reasonOf(error) };
+    return { status: 'failed', runId, target, ...failure(error) };
   }
   // Reports are filed under the target the run asked for; the snapshot keeps what AWS said.
   const assessment = applySuppressions(assess(snapshot), deps.suppressions ?? []);
   const rendered = renderClusterReports(assessment);
-  const keys: Record<ClusterFile, string> = {
-    'report.json': clusterKey(runId, target, 'report.json'),
-    'report.md': clusterKey(runId, target, 'report.md'),
-    'report.html': clusterKey(runId, target, 'report.html'),
-    'snapshot.json.gz': clusterKey(runId, target, 'snapshot.json.gz'),
-  };
+  const keys = clusterFileKeys(options.folder ?? clusterFolder(runId, target));
   // Compressed before any write starts, so that a refused write is never left unawaited.
   const snapshotGz = await gzip(JSON.stringify(snapshot));
   await Promise.all([
@@ -76,15 +85,19 @@ export async function auditCluster(runId: string, target: ClusterTarget, deps: A
     // Every published report keeps its snapshot beside it, so a finding traces to its object.
     deps.sink.write(keys['snapshot.json.gz'], snapshotGz),
   ]);
+  const { score } = assessment;
   return {
     status: 'audited',
     runId,
     target,
-    grade: assessment.score.grade,
-    score: assessment.score.value,
-    coverage: assessment.score.coverage,
-    critical: assessment.score.failedBySeverity.critical,
-    high: assessment.score.failedBySeverity.high,
+    grade: score.grade,
+    score: score.value,
+    coverage: score.coverage,
+    critical: score.failedBySeverity.critical,
+    high: score.failedBySeverity.high,
+    failed: score.counts.fail,
+    passed: score.counts.pass,
+    unknown: score.counts.unknown,
     keys,
   };
 }

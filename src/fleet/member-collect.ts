@@ -1,9 +1,9 @@
 /** Collecting a member account's cluster through its read-only role (kept apart from enumeration, which needs no collector). */
 import { createAwsClients } from '../collect/aws/clients.js';
 import { collectSnapshot } from '../collect/collect.js';
-import type { ClusterTarget } from '../publish/layout.js';
 import type { Snapshot } from '../snapshot/schema.js';
 import type { MemberAccess } from './member-access.js';
+import type { ClusterTarget } from '../target/index.js';
 
 export const collectThroughMemberRole =
   (access: MemberAccess) =>

@@ -4,10 +4,10 @@
  * serves local runs, the end-to-end test and the benchmark.
  */
 import pMap from 'p-map';
-import type { ClusterTarget } from '../publish/layout.js';
 import { auditCluster, type AuditClusterDeps, type ClusterOutcome } from './audit-cluster.js';
 import { summarizeRun, type RunSummary, type SummarizeDeps } from './summarize.js';
 import type { Enumeration } from './targets.js';
+import type { ClusterTarget } from '../target/index.js';
 
 export interface FleetRunDeps {
   enumerate: () => Promise<Enumeration>;

@@ -9,13 +9,14 @@
 import pMap from 'p-map';
 import type { Assessment } from '../assess/assess.js';
 import type { EmailNotifier } from '../notify/email.js';
-import { CLUSTER_FILES, FLEET_FILES, fleetKey, LATEST_PREFIX, RUN_ID_PATTERN, runPrefix, type ClusterTarget } from '../publish/layout.js';
+import { CLUSTER_FILES, FLEET_FILES, fleetFileKeys, fleetKey, LATEST_PREFIX, latestFleetKey, reportLinkFromFleetPage, runPrefix } from '../publish/layout.js';
 import type { ReportSink } from '../publish/sink.js';
 import { renderEmail } from '../render/email.js';
-import { clusterKey as fleetClusterId, diffFleet, fleetSummarySchema, reportFolder, summarizeFleet, type FleetSummary, type UnauditedCluster } from '../render/fleet.js';
 import { renderFleetPages } from '../render/index.js';
 import type { ClusterOutcome } from './audit-cluster.js';
 import type { EnumerationFailure } from './targets.js';
+import { clusterId, RUN_ID_PATTERN } from '../target/index.js';
+import { diffFleet, type FleetSummary, fleetSummarySchema, summarizeFleet, type UnauditedCluster } from '../fleet-summary/index.js';
 
 export interface SummarizeDeps {
   sink: ReportSink;
@@ -25,6 +26,8 @@ export interface SummarizeDeps {
   maskEmail: boolean;
   /** "Now", for the fleet page's date. */
   now: () => Date;
+  /** The run to compare with, when the caller names one; by default the completed run `latest/` shows. */
+  previous?: FleetSummary;
 }
 
 export interface RunSummary {
@@ -36,6 +39,8 @@ export interface RunSummary {
   critical: number;
   high: number;
   fleetKeys: Record<keyof typeof FLEET_FILES, string>;
+  /** What changed since the run compared with; `null` when there was none. */
+  changes: { newFindings: number; resolvedFindings: number; scoreMoves: number; added: number; gone: number } | null;
   emailed: boolean;
   /** Reports of clusters not audited this run, removed from `latest/`; `error` when that failed (they stay until the next run). */
   latestPruned: { removed: number; error?: string };
@@ -60,7 +65,7 @@ const readSummary = async (sink: ReportSink, key: string): Promise<FleetSummary 
  * that a re-run writes the same page instead of a diff against itself.
  */
 async function previousSummary(sink: ReportSink, runId: string): Promise<FleetSummary | null> {
-  const latest = await readSummary(sink, `${LATEST_PREFIX}fleet/index.json`);
+  const latest = await readSummary(sink, latestFleetKey('index.json'));
   if (latest?.runId !== runId) return latest;
   const earlier = latest.comparedWith;
   return earlier && RUN_ID_PATTERN.test(earlier) ? readSummary(sink, fleetKey(earlier, 'index.json')) : null;
@@ -68,7 +73,7 @@ async function previousSummary(sink: ReportSink, runId: string): Promise<FleetSu
 
 function unauditedFrom(outcomes: readonly ClusterOutcome[], enumerationFailures: readonly EnumerationFailure[], audited: Set<string>): UnauditedCluster[] {
   const failed = outcomes
-    .filter((o) => o.status === 'failed' && !audited.has(fleetClusterId(o.target)))
+    .filter((o) => o.status === 'failed' && !audited.has(clusterId(o.target)))
     .map((o) => ({ target: o.target, reason: o.status === 'failed' ? o.reason : '' }));
   const unlisted = enumerationFailures.map((f) => ({
     target: { accountId: f.accountId, region: f.region ?? '*', clusterName: '(clusters not listed)' },
@@ -91,9 +96,9 @@ export async function summarizeRun(
   const reportKeys = runObjects.filter((key) => key.endsWith('/report.json'));
   const assessments = (await pMap(reportKeys, (key) => readJson(sink, key), { concurrency: 16 })) as Assessment[];
 
-  const entries = assessments.map((assessment) => ({ assessment, report: `../${reportFolder(assessment.target as ClusterTarget)}/report.html` }));
-  const audited = new Set(assessments.map((a) => fleetClusterId(a.target)));
-  const previous = await previousSummary(sink, runId);
+  const entries = assessments.map((assessment) => ({ assessment, report: reportLinkFromFleetPage(assessment.target) }));
+  const audited = new Set(assessments.map((a) => clusterId(a.target)));
+  const previous = deps.previous ?? (await previousSummary(sink, runId));
   const summary = summarizeFleet(entries, unauditedFrom(outcomes, enumerationFailures, audited), {
     generatedAt: deps.now().toISOString(),
     runId,
@@ -102,7 +107,7 @@ export async function summarizeRun(
   const diff = previous ? diffFleet(summary, previous) : null;
 
   const pages = renderFleetPages(summary, diff);
-  const fleetKeys = { 'index.json': fleetKey(runId, 'index.json'), 'index.md': fleetKey(runId, 'index.md'), 'index.html': fleetKey(runId, 'index.html') };
+  const fleetKeys = fleetFileKeys(runId);
   await Promise.all([
     sink.write(fleetKeys['index.json'], pages.json),
     sink.write(fleetKeys['index.md'], pages.markdown),
@@ -114,7 +119,7 @@ export async function summarizeRun(
     .filter((key) => Object.hasOwn(CLUSTER_FILES, key.slice(key.lastIndexOf('/') + 1)))
     .map((key) => ({ key, latestKey: LATEST_PREFIX + key.slice(prefix.length) }));
   await pMap(clusterObjects, ({ key, latestKey }) => sink.copy(key, latestKey), { concurrency: 16 });
-  for (const file of ['index.md', 'index.html', 'index.json'] as const) await sink.copy(fleetKeys[file], `${LATEST_PREFIX}fleet/${file}`);
+  for (const file of ['index.md', 'index.html', 'index.json'] as const) await sink.copy(fleetKeys[file], latestFleetKey(file));
 
   let emailed = false;
   if (deps.notifier) {
@@ -142,6 +147,13 @@ export async function summarizeRun(
     critical: summary.totals.critical,
     high: summary.totals.high,
     fleetKeys,
+    changes: diff && {
+      newFindings: diff.newFindings.length,
+      resolvedFindings: diff.resolvedFindings.length,
+      scoreMoves: diff.scoreMoves.length,
+      added: diff.added.length,
+      gone: diff.gone.length,
+    },
     emailed,
     latestPruned,
   };

@@ -6,7 +6,7 @@
 import { EKSClient, paginateListClusters, type EKSClientConfig } from '@aws-sdk/client-eks';
 import { OrganizationsClient, paginateListAccounts } from '@aws-sdk/client-organizations';
 import type { AuditConfig } from '../config/config.js';
-import type { ClusterTarget } from '../publish/layout.js';
+import type { ClusterTarget } from '../target/index.js';
 
 export interface EnumerationFailure {
   accountId: string;

@@ -1,7 +1,7 @@
 /** The events the three functions accept, validated at the edge. */
 // The namespace import lets bundlers drop what is unused (the named `z` drags in all of zod).
 import * as z from 'zod';
-import { RUN_ID_PATTERN } from '../publish/layout.js';
+import { clusterTargetSchema, RUN_ID_PATTERN } from '../target/index.js';
 
 const runId = z.string().regex(RUN_ID_PATTERN, 'must be letters, digits, ".", "_" or "-" (at most 80)');
 const accountId = z.string().regex(/^\d{12}$/, 'must be a 12-digit AWS account id');
@@ -9,7 +9,8 @@ const region = z.string().regex(/^[a-z]{2}(-gov)?-[a-z]+-\d$/, 'must be an AWS r
 /** EKS cluster names: 1-100 characters, alphanumerics, hyphens and underscores, starting alphanumeric. */
 const clusterName = z.string().regex(/^[0-9A-Za-z][A-Za-z0-9_-]{0,99}$/, 'must be an EKS cluster name');
 
-export const targetSchema = z.object({ accountId, region, clusterName });
+/** A ClusterTarget whose fields have the formats AWS allows. */
+export const targetSchema = clusterTargetSchema.extend({ accountId, region, clusterName });
 
 /** Started by the schedule (Step Functions passes its start time), or by hand with a run id. */
 export const enumerateEventSchema = z.object({

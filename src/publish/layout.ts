@@ -1,13 +1,12 @@
 /**
- * Where a run's objects live, under the configured prefix:
+ * The one place that names report files and keys. Under the configured prefix:
  *   runs/<runId>/clusters/<account>/<region>/<cluster>/{report.md,report.html,report.json,snapshot.json.gz}
  *   runs/<runId>/fleet/{index.md,index.html,index.json}
  *   latest/…  the same tree, copied only once a run has completed
+ * A single-cluster audit writes the same four files into one folder of its own.
  * Re-running a run id writes the same keys (idempotent).
  */
-import { reportFolder, type ClusterTarget } from '../render/report-path.js';
-
-export type { ClusterTarget };
+import type { ClusterTarget } from '../target/index.js';
 
 export const CLUSTER_FILES = {
   'report.md': 'text/markdown; charset=utf-8',
@@ -24,17 +23,28 @@ export const FLEET_FILES = {
 } as const;
 export type FleetFile = keyof typeof FLEET_FILES;
 
-/** Run ids are UTC timestamps or caller-chosen words: nothing that could climb out of the prefix. */
-export const RUN_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,79}$/;
+/** The report folder of a cluster inside a run: `clusters/<account>/<region>/<cluster>`. */
+export const reportFolder = (t: ClusterTarget): string => ['clusters', t.accountId, t.region, t.clusterName].join('/');
 
-/** A run id from the run's start time: `2026-11-23T02-00-00Z` (sortable, safe in keys). */
-export const runIdAt = (startedAt: Date): string => startedAt.toISOString().replace(/\.\d{3}Z$/, 'Z').replace(/:/g, '-');
+/** A cluster's HTML report as the fleet page (`fleet/index.html`) links it. */
+export const reportLinkFromFleetPage = (t: ClusterTarget): string => `../${reportFolder(t)}/report.html`;
 
 export const runPrefix = (runId: string) => `runs/${runId}/`;
-export const clusterPath = (target: ClusterTarget) => `${reportFolder(target)}/`;
-export const clusterKey = (runId: string, target: ClusterTarget, file: ClusterFile) => `${runPrefix(runId)}${clusterPath(target)}${file}`;
+/** The folder (a key prefix ending in `/`) that holds one cluster's files in a run. */
+export const clusterFolder = (runId: string, target: ClusterTarget) => `${runPrefix(runId)}${reportFolder(target)}/`;
+export const clusterKey = (runId: string, target: ClusterTarget, file: ClusterFile) => `${clusterFolder(runId, target)}${file}`;
 export const fleetKey = (runId: string, file: FleetFile) => `${runPrefix(runId)}fleet/${file}`;
 export const LATEST_PREFIX = 'latest/';
+/** The fleet page's files in `latest/`, where readers open them. */
+export const latestFleetKey = (file: FleetFile) => `${LATEST_PREFIX}fleet/${file}`;
+
+/** The keys of a cluster's four files inside `folder` (`''` for a folder of its own). */
+export const clusterFileKeys = (folder: string): Record<ClusterFile, string> =>
+  Object.fromEntries(Object.keys(CLUSTER_FILES).map((file) => [file, folder + file])) as Record<ClusterFile, string>;
+
+/** The keys of the fleet page's three files in a run. */
+export const fleetFileKeys = (runId: string): Record<FleetFile, string> =>
+  Object.fromEntries(Object.keys(FLEET_FILES).map((file) => [file, fleetKey(runId, file as FleetFile)])) as Record<FleetFile, string>;
 
 export function contentTypeOf(key: string): string {
   const file = key.slice(key.lastIndexOf('/') + 1);

@@ -5,10 +5,11 @@
  * default. Pure: sending it (SES) is the caller's job.
  */
 import Handlebars from 'handlebars';
-import { unlistedPhrase, type FleetDiff, type FleetRow, type FleetSummary } from './fleet.js';
+import { unlistedPhrase } from './fleet.js';
 import { templateSource } from './template-sources.js';
 import { createMasker } from './mask.js';
 import { percent } from './report-view.js';
+import type { FleetDiff, FleetRow, FleetSummary } from '../fleet-summary/index.js';
 
 export interface EmailOptions {
   /** The fleet page (index.html) as the reader will open it. */

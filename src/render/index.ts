@@ -3,12 +3,13 @@
  * index.{json,md,html}. Pure; writing them somewhere (a folder, S3) is the caller's job.
  */
 import type { Assessment } from '../assess/assess.js';
-import { renderFleetHtml, renderFleetJson, renderFleetMarkdown, type FleetDiff, type FleetSummary } from './fleet.js';
+import { renderFleetHtml, renderFleetJson, renderFleetMarkdown } from './fleet.js';
 import { renderHtml } from './html.js';
 import { renderJson } from './json.js';
 import { renderMarkdown } from './markdown.js';
 import { mask } from './mask.js';
 import { buildReportView } from './report-view.js';
+import type { FleetDiff, FleetSummary } from '../fleet-summary/index.js';
 
 export interface RenderedFiles {
   json: string;

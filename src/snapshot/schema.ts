@@ -9,6 +9,7 @@
  */
 // The namespace import lets bundlers drop what is unused (the named `z` drags in all of zod).
 import * as z from 'zod';
+import { clusterTargetSchema } from '../target/index.js';
 
 export const SNAPSHOT_SCHEMA_VERSION = 1 as const;
 
@@ -204,11 +205,7 @@ export const snapshotSchema = z.looseObject({
   schemaVersion: z.literal(SNAPSHOT_SCHEMA_VERSION),
   collectedAt: z.iso.datetime({ offset: true }),
   collector: z.looseObject({ name: z.string(), version: z.string() }),
-  target: z.looseObject({
-    accountId: z.string(),
-    region: z.string(),
-    clusterName: z.string(),
-  }),
+  target: z.looseObject(clusterTargetSchema.shape),
   aws: z.looseObject({
     cluster: eksCluster.nullish(),
     nodegroups: collected(eksNodegroup),
