@@ -8,7 +8,7 @@ import { SNAPSHOT_SOURCES, type SnapshotField } from '../snapshot/sources.js';
 import { deriveFacts, type Facts } from './facts.js';
 import type { ClusterModel } from './model.js';
 import { normalize } from './normalize/index.js';
-import { MissingDataError, type Evidence, type Rule, type RuleContext, type Severity, type Status } from './rule.js';
+import { MissingDataError, type Evidence, type ReportSection, type Rule, type RuleContext, type Severity, type Status } from './rule.js';
 import { RULES } from './rules/index.js';
 import { score, type Score } from './score.js';
 
@@ -26,6 +26,10 @@ export interface Check {
   /** A pasteable fix, on `fail` only. */
   remediation: string | null;
   seed: string;
+  /** Report sections that also list this verdict, besides its area's. */
+  alsoIn?: ReportSection[];
+  /** The summary is a key fact of a report section, under this label. */
+  keyFact?: { section: ReportSection; label: string };
   /** A recorded decision to accept this finding (src/assess/suppressions.ts): shown, not scored. */
   suppression?: { reason: string; expires: string | null };
 }
@@ -56,6 +60,7 @@ function missingEvidence(model: ClusterModel, fields: SnapshotField[]): Evidence
       field: source,
       value: null,
       note: errors.length ? errors.map((e) => `${e.code}: ${e.message}`).join('; ') : 'not collected',
+      causes: errors.map((e) => ({ source: e.source, code: e.code, message: e.message })),
     };
   });
 }
@@ -68,7 +73,14 @@ const need: RuleContext['need'] = (value, ...fields) => {
 /** Runs one rule; exactly one status comes out, whatever the rule or the data does. */
 export function runRule(rule: Rule, model: ClusterModel, facts: Facts): Check {
   const context: RuleContext = { model, facts, need };
-  const base = { id: rule.id, title: rule.title, area: rule.area, seed: rule.seed };
+  const base = {
+    id: rule.id,
+    title: rule.title,
+    area: rule.area,
+    seed: rule.seed,
+    ...(rule.alsoIn ? { alsoIn: [...rule.alsoIn] } : {}),
+    ...(rule.keyFact ? { keyFact: { ...rule.keyFact } } : {}),
+  };
   const highest = rule.severities[0]!;
   try {
     const applies = rule.appliesWhen(context);

@@ -10,7 +10,7 @@ import { jsonSchemaDocument } from '../snapshot/json-schema.js';
 import { SNAPSHOT_SOURCES, type SnapshotField } from '../snapshot/sources.js';
 import { ASSESSMENT_SCHEMA_VERSION, type Assessment } from './assess.js';
 import { CNI_MODE_LABELS, type CniMode } from './facts.js';
-import { SEVERITIES, STATUSES } from './rule.js';
+import { REPORT_SECTIONS, SEVERITIES, STATUSES } from './rule.js';
 
 const nullable = <T extends z.ZodType>(schema: T) => schema.nullable();
 const str = z.string();
@@ -111,6 +111,7 @@ const facts = z.strictObject({
     source: nullable(str),
   }),
   calicoNetworking: nullable(z.boolean()),
+  srcDstCheckMustBeOff: nullable(z.boolean()),
   topology: z.strictObject({
     nodes: nullable(z.array(nodeFact)),
     nodeCount: nullable(count),
@@ -240,7 +241,17 @@ const facts = z.strictObject({
   ),
 });
 
-const evidence = z.strictObject({ object: str, field: str.optional(), value: z.unknown().optional(), note: str.optional() });
+const evidence = z.strictObject({
+  object: str,
+  field: str.optional(),
+  value: z.unknown().optional(),
+  note: str.optional(),
+  causes: z
+    .array(z.strictObject({ source: str, code: str, message: str }))
+    .optional()
+    .describe('On unknown: the collection errors that hid this data (empty when it was simply not collected).'),
+});
+const section = z.enum(REPORT_SECTIONS);
 
 const check = z.strictObject({
   id: str,
@@ -252,6 +263,8 @@ const check = z.strictObject({
   evidence: z.array(evidence),
   remediation: nullable(str).describe('A pasteable fix, on fail only.'),
   seed: str,
+  alsoIn: z.array(section).optional().describe('Report sections that also list this verdict, besides its area’s.'),
+  keyFact: z.strictObject({ section, label: str }).optional().describe('The summary is a key fact of this report section, under this label.'),
   suppression: z
     .strictObject({ reason: str, expires: nullable(str) })
     .optional()

@@ -162,6 +162,11 @@ export interface Facts {
   cni: { mode: CniMode | null; label: string; plugin: CalicoInstall['cni']; source: string | null };
   /** Calico routes and allocates pod addresses (not policy-only, not absent). */
   calicoNetworking: boolean | null;
+  /**
+   * EC2's source/destination check must be off on every node: Calico routes pods and some pod
+   * traffic leaves the nodes unencapsulated (what CAL-AWS-01 applies to).
+   */
+  srcDstCheckMustBeOff: boolean | null;
   topology: {
     nodes: NodeFact[] | null;
     nodeCount: number | null;
@@ -816,6 +821,8 @@ export function deriveFacts(model: ClusterModel): Facts {
     },
     cni,
     calicoNetworking,
+    srcDstCheckMustBeOff:
+      model.install.presence === 'absent' || calicoNetworking === false ? false : calicoNetworking && encapsulation ? encapsulation.unencapsulated : null,
     topology: {
       nodes,
       nodeCount: nodes?.length ?? null,

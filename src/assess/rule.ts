@@ -24,6 +24,20 @@ export const AREAS = {
 } as const;
 export type Area = keyof typeof AREAS;
 
+/**
+ * The report sections a rule's conclusion can be discussed in, besides its area's own: metadata,
+ * like the seed reference, so that a renderer never has to know rule ids.
+ */
+export const REPORT_SECTIONS = ['architecture', 'ipam', 'bgp', 'policy', 'components', 'aws'] as const;
+export type ReportSection = (typeof REPORT_SECTIONS)[number];
+
+/** A collection error that hid data a rule needed: which API call, its error code and message. */
+export interface MissingCause {
+  source: string;
+  code: string;
+  message: string;
+}
+
 /** One object or field that decided a verdict. */
 export interface Evidence {
   /** `IPPool default-ipv4-ippool`, `ec2:Instance i-0…`, `snapshot errors`. */
@@ -32,6 +46,8 @@ export interface Evidence {
   field?: string;
   value?: unknown;
   note?: string;
+  /** On `unknown`: the collection errors that hid this data (empty when it was simply not collected). */
+  causes?: MissingCause[];
 }
 
 export interface RuleContext {
@@ -56,6 +72,10 @@ export interface Rule {
   severityNote?: string;
   /** The seed passage behind the rule. */
   seed: string;
+  /** Report sections that also list this rule's verdict (its area's section always does). */
+  alsoIn?: readonly ReportSection[];
+  /** Its summary is a key fact of a section, under this label. */
+  keyFact?: { section: ReportSection; label: string };
   /** Returns `true`, or the reason the rule does not apply. May call `need`. */
   appliesWhen(context: RuleContext): true | string;
   evaluate(context: RuleContext): Outcome;

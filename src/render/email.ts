@@ -8,7 +8,7 @@ import Handlebars from 'handlebars';
 import { unlistedPhrase } from './fleet.js';
 import { templateSource } from './template-sources.js';
 import { createMasker } from './mask.js';
-import { percent } from './report-view.js';
+import { percent } from './report/index.js';
 import type { FleetDiff, FleetRow, FleetSummary } from '../fleet-summary/index.js';
 
 export interface EmailOptions {

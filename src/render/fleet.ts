@@ -6,7 +6,7 @@
 import type { FleetDiff, FleetRow, FleetSummary } from '../fleet-summary/index.js';
 import { escapeMarkdown, SafeMarkdown } from './escape.js';
 import { compileTemplate, tidyMarkdown } from './markdown.js';
-import { percent } from './report-view.js';
+import { percent } from './report/index.js';
 import { renderPage, severityChips } from './html.js';
 
 /** A relative link destination, each path segment percent-encoded (parentheses too, for Markdown). */

@@ -14,7 +14,7 @@ import type { Assessment } from '../assess/assess.js';
 import { SEVERITIES } from '../assess/rule.js';
 import { renderMarkdownBody, type RenderOptions } from './markdown.js';
 import { templateSource } from './template-sources.js';
-import { buildReportView, percent, type ReportView } from './report-view.js';
+import { buildReportView, percent, type ReportView } from './report/index.js';
 
 /** Nothing may load: no script, image, font, frame or connection; only the inline stylesheet applies. */
 export const CONTENT_SECURITY_POLICY =

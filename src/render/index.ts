@@ -8,7 +8,7 @@ import { renderHtml } from './html.js';
 import { renderJson } from './json.js';
 import { renderMarkdown } from './markdown.js';
 import { mask } from './mask.js';
-import { buildReportView } from './report-view.js';
+import { buildReportView } from './report/index.js';
 import type { FleetDiff, FleetSummary } from '../fleet-summary/index.js';
 
 export interface RenderedFiles {

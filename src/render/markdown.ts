@@ -8,10 +8,10 @@ import Handlebars from 'handlebars';
 import type { Assessment } from '../assess/assess.js';
 import { asLineStart, codeSpan, escapeMarkdown, md, SafeMarkdown, yamlScalar } from './escape.js';
 import { partialSources, templateSource } from './template-sources.js';
-import { buildReportView, formatNumber, percent, type RenderOptions, type ReportView } from './report-view.js';
+import { buildReportView, formatNumber, percent, type RenderOptions, type ReportView } from './report/index.js';
 
 export { escapeMarkdown } from './escape.js';
-export type { RenderOptions } from './report-view.js';
+export type { RenderOptions } from './report/index.js';
 
 /** A handlebars environment with the Markdown helpers and every partial in `templates/partials/`. */
 export function createEngine(): typeof Handlebars {

@@ -18,8 +18,7 @@ export default defineRule({
   appliesWhen(context) {
     const routes = calicoRoutesPods(context);
     if (routes !== true) return routes;
-    const encapsulation = context.need(context.facts.encapsulation, 'calico.ippools');
-    return encapsulation.unencapsulated
+    return context.need(context.facts.srcDstCheckMustBeOff, 'calico.ippools')
       ? true
       : 'Every pool encapsulates all pod traffic (IPIP or VXLAN Always): EC2 sees only node addresses.';
   },

@@ -30,6 +30,7 @@ export default defineRule({
   area: 'POL',
   severities: ['high'],
   seed: '002 "Allow egress DNS traffic"; 001 "default-allow-all-dns"',
+  keyFact: { section: 'policy', label: 'DNS under the default deny' },
   appliesWhen(context) {
     const present = calicoPresent(context);
     if (present !== true) return present;

@@ -28,6 +28,7 @@ export default defineRule({
   area: 'POL',
   severities: ['medium'],
   seed: '002 kube-system rules',
+  keyFact: { section: 'policy', label: 'kube-system under the default deny' },
   appliesWhen(context) {
     const present = calicoPresent(context);
     if (present !== true) return present;

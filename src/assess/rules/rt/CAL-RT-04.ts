@@ -40,6 +40,8 @@ export default defineRule({
   severities: ['critical', 'low'],
   severityNote: 'critical when a pool routes natively or with IP-in-IP and BGP is off; low when every pool is VXLAN and BGP still runs',
   seed: '002 "IP-in-IP and Native both require BGP", "deactivate BGP peering to reduce overhead"',
+  alsoIn: ['bgp'],
+  keyFact: { section: 'bgp', label: 'Analysis' },
   appliesWhen(context) {
     const routes = calicoRoutesPods(context);
     if (routes !== true) return routes;

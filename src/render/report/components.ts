@@ -1,0 +1,36 @@
+/** The per-cluster report's view, section 7. Component health and Felix. */
+import { type Fact, onOff, type SectionChecks, verdictLine } from './format.js';
+import { markdown } from '../escape.js';
+import type { Assessment } from '../../assess/assess.js';
+export function componentView(assessment: Assessment, checks: SectionChecks) {
+  const { components, felix, dataplane, wireguard, calico, mtu } = assessment.facts;
+  const rows = (components ?? []).map((c) => ({
+    name: c.name,
+    kind: c.kind,
+    namespace: c.namespace ?? 'n/a',
+    desired: c.desired ?? 'n/a',
+    ready: c.ready ?? 'n/a',
+    health: c.healthy === true ? '✓ Healthy' : c.healthy === false ? '⚠ Degraded' : '? Unknown',
+  }));
+  const highlights: Fact[] = [
+    { label: 'Dataplane', value: dataplane.mode ? markdown`${dataplane.mode}${dataplane.mode === 'bpf' ? ' (eBPF)' : ' (eBPF off)'}` : markdown`not determined` },
+    { label: 'WireGuard', value: markdown`${onOff(wireguard.enabled, 'enabled', 'disabled', 'not determined')}` },
+    { label: 'Log level', value: markdown`${felix.logSeverityScreen ?? 'not collected'}` },
+    { label: 'Prometheus metrics', value: markdown`${onOff(felix.prometheusMetricsEnabled, 'enabled', 'disabled', 'not collected')}` },
+  ];
+  if (calico.variant === 'Calico Enterprise' || felix.flowLogs !== null) {
+    highlights.push({ label: 'Flow logs', value: markdown`${onOff(felix.flowLogs, 'enabled', 'disabled', 'not configured')}` });
+  }
+  highlights.push({ label: 'Health port', value: felix.healthPort !== null ? markdown`${felix.healthPort}` : markdown`not collected` });
+  if (assessment.facts.encapsulation?.vxlan || assessment.facts.calicoNetworking) {
+    highlights.push({ label: 'VXLAN VNI', value: felix.vxlanVNI !== null ? markdown`${felix.vxlanVNI}${assessment.facts.encapsulation?.vxlan ? '' : ' (unused)'}` : markdown`not collected` });
+  }
+  highlights.push({ label: 'AWS source/destination check', value: markdown`${felix.awsSrcDstCheck ?? 'not collected'} (FelixConfiguration awsSrcDstCheck)` });
+  if (mtu.configured !== null) highlights.push({ label: 'MTU', value: mtu.configured === 0 ? markdown`auto-detect` : markdown`${mtu.configured}` });
+  return {
+    rows,
+    note: components === null ? markdown`The Calico workloads (DaemonSets and Deployments) were not collected.` : null,
+    highlights,
+    verdicts: verdictLine('Datastore, dataplane and observability rules', checks.inAreas('DS', 'ENC')),
+  };
+}

@@ -1,0 +1,71 @@
+/**
+ * What every section of the per-cluster report's view shares: number and word formatting, the
+ * verdict line, evidence lines, and how a section finds its checks.
+ */
+import type { Check } from '../../assess/assess.js';
+import type { Area, Evidence, ReportSection } from '../../assess/rule.js';
+import { codeSpan, joinMarkdown, markdown, SafeMarkdown } from '../escape.js';
+
+/** Above this many nodes, per-node tables give way to per-subnet ones (report.json keeps every node). */
+export const NODE_TABLE_LIMIT = 150;
+/** Per-node pod counts listed before the rest is left to report.json. */
+export const BUSIEST_NODES = 10;
+
+export interface RenderOptions {
+  /** Values were masked (see mask.ts): say so, as pasted commands need the real ones. */
+  masked?: boolean;
+}
+
+export type Fact = { label: string; value: SafeMarkdown };
+
+/** How a section finds the checks it discusses: by area and by the rules' own report metadata, never by id. */
+export interface SectionChecks {
+  /** The checks of these areas, in catalogue order. */
+  inAreas(...areas: Area[]): Check[];
+  /** Checks whose verdict this section also lists. */
+  alsoIn(section: ReportSection): Check[];
+  /** Checks whose summary is a key fact of this section. */
+  keyFacts(section: ReportSection): Check[];
+}
+
+export const STATUS_MARK = { pass: '✓', fail: '✗', not_applicable: '–', unknown: '?' } as const;
+export const STATUS_WORD = { pass: 'pass', fail: 'fail', not_applicable: 'n/a', unknown: 'unknown' } as const;
+
+/** `0.0007` → `0.07%`, `1` → `100%`: two decimals at most, none when whole. */
+export function percent(ratio: number | null | undefined): string {
+  if (ratio === null || ratio === undefined) return 'n/a';
+  return `${Number((ratio * 100).toFixed(2))}%`;
+}
+
+export const formatNumber = (value: number | null | undefined): string => (value === null || value === undefined ? 'n/a' : value.toLocaleString('en'));
+
+export const plural = (count: number, one: string, many = `${one}s`): string => `${count.toLocaleString('en')} ${count === 1 ? one : many}`;
+
+export const onOff = (value: boolean | null | undefined, on = 'on', off = 'off', unknown = 'not determined'): string =>
+  value === true ? on : value === false ? off : unknown;
+
+/** `a, b and c`. */
+export function listWords(items: unknown[]): SafeMarkdown {
+  const parts = items.map((i) => (i instanceof SafeMarkdown ? i : markdown`${i}`));
+  if (parts.length <= 1) return joinMarkdown(parts);
+  return markdown`${joinMarkdown(parts.slice(0, -1))} and ${parts.at(-1)}`;
+}
+
+/** The status of one rule for a section's verdict line. */
+export function verdict(check: Check): SafeMarkdown {
+  const severity = check.status === 'fail' ? ` (${check.severity}${check.suppression ? ', suppressed' : ''})` : '';
+  return new SafeMarkdown(`${STATUS_MARK[check.status]} ${check.id} ${STATUS_WORD[check.status]}${severity}`);
+}
+
+export function verdictLine(label: string, checks: Check[]): SafeMarkdown | null {
+  if (!checks.length) return null;
+  return new SafeMarkdown(`**${label}:** ${checks.map((c) => verdict(c).text).join(' · ')}`);
+}
+
+export function evidenceLine(evidence: Evidence): SafeMarkdown {
+  let line = markdown`${evidence.object}`;
+  if (evidence.field) line = markdown`${line} ${codeSpan(evidence.field)}`;
+  if (evidence.value !== undefined) line = markdown`${line} = ${codeSpan(JSON.stringify(evidence.value))}`;
+  if (evidence.note) line = markdown`${line}: ${evidence.note}`;
+  return line;
+}

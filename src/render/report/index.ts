@@ -1,0 +1,86 @@
+/**
+ * The per-cluster report's view: the assessment arranged section by section for the templates —
+ * sentences generated from facts, table rows, and each section's verdicts. Pure. Every number it
+ * shows is a number in the assessment (a test holds it to that); sentences are `SafeMarkdown`
+ * built with the `markdown` tag, so cluster values inside them are escaped, and table cells stay
+ * raw for the templates' `md` helper. One file per section; none looks up a rule by id.
+ */
+import type { Assessment, Check } from '../../assess/assess.js';
+import { SEVERITIES } from '../../assess/rule.js';
+import { diagnosticCommands } from '../commands.js';
+import { architectureDiagram } from '../diagram.js';
+import { fencedBlock } from '../escape.js';
+import { bySeverity } from '../text.js';
+import { architectureView } from './architecture.js';
+import { awsView } from './aws.js';
+import { bgpView } from './bgp.js';
+import { componentView } from './components.js';
+import { findingView, recommendationView, unknownReason } from './findings.js';
+import { percent, type RenderOptions, type SectionChecks } from './format.js';
+import { ipamView } from './ipam.js';
+import { policyView } from './policy.js';
+import { summaryView } from './summary.js';
+import { workloadView } from './workloads.js';
+
+export { formatNumber, NODE_TABLE_LIMIT, percent, type RenderOptions } from './format.js';
+
+/** The whole report, section by section. */
+export function buildReportView(assessment: Assessment, options: RenderOptions = {}) {
+  const { facts, score, target } = assessment;
+  // A suppressed finding is a recorded decision: listed apart with its reason, and not scored.
+  const findings = assessment.checks.filter((c) => c.status === 'fail' && !c.suppression).sort(bySeverity);
+  const suppressed = assessment.checks.filter((c) => c.status === 'fail' && c.suppression).sort(bySeverity);
+  const checks: SectionChecks = {
+    inAreas: (...areas) => assessment.checks.filter((c) => (areas as string[]).includes(c.area)),
+    alsoIn: (section) => assessment.checks.filter((c) => c.alsoIn?.includes(section)),
+    keyFacts: (section) => assessment.checks.filter((c) => c.keyFact?.section === section),
+  };
+  const severityIndex = (c: Check) => SEVERITIES.indexOf(c.severity);
+  return {
+    header: {
+      cluster: target.clusterName,
+      account: target.accountId,
+      region: target.region,
+      date: assessment.collectedAt.slice(0, 10),
+      collectedAt: assessment.collectedAt,
+      calico: facts.calico.version ? `${facts.calico.version} (${facts.calico.variant})` : `${facts.calico.variant}, version not determined`,
+      kubernetes: facts.cluster.kubernetesVersion ?? 'not determined',
+      tool: `${assessment.collector.name} ${assessment.collector.version}`,
+      score: score.value,
+      grade: score.grade,
+      coverage: percent(score.coverage),
+      masked: options.masked === true,
+    },
+    summary: summaryView(assessment, findings),
+    architecture: architectureView(assessment, checks),
+    ipam: ipamView(assessment, checks),
+    bgp: bgpView(assessment, checks),
+    policy: policyView(assessment, checks),
+    workloads: workloadView(assessment),
+    components: componentView(assessment, checks),
+    aws: awsView(assessment, checks),
+    findings: findings.map(findingView),
+    suppressed: suppressed.map((c) => ({
+      id: c.id,
+      title: c.title,
+      severity: c.severity,
+      reason: c.suppression!.reason,
+      expires: c.suppression!.expires ?? 'no expiry',
+    })),
+    expiredSuppressions: (assessment.suppressions?.expired ?? []).map((s) => ({ id: s.ruleId, reason: s.reason, expires: s.expires })),
+    passed: assessment.checks
+      .filter((c) => c.status === 'pass')
+      .sort((a, b) => severityIndex(a) - severityIndex(b) || a.id.localeCompare(b.id))
+      .map((c) => ({ id: c.id, title: c.title, summary: c.summary })),
+    notApplicable: assessment.checks.filter((c) => c.status === 'not_applicable').map((c) => ({ id: c.id, title: c.title, summary: c.summary })),
+    unknown: assessment.checks
+      .filter((c) => c.status === 'unknown')
+      .map((c) => ({ id: c.id, title: c.title, reason: unknownReason(c) })),
+    errors: assessment.errors.map((e) => ({ source: e.source, code: e.code, message: e.message })),
+    recommendations: recommendationView(assessment, findings),
+    diagram: fencedBlock(architectureDiagram(facts)),
+    commands: fencedBlock(diagnosticCommands(assessment), 'sh'),
+  };
+}
+
+export type ReportView = ReturnType<typeof buildReportView>;
