@@ -7,7 +7,7 @@
  * checks for inbound packets".
  */
 import { defineRule, listSome, type Evidence } from '../../rule.js';
-import { calicoRoutesPods } from '../shared.js';
+import { calicoRoutesPods } from '../applies.js';
 
 export default defineRule({
   id: 'CAL-AWS-01',

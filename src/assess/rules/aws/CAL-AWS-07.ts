@@ -9,7 +9,7 @@
 import { awsNetwork } from '../../../reference/index.js';
 import type { RouteTableFact } from '../../facts.js';
 import { defineRule, listSome, type Evidence } from '../../rule.js';
-import { calicoRoutesPods } from '../shared.js';
+import { calicoRoutesPods } from '../applies.js';
 
 /** Above this many pod routes in one table the limit is close. */
 const WARNING_ROUTES = 40;

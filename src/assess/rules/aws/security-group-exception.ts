@@ -11,7 +11,7 @@ import type { Ec2SecurityGroup } from '../../../snapshot/schema.js';
 import type { SnapshotField } from '../../../snapshot/sources.js';
 import { permits, type Traffic } from '../../sg-reachability.js';
 import { listSome, type Evidence, type Outcome, type RuleContext, type Severity } from '../../rule.js';
-import { calicoPresent, calicoRoutesPods } from '../shared.js';
+import { calicoPresent, calicoRoutesPods } from '../applies.js';
 
 export type ExceptionName = SgException['name'];
 

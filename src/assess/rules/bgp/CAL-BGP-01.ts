@@ -8,7 +8,8 @@
  */
 import { calicoDefaults } from '../../../reference/index.js';
 import { defineRule, type Evidence } from '../../rule.js';
-import { calicoRunsBgp, meshCommand, ROUTE_REFLECTOR_LABEL, poolsRoutingWorkloads, routeReflectorCommands, suggestReflectors } from '../shared.js';
+import { meshCommand, ROUTE_REFLECTOR_LABEL, routeReflectorCommands, suggestReflectors } from './topology.js';
+import { calicoRunsBgp, poolsRoutingWorkloads } from '../applies.js';
 
 const LIMIT = calicoDefaults.meshNodeLimit;
 

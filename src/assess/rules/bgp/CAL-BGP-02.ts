@@ -7,7 +7,8 @@
  * BGPPeer reaches learns no pod routes and announces none of its own: its pods are cut off.
  */
 import { defineRule, listSome, type Evidence } from '../../rule.js';
-import { bgpPeerings, meshCommand, podRoutesUseBgp, ROUTE_REFLECTOR_LABEL, routeReflectorCommands } from '../shared.js';
+import { bgpPeerings, meshCommand, ROUTE_REFLECTOR_LABEL, routeReflectorCommands } from './topology.js';
+import { podRoutesUseBgp } from '../applies.js';
 
 export default defineRule({
   id: 'CAL-BGP-02',

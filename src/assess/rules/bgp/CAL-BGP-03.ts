@@ -7,7 +7,8 @@
  * reflector is running per subnet."
  */
 import { defineRule, listSome, type Evidence } from '../../rule.js';
-import { podRoutesUseBgp, reflectorNodeCommands, suggestReflectors } from '../shared.js';
+import { podRoutesUseBgp } from '../applies.js';
+import { reflectorNodeCommands, suggestReflectors } from './topology.js';
 
 const MINIMUM = 2;
 

@@ -8,7 +8,8 @@
  */
 import { defineRule, listSome, shellQuote } from '../../rule.js';
 import { selects } from '../../selector.js';
-import { bgpPeerings, peerAppliesTo, podRoutesUseBgp, REFLECTOR_TO_REFLECTOR_MANIFEST, ROUTE_REFLECTOR_LABEL } from '../shared.js';
+import { bgpPeerings, peerAppliesTo, REFLECTOR_TO_REFLECTOR_MANIFEST, ROUTE_REFLECTOR_LABEL } from './topology.js';
+import { podRoutesUseBgp } from '../applies.js';
 
 export default defineRule({
   id: 'CAL-BGP-04',

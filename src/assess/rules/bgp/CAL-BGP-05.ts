@@ -10,7 +10,7 @@
  */
 import { cidrContains, parseCidr } from '../../ipv4.js';
 import { defineRule, listSome, type Evidence } from '../../rule.js';
-import { calicoRunsBgp } from '../shared.js';
+import { calicoRunsBgp } from '../applies.js';
 
 const ECMP_NOTE = 'upstream routers must load-balance across the nodes with ECMP, or all service traffic enters through a single node';
 

@@ -8,7 +8,7 @@
  */
 import { defineRule, shellQuote, type Evidence } from '../../rule.js';
 import { SNAPSHOT_SOURCES } from '../../../snapshot/sources.js';
-import { calicoPresent } from '../shared.js';
+import { calicoPresent } from '../applies.js';
 
 export default defineRule({
   id: 'CAL-DS-01',

@@ -7,7 +7,8 @@
  * Verify "typha_service_name", the "Typha Service", "Typha Deployment" and "PodDisruptionBudget".
  */
 import { defineRule, shellQuote, type Evidence } from '../../rule.js';
-import { calicoManifestFile, calicoPresent } from '../shared.js';
+import { calicoPresent } from '../applies.js';
+import { calicoManifestFile } from '../configuration.js';
 
 /** The seed's threshold: above this many nodes, direct API-server watches hurt. */
 const TYPHA_NODE_THRESHOLD = 50;

@@ -6,7 +6,7 @@
  * a drained or failed node cuts every calico-node off from datastore updates until it reschedules.
  */
 import { defineRule, shellQuote, type Evidence } from '../../rule.js';
-import { calicoPresent } from '../shared.js';
+import { calicoPresent } from '../applies.js';
 
 const MIN_READY = 2;
 

@@ -7,7 +7,7 @@
  */
 import type { Workload } from '../../model.js';
 import { defineRule, listSome, shellQuote, type Evidence } from '../../rule.js';
-import { calicoPresent } from '../shared.js';
+import { calicoPresent } from '../applies.js';
 
 const workloadEvidence = (workload: Workload): Evidence[] => {
   const object = `${workload.kind} ${workload.namespace}/${workload.name}`;

@@ -10,7 +10,8 @@ import { calicoReleaseFor, calicoReleases, compareMinor, minorOf, type CalicoRel
 import { SNAPSHOT_SOURCES } from '../../../snapshot/sources.js';
 import { defineRule, shellQuote, type Evidence } from '../../rule.js';
 import type { Facts } from '../../facts.js';
-import { calicoManifestFile, calicoPresent } from '../shared.js';
+import { calicoPresent } from '../applies.js';
+import { calicoManifestFile } from '../configuration.js';
 
 const { releases } = calicoReleases;
 const oldest = releases[0]!;

@@ -7,7 +7,7 @@
  * suppressing this finding with a reason is how the audit records it.
  */
 import { defineRule, shellQuote } from '../../rule.js';
-import { calicoPresent } from '../shared.js';
+import { calicoPresent } from '../applies.js';
 
 export default defineRule({
   id: 'CAL-DP-01',

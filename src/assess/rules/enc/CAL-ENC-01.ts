@@ -7,7 +7,8 @@
  */
 import { calicoDefaults } from '../../../reference/index.js';
 import { defineRule } from '../../rule.js';
-import { calicoPresent, felixSetting, setFelixCommand } from '../shared.js';
+import { felixSetting, setFelixCommand } from '../configuration.js';
+import { calicoPresent } from '../applies.js';
 
 export default defineRule({
   id: 'CAL-ENC-01',

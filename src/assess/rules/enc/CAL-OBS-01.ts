@@ -6,7 +6,8 @@
  * programming errors and policy drops go unseen until traffic fails.
  */
 import { defineRule, type Evidence } from '../../rule.js';
-import { calicoPresent, felixSetting, setFelixCommand } from '../shared.js';
+import { felixSetting, setFelixCommand } from '../configuration.js';
+import { calicoPresent } from '../applies.js';
 
 export default defineRule({
   id: 'CAL-OBS-01',

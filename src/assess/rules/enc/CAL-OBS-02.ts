@@ -6,7 +6,8 @@
  * CPU on every calico-node.
  */
 import { defineRule } from '../../rule.js';
-import { calicoPresent, felixSetting, setFelixCommand } from '../shared.js';
+import { felixSetting, setFelixCommand } from '../configuration.js';
+import { calicoPresent } from '../applies.js';
 
 const TOO_VERBOSE = new Set(['debug', 'trace']);
 

@@ -9,7 +9,8 @@
 import { calicoDefaults } from '../../../reference/index.js';
 import type { PoolFact } from '../../facts.js';
 import { defineRule, listSome, type Evidence } from '../../rule.js';
-import { calicoRoutesPods, freePoolCidr, ipPoolManifest, poolsRoutingWorkloads } from '../shared.js';
+import { freePoolCidr, ipPoolManifest } from './pool-manifest.js';
+import { calicoRoutesPods, poolsRoutingWorkloads } from '../applies.js';
 
 const HEADROOM = calicoDefaults.ipamHeadroom;
 

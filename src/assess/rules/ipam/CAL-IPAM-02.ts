@@ -6,7 +6,8 @@
  */
 import { calicoDefaults } from '../../../reference/index.js';
 import { defineRule, listSome } from '../../rule.js';
-import { calicoRoutesPods, freePoolCidr, ipPoolManifest, poolsRoutingWorkloads } from '../shared.js';
+import { freePoolCidr, ipPoolManifest } from './pool-manifest.js';
+import { calicoRoutesPods, poolsRoutingWorkloads } from '../applies.js';
 
 const ALERT = calicoDefaults.ipamUtilisationAlert;
 const percent = (share: number) => `${Math.round(share * 1000) / 10}%`;

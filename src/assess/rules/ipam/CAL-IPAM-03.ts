@@ -10,7 +10,8 @@
 import type { PoolFact } from '../../facts.js';
 import { cidrsOverlap, parseCidr, type Ipv4Cidr } from '../../ipv4.js';
 import { defineRule, listSome, shellQuote, type Evidence } from '../../rule.js';
-import { calicoRoutesPods, freePoolCidr, ipPoolManifest } from '../shared.js';
+import { freePoolCidr, ipPoolManifest } from './pool-manifest.js';
+import { calicoRoutesPods } from '../applies.js';
 
 interface Clash {
   pool: PoolFact;

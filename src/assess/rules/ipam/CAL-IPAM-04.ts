@@ -8,7 +8,8 @@
  */
 import { defineRule, listSome, shellQuote } from '../../rule.js';
 import { selects } from '../../selector.js';
-import { calicoRoutesPods, freePoolCidr, ipPoolManifest, poolsRoutingWorkloads } from '../shared.js';
+import { freePoolCidr, ipPoolManifest } from './pool-manifest.js';
+import { calicoRoutesPods, poolsRoutingWorkloads } from '../applies.js';
 
 /** `key == 'value'`: a selector a node can be labelled to match. */
 const EQUALITY = /^\s*([A-Za-z0-9_./-]+)\s*==\s*(['"])([^'"]*)\2\s*$/;

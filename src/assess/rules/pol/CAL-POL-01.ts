@@ -10,7 +10,8 @@ import { calicoDefaults, isSystemNamespace } from '../../../reference/index.js';
 import type { Namespace } from '../../model.js';
 import { allowAllPolicies, defaultDenyCandidates, workloadNamespaces } from '../../policy-analysis.js';
 import { defineRule, listSome, shellQuote, type Evidence } from '../../rule.js';
-import { calicoPolicyName, calicoPresent, clusterPolicies } from '../shared.js';
+import { calicoPolicyName, clusterPolicies } from './policies.js';
+import { calicoPresent } from '../applies.js';
 
 /** Seed 002's `global-deny-all`, leaving the system namespaces (Calico's, the cluster's own) to their own policies. */
 function globalDenyAllManifest(namespaces: Namespace[] | null): string {

@@ -7,7 +7,8 @@
  */
 import { allowAllPolicies } from '../../policy-analysis.js';
 import { defineRule, listSome, shellQuote } from '../../rule.js';
-import { calicoPolicyName, calicoPresent, clusterPolicies } from '../shared.js';
+import { calicoPolicyName, clusterPolicies } from './policies.js';
+import { calicoPresent } from '../applies.js';
 
 export default defineRule({
   id: 'CAL-POL-02',

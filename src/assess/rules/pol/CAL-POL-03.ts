@@ -9,7 +9,7 @@ import { isSystemNamespace } from '../../../reference/index.js';
 import type { Namespace, Pod } from '../../model.js';
 import { allowsEverything, namespacesWithoutPolicy, podNetworkPods } from '../../policy-analysis.js';
 import { defineRule, listSome, shellQuote, type RuleContext } from '../../rule.js';
-import { calicoPresent } from '../shared.js';
+import { calicoPresent } from '../applies.js';
 
 /** Pods that run (or are about to) on the pod network of a non-system namespace. */
 const workloadPods = (pods: Pod[]): Pod[] => podNetworkPods(pods).filter((p) => !isSystemNamespace(p.namespace));

@@ -8,7 +8,8 @@
 import type { Policy } from '../../model.js';
 import { dnsAllowance } from '../../policy-analysis.js';
 import { defineRule, type Evidence } from '../../rule.js';
-import { calicoPresent, clusterPolicies, policyAheadOfDenyHead } from '../shared.js';
+import { clusterPolicies, policyAheadOfDenyHead } from './policies.js';
+import { calicoPresent } from '../applies.js';
 
 /** A global policy ahead of the deny, selecting the same endpoints, that lets DNS out. */
 function allowDnsManifest(deny: Policy, protocols: Array<'UDP' | 'TCP'>): string {

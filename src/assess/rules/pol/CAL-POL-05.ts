@@ -8,7 +8,8 @@
 import type { Policy } from '../../model.js';
 import { kubeSystemAllowance } from '../../policy-analysis.js';
 import { defineRule, type Evidence } from '../../rule.js';
-import { calicoPresent, clusterPolicies, policyAheadOfDenyHead } from '../shared.js';
+import { clusterPolicies, policyAheadOfDenyHead } from './policies.js';
+import { calicoPresent } from '../applies.js';
 
 /** A global policy ahead of the deny that applies to kube-system only and allows it all traffic. */
 function allowKubeSystemManifest(deny: Policy, directions: Array<'Ingress' | 'Egress'>): string {

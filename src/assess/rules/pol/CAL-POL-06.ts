@@ -10,7 +10,7 @@ import { calicoDefaults } from '../../../reference/index.js';
 import type { Tier } from '../../model.js';
 import { defaultTierOrder } from '../../policy-analysis.js';
 import { defineRule, listSome, shellQuote, type Evidence } from '../../rule.js';
-import { calicoPresent } from '../shared.js';
+import { calicoPresent } from '../applies.js';
 
 const byEvaluationOrder = (a: Tier, b: Tier) => (a.order ?? Infinity) - (b.order ?? Infinity) || a.name.localeCompare(b.name);
 

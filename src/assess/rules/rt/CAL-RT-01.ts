@@ -8,7 +8,7 @@
  * every other subnet — wherever the pool's own nodes sit, since any pod may send to them.
  */
 import { defineRule, listSome, shellQuote } from '../../rule.js';
-import { calicoRoutesPods, poolsRoutingWorkloads } from '../shared.js';
+import { calicoRoutesPods, poolsRoutingWorkloads } from '../applies.js';
 
 export default defineRule({
   id: 'CAL-RT-01',

@@ -12,7 +12,7 @@
  */
 import type { Facts, PoolFact } from '../../facts.js';
 import { defineRule, listSome, shellQuote, type Evidence } from '../../rule.js';
-import { calicoRoutesPods, poolsRoutingWorkloads } from '../shared.js';
+import { calicoRoutesPods, poolsRoutingWorkloads } from '../applies.js';
 
 /** The `{"spec":{…}}` patch turning each `Always` mode of a pool into `CrossSubnet`. */
 function crossSubnetPatch(pool: PoolFact): string {

@@ -8,7 +8,7 @@
  * a disabled pool still routes the pods it addressed, and re-enabling it brings the conflict back.
  */
 import { defineRule, listSome, shellQuote } from '../../rule.js';
-import { calicoRoutesPods } from '../shared.js';
+import { calicoRoutesPods } from '../applies.js';
 
 export default defineRule({
   id: 'CAL-RT-03',

@@ -11,7 +11,7 @@
 import type { PoolFact } from '../../facts.js';
 import type { ClusterModel } from '../../model.js';
 import { defineRule, listSome, type Evidence } from '../../rule.js';
-import { calicoRoutesPods, poolsRoutingWorkloads } from '../shared.js';
+import { calicoRoutesPods, poolsRoutingWorkloads } from '../applies.js';
 
 const modesOf = (pool: PoolFact): Evidence[] => [
   { object: `IPPool ${pool.name}`, field: 'spec.ipipMode', value: pool.ipipMode },

@@ -12,7 +12,7 @@
  */
 import { parseCidr } from '../../ipv4.js';
 import { defineRule, listSome, shellQuote, type Evidence } from '../../rule.js';
-import { calicoRoutesPods, poolsRoutingWorkloads } from '../shared.js';
+import { calicoRoutesPods, poolsRoutingWorkloads } from '../applies.js';
 
 export default defineRule({
   id: 'CAL-RT-05',

@@ -8,7 +8,7 @@
  * unknown to the VPC's gateways, so without NAT the replies never come back.
  */
 import { defineRule, listSome, shellQuote } from '../../rule.js';
-import { calicoRoutesPods, poolsRoutingWorkloads } from '../shared.js';
+import { calicoRoutesPods, poolsRoutingWorkloads } from '../applies.js';
 
 export default defineRule({
   id: 'CAL-RT-06',

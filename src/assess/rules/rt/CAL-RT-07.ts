@@ -9,7 +9,7 @@
  */
 import type { Facts } from '../../facts.js';
 import { defineRule } from '../../rule.js';
-import { calicoRoutesPods } from '../shared.js';
+import { calicoRoutesPods } from '../applies.js';
 
 /** How much smaller than the expected MTU is tolerated before it is worth a finding. */
 const SLACK = 100;

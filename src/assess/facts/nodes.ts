@@ -1,0 +1,118 @@
+/** Nodes: each node joined with its EC2 instance, subnet, Calico annotations and IPAM blocks; and how far the cluster can grow. */
+import type { ClusterModel } from '../model.js';
+import type { Facts } from '../facts.js';
+export interface NodeFact {
+  name: string;
+  instanceId: string | null;
+  /** The EC2 `Name` tag. */
+  instanceName: string | null;
+  instanceType: string | null;
+  availabilityZone: string | null;
+  subnetId: string | null;
+  subnetCidr: string | null;
+  privateIp: string | null;
+  /** Calico's own record of the node address (annotation), with prefix length. */
+  calicoAddress: string | null;
+  srcDstCheck: boolean | null;
+  securityGroupIds: string[];
+  tunnelAddress: string | null;
+  podBlocks: string[];
+  routeReflector: boolean;
+  ready: boolean | null;
+  nodegroup: string | null;
+}
+
+export const instanceSecurityGroups = (instance: NonNullable<ClusterModel['instances']>[number]): string[] => {
+  const fromInterfaces = (instance.NetworkInterfaces ?? []).flatMap((eni) => (eni.Groups ?? []).map((g) => g.GroupId ?? ''));
+  const fromInstance = (instance.SecurityGroups ?? []).map((g) => g.GroupId ?? '');
+  return [...new Set([...fromInterfaces, ...fromInstance].filter(Boolean))];
+};
+
+export function nodeFacts(model: ClusterModel): NodeFact[] | null {
+  const instancesById = new Map((model.instances ?? []).map((i) => [i.InstanceId, i]));
+  const instancesByDns = new Map((model.instances ?? []).filter((i) => i.PrivateDnsName).map((i) => [i.PrivateDnsName!, i]));
+  const subnetsById = new Map((model.subnets ?? []).map((s) => [s.SubnetId, s]));
+  const blocksByNode = new Map<string, string[]>();
+  for (const block of model.ipamBlocks ?? []) {
+    if (block.affinityNode && block.cidr) blocksByNode.set(block.affinityNode, [...(blocksByNode.get(block.affinityNode) ?? []), block.cidr]);
+  }
+
+  const fromInstance = (instanceId: string | null, name: string) => {
+    const instance = (instanceId ? instancesById.get(instanceId) : undefined) ?? instancesByDns.get(name);
+    if (!instance) return null;
+    const subnetId = instance.SubnetId ?? instance.NetworkInterfaces?.[0]?.SubnetId ?? null;
+    const primary = instance.NetworkInterfaces?.find((eni) => eni.Attachment?.DeviceIndex === 0) ?? instance.NetworkInterfaces?.[0];
+    return {
+      instanceId: instance.InstanceId,
+      instanceName: instance.Tags?.find((t) => t.Key === 'Name')?.Value ?? null,
+      instanceType: instance.InstanceType ?? null,
+      availabilityZone: instance.Placement?.AvailabilityZone ?? (subnetId ? subnetsById.get(subnetId)?.AvailabilityZone : undefined) ?? null,
+      subnetId,
+      subnetCidr: (subnetId ? subnetsById.get(subnetId)?.CidrBlock : undefined) ?? null,
+      privateIp: instance.PrivateIpAddress ?? primary?.PrivateIpAddress ?? null,
+      srcDstCheck: instance.SourceDestCheck ?? primary?.SourceDestCheck ?? null,
+      securityGroupIds: instanceSecurityGroups(instance),
+    };
+  };
+
+  if (model.nodes) {
+    return model.nodes
+      .filter((n) => !n.fargate)
+      .map((node) => {
+        const ec2 = model.instances ? fromInstance(node.instanceId, node.name) : null;
+        return {
+          name: node.name,
+          instanceId: ec2?.instanceId ?? node.instanceId,
+          instanceName: ec2?.instanceName ?? null,
+          instanceType: ec2?.instanceType ?? node.labels['node.kubernetes.io/instance-type'] ?? null,
+          availabilityZone: ec2?.availabilityZone ?? node.labels['topology.kubernetes.io/zone'] ?? null,
+          subnetId: ec2?.subnetId ?? null,
+          subnetCidr: ec2?.subnetCidr ?? null,
+          privateIp: ec2?.privateIp ?? node.internalIp,
+          calicoAddress: node.calicoIPv4Address,
+          srcDstCheck: ec2?.srcDstCheck ?? null,
+          securityGroupIds: ec2?.securityGroupIds ?? [],
+          tunnelAddress: node.vxlanTunnelAddress ?? node.ipipTunnelAddress ?? null,
+          podBlocks: blocksByNode.get(node.name) ?? [],
+          routeReflector: node.routeReflectorClusterId !== null,
+          ready: node.ready,
+          nodegroup: node.labels['eks.amazonaws.com/nodegroup'] ?? null,
+        };
+      });
+  }
+  // An AWS-only snapshot (the Kubernetes API was unreachable): the instances are the nodes.
+  if (model.instances) {
+    return model.instances.map((instance) => {
+      const ec2 = fromInstance(instance.InstanceId, '')!;
+      return {
+        name: instance.PrivateDnsName || instance.InstanceId,
+        ...ec2,
+        calicoAddress: null,
+        tunnelAddress: null,
+        podBlocks: [],
+        routeReflector: false,
+        ready: null,
+        nodegroup: instance.Tags?.find((t) => t.Key === 'eks:nodegroup-name')?.Value ?? null,
+      };
+    });
+  }
+  return null;
+}
+
+export function growthFacts(model: ClusterModel, nodes: NodeFact[] | null): Facts['growth'] {
+  const nodesNow = nodes?.length ?? null;
+  if (!model.nodegroups || nodesNow === null) {
+    return { nodesNow, maxNodes: null, source: 'node groups were not collected' };
+  }
+  const managed = new Set(model.nodegroups.map((ng) => ng.name));
+  const unmanaged = (nodes ?? []).filter((n) => !n.nodegroup || !managed.has(n.nodegroup)).length;
+  const groupMax = model.nodegroups.reduce((sum, ng) => sum + (ng.maxSize ?? ng.desiredSize ?? 0), 0);
+  const maxNodes = Math.max(nodesNow, groupMax + unmanaged);
+  return {
+    nodesNow,
+    maxNodes,
+    source: model.nodegroups.length
+      ? `sum of managed node groups' maxSize (${groupMax})${unmanaged ? ` plus ${unmanaged} nodes outside them` : ''}`
+      : 'no managed node groups: the current node count',
+  };
+}
