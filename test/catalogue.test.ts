@@ -1,22 +1,37 @@
-/** The rule registry against the catalogue in shared/spec/rules.md: ids are permanent. */
+/** The rule registry against the pinned catalogue ids (ids are permanent) and the generated docs/rules.md. */
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { AREAS, SEVERITIES } from '../src/assess/rule.js';
 import { RULES } from '../src/assess/rules/index.js';
 import { catalogueJson, catalogueMarkdown } from '../src/cli/rules-command.js';
+import { GENERATED_DOCS } from '../scripts/docs.js';
 import { ROOT } from './helpers/fixtures.js';
 
-const catalogue = readFileSync(path.resolve(ROOT, '../shared/spec/rules.md'), 'utf8');
-const catalogueIds = [...catalogue.matchAll(/^\| ((?:CAL|EKS)-[A-Z]*-?\d\d) \|/gm)].map((m) => m[1]!);
+/**
+ * Every rule id of the catalogue, in catalogue order. Reports, JSON and e-mails carry these ids, so
+ * an id is never renamed, reused or dropped: a new rule appends here, nothing else changes.
+ */
+const CATALOGUE_IDS = [
+  'CAL-DS-01', 'CAL-DS-02', 'CAL-DS-03', 'CAL-DS-04', 'CAL-DS-05',
+  'CAL-RT-01', 'CAL-RT-02', 'CAL-RT-03', 'CAL-RT-04', 'CAL-RT-05', 'CAL-RT-06', 'CAL-RT-07',
+  'CAL-AWS-01', 'CAL-AWS-02', 'CAL-AWS-03', 'CAL-AWS-04', 'CAL-AWS-05', 'CAL-AWS-06', 'CAL-AWS-07',
+  'CAL-BGP-01', 'CAL-BGP-02', 'CAL-BGP-03', 'CAL-BGP-04', 'CAL-BGP-05',
+  'CAL-IPAM-01', 'CAL-IPAM-02', 'CAL-IPAM-03', 'CAL-IPAM-04',
+  'CAL-POL-01', 'CAL-POL-02', 'CAL-POL-03', 'CAL-POL-04', 'CAL-POL-05', 'CAL-POL-06',
+  'CAL-ENC-01', 'CAL-DP-01', 'CAL-OBS-01', 'CAL-OBS-02',
+  'EKS-01', 'EKS-02', 'EKS-03', 'EKS-04',
+];
 
 describe('the rule catalogue', () => {
-  it('reads the ids from shared/spec/rules.md', () => {
-    expect(catalogueIds.length).toBeGreaterThanOrEqual(40);
+  it('pins the catalogue ids, each once and in the id format', () => {
+    expect(CATALOGUE_IDS.length).toBeGreaterThanOrEqual(40);
+    expect(new Set(CATALOGUE_IDS).size).toBe(CATALOGUE_IDS.length);
+    for (const id of CATALOGUE_IDS) expect(id).toMatch(/^(?:CAL-[A-Z]+|EKS)-\d\d$/);
   });
 
   it('has exactly the catalogue ids, in catalogue order', () => {
-    expect(RULES.map((r) => r.id)).toEqual(catalogueIds);
+    expect(RULES.map((r) => r.id)).toEqual(CATALOGUE_IDS);
   });
 
   it('has unique ids', () => {
@@ -47,5 +62,13 @@ describe('the rule catalogue', () => {
     const json = JSON.parse(catalogueJson());
     for (const rule of RULES) expect(markdown).toContain(`| ${rule.id} |`);
     expect(json.map((r: { id: string }) => r.id)).toEqual(RULES.map((r) => r.id));
+  });
+
+  it('is checked in as docs/rules.md, generated from the registry (run `npm run docs` after changing a rule)', () => {
+    const doc = GENERATED_DOCS.find((d) => d.path === 'docs/rules.md')!;
+    const file = path.join(ROOT, doc.path);
+    expect(existsSync(file), `${doc.path} is missing: run \`npm run docs\``).toBe(true);
+    expect(readFileSync(file, 'utf8'), `${doc.path} differs from the rule registry: run \`npm run docs\` and commit it`).toBe(doc.render());
+    for (const id of CATALOGUE_IDS) expect(doc.render()).toContain(`| ${id} |`);
   });
 });

@@ -14,8 +14,6 @@ import type { Snapshot } from '../../src/snapshot/schema.js';
 import { validateSnapshot } from '../../src/snapshot/load.js';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-/** The Calico project's own objects (shared/corpus), beside the repository. */
-export const CORPUS = path.resolve(ROOT, '../shared/corpus/calico-v3.31.7');
 export const RULE_FIXTURES_DIR = path.join(ROOT, 'test/rules');
 const SAMPLE_DIRS = ['src/samples/fleet', 'src/samples/variants'].map((d) => path.join(ROOT, d));
 

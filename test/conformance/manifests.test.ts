@@ -1,15 +1,17 @@
 /**
- * Install detection on objects the Calico project wrote (shared/corpus/calico-v3.31.7): a
- * normaliser that misreads them is wrong, whatever our own fixtures say.
+ * Install detection on objects the Calico project wrote (the corpus's manifests/ and operator/):
+ * a normaliser that misreads them is wrong, whatever our own fixtures say.
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { normalize } from '../src/assess/normalize/index.js';
-import { validateSnapshot } from '../src/snapshot/load.js';
-import { CORPUS } from './helpers/fixtures.js';
-import { emptySnapshot } from './helpers/minimal-snapshot.js';
+import { normalize } from '../../src/assess/normalize/index.js';
+import { validateSnapshot } from '../../src/snapshot/load.js';
+import { emptySnapshot } from '../helpers/minimal-snapshot.js';
+import { corpusDir } from './corpus.js';
+
+const CORPUS = corpusDir();
 
 const documents = (file: string): any[] =>
   parseAllDocuments(readFileSync(path.join(CORPUS, file), 'utf8'))

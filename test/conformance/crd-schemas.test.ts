@@ -1,13 +1,16 @@
 /**
  * Every raw `crd.projectcalico.org/v1` object in the samples and rule fixtures validates against
- * the Calico project's own CRD schemas, so fixtures cannot drift from what Calico accepts.
+ * the Calico project's own CRD schemas (<corpus>/crds), so fixtures cannot drift from what Calico accepts.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Ajv } from 'ajv';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { CORPUS, fixtureDocument, listRuleFixtures, ROOT, sampleDocument } from './helpers/fixtures.js';
+import { fixtureDocument, listRuleFixtures, ROOT, sampleDocument } from '../helpers/fixtures.js';
+import { corpusDir } from './corpus.js';
+
+const CORPUS = corpusDir();
 
 /**
  * Calico's patterns are Go regular expressions: `(?i)` makes one case-insensitive, and classes
