@@ -38,9 +38,11 @@ describe('the rule catalogue', () => {
     expect(new Set(RULES.map((r) => r.id)).size).toBe(RULES.length);
   });
 
-  it('keeps each rule in a file named after its id, in its area folder', () => {
+  it('keeps each rule in a file named after its id, in the folder of its id prefix', () => {
     for (const rule of RULES) {
-      const file = path.join(ROOT, 'src/assess/rules', rule.area.toLowerCase(), `${rule.id}.ts`);
+      // The folder is the id's prefix: CAL-DP-01 in dp/, EKS-01 in eks/.
+      const folder = rule.id.replace(/^CAL-/, '').replace(/-\d\d$/, '').toLowerCase();
+      const file = path.join(ROOT, 'src/assess/rules', folder, `${rule.id}.ts`);
       expect(existsSync(file), `${rule.id} should live in ${file}`).toBe(true);
       expect(readFileSync(file, 'utf8')).toContain(`id: '${rule.id}'`);
     }

@@ -1,11 +1,16 @@
-/** The rule registry, in catalogue order. The catalogue (`calico-audit rules`) is generated from it. */
+/**
+ * The rule registry, in catalogue order: one folder per id prefix (`CAL-DP-01` in dp/), one file
+ * per rule. The catalogue (`calico-audit rules`, docs/rules.md) is generated from it.
+ */
 import type { Rule } from '../rule.js';
 import { AWS_RULES } from './aws/index.js';
 import { BGP_RULES } from './bgp/index.js';
+import { DP_RULES } from './dp/index.js';
 import { DS_RULES } from './ds/index.js';
 import { ENC_RULES } from './enc/index.js';
 import { EKS_RULES } from './eks/index.js';
 import { IPAM_RULES } from './ipam/index.js';
+import { OBS_RULES } from './obs/index.js';
 import { POL_RULES } from './pol/index.js';
 import { RT_RULES } from './rt/index.js';
 
@@ -17,6 +22,8 @@ export const RULES: readonly Rule[] = [
   ...IPAM_RULES,
   ...POL_RULES,
   ...ENC_RULES,
+  ...DP_RULES,
+  ...OBS_RULES,
   ...EKS_RULES,
 ];
 
