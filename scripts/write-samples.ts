@@ -1,6 +1,6 @@
 /**
- * Regenerates the sample fleet (src/samples/fleet/*.json) and its API-group variants
- * (src/samples/variants/*.json) from the plans in src/samples/builder.ts. Output is deterministic;
+ * Regenerates the sample fleet (samples/fleet/*.json) and its API-group variants
+ * (samples/variants/*.json) from the plans in src/samples/builder.ts. Output is deterministic;
  * every document is validated against the snapshot contract before any is written, and files the
  * builder no longer produces are removed so the fleet is exactly what the plans describe.
  *
