@@ -14,8 +14,8 @@
  * timestamps are derived from hashes of stable seeds and from `collectedAt`.
  */
 import { createHash } from 'node:crypto';
-import type { CalicoApiGroup, Snapshot } from '../snapshot/schema.js';
-import { SNAPSHOT_SOURCES, type SnapshotField } from '../snapshot/sources.js';
+import type { CalicoApiGroup, Snapshot } from '../../../src/snapshot/schema.js';
+import { SNAPSHOT_SOURCES, type SnapshotField } from '../../../src/snapshot/sources.js';
 
 type Json = Record<string, unknown>;
 
