@@ -9,7 +9,7 @@ import { assess, type Assessment } from '../src/assess/assess.js';
 import { reportFolder, summarizeFleet } from '../src/render/fleet.js';
 import { renderClusterReports, renderFleetPages } from '../src/render/index.js';
 import { listSampleSnapshots } from '../src/samples/index.js';
-import { buildScaledCluster } from '../test/support/samples/builder.js';
+import { buildScaledCluster } from '../test/support/samples/index.js';
 import { loadSnapshot, validateSnapshot } from '../src/snapshot/load.js';
 import { machineLine, recordSection } from './results.js';
 
