@@ -4,7 +4,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import { assess } from '../src/assess/assess.js';
-import { buildScaledCluster } from '../src/samples/builder.js';
+import { buildScaledCluster } from '../test/support/samples/index.js';
 import { validateSnapshot } from '../src/snapshot/load.js';
 
 const nodes = Number(process.argv[2]);

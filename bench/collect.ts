@@ -11,7 +11,7 @@ import { performance } from 'node:perf_hooks';
 import { assess } from '../src/assess/assess.js';
 import { collectSnapshot } from '../src/collect/collect.js';
 import { DEFAULT_PAGE_SIZE } from '../src/collect/kube/collect-kube.js';
-import { buildScaledCluster } from '../src/samples/builder.js';
+import { buildScaledCluster } from '../test/support/samples/index.js';
 import { FAKE_CREDENTIALS, mockAwsFromSnapshot, testAwsClients } from '../test/helpers/aws-mock.js';
 import { startFakeKube } from '../test/helpers/kube-server.js';
 import { machineLine, recordSection } from './results.js';

@@ -5,7 +5,7 @@
  */
 import { fork } from 'node:child_process';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { buildSnapshot, scaledClusterPlan } from '../src/samples/builder.js';
+import { buildSnapshot, scaledClusterPlan } from '../test/support/samples/index.js';
 import { startFakeKube, type FakeKube } from '../test/helpers/kube-server.js';
 
 type Json = Record<string, any>;

@@ -22,7 +22,7 @@ import { runFleet, type FleetRun } from '../src/fleet/run.js';
 import { enumerateTargets, memberEnumerationClients } from '../src/fleet/targets.js';
 import { LocalSink } from '../src/publish/sink.js';
 import { renderClusterReports } from '../src/render/index.js';
-import { SAMPLE_REGION } from '../src/samples/builder.js';
+import { SAMPLE_REGION } from '../test/support/samples/index.js';
 import type { Snapshot } from '../src/snapshot/schema.js';
 import { mockAwsFleet, type FleetMember } from '../test/helpers/aws-fleet.js';
 import { fleetDocuments, startKubeFleet } from './fleet-kube.js';

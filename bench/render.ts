@@ -8,7 +8,7 @@ import { performance } from 'node:perf_hooks';
 import { assess, type Assessment } from '../src/assess/assess.js';
 import { renderClusterReports, renderFleetPages } from '../src/render/index.js';
 import { listSampleSnapshots } from '../src/samples/index.js';
-import { buildScaledCluster } from '../src/samples/builder.js';
+import { buildScaledCluster } from '../test/support/samples/index.js';
 import { loadSnapshot, validateSnapshot } from '../src/snapshot/load.js';
 import { machineLine, recordSection } from './results.js';
 import { reportFolder } from '../src/publish/layout.js';

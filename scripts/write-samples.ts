@@ -1,6 +1,6 @@
 /**
- * Regenerates the sample fleet (src/samples/fleet/*.json) and its API-group variants
- * (src/samples/variants/*.json) from the plans in src/samples/builder.ts. Output is deterministic;
+ * Regenerates the sample fleet (samples/fleet/*.json) and its API-group variants
+ * (samples/variants/*.json) from the plans in test/support/samples/fleet/. Output is deterministic;
  * every document is validated against the snapshot contract before any is written, and files the
  * builder no longer produces are removed so the fleet is exactly what the plans describe.
  *
@@ -8,7 +8,7 @@
  */
 import { mkdir, readdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { buildSample, SAMPLE_COLLECTED_AT, SAMPLE_PLANS, SAMPLE_VARIANTS, type SampleName } from '../src/samples/builder.js';
+import { buildSample, SAMPLE_COLLECTED_AT, SAMPLE_PLANS, SAMPLE_VARIANTS, type SampleName } from '../test/support/samples/index.js';
 import { SAMPLE_FLEET_DIR, SAMPLE_VARIANTS_DIR } from '../src/samples/index.js';
 import { validateSnapshot } from '../src/snapshot/load.js';
 

@@ -18,7 +18,7 @@ import pMap from 'p-map';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { assess, type Assessment } from '../src/assess/assess.js';
 import { S3Sink } from '../src/publish/sink.js';
-import { SAMPLE_ACCOUNT_ID } from '../src/samples/builder.js';
+import { SAMPLE_ACCOUNT_ID } from './support/samples/index.js';
 import { validateSnapshot } from '../src/snapshot/load.js';
 import { mockAwsFleet, type AwsFleetMock, type FleetMember } from './helpers/aws-fleet.js';
 import { sampleText } from './helpers/fixtures.js';

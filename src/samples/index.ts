@@ -1,13 +1,16 @@
-/** Where the built-in sample fleet lives on disk (written by `npm run samples`). */
+/**
+ * Where the built-in sample fleet lives on disk: `samples/` at the repository root (written by
+ * `npm run samples`), kept out of src/ because it is data, not code.
+ */
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-/** Absolute path of `src/samples/fleet`: one snapshot per cluster, the demo fleet. */
-export const SAMPLE_FLEET_DIR = fileURLToPath(new URL('./fleet', import.meta.url));
+/** Absolute path of `samples/fleet`: one snapshot per cluster, the demo fleet. */
+export const SAMPLE_FLEET_DIR = fileURLToPath(new URL('../../samples/fleet', import.meta.url));
 
-/** Absolute path of `src/samples/variants`: fleet clusters re-emitted in the other Calico API group. */
-export const SAMPLE_VARIANTS_DIR = fileURLToPath(new URL('./variants', import.meta.url));
+/** Absolute path of `samples/variants`: fleet clusters re-emitted in the other Calico API group. */
+export const SAMPLE_VARIANTS_DIR = fileURLToPath(new URL('../../samples/variants', import.meta.url));
 
 /** Sorted absolute paths of the fleet's snapshot files. */
 export async function listSampleSnapshots(): Promise<string[]> {

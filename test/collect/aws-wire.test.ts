@@ -22,6 +22,7 @@ import { describe, expect, it } from 'vitest';
 import { FAKE_CREDENTIALS } from '../helpers/aws-mock.js';
 import { ec2ErrorXml, ec2Xml, eksWireJson, sdkShaped } from '../helpers/aws-shapes.js';
 import { ROOT, sampleDocument } from '../helpers/fixtures.js';
+import { SAMPLE_FLEET_DIR } from '../../src/samples/index.js';
 
 type Json = Record<string, any>;
 
@@ -134,7 +135,7 @@ function expected(aws: Json) {
   };
 }
 
-const fleet = readdirSync(path.join(ROOT, 'src/samples/fleet'))
+const fleet = readdirSync(SAMPLE_FLEET_DIR)
   .filter((f) => f.endsWith('.json'))
   .map((f) => f.replace(/\.json$/, ''))
   .sort();

@@ -19,7 +19,7 @@ import {
 import { describeCluster, describeNodegroups } from '../../src/collect/aws/eks.js';
 import { collectSnapshot } from '../../src/collect/collect.js';
 import { ClusterUnavailableError, ReadError, describeFailure } from '../../src/collect/errors.js';
-import { buildScaledCluster } from '../../src/samples/builder.js';
+import { buildScaledCluster } from '../support/samples/index.js';
 import type { Snapshot } from '../../src/snapshot/schema.js';
 import { FAKE_CREDENTIALS, mockAwsFromSnapshot, testAwsClients, type AwsMock, type AwsMockOptions } from '../helpers/aws-mock.js';
 import { ec2ErrorXml, ec2Xml, eksWireJson } from '../helpers/aws-shapes.js';

@@ -7,7 +7,8 @@ import path from 'node:path';
 import { Ajv } from 'ajv';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { fixtureDocument, listRuleFixtures, ROOT, sampleDocument } from '../helpers/fixtures.js';
+import { SAMPLE_FLEET_DIR, SAMPLE_VARIANTS_DIR } from '../../src/samples/index.js';
+import { fixtureDocument, listRuleFixtures, sampleDocument } from '../helpers/fixtures.js';
 import { corpusDir } from './corpus.js';
 
 const CORPUS = corpusDir();
@@ -36,15 +37,11 @@ function rawCalicoObjects(document: any): any[] {
     .filter((o: any) => o?.apiVersion === 'crd.projectcalico.org/v1');
 }
 
-const sampleNames = ['fleet', 'variants'].flatMap((dir) => {
-  try {
-    return readdirSync(path.join(ROOT, 'src/samples', dir))
-      .filter((f) => f.endsWith('.json'))
-      .map((f) => f.replace(/\.json$/, ''));
-  } catch {
-    return [];
-  }
-});
+const sampleNames = [SAMPLE_FLEET_DIR, SAMPLE_VARIANTS_DIR].flatMap((dir) =>
+  readdirSync(dir)
+    .filter((f) => f.endsWith('.json'))
+    .map((f) => f.replace(/\.json$/, '')),
+);
 
 const sources = [
   ...sampleNames.map((name) => ({ label: `sample ${name}`, document: () => sampleDocument(name) })),

@@ -28,7 +28,7 @@ const nestedSts = requireFromProviders('@aws-sdk/nested-clients/sts') as { STSCl
 export interface FleetMember {
   accountId: string;
   region: string;
-  /** A snapshot document (as in src/samples/fleet) whose `aws` section answers for this cluster. */
+  /** A snapshot document (as in samples/fleet) whose `aws` section answers for this cluster. */
   snapshot: Json;
   /** Per cluster: DescribeCluster's endpoint and CA (its Kubernetes server), denied calls, … */
   options?: AwsMockOptions;

@@ -4,18 +4,19 @@
  *
  *   { "description": "…", "base": "reference-crosssubnet", "patch": [ … ], "expect": { "severity": "high" } }
  *
- * `base` names a file in src/samples/fleet/ or src/samples/variants/ (without `.json`).
+ * `base` names a file in samples/fleet/ or samples/variants/ (without `.json`).
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import jsonPatch from 'fast-json-patch';
+import { SAMPLE_FLEET_DIR, SAMPLE_VARIANTS_DIR } from '../../src/samples/index.js';
 import type { Snapshot } from '../../src/snapshot/schema.js';
 import { validateSnapshot } from '../../src/snapshot/load.js';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const RULE_FIXTURES_DIR = path.join(ROOT, 'test/rules');
-const SAMPLE_DIRS = ['src/samples/fleet', 'src/samples/variants'].map((d) => path.join(ROOT, d));
+const SAMPLE_DIRS = [SAMPLE_FLEET_DIR, SAMPLE_VARIANTS_DIR];
 
 export const EXPECTED_STATUSES = ['pass', 'fail', 'not_applicable', 'unknown'] as const;
 export type ExpectedStatus = (typeof EXPECTED_STATUSES)[number];

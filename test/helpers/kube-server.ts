@@ -12,7 +12,7 @@ import { testTls } from './tls.js';
 type Json = Record<string, any>;
 
 export interface FakeKubeOptions {
-  /** A snapshot document (as in src/samples/fleet) whose objects are served. */
+  /** A snapshot document (as in samples/fleet) whose objects are served. */
   snapshot: Json;
   /** Paths answered with 403 Forbidden. */
   forbidden?: string[];
