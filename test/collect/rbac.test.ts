@@ -2,7 +2,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { KUBE_RESOURCES, NON_RESOURCE_PATHS, possibleApisOf, tierPseudoResource } from '../../src/collect/kube/resources.js';
+import { grantsNeeded, KUBE_RESOURCES, NON_RESOURCE_PATHS, possibleApisOf, tierPseudoResource } from '../../src/collect/kube/resources.js';
 import { ROOT } from '../helpers/fixtures.js';
 import { auditorRules, grantsOf, rbacDocuments } from '../helpers/rbac.js';
 
@@ -10,8 +10,8 @@ import { auditorRules, grantsOf, rbacDocuments } from '../helpers/rbac.js';
 function neededGrants(): Set<string> {
   const out = new Set<string>(NON_RESOURCE_PATHS.map((url) => `${url}|get`));
   for (const resource of KUBE_RESOURCES) {
+    for (const grant of grantsNeeded(resource)) out.add(`${grant.group}|${grant.plural}|${grant.verb}|${grant.name}`);
     for (const api of possibleApisOf(resource)) {
-      out.add(`${api.group}|${resource.plural}|${resource.verb}|${resource.verb === 'get' ? resource.name : '*'}`);
       if (resource.tiered && api.group === 'projectcalico.org') {
         out.add(`${api.group}|tiers|get|*`);
         out.add(`${api.group}|${tierPseudoResource(resource)}|list|*`);

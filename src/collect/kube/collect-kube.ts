@@ -49,11 +49,23 @@ async function readResource(
   from: GroupVersion,
   pageSize: number,
   labelSelector?: string,
+  as: { plural: string; kind: string } = resource,
 ): Promise<KubeObject[] | KubeObject | null> {
-  const path = pathOf(resource, from);
   if (resource.verb === 'get') {
+    if (resource.objects) {
+      // Several named objects kept as one list: one that does not exist is simply not in it.
+      const found: KubeObject[] = [];
+      for (const { namespace, name } of resource.objects) {
+        try {
+          found.push(withTypeMeta((await api.get(pathOf(resource, from, { namespace, name }))) as KubeObject, from, as.kind));
+        } catch (error) {
+          if (!isNotFound(error)) throw error;
+        }
+      }
+      return found;
+    }
     try {
-      const object = withTypeMeta((await api.get(path)) as KubeObject, from, resource.kind);
+      const object = withTypeMeta((await api.get(pathOf(resource, from))) as KubeObject, from, as.kind);
       return resource.single ? object : [object];
     } catch (error) {
       // Absent is an answer: no calico-config ConfigMap ([]), no Installation (a manifest install: null).
@@ -61,12 +73,34 @@ async function readResource(
       throw error;
     }
   }
-  let items = await listAll(api, path, labelSelector ? { labelSelector } : {}, pageSize);
+  const lists = resource.selections
+    ? resource.selections.map((s) => ({ path: pathOf(resource, from, { namespace: s.namespace, plural: as.plural }), labelSelector: s.labelSelector }))
+    : [{ path: pathOf(resource, from, { plural: as.plural }), labelSelector }];
+  let items: KubeObject[] = [];
+  for (const list of lists) items = items.concat(await listAll(api, list.path, list.labelSelector ? { labelSelector: list.labelSelector } : {}, pageSize));
   if (resource.keepNamespaces) items = items.filter((o) => resource.keepNamespaces!.includes(o.metadata?.namespace ?? ''));
   return items.map((o) => {
-    const typed = withTypeMeta(o, from, resource.kind);
+    const typed = withTypeMeta(o, from, as.kind);
     return resource.trim ? resource.trim(typed) : typed;
   });
+}
+
+/**
+ * An optional API (the Kubernetes admin policies): every served group/version of it, joined. None
+ * served means the API is absent, which the snapshot records as an error (its list stays null), as
+ * the contract has it for any list not collected; the assessment reads that error as "none exist".
+ */
+async function readOptionalApi(api: KubeApi, resource: KubeResource, discovery: Discovery, pageSize: number): Promise<KubeObject[]> {
+  const candidates = [{ api: resource.api!, plural: resource.plural, kind: resource.kind }, ...(resource.alternatives ?? [])];
+  const served = candidates.filter((c) => discovery.serves(c.api));
+  if (!served.length) {
+    if (resource.emptyWhenServed && discovery.serves(resource.emptyWhenServed)) return [];
+    const names = candidates.map((c) => `${apiVersionOf(c.api)} ${c.plural}`).join(' or ');
+    throw new ReadError('NotFound', `not read: the API is not served (${names}): its CRDs are not installed`);
+  }
+  let items: KubeObject[] = [];
+  for (const candidate of served) items = items.concat((await readResource(api, resource, candidate.api, pageSize, undefined, candidate)) as KubeObject[]);
+  return items;
 }
 
 export interface KubeCollectOptions {
@@ -89,6 +123,11 @@ export function collectKubernetes(api: KubeApi | Error, log: ErrorLog, options: 
   const results = new Map<KubeResource['field'], Promise<KubeObject[] | KubeObject | null>>();
   const read = (resource: KubeResource, labelSelector?: () => Promise<string | undefined>) =>
     attempt(SNAPSHOT_SOURCES[resource.field], async (a) => {
+      if (resource.optionalApi) {
+        const found = await discovery;
+        if (found instanceof Error) throw blocked(found, 'API discovery (/apis) failed');
+        return readOptionalApi(a, resource, found, pageSize);
+      }
       let from = apiOf(resource, null);
       if (!from || resource.ifServed) {
         const found = await discovery;

@@ -16,6 +16,16 @@ export const CORE: GroupVersion = { group: '', version: 'v1' };
 export const CALICO_V3: GroupVersion = { group: 'projectcalico.org', version: 'v3' };
 export const CALICO_CRD: GroupVersion = { group: 'crd.projectcalico.org', version: 'v1' };
 export const OPERATOR: GroupVersion = { group: 'operator.tigera.io', version: 'v1' };
+/** The Kubernetes network-policy-api CRDs: AdminNetworkPolicy/BaselineAdminNetworkPolicy (v1alpha1), ClusterNetworkPolicy (v1alpha2). */
+export const POLICY_API_V1ALPHA1: GroupVersion = { group: 'policy.networking.k8s.io', version: 'v1alpha1' };
+export const POLICY_API_V1ALPHA2: GroupVersion = { group: 'policy.networking.k8s.io', version: 'v1alpha2' };
+export const DISCOVERY: GroupVersion = { group: 'discovery.k8s.io', version: 'v1' };
+
+/** The Services whose addresses policy verdicts need: CoreDNS (DNS) and the API server. */
+export const KEY_SERVICES = [
+  { namespace: 'kube-system', name: 'kube-dns' },
+  { namespace: 'default', name: 'kubernetes' },
+] as const;
 
 /** Where Calico resources come from: whichever Calico group discovery finds served, or always the raw CRDs. */
 export type CalicoSource = 'served' | 'crd';
@@ -46,6 +56,19 @@ export interface KubeResource {
   tiered?: boolean;
   /** Reduces each object to what the audit reads. */
   trim?: (object: KubeObject) => KubeObject;
+  /** For `get`: several named objects, each in its namespace, kept as one list (a 404 leaves that one out). */
+  objects?: ReadonlyArray<{ namespace: string; name: string }>;
+  /** For `list`: one list per namespace narrowed by a label selector, joined (instead of one cluster-wide list). */
+  selections?: ReadonlyArray<{ namespace: string; labelSelector: string }>;
+  /**
+   * An optional API: read only from the group/versions discovery lists as served — this one and
+   * `alternatives`, joined. When none is served the API is absent: an error (`NotFound`), the list null.
+   */
+  optionalApi?: boolean;
+  /** Other group/versions of the same policy list (ClusterNetworkPolicy beside AdminNetworkPolicy). */
+  alternatives?: ReadonlyArray<{ api: GroupVersion; plural: string; kind: string }>;
+  /** When this group/version is served instead, the list is empty rather than absent (its kind was folded into another). */
+  emptyWhenServed?: GroupVersion;
 }
 
 /** Namespaces whose DaemonSets, Deployments and PDBs the snapshot keeps (snapshot.md). */
@@ -61,13 +84,25 @@ const pick = (source: unknown, keys: readonly string[]): Record<string, unknown>
   return out;
 };
 
-/** Pods keep `metadata.{name,namespace,labels,ownerReferences}`, `spec.{nodeName,hostNetwork}`, `status.{phase,podIP,podIPs}` (snapshot.md). */
+/** A container reduced to its ports' `name`/`containerPort`/`protocol` (named ports in policy rules). */
+function trimContainer(container: unknown): Record<string, unknown> {
+  const ports = (container as { ports?: unknown } | null)?.ports;
+  if (!Array.isArray(ports)) return {};
+  return { ports: ports.map((port) => pick(port, ['name', 'containerPort', 'protocol']) ?? {}) };
+}
+
+/**
+ * Pods keep `metadata.{name,namespace,labels,ownerReferences}`, `spec.{nodeName,hostNetwork,serviceAccountName}`,
+ * the `name`/`containerPort`/`protocol` of `spec.containers[].ports`, `status.{phase,podIP,podIPs}` (snapshot.md).
+ */
 export function trimPod(pod: KubeObject): KubeObject {
   const trimmed: KubeObject = {};
   if (pod.apiVersion !== undefined) trimmed.apiVersion = pod.apiVersion;
   if (pod.kind !== undefined) trimmed.kind = pod.kind;
   const metadata = pick(pod.metadata, ['name', 'namespace', 'labels', 'ownerReferences']);
-  const spec = pick(pod.spec, ['nodeName', 'hostNetwork']);
+  const spec = pick(pod.spec, ['nodeName', 'hostNetwork', 'serviceAccountName']);
+  const containers = (pod.spec as { containers?: unknown } | undefined)?.containers;
+  if (spec && Array.isArray(containers)) spec['containers'] = containers.map(trimContainer);
   const status = pick(pod.status, ['phase', 'podIP', 'podIPs']);
   if (metadata) trimmed.metadata = metadata;
   if (spec) trimmed.spec = spec;
@@ -101,6 +136,36 @@ export const KUBE_RESOURCES: readonly KubeResource[] = [
   },
   // Manifest installs keep their settings in kube-system/calico-config; a 404 means there is none ([]).
   { field: 'kubernetes.configMaps', api: CORE, plural: 'configmaps', kind: 'ConfigMap', verb: 'get', namespace: 'kube-system', name: 'calico-config' },
+  // The addresses behind DNS and the API server, which policy verdicts test flows against.
+  { field: 'kubernetes.services', api: CORE, plural: 'services', kind: 'Service', verb: 'get', objects: KEY_SERVICES },
+  {
+    field: 'kubernetes.endpointSlices',
+    api: DISCOVERY,
+    plural: 'endpointslices',
+    kind: 'EndpointSlice',
+    verb: 'list',
+    selections: KEY_SERVICES.map((s) => ({ namespace: s.namespace, labelSelector: `kubernetes.io/service-name=${s.name}` })),
+  },
+  // Kubernetes admin policies, which Calico enforces in their own tiers; absent when their CRDs are not installed.
+  {
+    field: 'kubernetes.adminNetworkPolicies',
+    api: POLICY_API_V1ALPHA1,
+    plural: 'adminnetworkpolicies',
+    kind: 'AdminNetworkPolicy',
+    verb: 'list',
+    optionalApi: true,
+    alternatives: [{ api: POLICY_API_V1ALPHA2, plural: 'clusternetworkpolicies', kind: 'ClusterNetworkPolicy' }],
+  },
+  {
+    field: 'kubernetes.baselineAdminNetworkPolicies',
+    api: POLICY_API_V1ALPHA1,
+    plural: 'baselineadminnetworkpolicies',
+    kind: 'BaselineAdminNetworkPolicy',
+    verb: 'list',
+    optionalApi: true,
+    // v1alpha2 folds the baseline into ClusterNetworkPolicy (spec.tier: Baseline), read above.
+    emptyWhenServed: POLICY_API_V1ALPHA2,
+  },
   // Operator installs are described by the Installation named default; no operator group or a 404 means a manifest install (null, no error).
   { field: 'calico.installation', api: OPERATOR, plural: 'installations', kind: 'Installation', verb: 'get', name: 'default', single: true, ifServed: true },
   calicoList('calico.clusterInformations', 'clusterinformations', 'ClusterInformation'),
@@ -117,6 +182,10 @@ export const KUBE_RESOURCES: readonly KubeResource[] = [
   calicoList('calico.globalNetworkSets', 'globalnetworksets', 'GlobalNetworkSet'),
   calicoList('calico.networkSets', 'networksets', 'NetworkSet'),
   calicoList('calico.hostEndpoints', 'hostendpoints', 'HostEndpoint'),
+  // Staged policies are not enforced: `what-if --staged` previews promoting them.
+  calicoList('calico.stagedGlobalNetworkPolicies', 'stagedglobalnetworkpolicies', 'StagedGlobalNetworkPolicy', { tiered: true }),
+  calicoList('calico.stagedNetworkPolicies', 'stagednetworkpolicies', 'StagedNetworkPolicy', { tiered: true }),
+  calicoList('calico.stagedKubernetesNetworkPolicies', 'stagedkubernetesnetworkpolicies', 'StagedKubernetesNetworkPolicy'),
 ];
 
 /** The group/version a resource is read from, given the Calico group discovery found (null: Calico absent). */
@@ -131,14 +200,26 @@ export function possibleApisOf(resource: KubeResource): GroupVersion[] {
   return resource.calico === 'crd' ? [CALICO_CRD] : [CALICO_V3, CALICO_CRD];
 }
 
+/** Every request a resource may make, for RBAC: group, resource (plural), verb and object name (`*`: any). */
+export function grantsNeeded(resource: KubeResource): Array<{ group: string; plural: string; verb: 'get' | 'list'; name: string }> {
+  const names = resource.verb === 'get' ? (resource.objects?.map((o) => o.name) ?? [resource.name ?? '*']) : ['*'];
+  const reads = [
+    ...possibleApisOf(resource).map((api) => ({ api, plural: resource.plural })),
+    ...(resource.alternatives ?? []).map((a) => ({ api: a.api, plural: a.plural })),
+  ];
+  return reads.flatMap(({ api, plural }) => names.map((name) => ({ group: api.group, plural, verb: resource.verb, name })));
+}
+
 export const apiVersionOf = (api: GroupVersion): string => (api.group ? `${api.group}/${api.version}` : api.version);
 
 /** The request path of a resource in a group/version: a cluster-wide collection, or one named object. */
-export function pathOf(resource: KubeResource, api: GroupVersion): string {
+export function pathOf(resource: KubeResource, api: GroupVersion, at: { namespace?: string; name?: string; plural?: string } = {}): string {
   const root = api.group ? `/apis/${api.group}/${api.version}` : `/api/${api.version}`;
-  const namespace = resource.namespace ? `/namespaces/${resource.namespace}` : '';
-  const name = resource.verb === 'get' && resource.name ? `/${resource.name}` : '';
-  return `${root}${namespace}/${resource.plural}${name}`;
+  const ns = at.namespace ?? resource.namespace;
+  const namespace = ns ? `/namespaces/${ns}` : '';
+  const objectName = at.name ?? resource.name;
+  const name = resource.verb === 'get' && objectName ? `/${objectName}` : '';
+  return `${root}${namespace}/${at.plural ?? resource.plural}${name}`;
 }
 
 /** The role needed for tiered policy in projectcalico.org/v3: `tier.<plural>`. */

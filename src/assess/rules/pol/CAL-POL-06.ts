@@ -8,9 +8,11 @@
  */
 import { calicoDefaults } from '../../../reference/index.js';
 import type { Tier } from '../../model.js';
-import { defaultTierOrder } from '../../policy-analysis.js';
 import { defineRule, listSome, shellQuote, type Evidence } from '../../rule.js';
 import { calicoPresent } from '../applies.js';
+
+/** The `default` tier's order: Kubernetes and namespaced Calico policies live there. */
+const defaultTierOrder = (tiers: Tier[]): number => tiers.find((t) => t.name === 'default')?.order ?? 1_000_000;
 
 const byEvaluationOrder = (a: Tier, b: Tier) => (a.order ?? Infinity) - (b.order ?? Infinity) || a.name.localeCompare(b.name);
 

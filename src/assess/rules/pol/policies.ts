@@ -1,38 +1,80 @@
-/** The policies the policy rules judge, and where a new one would sit before the default deny. */
+/** What the CAL-POL rules share: the cluster's reachability model, flow evidence, and where a new policy must sit to act first. */
 import type { Policy } from '../../model.js';
-import { findDefaultDeny } from '../../policy-analysis.js';
-import type { RuleContext } from '../../rule.js';
+import type { FlowResult, ReachAnalysis } from '../../reach/analysis.js';
+import { reachAnalysis } from '../../reach/analysis.js';
+import type { FlowCheck } from '../../reach/checks.js';
+import { decidingPolicy, defaultDenyCheck, sidesVerdict } from '../../reach/checks.js';
+import type { TraceStep } from '../../reach/engine.js';
+import { listSome, type Evidence, type RuleContext } from '../../rule.js';
+
 /**
- * The head of a GlobalNetworkPolicy that runs just ahead of the default deny, in its tier, for
- * `calicoctl apply -f -` (the caller adds selectors and rules, then `EOF`).
+ * The reachability model of the cluster's policies. Unknown when a policy list was not collected
+ * (naming it), or when a policy sits in a tier whose order the snapshot does not give.
  */
-export function policyAheadOfDenyHead(deny: Policy, baseName: string): string[] {
+export function clusterReach({ model, need }: RuleContext): ReachAnalysis {
+  need(model.policies, ...model.policyGaps);
+  const analysis = reachAnalysis(model)!;
+  if (analysis.cluster.compiled.unorderedTiers.length) need(model.tiers, 'calico.tiers');
+  return analysis;
+}
+
+/** A cluster-wide default deny of some direction: a namespace created tomorrow is denied ingress or egress. */
+export function clusterDenies(context: RuleContext): boolean {
+  const probe = defaultDenyCheck(clusterReach(context)).probes[0]!;
+  return sidesVerdict(probe.ingress) === 'denied' || sidesVerdict(probe.egress) === 'denied';
+}
+
+/** A flow as evidence: the flow, its verdict, and what each side did. */
+export const flowEvidence = (flow: FlowResult): Evidence => ({
+  object: `${flow.from} → ${flow.to} ${flow.traffic}`,
+  value: flow.verdict,
+  note: [flow.egress?.sentence, flow.ingress?.sentence].filter(Boolean).join('; '),
+});
+
+/** Evidence of a check's failing flows, with how many there were. */
+export function flowCheckEvidence(check: FlowCheck): Evidence[] {
+  const evidence = check.failures.map(flowEvidence);
+  const shown = check.failures.length;
+  if (check.failing + check.undecided > shown) {
+    evidence.push({
+      object: check.label,
+      note: `${check.failing} of ${check.total} pod-to-pod flows denied${check.undecided ? `, ${check.undecided} unknown` : ''}; the first ${shown} are traced above`,
+    });
+  }
+  return evidence;
+}
+
+/** A failing check as a clause: `CoreDNS → the VPC resolver (4 of 4 flows)`. */
+export const failingClause = (check: FlowCheck): string =>
+  `${check.label.replace(/ \(.*\)$/, '')} (${check.failing} of ${check.total} ${check.total === 1 ? 'flow' : 'flows'})`;
+
+/** Clauses joined: `a, b and c`. */
+export const joinClauses = (clauses: string[]): string => (clauses.length <= 1 ? clauses.join('') : `${clauses.slice(0, -1).join(', ')} and ${clauses.at(-1)}`);
+
+/**
+ * Where a policy that allows the traffic must go to act before whatever refused it: in the tier
+ * that decided, ordered ahead of the policy that decided (an explicit Deny) or of the last one
+ * consulted (the tier's end action).
+ */
+export function placementFor(steps: readonly TraceStep[]): { tier: string; order: number } {
+  const decided = decidingPolicy(steps);
+  if (!decided) return { tier: 'default', order: 900 };
+  const order = decided.policy?.policy.order;
+  return { tier: decided.tier, order: order === null || order === undefined ? 2000 : Math.max(0, order - 10) };
+}
+
+/** The head of a GlobalNetworkPolicy at a placement, for `calicoctl apply -f -` (the caller adds selectors and rules, then `EOF`). */
+export function policyHead(placement: { tier: string; order: number }, baseName: string): string[] {
   return [
     `calicoctl apply -f - <<'EOF'`,
     'apiVersion: projectcalico.org/v3',
     'kind: GlobalNetworkPolicy',
     'metadata:',
-    `  name: ${deny.tier === 'default' ? baseName : `${deny.tier}.${baseName}`}`,
+    `  name: ${placement.tier === 'default' ? baseName : `${placement.tier}.${baseName}`}`,
     'spec:',
-    ...(deny.tier === 'default' ? [] : [`  tier: ${deny.tier}`]),
-    `  order: ${deny.order === null ? 2000 : deny.order - 10}`,
+    ...(placement.tier === 'default' ? [] : [`  tier: ${placement.tier}`]),
+    `  order: ${placement.order}`,
   ];
-}
-
-/**
- * What the CAL-POL rules judge: every enforced policy, the namespaces, the tiers and the cluster-wide
- * default deny. Unknown when a policy list was not collected (`model.policies` is then null).
- */
-export function clusterPolicies({ model, need }: RuleContext) {
-  const policies = need(model.policies, 'calico.globalNetworkPolicies', 'calico.networkPolicies', 'kubernetes.networkPolicies');
-  const defaultDeny = findDefaultDeny(policies, model.namespaces, model.tiers);
-  // Without the namespaces' labels or the deny's tier order, a deny that looks complete may not be:
-  // believe it only with both. Finding none needs neither (they only remove candidates).
-  if (defaultDeny) {
-    need(model.namespaces, 'kubernetes.namespaces');
-    if (defaultDeny.tier !== 'default') need(model.tiers, 'calico.tiers');
-  }
-  return { policies, namespaces: model.namespaces, tiers: model.tiers, defaultDeny };
 }
 
 /**
@@ -40,3 +82,24 @@ export function clusterPolicies({ model, need }: RuleContext) {
  * as `default.<name>`), as stored in any other tier (`<tier>.<name>` where the tier prefix is used).
  */
 export const calicoPolicyName = (policy: Policy): string => (policy.tier === 'default' ? policy.name : policy.ref.name);
+
+/** The command that deletes a policy, whatever its kind. */
+export function deleteCommand(policy: Policy): string {
+  const quote = (value: string) => (/^[\w@%+=:,./-]+$/.test(value) ? value : `'${value.replace(/'/g, `'\\''`)}'`);
+  switch (policy.kind) {
+    case 'GlobalNetworkPolicy':
+      return `calicoctl delete globalnetworkpolicy ${quote(calicoPolicyName(policy))}`;
+    case 'NetworkPolicy':
+      return `calicoctl delete networkpolicy ${quote(calicoPolicyName(policy))} -n ${quote(policy.namespace ?? 'default')}`;
+    case 'KubernetesNetworkPolicy':
+      return `kubectl delete networkpolicy ${quote(policy.name)} -n ${quote(policy.namespace ?? 'default')}`;
+    case 'AdminNetworkPolicy':
+      return `kubectl delete adminnetworkpolicy ${quote(policy.name)}`;
+    case 'BaselineAdminNetworkPolicy':
+      return `kubectl delete baselineadminnetworkpolicy ${quote(policy.name)}`;
+    case 'ClusterNetworkPolicy':
+      return `kubectl delete clusternetworkpolicy ${quote(policy.name)}`;
+  }
+}
+
+export { listSome };
