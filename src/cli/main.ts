@@ -49,6 +49,33 @@ export async function main(argv: string[], io: CliIo = processIo, deps: CollectC
     });
 
   program
+    .command('reach')
+    .description('Can pods (or an address) reach other pods (or an address), through every tier on both sides? Prints the verdict and each side\'s trace; exit 0 allowed, 1 denied, 3 unknown, 4 partly (some pods or ports).')
+    .requiredOption('--snapshot <file>', 'snapshot file')
+    .requiredOption('--from <from>', 'NAMESPACE, NAMESPACE/SELECTOR (Calico selector or k=v,k2=v2), or an address or CIDR')
+    .requiredOption('--to <to>', 'NAMESPACE, NAMESPACE/SELECTOR, or an address or CIDR')
+    .option('--port <port>', 'PORT[/tcp|udp|sctp] or FROM-TO[/protocol], e.g. 53/udp (default: every TCP and UDP port)')
+    .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
+    .action(async (options) => {
+      const { reachCommand } = await import('./reach-command.js');
+      exitCode = await reachCommand(options, io.stdout);
+    });
+
+  const collectList = (value: string, previous: string[] = []) => [...previous, value];
+  program
+    .command('what-if')
+    .description('Apply proposed policy to a snapshot (or delete some, or promote its staged policies) and print which flows and rules change, and the score before and after.')
+    .requiredOption('--snapshot <file>', 'snapshot file')
+    .option('--apply <file>', 'YAML of Calico, Kubernetes or admin network policies, network sets or tiers (repeatable)', collectList)
+    .option('--delete <kind/name>', 'delete KIND/NAME or KIND/NAMESPACE/NAME, e.g. globalnetworkpolicy/default-allow-all (repeatable)', collectList)
+    .option('--staged', "promote the cluster's staged policies (stagedAction Set or Delete)")
+    .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
+    .action(async (options) => {
+      const { whatIfCommand } = await import('./what-if-command.js');
+      exitCode = await whatIfCommand(options, io.stdout);
+    });
+
+  program
     .command('rules')
     .description('Print the rule catalogue, generated from the rule registry.')
     .addOption(new Option('--format <format>', 'output format').choices(['md', 'json']).default('md'))

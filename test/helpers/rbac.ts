@@ -67,7 +67,7 @@ export function allowsRequest(rules: PolicyRule[], requestPath: string, query: R
   const verb = name === undefined ? 'list' : 'get';
   if (!allows(rules, group, resource, verb, name)) return false;
   const tiers = /^projectcalico\.org\/tier in \(([^)]*)\)$/.exec(query['labelSelector'] ?? '')?.[1]?.split(',');
-  if (group === 'projectcalico.org' && /policies$/.test(resource)) {
+  if (group === 'projectcalico.org' && /policies$/.test(resource) && resource !== 'stagedkubernetesnetworkpolicies') {
     if (!tiers) return false;
     return tiers.every((tier) => allows(rules, group, 'tiers', 'get', tier) && allows(rules, group, `tier.${resource}`, verb, `${tier}.*`));
   }

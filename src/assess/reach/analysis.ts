@@ -168,17 +168,20 @@ export class ReachAnalysis {
     return -1;
   }
 
-  /** The first atom of a flow whose verdict is `wanted` (to trace a failing port of many). */
-  firstAtom(from: Endpoint, to: Endpoint, atoms: AtomSet, wanted: SideVerdict): number {
+  /** The verdict of each atom of a flow. */
+  flowVerdicts(from: Endpoint, to: Endpoint, atoms: AtomSet): SideVerdict[] {
     const evaluator = this.cluster.evaluator(atoms);
     const egress = from.kind === 'workload' ? this.side(evaluator, 'egress', from, to).masks : null;
     const ingress = to.kind === 'workload' ? this.side(evaluator, 'ingress', to, from).masks : null;
-    for (let i = 0; i < atoms.atoms.length; i++) {
+    return atoms.atoms.map((_, i) => {
       const sides = [egress, ingress].filter((m): m is SideMasks => !!m).map((m) => verdictOf(m, i));
-      const verdict: SideVerdict = sides.includes('denied') ? 'denied' : sides.includes('unknown') ? 'unknown' : 'allowed';
-      if (verdict === wanted) return i;
-    }
-    return -1;
+      return sides.includes('denied') ? 'denied' : sides.includes('unknown') ? 'unknown' : 'allowed';
+    });
+  }
+
+  /** The first atom of a flow whose verdict is `wanted` (to trace a failing port of many). */
+  firstAtom(from: Endpoint, to: Endpoint, atoms: AtomSet, wanted: SideVerdict): number {
+    return this.flowVerdicts(from, to, atoms).indexOf(wanted);
   }
 
   /** The namespace × namespace matrix over every TCP and UDP port (computed once). */

@@ -21,10 +21,10 @@ export const POLICY_API_V1ALPHA1: GroupVersion = { group: 'policy.networking.k8s
 export const POLICY_API_V1ALPHA2: GroupVersion = { group: 'policy.networking.k8s.io', version: 'v1alpha2' };
 export const DISCOVERY: GroupVersion = { group: 'discovery.k8s.io', version: 'v1' };
 
-/** The Services whose addresses policy verdicts need: CoreDNS (DNS) and the API server. */
+/** The Services whose addresses policy verdicts need: the API server and CoreDNS (in the API server's namespace/name order). */
 export const KEY_SERVICES = [
-  { namespace: 'kube-system', name: 'kube-dns' },
   { namespace: 'default', name: 'kubernetes' },
+  { namespace: 'kube-system', name: 'kube-dns' },
 ] as const;
 
 /** Where Calico resources come from: whichever Calico group discovery finds served, or always the raw CRDs. */
