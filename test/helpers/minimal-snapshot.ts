@@ -16,6 +16,10 @@ export function emptySnapshot(overrides: { clusterName?: string } = {}): Record<
       deployments: [],
       podDisruptionBudgets: [],
       configMaps: [],
+      services: [],
+      endpointSlices: [],
+      adminNetworkPolicies: [],
+      baselineAdminNetworkPolicies: [],
     },
     calico: {
       apiGroup: null,
@@ -33,6 +37,9 @@ export function emptySnapshot(overrides: { clusterName?: string } = {}): Record<
       globalNetworkSets: [],
       networkSets: [],
       hostEndpoints: [],
+      stagedGlobalNetworkPolicies: [],
+      stagedNetworkPolicies: [],
+      stagedKubernetesNetworkPolicies: [],
     },
     errors: [],
   };

@@ -19,7 +19,11 @@ const DNS_RULES = (side: 'source' | 'destination', peer: string[] = []) =>
   ['UDP', 'TCP'].flatMap((protocol) => ['    - action: Allow', `      protocol: ${protocol}`, `      ${side}:`, ...peer, ...(side === 'destination' ? ['        ports: [53]'] : [])]);
 
 /** Policies that open what the failing DNS flows were refused, each where it acts first. */
-function remediation(failures: Array<{ check: FlowCheck; flow: FlowResult }>, apiPort: number | null): string {
+function remediation(
+  failures: Array<{ check: FlowCheck; flow: FlowResult }>,
+  resolvers: string[],
+  apiServer: { port: number; nets: string[] } | null,
+): string {
   const parts: string[] = ['# Each policy goes in the tier that refused the traffic, ahead of the policy that did.'];
   const clientEgress = failures.find((f) => f.check.label.startsWith('workload') && f.flow.egress?.verdict === 'denied');
   if (clientEgress) {
@@ -51,7 +55,7 @@ function remediation(failures: Array<{ check: FlowCheck; flow: FlowResult }>, ap
   }
   const upstream = failures.filter((f) => !f.check.label.startsWith('workload') && f.flow.egress?.verdict === 'denied');
   if (upstream.length) {
-    const addresses = [...new Set(upstream.map((f) => /(\d+\.\d+\.\d+\.\d+)/.exec(f.flow.to)?.[1]).filter((a): a is string => !!a))];
+    const nets = (list: string[]) => `        nets: [${list.map((n) => (n.includes('/') ? n : `${n}/32`)).join(', ')}]`;
     parts.push(
       "# CoreDNS's egress: the VPC resolver on 53 and the API server.",
       ...policyHead(placementFor(upstream[0]!.flow.egress!.steps), 'allow-coredns-egress'),
@@ -60,8 +64,8 @@ function remediation(failures: Array<{ check: FlowCheck; flow: FlowResult }>, ap
       '  types:',
       '    - Egress',
       '  egress:',
-      ...DNS_RULES('destination'),
-      ...(apiPort !== null ? ['    - action: Allow', '      protocol: TCP', '      destination:', `        ports: [${apiPort}]`, ...(addresses.length ? [`        # reaches ${addresses.join(', ')}`] : [])] : []),
+      ...DNS_RULES('destination', resolvers.length ? [nets(resolvers)] : []),
+      ...(apiServer ? ['    - action: Allow', '      protocol: TCP', '      destination:', ...(apiServer.nets.length ? [nets(apiServer.nets)] : []), `        ports: [${apiServer.port}]`] : []),
       'EOF',
     );
   }
@@ -105,7 +109,11 @@ export default defineRule({
         severity: 'high',
         summary: `DNS does not work end to end: ${joinClauses(failed.map(failingClause))} ${failed.length === 1 && failed[0]!.failing === 1 ? 'is' : 'are'} denied, e.g. ${first.sentence}.`,
         evidence,
-        remediation: remediation(failures, analysis.cluster.apiServer?.port ?? null),
+        remediation: remediation(
+          failures,
+          analysis.cluster.resolvers.map((r) => r.range.text),
+          analysis.cluster.apiServer ? { port: analysis.cluster.apiServer.port, nets: analysis.cluster.apiServer.endpoints.map((e) => e.range.text) } : null,
+        ),
       };
     }
     if (checks.some((c) => c.undecided) || !check.apiServer) {
