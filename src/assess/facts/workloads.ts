@@ -29,7 +29,9 @@ export function workloadFacts(model: ClusterModel): WorkloadsFact | null {
   const byNamespace = new Map<string, Pod[]>();
   const byNode = new Map<string, number>();
   for (const pod of onNetwork) {
-    byNamespace.set(pod.namespace, [...(byNamespace.get(pod.namespace) ?? []), pod]);
+    const list = byNamespace.get(pod.namespace);
+    if (list) list.push(pod);
+    else byNamespace.set(pod.namespace, [pod]);
     if (pod.nodeName) byNode.set(pod.nodeName, (byNode.get(pod.nodeName) ?? 0) + 1);
   }
   const { policies } = model;

@@ -56,21 +56,27 @@ export function normalizePod(object: KubeObject): Pod {
   const spec = record(object.spec);
   const status = record(object.status);
   const podIP = text(status['podIP']) || null;
-  const podIPs = list(status['podIPs'])
-    .map((entry) => text(record(entry)['ip']))
-    .filter((ip): ip is string => !!ip);
+  const podIPs: string[] = [];
+  for (const entry of list(status['podIPs'])) {
+    const ip = text(record(entry)['ip']);
+    if (ip) podIPs.push(ip);
+  }
   // A collector that kept containers kept their ports too; without `containers` the ports are unknown.
   const containers = spec['containers'];
-  const namedPorts = Array.isArray(containers)
-    ? containers.flatMap((container) =>
-        list(record(container)['ports']).flatMap((value) => {
-          const port = record(value);
-          const name = text(port['name']);
-          const number = integer(port['containerPort']);
-          return name && number ? [{ name, port: number, protocol: (text(port['protocol']) ?? 'TCP').toUpperCase() }] : [];
-        }),
-      )
-    : null;
+  let namedPorts: Pod['namedPorts'] = null;
+  if (Array.isArray(containers)) {
+    namedPorts = [];
+    for (const container of containers) {
+      const ports = (container as { ports?: unknown } | null)?.ports;
+      if (!Array.isArray(ports)) continue;
+      for (const value of ports) {
+        const port = record(value);
+        const name = text(port['name']);
+        const number = integer(port['containerPort']);
+        if (name && number) namedPorts.push({ name, port: number, protocol: (text(port['protocol']) ?? 'TCP').toUpperCase() });
+      }
+    }
+  }
   const owner = (object.metadata?.ownerReferences ?? []).find((o) => o.kind) ?? null;
   const workload = owner?.name ? (owner.kind === 'ReplicaSet' ? owner.name.replace(/-[a-z0-9]{6,10}$/, '') : owner.name) : null;
   return {

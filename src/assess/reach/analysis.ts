@@ -11,7 +11,7 @@ import type { CompiledRule, Direction } from './compile.js';
 import { sideSentence } from './describe.js';
 import { verdictOf, type Evaluator, type Masks, type Plan, type SideMasks, type SideVerdict, type TraceStep } from './engine.js';
 import { entityNamespaces, ipVersionOf, type Endpoint, type WorkloadEndpoint } from './match.js';
-import { AtomSet, describeAtom, singlePort, type Protocol } from './ports.js';
+import { AtomSet, describeAtom, type Protocol } from './ports.js';
 
 export type Reach = 'allowed' | 'denied' | 'partly' | 'unknown';
 export const REACH_VALUES = ['allowed', 'denied', 'partly', 'unknown'] as const;
@@ -51,11 +51,13 @@ export interface FlowResult {
   sentence: string;
 }
 
-/** The flags of one flow's atoms from its two sides' outcomes (a missing side allows). */
+/** The flags of one flow's atoms from its two sides' outcomes (a missing side allows), over the base atoms a set selects. */
 function flowFlagsOf(atoms: AtomSet, egress: SideMasks | null, ingress: SideMasks | null): number {
   let flags = 0;
-  for (let c = 0; c < atoms.chunks; c++) {
-    const full = atoms.full(c);
+  const select = atoms.select;
+  for (let c = 0; c < select.length; c++) {
+    const full = select[c]!;
+    if (!full) continue;
     const eAllow = egress ? egress.allow[c]! & ~egress.deny[c]! : full;
     const eDeny = egress ? egress.deny[c]! & ~egress.allow[c]! : 0;
     const iAllow = ingress ? ingress.allow[c]! & ~ingress.deny[c]! : full;
@@ -86,36 +88,32 @@ export class ReachAnalysis {
     readonly cluster: ReachCluster,
   ) {}
 
-  /** One port of one protocol. */
+  /** One port of one protocol: a view of the cluster's atoms (the atom holding it decides it), else a set of its own. */
   port(protocol: Protocol, port: number): AtomSet {
-    const key = `${protocol}/${port}`;
-    let atoms = this.atomSets.get(key);
-    if (!atoms) {
-      atoms = singlePort(protocol, port);
-      this.atomSets.set(key, atoms);
-    }
-    return atoms;
+    return this.ports([{ protocol, port }]);
   }
 
-  /** Several single ports as one atom set (UDP and TCP 53). */
+  /** Several single ports (UDP and TCP 53), as a view of the cluster's atoms where they lie in them. */
   ports(list: ReadonlyArray<{ protocol: Protocol; port: number }>): AtomSet {
     const key = list.map((p) => `${p.protocol}/${p.port}`).join(',');
     let atoms = this.atomSets.get(key);
     if (!atoms) {
-      atoms = new AtomSet(list.map((p) => ({ protocol: p.protocol, lo: p.port, hi: p.port })));
+      const wanted = list.map((p) => ({ protocol: p.protocol, lo: p.port, hi: p.port }));
+      atoms = this.cluster.allPorts.view(wanted) ?? new AtomSet(wanted);
       this.atomSets.set(key, atoms);
     }
     return atoms;
   }
 
   private side(evaluator: Evaluator, direction: Direction, local: WorkloadEndpoint, remote: Endpoint): { plan: Plan; masks: SideMasks } {
+    // (`evaluator` is the base set's: views share it.)
     const plan = this.cluster.plan(evaluator, direction, local);
     return { plan, masks: evaluator.evaluateAgainst(plan, remote) };
   }
 
   /** Flags of every atom of a flow (either end may be an address). */
   flowFlags(from: Endpoint, to: Endpoint, atoms: AtomSet): number {
-    const evaluator = this.cluster.evaluator(atoms);
+    const evaluator = this.cluster.evaluator(atoms.base);
     const egress = from.kind === 'workload' ? this.side(evaluator, 'egress', from, to).masks : null;
     const ingress = to.kind === 'workload' ? this.side(evaluator, 'ingress', to, from).masks : null;
     return flowFlagsOf(atoms, egress, ingress);
@@ -123,16 +121,17 @@ export class ReachAnalysis {
 
   /** Flags of one side only (the endpoint's own policies), every atom. */
   sideFlags(direction: Direction, local: WorkloadEndpoint, remote: Endpoint, atoms: AtomSet): number {
-    const masks = this.side(this.cluster.evaluator(atoms), direction, local, remote).masks;
+    const masks = this.side(this.cluster.evaluator(atoms.base), direction, local, remote).masks;
     return direction === 'egress' ? flowFlagsOf(atoms, masks, null) : flowFlagsOf(atoms, null, masks);
   }
 
   /** One side traced on one atom of a set. */
   traceSide(direction: Direction, local: WorkloadEndpoint, remote: Endpoint, atoms: AtomSet, atom = 0): SideResult {
-    const evaluator = this.cluster.evaluator(atoms);
+    const evaluator = this.cluster.evaluator(atoms.base);
     const { plan, masks } = this.side(evaluator, direction, local, remote);
-    const verdict = verdictOf(masks, atom);
-    const steps = evaluator.trace(plan, remote, atom);
+    const position = atoms.positions[atom]!;
+    const verdict = verdictOf(masks, position);
+    const steps = evaluator.trace(plan, remote, position);
     const last = steps.at(-1);
     if (last?.kind === 'profile') last.namespace = local.namespace;
     return { direction, endpoint: local.name, verdict, steps, sentence: sideSentence(verdict, local.name, direction, steps) };
@@ -163,18 +162,18 @@ export class ReachAnalysis {
 
   /** The first atom of one side whose verdict is `wanted`, or -1. */
   firstSideAtom(direction: Direction, local: WorkloadEndpoint, remote: Endpoint, atoms: AtomSet, wanted: SideVerdict): number {
-    const masks = this.side(this.cluster.evaluator(atoms), direction, local, remote).masks;
-    for (let i = 0; i < atoms.atoms.length; i++) if (verdictOf(masks, i) === wanted) return i;
+    const masks = this.side(this.cluster.evaluator(atoms.base), direction, local, remote).masks;
+    for (let i = 0; i < atoms.atoms.length; i++) if (verdictOf(masks, atoms.positions[i]!) === wanted) return i;
     return -1;
   }
 
   /** The verdict of each atom of a flow. */
   flowVerdicts(from: Endpoint, to: Endpoint, atoms: AtomSet): SideVerdict[] {
-    const evaluator = this.cluster.evaluator(atoms);
+    const evaluator = this.cluster.evaluator(atoms.base);
     const egress = from.kind === 'workload' ? this.side(evaluator, 'egress', from, to).masks : null;
     const ingress = to.kind === 'workload' ? this.side(evaluator, 'ingress', to, from).masks : null;
-    return atoms.atoms.map((_, i) => {
-      const sides = [egress, ingress].filter((m): m is SideMasks => !!m).map((m) => verdictOf(m, i));
+    return atoms.positions.map((position) => {
+      const sides = [egress, ingress].filter((m): m is SideMasks => !!m).map((m) => verdictOf(m, position));
       return sides.includes('denied') ? 'denied' : sides.includes('unknown') ? 'unknown' : 'allowed';
     });
   }
@@ -204,9 +203,14 @@ export class ReachAnalysis {
   }
 }
 
+/** The largest flat table of class moves kept while partitioning (entries). */
+const FLAT_MOVES_LIMIT = 1 << 22;
+
 interface Profile {
   baseline: Masks;
   exceptions: Map<number, Masks>;
+  /** Scratch: the last plan that counted it. */
+  stamp: number;
 }
 
 /**
@@ -221,39 +225,67 @@ function computeMatrix(cluster: ReachCluster): Matrix {
   const groups = cluster.groups;
   const count = groups.length;
   const profiles = new Map<number, Profile>();
-  const maskKey = (m: Masks) => `${m.yes.join(',')}/${m.maybe.join(',')}`;
 
   const profileOf = (rule: CompiledRule): Profile => {
     const entity = rule.remote;
     let profile = profiles.get(entity.id);
     if (profile) return profile;
     const scope = entityNamespaces(entity, cluster.context, cluster.namespaces, cluster.namespaceLabels);
-    const inScope = scope === null ? null : new Set(scope);
-    const none = evaluator.none;
-    const values = groups.map((g) => (inScope === null || inScope.has(g.namespace) ? evaluator.masks(entity, g) : none));
-    const counts = new Map<string, { masks: Masks; n: number }>();
-    for (const value of values) {
-      const key = maskKey(value);
-      const entry = counts.get(key);
-      if (entry) entry.n++;
-      else counts.set(key, { masks: value, n: 1 });
-    }
-    let baseline = values[0] ?? evaluator.masks(entity, cluster.internet);
-    let best = -1;
-    for (const { masks, n } of counts.values()) if (n > best) ((best = n), (baseline = masks));
-    const baselineKey = maskKey(baseline);
     const exceptions = new Map<number, Masks>();
-    values.forEach((value, i) => {
-      if (value !== baseline && maskKey(value) !== baselineKey) exceptions.set(i, value);
-    });
-    profile = { baseline, exceptions };
+    let baseline: Masks = evaluator.none;
+    if (scope !== null) {
+      // Narrowed to some namespaces: every other group matches nothing, which is the baseline when they are most.
+      let inScope = 0;
+      for (let i = 0; i < scope.length; i++) inScope += cluster.byNamespace.get(scope[i]!)?.length ?? 0;
+      if (inScope * 2 <= count) {
+        for (let i = 0; i < scope.length; i++) {
+          const list = cluster.byNamespace.get(scope[i]!) ?? [];
+          for (let j = 0; j < list.length; j++) {
+            const value = evaluator.masks(entity, list[j]!);
+            if (value !== baseline) exceptions.set(list[j]!.key, value);
+          }
+        }
+        profile = { baseline, exceptions, stamp: 0 };
+        profiles.set(entity.id, profile);
+        return profile;
+      }
+    }
+    // The most common value is the baseline; the groups with another are the exceptions.
+    const values: Masks[] = new Array<Masks>(count);
+    for (let i = 0; i < count; i++) values[i] = evaluator.masks(entity, groups[i]!);
+    const counts = new Int32Array(evaluator.maskCount());
+    let best = -1;
+    for (let i = 0; i < count; i++) {
+      const value = values[i]!;
+      const n = ++counts[value.id]!;
+      if (n > best) {
+        best = n;
+        baseline = value;
+      }
+    }
+    for (let i = 0; i < values.length; i++) if (values[i] !== baseline) exceptions.set(i, values[i]!);
+    // (Map entries are iterated with forEach below: no entry arrays.)
+    profile = { baseline, exceptions, stamp: 0 };
     profiles.set(entity.id, profile);
     return profile;
   };
 
   const results: SideMasks[] = [];
   const resultIds = new Map<string, number>();
+  const singleChunk = atoms.chunks === 1;
+  const resultIdsByNumber = new Map<number, Map<number, number>>();
   const intern = (r: SideMasks): number => {
+    if (singleChunk) {
+      let byDeny = resultIdsByNumber.get(r.allow[0]!);
+      if (!byDeny) resultIdsByNumber.set(r.allow[0]!, (byDeny = new Map<number, number>()));
+      let id = byDeny.get(r.deny[0]!);
+      if (id === undefined) {
+        id = results.length;
+        results.push(r);
+        byDeny.set(r.deny[0]!, id);
+      }
+      return id;
+    }
     const key = `${r.allow.join(',')}/${r.deny.join(',')}`;
     let id = resultIds.get(key);
     if (id === undefined) {
@@ -264,32 +296,108 @@ function computeMatrix(cluster: ReachCluster): Matrix {
     return id;
   };
 
-  const table = (direction: Direction): Int32Array[] => {
-    const rows = new Map<number, Int32Array>();
+  // Scratch for sorting a plan's singled-out peers into classes that every rule sees alike.
+  /**
+   * One plan's outcome against every group: the fallback (against a group no rule singles out) and
+   * the groups with another, as pairs (group, outcome) in an Int32Array.
+   */
+  interface Row {
+    fallback: number;
+    special: Int32Array;
+  }
+  // Scratch for sorting a plan's singled-out peers into classes that every rule sees alike.
+  const classOf = new Int32Array(count);
+  const touched: number[] = [];
+  const moves = new Map<number, number>();
+  let moveTable = new Int32Array(0);
+  const moveKeys: number[] = [];
+  const outcome = new Map<number, number>();
+  const ruleProfiles: Profile[] = [];
+  let stamp = 0;
+  let currentPeer = 0;
+  const baselineOf = (rule: CompiledRule): Masks => ruleProfiles[rule.id]!.baseline;
+  const peerValueOf = (rule: CompiledRule): Masks => {
+    const p = ruleProfiles[rule.id]!;
+    return p.exceptions.get(currentPeer) ?? p.baseline;
+  };
+  const table = (direction: Direction): Row[] => {
+    const rows = new Map<number, Row>();
     return groups.map((group) => {
       const plan = cluster.plan(evaluator, direction, group);
       let row = rows.get(plan.id);
       if (row) return row;
-      row = new Int32Array(count);
-      const rules = plan.tiers.flatMap((t) => t.policies.flatMap((p) => p.rules));
-      const byVersion = rules.some((r) => r.rule.rule.ipVersion !== null);
-      const ruleProfiles = new Map<number, Profile>(rules.map((r) => [r.rule.id, profileOf(r.rule)]));
-      const fallback = intern(evaluator.evaluate(plan, (rule) => ruleProfiles.get(rule.id)!.baseline, 4));
-      row.fill(fallback);
-      const special = new Set<number>();
-      if (byVersion) for (let i = 0; i < count; i++) special.add(i);
-      else for (const profile of ruleProfiles.values()) for (const key of profile.exceptions.keys()) special.add(key);
-      for (const peer of special) {
-        const outcome = evaluator.evaluate(
-          plan,
-          (rule) => {
-            const profile = ruleProfiles.get(rule.id)!;
-            return profile.exceptions.get(peer) ?? profile.baseline;
-          },
-          ipVersionOf(groups[peer]!),
-        );
-        row[peer] = intern(outcome);
+      // Each rule's profile, by rule id; the distinct profiles that single some peer out.
+      let byVersion = false;
+      const singling: Profile[] = [];
+      stamp++;
+      for (const tier of plan.tiers) {
+        for (const policy of tier.policies) {
+          for (const { rule } of policy.rules) {
+            if (rule.rule.ipVersion !== null) byVersion = true;
+            const profile = (ruleProfiles[rule.id] ??= profileOf(rule));
+            if (profile.exceptions.size && profile.stamp !== stamp) {
+              profile.stamp = stamp;
+              singling.push(profile);
+            }
+          }
+        }
       }
+      const fallback = intern(evaluator.evaluate(plan, baselineOf, 4));
+      const pairs: number[] = [];
+      if (byVersion) {
+        for (let peer = 0; peer < count; peer++) {
+          currentPeer = peer;
+          const id = intern(evaluator.evaluate(plan, peerValueOf, ipVersionOf(groups[peer]!)));
+          if (id !== fallback) pairs.push(peer, id);
+        }
+      } else {
+        // Partition refinement: peers start in class 0 (every rule sees its baseline); each rule that singles
+        // a peer out moves it to the class (previous class, the value it sees). One evaluation per class.
+        touched.length = 0;
+        let classes = 1;
+        // (class, value) as one small integer: every value's id is below the count of masks.
+        const width = evaluator.maskCount();
+        // The moves of one rule, (class, value) → new class: in a flat table when it fits, else a map.
+        const flat = (count + 1) * width <= FLAT_MOVES_LIMIT;
+        if (flat && moveTable.length < (count + 1) * width) moveTable = new Int32Array((count + 1) * width);
+        for (const profile of singling) {
+          if (flat) {
+            for (let k = 0; k < moveKeys.length; k++) moveTable[moveKeys[k]!] = 0;
+            moveKeys.length = 0;
+          } else moves.clear();
+          profile.exceptions.forEach((value, peer) => {
+            if (classOf[peer] === 0) touched.push(peer);
+            const key = classOf[peer]! * width + value.id;
+            let next: number | undefined;
+            if (flat) {
+              next = moveTable[key]!;
+              if (!next) {
+                moveTable[key] = next = classes++;
+                moveKeys.push(key);
+              }
+            } else {
+              next = moves.get(key);
+              if (next === undefined) moves.set(key, (next = classes++));
+            }
+            classOf[peer] = next;
+          });
+        }
+        for (let k = 0; k < moveKeys.length; k++) moveTable[moveKeys[k]!] = 0;
+        moveKeys.length = 0;
+        outcome.clear();
+        for (const peer of touched) {
+          const cls = classOf[peer]!;
+          let id = outcome.get(cls);
+          if (id === undefined) {
+            currentPeer = peer;
+            id = intern(evaluator.evaluate(plan, peerValueOf, 4));
+            outcome.set(cls, id);
+          }
+          if (id !== fallback) pairs.push(peer, id);
+        }
+        for (const peer of touched) classOf[peer] = 0;
+      }
+      row = { fallback, special: Int32Array.from(pairs) };
       rows.set(plan.id, row);
       return row;
     });
@@ -302,31 +410,50 @@ function computeMatrix(cluster: ReachCluster): Matrix {
   const groupNs = Int32Array.from(groups.map((g) => nsIndex.get(g.namespace)!));
   const flags = new Uint8Array(n * n);
   const r = results.length;
-  const memo = r * r <= 16_000_000 ? new Uint8Array(r * r) : null;
-  const memoMap = new Map<number, number>();
-  const combine = (e: number, i: number): number => {
-    const key = e * r + i;
-    if (memo) {
-      const hit = memo[key]!;
-      if (hit) return hit & 7;
-    } else {
-      const hit = memoMap.get(key);
-      if (hit !== undefined) return hit;
-    }
-    const value = flowFlagsOf(atoms, results[e]!, results[i]!);
-    if (memo) memo[key] = value | 8;
-    else memoMap.set(key, value);
+  // Flags of every pair of outcomes (egress, ingress), worked out once: 0 = not yet, else flags | 8.
+  const memo = new Uint8Array(r * r);
+  const flagsOf = (e: number, i: number): number => {
+    const value = flowFlagsOf(atoms, results[e]!, results[i]!) | 8;
+    memo[e * r + i] = value;
     return value;
   };
-  for (let s = 0; s < count; s++) {
-    const row = egress[s]!;
-    const base = groupNs[s]! * n;
-    for (let d = 0; d < count; d++) {
-      const cell = base + groupNs[d]!;
-      const value = combine(row[d]!, ingress[d]![s]!);
-      flags[cell]! |= value;
+  // The ingress outcomes seen from each source: every destination's fallback, except where the
+  // destination's plan singles the source out (gathered by source, compressed).
+  const ingressFallback = Int32Array.from(ingress.map((row) => row.fallback));
+  const bySource = new Int32Array(count + 1);
+  for (const row of ingress) for (let k = 0; k < row.special.length; k += 2) bySource[row.special[k]! + 1]!++;
+  for (let s = 0; s < count; s++) bySource[s + 1]! += bySource[s]!;
+  const cursor = bySource.slice(0, count);
+  const columnPairs = new Int32Array(bySource[count]! * 2);
+  for (let d = 0; d < count; d++) {
+    const special = ingress[d]!.special;
+    for (let k = 0; k < special.length; k += 2) {
+      const at = cursor[special[k]!]!++ * 2;
+      columnPairs[at] = d;
+      columnPairs[at + 1] = special[k + 1]!;
     }
   }
+  const egressRow = new Int32Array(count);
+  const ingressColumn = new Int32Array(count);
+  const reached = new Uint8Array(n);
+  for (let s = 0; s < count; s++) {
+    const own = egress[s]!;
+    egressRow.fill(own.fallback);
+    for (let k = 0; k < own.special.length; k += 2) egressRow[own.special[k]!] = own.special[k + 1]!;
+    ingressColumn.set(ingressFallback);
+    for (let k = bySource[s]! * 2, end = bySource[s + 1]! * 2; k < end; k += 2) ingressColumn[columnPairs[k]!] = columnPairs[k + 1]!;
+    reached.fill(0);
+    for (let d = 0; d < count; d++) {
+      const e = egressRow[d]!;
+      const i = ingressColumn[d]!;
+      let value = memo[e * r + i]!;
+      if (!value) value = flagsOf(e, i);
+      reached[groupNs[d]!]! |= value;
+    }
+    const base = groupNs[s]! * n;
+    for (let j = 0; j < n; j++) flags[base + j]! |= reached[j]! & 7;
+  }
+  if (process.env["REACH_DEBUG"]) console.log("DEBUG", { results: r, profiles: profiles.size, egressSpecial: egress.reduce((s, x) => s + x.special.length, 0) / 2, ingressSpecial: ingress.reduce((s, x) => s + x.special.length, 0) / 2, masks: evaluator.maskCount() });
   return { namespaces: cluster.namespaces, flags, groups: count, plans: evaluator.planCount() };
 }
 

@@ -12,7 +12,7 @@ import type { ReachCluster } from './cluster.js';
 import type { CompiledPolicy, Direction } from './compile.js';
 import type { SideVerdict, TraceStep } from './engine.js';
 import type { Endpoint, WorkloadEndpoint } from './match.js';
-import type { AtomSet, Protocol } from './ports.js';
+import type { AtomSet } from './ports.js';
 
 /** The namespace the audit invents to ask what a namespace created tomorrow gets, and its peer. */
 export const PROBE_NAMESPACE = 'calico-audit-probe';
@@ -145,18 +145,21 @@ export interface DefaultDenyCheck {
 const memo = new WeakMap<ReachAnalysis, Map<string, unknown>>();
 function once<T>(analysis: ReachAnalysis, key: string, make: () => T): T {
   let cache = memo.get(analysis);
-  if (!cache) memo.set(analysis, (cache = new Map()));
+  if (!cache) memo.set(analysis, (cache = new Map<string, unknown>()));
   if (!cache.has(key)) cache.set(key, make());
   return cache.get(key) as T;
 }
 
+/** The policies that can select a pod of a new namespace (a namespaced policy selects only its own namespace's pods). */
+const globalPolicies = (analysis: ReachAnalysis): Policy[] => analysis.cluster.policies.filter((p) => p.namespace === null);
+
 /** A default deny, judged on a namespace created tomorrow with no policy of its own: are its ingress and egress denied? */
 export function defaultDenyCheck(analysis: ReachAnalysis): DefaultDenyCheck {
   return once(analysis, 'default-deny', () => {
-    const policies = analysis.cluster.policies;
-    const probeAnalysis = analysis.withPolicies(policies, { pods: false });
-    const probes = probeLabelSets(probeAnalysis.cluster).map((labels) => probeSides(probeAnalysis, probeEndpoint(probeAnalysis.cluster, PROBE_NAMESPACE, labels)));
-    const globalOnly = analysis.withPolicies(policies.filter((p) => p.namespace === null), { pods: false });
+    // A pod of a namespace of its own, or judged without its namespace's policies, meets only the global ones.
+    const policies = globalPolicies(analysis);
+    const globalOnly = analysis.withPolicies(policies, { pods: false });
+    const probes = probeLabelSets(globalOnly.cluster).map((labels) => probeSides(globalOnly, probeEndpoint(globalOnly.cluster, PROBE_NAMESPACE, labels)));
     // The namespaces there are: listed ones with their labels, and any other that runs pods with only its name known.
     const names = [...new Set([...(analysis.model.namespaces ?? []).map((n) => n.name), ...analysis.cluster.namespaces])].filter((n) => !isSystemNamespace(n)).sort();
     const existing = names.map((name) => {
@@ -197,7 +200,7 @@ function globalAllow(results: readonly SideResult[]): CompiledPolicy | null {
  */
 export function allowAllCheck(analysis: ReachAnalysis): { findings: AllowAllFinding[]; unknown: string[] } {
   return once(analysis, 'allow-all', () => {
-    const policies = analysis.cluster.policies;
+    const policies = globalPolicies(analysis);
     const findings: AllowAllFinding[] = [];
     const unknown: string[] = [];
     const isolated = analysis.withPolicies([...policies, ownPolicy(PROBE_NAMESPACE, false)], { pods: false });

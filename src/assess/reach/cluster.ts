@@ -12,11 +12,11 @@ import { isSystemNamespace } from '../../reference/index.js';
 import type { ClusterModel, Policy, Pod } from '../model.js';
 import { selectorKeys, type Labels } from '../selector.js';
 import { parseRange, type AddressRange } from './addresses.js';
-import { compilePolicies, type CompiledEntity, type CompiledPolicies, type CompiledSelector, type Direction } from './compile.js';
+import { compilePolicies, type CompiledEntity, type CompiledPolicies, type CompiledPolicy, type CompiledSelector, type Direction } from './compile.js';
 import { Evaluator, type Plan, type Selection } from './engine.js';
 import { MatchContext, namespaceMatches, policySelects, type AddressEndpoint, type WorkloadEndpoint } from './match.js';
 import { atomsFor, type AtomSet, type Protocol } from './ports.js';
-import { NO } from '../selector.js';
+import { NO, type Tri } from '../selector.js';
 
 /** An address standing for "any host on the internet": documentation range (RFC 5737), outside every private and cluster range. */
 export const INTERNET_ADDRESS = '192.0.2.10';
@@ -46,6 +46,29 @@ function podAddressSpace(model: ClusterModel): AddressRange | null {
   return { version: 4, lo, hi, text: ranges.length === 1 ? ranges[0]!.text : `${ranges.map((r) => r.text).join(', ')}` };
 }
 
+/** A dotted-quad IPv4 address as a number, or -1 (cheap: called once per pod). */
+function ipv4Number(text: string): number {
+  let value = 0;
+  let octet = 0;
+  let digits = 0;
+  let dots = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 46) {
+      if (!digits || octet > 255) return -1;
+      value = value * 256 + octet;
+      octet = 0;
+      digits = 0;
+      dots++;
+    } else if (c >= 48 && c <= 57 && digits < 3) {
+      octet = octet * 10 + (c - 48);
+      digits++;
+    } else return -1;
+  }
+  if (dots !== 3 || !digits || octet > 255) return -1;
+  return value * 256 + octet;
+}
+
 /** Elementary intervals of IPv4 space no CIDR edge crosses: two addresses in one interval are inside the same CIDRs. */
 class AddressIndex {
   private readonly cuts: number[];
@@ -59,11 +82,10 @@ class AddressIndex {
     this.cuts = [...cuts].sort((a, b) => a - b);
   }
 
-  /** The interval holding a v4 address, as a signature. */
-  signature(range: AddressRange): string {
-    if (range.version !== 4) return `v6:${range.text}`;
-    if (range.lo !== range.hi) return `r:${range.text}`;
-    const address = range.lo as number;
+  private readonly intervals = new Map<number, AddressRange>();
+
+  /** The index of the interval holding a v4 address (as a number). */
+  intervalOf(address: number): number {
     let lo = 0;
     let hi = this.cuts.length;
     while (lo < hi) {
@@ -71,7 +93,23 @@ class AddressIndex {
       if (this.cuts[mid]! <= address) lo = mid + 1;
       else hi = mid;
     }
-    return `i${lo}`;
+    return lo;
+  }
+
+  /**
+   * The interval itself, one shared object per interval: every address in it lies inside or outside
+   * each CIDR the rules and network sets name alike, so the interval answers for any of them (and
+   * sides matched on addresses alone are worked out once per interval, not per group).
+   */
+  interval(index: number): AddressRange {
+    let found = this.intervals.get(index);
+    if (!found) {
+      const lo = index === 0 ? 0 : this.cuts[index - 1]!;
+      const hi = index < this.cuts.length ? this.cuts[index]! - 1 : 2 ** 32 - 1;
+      found = { version: 4, lo, hi, text: lo === hi ? formatV4(lo) : `${formatV4(lo)}-${formatV4(hi)}` };
+      this.intervals.set(index, found);
+    }
+    return found;
   }
 }
 
@@ -85,7 +123,7 @@ export interface ReachCluster {
   /** Namespaces that run pods on the pod network, sorted; with their groups. */
   namespaces: string[];
   byNamespace: ReadonlyMap<string, WorkloadEndpoint[]>;
-  namespaceLabels(namespace: string): { labels: Labels; known: boolean };
+  namespaceLabels: (namespace: string) => { labels: Labels; known: boolean };
   podSpace: AddressRange | null;
   coreDns: WorkloadEndpoint[];
   /** How CoreDNS was found: the kube-dns EndpointSlices, or its `k8s-app=kube-dns` label. */
@@ -111,11 +149,16 @@ let nextAddressKey = -1;
 export function buildReachCluster(model: ClusterModel, policies: Policy[], options: { pods?: boolean } = {}): ReachCluster {
   const compiled = compilePolicies(policies, model.tiers);
   const namespaceIndex = new Map((model.namespaces ?? []).map((n) => [n.name, n]));
+  const namespaceCache = new Map<string, { labels: Labels; known: boolean }>();
   const namespaceLabels = (name: string): { labels: Labels; known: boolean } => {
+    let cached = namespaceCache.get(name);
+    if (cached) return cached;
     const found = namespaceIndex.get(name);
-    return found
+    cached = found
       ? { labels: { ...found.labels, 'projectcalico.org/name': name }, known: true }
       : { labels: { 'kubernetes.io/metadata.name': name, 'projectcalico.org/name': name }, known: false };
+    namespaceCache.set(name, cached);
+    return cached;
   };
   const context = new MatchContext(model.networkSets, model.serviceEndpoints, (ns) => namespaceLabels(ns).labels);
 
@@ -165,40 +208,96 @@ export function buildReachCluster(model: ClusterModel, policies: Policy[], optio
   const kubeDns = services.find((s) => s.namespace === 'kube-system' && s.name === 'kube-dns');
   const dnsPods = new Set(kubeDns?.pods ?? []);
   const dnsAddresses = new Set(kubeDns?.addresses ?? []);
-  const serviceMembership = (pod: Pod): string[] =>
-    services.filter((s) => s.pods.includes(`${pod.namespace}/${pod.name}`) || pod.podIPs.some((ip) => s.addresses.includes(ip))).map((s) => `${s.namespace}/${s.name}`);
+  // Service membership per pod: by name (EndpointSlice targetRef) and by address; a pod's services, joined, are part of its group.
+  const servicesByPod = new Map<string, Map<string, string[]>>();
+  const servicesByAddress = new Map<string, string[]>();
+  for (const s of services) {
+    const key = `${s.namespace}/${s.name}`;
+    for (const podKey of new Set(s.pods)) {
+      const slash = podKey.indexOf('/');
+      const ns = podKey.slice(0, slash);
+      let byName = servicesByPod.get(ns);
+      if (!byName) servicesByPod.set(ns, (byName = new Map<string, string[]>()));
+      const name = podKey.slice(slash + 1);
+      byName.set(name, [...(byName.get(name) ?? []), key]);
+    }
+    for (const address of new Set(s.addresses)) servicesByAddress.set(address, [...(servicesByAddress.get(address) ?? []), key]);
+  }
+  const NO_SERVICES: readonly string[] = [];
+  const serviceMembership = (pod: Pod): readonly string[] => {
+    const byName = servicesByPod.get(pod.namespace)?.get(pod.name);
+    let byAddress: string[] | undefined;
+    for (let i = 0; i < pod.podIPs.length; i++) {
+      const found = servicesByAddress.get(pod.podIPs[i]!);
+      if (found) byAddress = byAddress ? [...byAddress, ...found] : found;
+    }
+    if (!byAddress) return byName ?? NO_SERVICES;
+    if (!byName) return byAddress;
+    return [...new Set([...byName, ...byAddress])];
+  };
   const coreDnsSource: ReachCluster['coreDnsSource'] = dnsPods.size || dnsAddresses.size ? 'endpointslices' : 'label';
-  const isCoreDns = (pod: Pod): boolean =>
-    coreDnsSource === 'endpointslices'
-      ? dnsPods.has(`${pod.namespace}/${pod.name}`) || pod.podIPs.some((ip) => dnsAddresses.has(ip))
-      : pod.namespace === 'kube-system' && pod.labels['k8s-app'] === 'kube-dns';
+  const isCoreDns = (pod: Pod, memberOf: readonly string[]): boolean =>
+    coreDnsSource === 'endpointslices' ? memberOf.includes('kube-system/kube-dns') : pod.namespace === 'kube-system' && pod.labels['k8s-app'] === 'kube-dns';
 
   const pods = options.pods === false ? [] : podNetworkPods(model.pods ?? []);
-  const byKey = new Map<string, number>();
   const groups: WorkloadEndpoint[] = [];
   const members: Pod[][] = [];
   const workloadsOf: Array<Set<string>> = [];
-  for (const pod of pods) {
-    const v4 = pod.podIPs.find((ip) => !ip.includes(':')) ?? pod.podIPs[0];
-    const address = v4 ? (parseRange(v4) ?? null) : podSpace;
+  // The group key as a path in a tree of maps (namespace, each label read, service account, named
+  // ports, address interval, services, CoreDNS): no string is built per pod.
+  const ABSENT = Symbol('absent');
+  const END = Symbol('end');
+  type Trie = Map<unknown, Trie | number>;
+  const root: Trie = new Map();
+  let node: Trie = root;
+  const step = (value: unknown) => {
+    let next = node.get(value) as Trie | undefined;
+    if (!next) node.set(value, (next = new Map()));
+    node = next;
+  };
+  // Indexed loops: this runs once per pod, mostly before the optimiser has seen it.
+  for (let podIndex = 0; podIndex < pods.length; podIndex++) {
+    const pod = pods[podIndex]!;
+    let v4: string | undefined;
+    for (let i = 0; i < pod.podIPs.length; i++) {
+      if (!pod.podIPs[i]!.includes(':')) {
+        v4 = pod.podIPs[i];
+        break;
+      }
+    }
+    v4 ??= pod.podIPs[0];
+    const number = v4 ? ipv4Number(v4) : -1;
+    const interval = number >= 0 ? addressIndex.intervalOf(number) : -1;
     const sa = pod.serviceAccount;
     const ports = pod.namedPorts;
-    const portKey = ports === null ? '?' : ports.filter((p) => namedPorts.has(p.name)).map((p) => `${p.name}=${p.port}/${p.protocol}`).sort().join(',');
-    const svc = services.length ? serviceMembership(pod) : [];
-    const dns = isCoreDns(pod);
-    const key = [
-      pod.namespace,
-      readKeys.map((k) => (Object.hasOwn(pod.labels, k) ? `${k}=${pod.labels[k]}` : '')).join('\u0001'),
-      readsServiceAccount ? (sa ?? '?') : '',
-      portKey,
-      address ? addressIndex.signature(address) : '?',
-      svc.join(','),
-      dns ? 'dns' : '',
-    ].join('\u0000');
-    let index = byKey.get(key);
+    const svc = services.length ? serviceMembership(pod) : NO_SERVICES;
+    const dns = isCoreDns(pod, svc);
+    node = root;
+    step(pod.namespace);
+    for (let i = 0; i < readKeys.length; i++) {
+      const k = readKeys[i]!;
+      step(Object.hasOwn(pod.labels, k) ? pod.labels[k] : ABSENT);
+    }
+    step(readsServiceAccount ? (sa ?? ABSENT) : null);
+    if (ports === null) step(ABSENT);
+    else if (namedPorts.size) {
+      // In the pod's own order: pods of one workload declare them alike.
+      for (let i = 0; i < ports.length; i++) {
+        const p = ports[i]!;
+        if (!namedPorts.has(p.name)) continue;
+        step(p.name);
+        step(p.port);
+        step(p.protocol);
+      }
+    }
+    step(END);
+    step(number >= 0 ? interval : v4 ? `ip:${v4}` : podSpace ? 'pending' : '?');
+    step(svc.length ? (svc.length === 1 ? svc[0] : [...svc].sort().join(',')) : '');
+    let index = node.get(dns) as number | undefined;
     if (index === undefined) {
+      const address = number >= 0 ? addressIndex.interval(interval) : v4 ? (parseRange(v4) ?? null) : podSpace;
       index = groups.length;
-      byKey.set(key, index);
+      node.set(dns, index);
       const ns = namespaceLabels(pod.namespace);
       const labels: Record<string, string> = { ...pod.labels, 'projectcalico.org/namespace': pod.namespace, 'projectcalico.org/orchestrator': 'k8s' };
       for (const [k, v] of Object.entries(ns.labels)) labels[`pcns.${k}`] = v;
@@ -238,7 +337,11 @@ export function buildReachCluster(model: ClusterModel, policies: Policy[], optio
     group.name = `${group.namespace}/${names[0]}${names.length > 1 ? ` (+${names.length - 1} more)` : ''}`;
   }
   const byNamespace = new Map<string, WorkloadEndpoint[]>();
-  for (const group of groups) byNamespace.set(group.namespace, [...(byNamespace.get(group.namespace) ?? []), group]);
+  for (const group of groups) {
+    const list = byNamespace.get(group.namespace);
+    if (list) list.push(group);
+    else byNamespace.set(group.namespace, [group]);
+  }
   const namespaces = [...byNamespace.keys()].sort((a, b) => Number(isSystemNamespace(a)) - Number(isSystemNamespace(b)) || a.localeCompare(b));
 
   // Named ports the pods declare under names rules use become port edges too.
@@ -279,10 +382,14 @@ export function buildReachCluster(model: ClusterModel, policies: Policy[], optio
   ].filter((e): e is AddressEndpoint => !!e);
 
   const selections = new Map<string, Selection>();
-  const indexSelections = (compiledSet: CompiledPolicies) => {
-    const lists = new Map<string, Array<{ policy: (typeof compiledSet.policies)[number]; selects: ReturnType<typeof policySelects> }>>();
+  /** Per direction, per group (by key), the policies that select it, in evaluation order. */
+  const indexSelections = (compiledSet: CompiledPolicies): Record<Direction, Array<Array<{ policy: CompiledPolicy; selects: Tri }>>> => {
+    const lists = { ingress: groups.map(() => [] as Array<{ policy: CompiledPolicy; selects: Tri }>), egress: groups.map(() => [] as Array<{ policy: CompiledPolicy; selects: Tri }>) };
     for (const policy of compiledSet.policies) {
       const p = policy.policy;
+      const ingress = p.types.includes('Ingress');
+      const egress = p.types.includes('Egress');
+      if (!ingress && !egress) continue;
       let scope: WorkloadEndpoint[];
       if (p.namespace !== null) scope = byNamespace.get(p.namespace) ?? [];
       else if (policy.namespaceSelector) scope = namespaces.filter((ns) => policySelectsNamespace(policy.namespaceSelector!, ns)).flatMap((ns) => byNamespace.get(ns)!);
@@ -290,13 +397,8 @@ export function buildReachCluster(model: ClusterModel, policies: Policy[], optio
       for (const group of scope) {
         const selects = policySelects(policy, group);
         if (selects === NO) continue;
-        for (const direction of ['ingress', 'egress'] as const) {
-          if (!p.types.includes(direction === 'ingress' ? 'Ingress' : 'Egress')) continue;
-          const key = `${direction}:${group.key}`;
-          const list = lists.get(key) ?? [];
-          list.push({ policy, selects });
-          lists.set(key, list);
-        }
+        if (ingress) lists.ingress[group.key]!.push({ policy, selects });
+        if (egress) lists.egress[group.key]!.push({ policy, selects });
       }
     }
     return lists;
@@ -305,7 +407,7 @@ export function buildReachCluster(model: ClusterModel, policies: Policy[], optio
     const { labels, known } = namespaceLabels(namespace);
     return namespaceMatches(node, labels, known) !== NO;
   };
-  let indexed: Map<string, Selection> | null = null;
+  let indexed: Record<Direction, Selection[]> | null = null;
   const evaluators = new Map<AtomSet, Evaluator>();
 
   const cluster: ReachCluster = {
@@ -337,7 +439,7 @@ export function buildReachCluster(model: ClusterModel, policies: Policy[], optio
         return found;
       }
       indexed ??= indexSelections(compiled);
-      return indexed.get(`${direction}:${group.key}`) ?? [];
+      return indexed[direction][group.key] ?? [];
     },
     evaluator(atoms) {
       let evaluator = evaluators.get(atoms);

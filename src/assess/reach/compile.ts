@@ -49,6 +49,8 @@ export interface CompiledEntity {
   invalidNets: boolean;
   /** Matches every endpoint on every port. */
   trivial: boolean;
+  /** Decided by the endpoint's address alone (nets, notNets, numeric ports): no selector, service account, Service, domain or named port. */
+  addressOnly: boolean;
 }
 
 export interface CompiledRule {
@@ -122,7 +124,10 @@ class EntityTable {
   readonly entities: CompiledEntity[] = [];
   private readonly byKey = new Map<string, CompiledEntity>();
 
-  compile(match: EntityMatch, role: CompiledEntity['role'], scopeNamespace: string | null): CompiledEntity {
+  compile(match: EntityMatch, role: CompiledEntity['role'], policyNamespace: string | null): CompiledEntity {
+    // The policy's namespace matters only to a side that selects without a namespaceSelector, or names a Service without one.
+    const selects = match.selector !== null || match.notSelector !== null || match.serviceAccounts !== null;
+    const scopeNamespace = (selects && match.namespaceSelector === null) || (match.services !== null && !match.services.namespace) ? policyNamespace : null;
     const key = JSON.stringify([role, scopeNamespace, match]);
     const known = this.byKey.get(key);
     if (known) return known;
@@ -149,6 +154,7 @@ class EntityTable {
       domains: match.domains.length > 0,
       invalidNets: (nets.invalid && !nets.ranges.length) || notNets.invalid,
       trivial: false,
+      addressOnly: false,
     };
     entity.trivial =
       entity.namespaceSelector === null &&
@@ -165,6 +171,15 @@ class EntityTable {
       !entity.invalidNets &&
       // A namespaced policy's `selector: all()` still keeps to its namespace.
       !(scopeNamespace && entity.selector !== null);
+    entity.addressOnly =
+      entity.namespaceSelector === null &&
+      entity.selector === null &&
+      entity.notSelector === null &&
+      entity.serviceAccountNames === null &&
+      entity.serviceAccountSelector === null &&
+      entity.service === null &&
+      !entity.domains &&
+      ![...entity.ports, ...entity.notPorts].some((p) => 'name' in p);
     this.entities.push(entity);
     this.byKey.set(key, entity);
     return entity;
@@ -180,7 +195,7 @@ function tierTable(tiers: Tier[] | null): (name: string) => { tier: CompiledTier
     const found = byName.get(name);
     if (found) return { tier: { name, order: found.order, endAction: found.defaultAction === 'Pass' ? 'Pass' : 'Deny', valid: true }, ordered: true };
     if (tiers === null && BUILT_IN_TIER_ORDER[name] !== undefined) {
-      return { tier: { name, order: BUILT_IN_TIER_ORDER[name]!, endAction: BUILT_IN_TIER_ACTION[name] ?? 'Deny', valid: true }, ordered: true };
+      return { tier: { name, order: BUILT_IN_TIER_ORDER[name], endAction: BUILT_IN_TIER_ACTION[name] ?? 'Deny', valid: true }, ordered: true };
     }
     // A policy in a tier that does not exist: Felix still applies it, after every valid tier, ending in Deny.
     return { tier: { name, order: null, endAction: 'Deny', valid: tiers !== null ? false : true }, ordered: tiers !== null };

@@ -20,6 +20,8 @@ import type { AtomSet } from './ports.js';
 export interface Masks {
   yes: Int32Array;
   maybe: Int32Array;
+  /** Equal masks of one evaluator share an id (interned). */
+  id: number;
 }
 
 export interface PlanRule {
@@ -65,13 +67,27 @@ export type TraceStep =
 /** The policy selections of an endpoint per direction, in evaluation order. */
 export type Selection = ReadonlyArray<{ policy: CompiledPolicy; selects: Tri }>;
 
+type PlanTrie = Map<number, PlanTrie | Plan>;
+const PLAN_LEAF = -3;
+
+/** For a port part that no endpoint changes (numeric ports only). */
+const NO_ENDPOINT: Endpoint = { kind: 'address', key: -1, range: { version: 4, lo: 0, hi: 0, text: '0.0.0.0' }, name: 'any address' };
+
 export class Evaluator {
-  private readonly entityMasks = new Map<string, Masks>();
+  /** Per entity, per group (endpoint key ≥ 0), its masks; other endpoints (addresses, probes) by key. */
+  private readonly groupMasks: Array<Array<Masks | undefined> | undefined> = [];
+  private readonly otherMasks = new Map<string, Masks>();
+  private readonly addressMasks: Array<WeakMap<object, Masks> | undefined> = [];
+  /** Per entity, the masks of its port part when they do not depend on the endpoint (no named port, no Service), else null. */
+  private readonly portParts: Array<Masks | null | undefined> = [];
+  private readonly interned = new Map<string, Masks>();
   private readonly protocolMasks = new Map<number, Int32Array>();
-  private readonly plans = new Map<string, Plan>();
-  private readonly planIds = new Map<string, Plan>();
-  /** Masks that match no atom. */
+  private readonly planTrie: PlanTrie = new Map();
+  private readonly planIds: Record<Direction, Map<number, Plan>> = { ingress: new Map(), egress: new Map() };
+  private readonly scratchLocals: Masks[] = [];
+  /** Masks that match no atom, and every atom. */
   readonly none: Masks;
+  readonly all: Masks;
   private nextPlan = 0;
 
   constructor(
@@ -79,7 +95,26 @@ export class Evaluator {
     readonly context: MatchContext,
     readonly atoms: AtomSet,
   ) {
-    this.none = { yes: new Int32Array(atoms.chunks), maybe: new Int32Array(atoms.chunks) };
+    this.none = this.intern(new Int32Array(atoms.chunks), new Int32Array(atoms.chunks));
+    const yes = new Int32Array(atoms.chunks);
+    for (let c = 0; c < atoms.chunks; c++) yes[c] = atoms.full(c);
+    this.all = this.intern(yes, new Int32Array(atoms.chunks));
+  }
+
+  /** The one Masks object with this content. */
+  intern(yes: Int32Array, maybe: Int32Array): Masks {
+    const key = `${yes.join(',')}/${maybe.join(',')}`;
+    let found = this.interned.get(key);
+    if (!found) {
+      found = { yes, maybe, id: this.interned.size };
+      this.interned.set(key, found);
+    }
+    return found;
+  }
+
+  /** Distinct masks made so far (their ids run from 0 to this). */
+  maskCount(): number {
+    return this.interned.size;
   }
 
   /** Which policies select the endpoint for the direction (every policy checked; the model indexes this for its groups). */
@@ -93,39 +128,73 @@ export class Evaluator {
     return out;
   }
 
-  /** A side's masks for an entity on an endpoint: its selectors and addresses, then its ports per atom. */
-  masks(entity: CompiledEntity, endpoint: Endpoint): Masks {
-    if (entity.trivial) return this.allMasks();
-    const key = `${entity.id}:${endpoint.key}`;
-    let found = this.entityMasks.get(key);
-    if (found) return found;
-    const tri = entityTri(entity, endpoint, this.context);
-    if (tri === NO) found = this.none;
-    else {
-      const yes = new Int32Array(this.atoms.chunks);
-      const maybe = new Int32Array(this.atoms.chunks);
-      const portless = !entity.ports.length && !entity.notPorts.length && !(entity.service && entity.role === 'destination');
-      for (let i = 0; i < this.atoms.atoms.length; i++) {
-        const value = portless ? tri : triAnd(tri, entityPortTri(entity, this.atoms.atoms[i]!, endpoint, this.context));
-        const chunk = i >> 5;
-        const bit = 1 << (i & 31);
-        if (value === YES) yes[chunk]! |= bit;
-        else if (value === MAYBE) maybe[chunk]! |= bit;
-      }
-      found = { yes, maybe };
-    }
-    this.entityMasks.set(key, found);
-    return found;
+  /** The port part of an entity's masks when no endpoint changes it. */
+  private portPart(entity: CompiledEntity): Masks | null {
+    let part = this.portParts[entity.id];
+    if (part !== undefined) return part;
+    const dynamic = [...entity.ports, ...entity.notPorts].some((p) => 'name' in p) || (entity.service !== null && entity.role === 'destination');
+    if (dynamic) part = null;
+    else if (!entity.ports.length && !entity.notPorts.length) part = this.all;
+    else part = this.portMasks(entity, YES, NO_ENDPOINT);
+    this.portParts[entity.id] = part;
+    return part;
   }
 
-  private allCache: Masks | null = null;
-  private allMasks(): Masks {
-    if (!this.allCache) {
-      const yes = new Int32Array(this.atoms.chunks);
-      for (let c = 0; c < this.atoms.chunks; c++) yes[c] = this.atoms.full(c);
-      this.allCache = { yes, maybe: new Int32Array(this.atoms.chunks) };
+  private portMasks(entity: CompiledEntity, tri: Tri, endpoint: Endpoint): Masks {
+    const yes = new Int32Array(this.atoms.chunks);
+    const maybe = new Int32Array(this.atoms.chunks);
+    for (let i = 0; i < this.atoms.atoms.length; i++) {
+      const value = triAnd(tri, entityPortTri(entity, this.atoms.atoms[i]!, endpoint, this.context));
+      const chunk = i >> 5;
+      const bit = 1 << (i & 31);
+      if (value === YES) yes[chunk]! |= bit;
+      else if (value === MAYBE) maybe[chunk]! |= bit;
     }
-    return this.allCache;
+    return this.intern(yes, maybe);
+  }
+
+  /** Masks demoted to maybe (the side itself only may match). */
+  private maybeOf(masks: Masks): Masks {
+    const maybe = new Int32Array(this.atoms.chunks);
+    for (let c = 0; c < maybe.length; c++) maybe[c] = masks.yes[c]! | masks.maybe[c]!;
+    return this.intern(new Int32Array(this.atoms.chunks), maybe);
+  }
+
+  /** A side's masks for an entity on an endpoint: its selectors and addresses, then its ports per atom. */
+  masks(entity: CompiledEntity, endpoint: Endpoint): Masks {
+    if (entity.trivial) return this.all;
+    if (entity.addressOnly && endpoint.kind === 'workload' && endpoint.address) {
+      // Decided by the address alone: once per address (groups of one interval share it).
+      let byAddress = this.addressMasks[entity.id];
+      if (!byAddress) this.addressMasks[entity.id] = byAddress = new WeakMap();
+      let hit = byAddress.get(endpoint.address);
+      if (!hit) {
+        const tri = entityTri(entity, endpoint, this.context);
+        const part = this.portPart(entity)!;
+        hit = tri === NO ? this.none : tri === YES ? part : this.maybeOf(part);
+        byAddress.set(endpoint.address, hit);
+      }
+      return hit;
+    }
+    let row: Array<Masks | undefined> | undefined;
+    if (endpoint.key >= 0) {
+      row = this.groupMasks[entity.id] ??= [];
+      const hit = row[endpoint.key];
+      if (hit) return hit;
+    } else {
+      const hit = this.otherMasks.get(`${entity.id}:${endpoint.key}`);
+      if (hit) return hit;
+    }
+    const tri = entityTri(entity, endpoint, this.context);
+    let found: Masks;
+    if (tri === NO) found = this.none;
+    else {
+      const part = this.portPart(entity);
+      found = part ? (tri === YES ? part : this.maybeOf(part)) : this.portMasks(entity, tri, endpoint);
+    }
+    if (row) row[endpoint.key] = found;
+    else this.otherMasks.set(`${entity.id}:${endpoint.key}`, found);
+    return found;
   }
 
   private protocols(rule: CompiledRule): Int32Array {
@@ -143,43 +212,67 @@ export class Evaluator {
   }
 
   /** The endpoint's plan for a direction, from its selection; equal plans are shared. */
-  plan(direction: Direction, endpoint: WorkloadEndpoint, selection: Selection): Plan {
-    const cacheKey = `${direction}:${endpoint.key}`;
-    const cached = this.planIds.get(cacheKey);
+  plan(direction: Direction, endpoint: Endpoint, selection: Selection): Plan {
+    const cache = this.planIds[direction];
+    const cached = cache.get(endpoint.key);
     if (cached) return cached;
-    const tiers: PlanTier[] = [];
-    const keyParts: string[] = [direction];
-    for (const { policy, selects } of selection) {
-      let tier = tiers.at(-1);
-      if (!tier || tier.tier !== policy.tier) {
-        tier = { tier: policy.tier, certain: false, policies: [] };
-        tiers.push(tier);
-        keyParts.push(`t${policy.tierRank}`);
+    // The plan's identity is a path of numbers in a tree of maps (no string per endpoint): the
+    // direction, then per tier its rank, per policy its index and how surely it selects, then each
+    // rule that may match on this side with its local masks. The masks are kept to build the plan if new.
+    const locals = this.scratchLocals;
+    locals.length = 0;
+    let node = this.planTrie;
+    const step = (value: number) => {
+      let next = node.get(value) as PlanTrie | undefined;
+      if (!next) node.set(value, (next = new Map()));
+      node = next;
+    };
+    step(direction === 'ingress' ? 0 : 1);
+    let lastTier: CompiledTier | null = null;
+    for (let p = 0; p < selection.length; p++) {
+      const { policy, selects } = selection[p]!;
+      if (policy.tier !== lastTier) {
+        lastTier = policy.tier;
+        step(-1);
+        step(policy.tierRank);
       }
-      if (selects === YES) tier.certain = true;
-      keyParts.push(`p${policy.index}${selects === YES ? '' : '?'}`);
-      const rules: PlanRule[] = [];
-      for (const rule of policy[direction]) {
+      step(-2);
+      step(policy.index);
+      step(selects);
+      const rules = policy[direction];
+      for (let r = 0; r < rules.length; r++) {
+        const rule = rules[r]!;
         let local = this.masks(rule.local, endpoint);
-        if (selects === MAYBE && local.yes.some((v) => v !== 0)) {
-          // A policy that may not apply makes its rules match at most maybe.
-          const maybe = new Int32Array(this.atoms.chunks);
-          for (let c = 0; c < maybe.length; c++) maybe[c] = local.yes[c]! | local.maybe[c]!;
-          local = { yes: new Int32Array(this.atoms.chunks), maybe };
-        }
-        if (local.yes.every((v) => v === 0) && local.maybe.every((v) => v === 0)) continue;
-        rules.push({ rule, local, protocols: this.protocols(rule) });
-        keyParts.push(`r${rule.id}:${local === this.allCache ? '*' : `${Array.from(local.yes).join(',')}/${Array.from(local.maybe).join(',')}`}`);
+        // A policy that may not apply makes its rules match at most maybe.
+        if (selects === MAYBE) local = this.maybeOf(local);
+        locals.push(local);
+        if (local === this.none) continue;
+        step(rule.id);
+        step(local.id);
       }
-      tier.policies.push({ policy, selects, rules });
     }
-    const key = keyParts.join('|');
-    let plan = this.plans.get(key);
+    let plan = node.get(PLAN_LEAF) as Plan | undefined;
     if (!plan) {
+      const tiers: PlanTier[] = [];
+      let at = 0;
+      for (const { policy, selects } of selection) {
+        let tier = tiers.at(-1);
+        if (!tier || tier.tier !== policy.tier) {
+          tier = { tier: policy.tier, certain: false, policies: [] };
+          tiers.push(tier);
+        }
+        if (selects === YES) tier.certain = true;
+        const rules: PlanRule[] = [];
+        for (const rule of policy[direction]) {
+          const local = locals[at++]!;
+          if (local !== this.none) rules.push({ rule, local, protocols: this.protocols(rule) });
+        }
+        tier.policies.push({ policy, selects, rules });
+      }
       plan = { id: this.nextPlan++, direction, tiers };
-      this.plans.set(key, plan);
+      node.set(PLAN_LEAF, plan);
     }
-    this.planIds.set(cacheKey, plan);
+    cache.set(endpoint.key, plan);
     return plan;
   }
 
@@ -304,7 +397,7 @@ export class Evaluator {
 
   /** Every plan made so far. */
   planCount(): number {
-    return this.plans.size;
+    return this.nextPlan;
   }
 }
 

@@ -16,7 +16,7 @@
  */
 import type { NetworkSet, ServiceEndpoints } from '../model.js';
 import { matchSelector, MAYBE, NO, triAnd, triNot, triOr, YES, type Labels, type Tri } from '../selector.js';
-import { parseRange, within, withinAny, type AddressRange } from './addresses.js';
+import { parseRange, withinAny, type AddressRange } from './addresses.js';
 import type { CompiledEntity, CompiledPolicy, CompiledSelector, Direction } from './compile.js';
 import { EPHEMERAL, rangeTri, type Atom, type PortSpec } from './ports.js';
 
@@ -92,14 +92,21 @@ export class MatchContext {
       : null;
   }
 
-  /** Network sets whose nets may hold the address, with how surely. */
+  private readonly holding = new WeakMap<AddressRange, Array<{ set: CompiledNetworkSet; holds: Tri }>>();
+  private unknownAddressSets: Array<{ set: CompiledNetworkSet; holds: Tri }> | null = null;
+
+  /** Network sets whose nets may hold the address, with how surely (kept per address: many sides ask). */
   setsHolding(address: AddressRange | null): Array<{ set: CompiledNetworkSet; holds: Tri }> | null {
     if (!this.sets) return null;
-    if (!address) return this.sets.filter((s) => s.ranges.length).map((set) => ({ set, holds: MAYBE }));
-    const found: Array<{ set: CompiledNetworkSet; holds: Tri }> = [];
-    for (const set of this.sets) {
-      const holds = withinAny(address, set.ranges);
-      if (holds !== NO) found.push({ set, holds });
+    if (!address) return (this.unknownAddressSets ??= this.sets.filter((s) => s.ranges.length).map((set) => ({ set, holds: MAYBE })));
+    let found = this.holding.get(address);
+    if (!found) {
+      found = [];
+      for (const set of this.sets) {
+        const holds = withinAny(address, set.ranges);
+        if (holds !== NO) found.push({ set, holds });
+      }
+      this.holding.set(address, found);
     }
     return found;
   }
@@ -120,8 +127,19 @@ const matchesNode = (node: CompiledSelector, labels: Labels, unknown?: (key: str
 
 const NAME_KEYS = new Set(['projectcalico.org/name', 'kubernetes.io/metadata.name']);
 
+const unknownKeys = new WeakMap<WorkloadEndpoint, (key: string) => boolean>();
+
 /** Label keys of an endpoint the snapshot cannot know: its ServiceAccount's own labels, and the namespace's when namespaces were not collected. */
 function endpointUnknown(endpoint: WorkloadEndpoint): (key: string) => boolean {
+  let found = unknownKeys.get(endpoint);
+  if (!found) {
+    found = unknownKeyTest(endpoint);
+    unknownKeys.set(endpoint, found);
+  }
+  return found;
+}
+
+function unknownKeyTest(endpoint: WorkloadEndpoint): (key: string) => boolean {
   return (key) => {
     if (key.startsWith('pcsa.')) return endpoint.serviceAccount === null || key !== 'pcsa.projectcalico.org/name';
     if (key === 'projectcalico.org/serviceaccount') return endpoint.serviceAccount === null;
@@ -130,9 +148,12 @@ function endpointUnknown(endpoint: WorkloadEndpoint): (key: string) => boolean {
   };
 }
 
+/** Without a namespace's labels, only its name is known. */
+const unknownNamespaceKey = (key: string): boolean => !NAME_KEYS.has(key);
+
 /** A namespace selector on a namespace's labels (without the collected labels, only its name is known). */
 export function namespaceMatches(node: CompiledSelector, labels: Labels, known: boolean): Tri {
-  return matchesNode(node, labels, (key) => !known && !NAME_KEYS.has(key));
+  return matchesNode(node, labels, known ? undefined : unknownNamespaceKey);
 }
 
 function namespaceTri(node: CompiledSelector, endpoint: WorkloadEndpoint): Tri {
@@ -181,6 +202,8 @@ function positiveOnWorkload(entity: CompiledEntity, endpoint: WorkloadEndpoint):
   return result;
 }
 
+const selectedNamespaces = new WeakMap<readonly string[], Map<CompiledSelector, string[]>>();
+
 /**
  * The namespaces whose pods a rule's side can match at all, or null for any: a side narrowed to a
  * namespace (by its namespaceSelector, or a namespaced policy's own) matches no pod elsewhere,
@@ -196,10 +219,18 @@ export function entityNamespaces(
   if (entity.namespaceSelector === 'global') return [];
   if (entity.namespaceSelector) {
     const node = entity.namespaceSelector;
-    return namespaces.filter((ns) => {
-      const { labels, known } = labelsOf(ns);
-      return namespaceMatches(node, labels, known) !== NO;
-    });
+    // Many sides share a namespace selector (the same text parses to the same tree): match the namespaces once.
+    let byNamespaces = selectedNamespaces.get(namespaces);
+    if (!byNamespaces) selectedNamespaces.set(namespaces, (byNamespaces = new Map<CompiledSelector, string[]>()));
+    let found = byNamespaces.get(node);
+    if (!found) {
+      found = namespaces.filter((ns) => {
+        const { labels, known } = labelsOf(ns);
+        return namespaceMatches(node, labels, known) !== NO;
+      });
+      byNamespaces.set(node, found);
+    }
+    return found;
   }
   if (hasNamespaceScope(entity)) return [entity.scopeNamespace!];
   return null;
@@ -237,11 +268,10 @@ export function entityTri(entity: CompiledEntity, endpoint: Endpoint, context: M
         ? // Services other than kube-dns and kubernetes are not collected.
           MAYBE
         : endpoint.kind === 'workload'
-          ? endpoint.services.has(`${entity.service.namespace}/${entity.service.name}`)
+          ? // The EndpointSlices list every pod behind the Service (by reference or address).
+            endpoint.services.has(`${entity.service.namespace}/${entity.service.name}`)
             ? YES
-            : endpoint.address
-              ? withinAny(endpoint.address, service.addresses)
-              : MAYBE
+            : NO
           : withinAny(endpoint.range, service.addresses);
     result = triAnd(result, member);
     if (result === NO) return NO;

@@ -42,11 +42,34 @@ export function rangeTri(atom: Atom, lo: number, hi: number): Tri {
   return MAYBE;
 }
 
-/** A set of atoms, evaluated 32 to a chunk (one bit each in a 32-bit mask). */
+/**
+ * A set of atoms, evaluated 32 to a chunk (one bit each in a 32-bit mask). A set may be a view of
+ * another (`base`): its atoms are then evaluated as the base's atoms at `positions` (a port is
+ * decided as the atom that holds it), so every question about a cluster shares one evaluation.
+ */
 export class AtomSet {
   readonly chunks: number;
-  constructor(readonly atoms: readonly Atom[]) {
+  readonly base: AtomSet;
+  /** For each atom, its index in `base`. */
+  readonly positions: readonly number[];
+  /** The base's atoms this set stands for, as masks over the base's chunks. */
+  readonly select: Int32Array;
+  constructor(
+    readonly atoms: readonly Atom[],
+    base?: AtomSet,
+    positions?: readonly number[],
+  ) {
     this.chunks = Math.max(1, Math.ceil(atoms.length / 32));
+    this.base = base ?? this;
+    this.positions = positions ?? atoms.map((_, i) => i);
+    this.select = new Int32Array(this.base.chunks);
+    for (const position of this.positions) this.select[position >> 5]! |= 1 << (position & 31);
+  }
+
+  /** A view of this set: each atom (a port, say) stands for the atom of this set that holds it. Null when one is outside every atom. */
+  view(atoms: readonly Atom[]): AtomSet | null {
+    const positions = atoms.map((a) => this.atoms.findIndex((b) => b.protocol === a.protocol && a.lo >= b.lo && a.hi <= b.hi));
+    return positions.includes(-1) ? null : new AtomSet(atoms, this, positions);
   }
 
   /** The mask of the atoms chunk `c` holds. */

@@ -172,15 +172,14 @@ export function answerReach(model: ClusterModel, query: { from: EndQuery; to: En
   if (query.from.kind === 'address' && query.to.kind === 'address') throw new ReachQueryError('--from and --to cannot both be addresses: policy applies to pods');
   const from = resolveEnd(analysis, query.from, '--from');
   const to = resolveEnd(analysis, query.to, '--to');
-  const atoms = query.port
-    ? query.port.from === query.port.to
-      ? analysis.port(query.port.protocol, query.port.from)
-      : new AtomSet(
-          analysis.cluster.allPorts.atoms
-            .filter((a) => a.protocol === query.port!.protocol && a.hi >= query.port!.from && a.lo <= query.port!.to)
-            .map((a) => ({ protocol: a.protocol, lo: Math.max(a.lo, query.port!.from), hi: Math.min(a.hi, query.port!.to) })),
-        )
-    : analysis.cluster.allPorts;
+  let atoms = analysis.cluster.allPorts;
+  if (query.port) {
+    const { protocol, from: lo, to: hi } = query.port;
+    const clipped = analysis.cluster.allPorts.atoms
+      .filter((a) => a.protocol === protocol && a.hi >= lo && a.lo <= hi)
+      .map((a) => ({ protocol: a.protocol, lo: Math.max(a.lo, lo), hi: Math.min(a.hi, hi) }));
+    atoms = lo === hi ? analysis.port(protocol, lo) : (analysis.cluster.allPorts.view(clipped) ?? new AtomSet([{ protocol, lo, hi }]));
+  }
   const traffic = query.port
     ? query.port.from === query.port.to
       ? `${query.port.protocol} ${query.port.from}`
