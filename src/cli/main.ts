@@ -2,12 +2,12 @@
 import { Command, CommanderError, Option } from 'commander';
 import { SEVERITIES } from '../assess/rule.js';
 import { ConfigError } from '../config/config.js';
-import { fleetCommand } from './fleet-command.js';
+import { fleetCommand, type FleetCommandOptions } from './fleet-command.js';
 import { SnapshotInputError } from '../snapshot/load.js';
-import { FORMATS, assessCommand } from './assess-command.js';
-import { auditCommand } from './audit-command.js';
-import { collectCommand, type CollectCliDeps } from './collect-command.js';
-import { demoCommand } from './demo-command.js';
+import { FORMATS, assessCommand, type AssessOptions } from './assess-command.js';
+import { auditCommand, type AuditCommandOptions } from './audit-command.js';
+import { collectCommand, type CollectCliDeps, type CollectCommandOptions } from './collect-command.js';
+import { demoCommand, type DemoOptions } from './demo-command.js';
 import { EXIT, UsageError } from './errors.js';
 import { rulesCommand } from './rules-command.js';
 
@@ -41,7 +41,7 @@ export async function main(argv: string[], io: CliIo = processIo, deps: CollectC
     .option('--out <file>', 'write the output to a file instead of stdout')
     .option('--mask', 'replace account ids, IP addresses and CIDRs with stable placeholders (for reports sent by e-mail)')
     .option('--suppressions <file>', 'JSON file of accepted findings ({ruleId, clusters, reason, expires}): shown, not scored')
-    .action(async (options) => {
+    .action(async (options: AssessOptions) => {
       exitCode = await assessCommand(options, io.stdout);
     });
 
@@ -49,7 +49,7 @@ export async function main(argv: string[], io: CliIo = processIo, deps: CollectC
     .command('rules')
     .description('Print the rule catalogue, generated from the rule registry.')
     .addOption(new Option('--format <format>', 'output format').choices(['md', 'json']).default('md'))
-    .action((options) => {
+    .action((options: { format: string }) => {
       exitCode = rulesCommand(options, io.stdout);
     });
 
@@ -59,7 +59,7 @@ export async function main(argv: string[], io: CliIo = processIo, deps: CollectC
     .option('--out <dir>', 'output folder', 'reports')
     .option('--previous <file>', "the previous run's index.json: report new and resolved findings, score moves, clusters added and gone")
     .option('--suppressions <file>', 'JSON file of accepted findings ({ruleId, clusters, reason, expires}): shown, not scored')
-    .action(async (options) => {
+    .action(async (options: DemoOptions) => {
       exitCode = await demoCommand(options, { stdout: io.stdout, stderr: io.stderrStream });
     });
 
@@ -73,7 +73,7 @@ export async function main(argv: string[], io: CliIo = processIo, deps: CollectC
   clusterOptions(program.command('collect'))
     .description('Read a live EKS cluster (AWS and Kubernetes, read-only) into a snapshot file; progress on stderr.')
     .requiredOption('--out <file>', 'snapshot file; gzipped when it ends in .gz')
-    .action(async (options) => {
+    .action(async (options: CollectCommandOptions) => {
       exitCode = await collectCommand(options, io, deps);
     });
 
@@ -81,7 +81,7 @@ export async function main(argv: string[], io: CliIo = processIo, deps: CollectC
     .description('Collect a live EKS cluster, assess it and write report.{json,md,html} with snapshot.json.gz beside them.')
     .option('--out <dir>', 'output folder (default: reports/<cluster>)')
     .option('--suppressions <file>', 'JSON file of accepted findings ({ruleId, clusters, reason, expires}): shown, not scored')
-    .action(async (options) => {
+    .action(async (options: AuditCommandOptions) => {
       exitCode = await auditCommand(options, io, deps);
     });
 
@@ -90,7 +90,7 @@ export async function main(argv: string[], io: CliIo = processIo, deps: CollectC
     .description('Run the nightly fleet audit in this process: enumerate, audit every cluster, summarise (configured by CALICO_AUDIT_* variables).')
     .option('--out <dir>', 'write reports to this folder instead of the configured bucket')
     .option('--run-id <id>', 'run id (default: the start time)')
-    .action(async (options) => {
+    .action(async (options: FleetCommandOptions) => {
       exitCode = await fleetCommand(options, io);
     });
 

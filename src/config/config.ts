@@ -83,7 +83,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AuditConfig {
   const file = env['CALICO_AUDIT_CONFIG'];
   if (file) {
     try {
-      base = JSON.parse(readFileSync(file, 'utf8'));
+      const parsed: unknown = JSON.parse(readFileSync(file, 'utf8'));
+      if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new Error('it does not hold a JSON object');
+      base = parsed as Record<string, unknown>;
     } catch (cause) {
       throw new ConfigError(`cannot read CALICO_AUDIT_CONFIG ${file}: ${(cause as Error).message}`, { cause });
     }
