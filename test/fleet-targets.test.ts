@@ -1,10 +1,11 @@
 /** Enumeration: accounts × regions × EKS clusters, paginated, with broken accounts recorded, not fatal. */
-import { EKSClient, ListClustersCommand } from '@aws-sdk/client-eks';
+import { EKSClient, ListClustersCommand, type ListClustersCommandInput } from '@aws-sdk/client-eks';
 import { ListAccountsCommand, OrganizationsClient } from '@aws-sdk/client-organizations';
 import { mockClient } from 'aws-sdk-client-mock';
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../src/config/config.js';
 import { enumerateTargets, memberRoleArn } from '../src/fleet/targets.js';
+import { stringContaining } from './helpers/matchers.js';
 
 const credentials = { accessKeyId: 'AKIAIOSFODNN7EXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY' };
 
@@ -19,7 +20,7 @@ describe('enumerateTargets', () => {
     const eks = mockClient(EKSClient);
     eks
       .on(ListClustersCommand)
-      .callsFake(async (input, getClient) => {
+      .callsFake(async (input: ListClustersCommandInput, getClient) => {
         const region = await getClient().config.region();
         if (region === 'us-east-1' && !input.nextToken) return { clusters: ['payments'], nextToken: 'more' };
         if (region === 'us-east-1') return { clusters: ['analytics'] };
@@ -54,16 +55,15 @@ describe('enumerateTargets', () => {
       eks: (accountId, region) => {
         const client = new EKSClient({ region, credentials });
         if (accountId === '444455556666') {
-          client.send = (async () => {
-            throw Object.assign(new Error('User: arn:aws:sts::111122223333:assumed-role/enumerate is not authorized to perform: sts:AssumeRole'), { name: 'AccessDenied' });
-          }) as never;
+          client.send = (() =>
+            Promise.reject(Object.assign(new Error('User: arn:aws:sts::111122223333:assumed-role/enumerate is not authorized to perform: sts:AssumeRole'), { name: 'AccessDenied' }))) as never;
         }
         return client;
       },
     });
     expect(result.targets).toEqual([{ accountId: '111122223333', region: 'eu-west-2', clusterName: 'main' }]);
     expect(result.failures).toEqual([
-      { accountId: '444455556666', region: 'eu-west-2', code: 'AccessDenied', message: expect.stringContaining('sts:AssumeRole') },
+      { accountId: '444455556666', region: 'eu-west-2', code: 'AccessDenied', message: stringContaining('sts:AssumeRole') },
     ]);
     eks.restore();
   });
