@@ -108,7 +108,7 @@ describe('calico-audit rules', () => {
 });
 
 describe('the installed bin', () => {
-  it('runs through `npx calico-audit` with no build step', async () => {
+  it('runs through `npx calico-audit` from the build `npm ci` made', async () => {
     const { stdout } = await promisify(execFile)('npx', ['--no-install', 'calico-audit', 'assess', '--snapshot', sample('enterprise-vxlan'), '--format', 'json'], {
       cwd: ROOT,
       env: { ...process.env, npm_config_update_notifier: 'false' },

@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 // The namespace import lets bundlers drop what is unused (the named `z` drags in all of zod).
 import * as z from 'zod';
+import { ConfigError } from './errors.js';
 
 const accountId = z.string().regex(/^\d{12}$/, 'must be a 12-digit AWS account id');
 const region = z.string().regex(/^[a-z]{2}(-gov)?-[a-z]+-\d$/, 'must be an AWS region such as eu-west-2');
@@ -37,9 +38,7 @@ export const configSchema = z.object({
 
 export type AuditConfig = z.infer<typeof configSchema>;
 
-export class ConfigError extends Error {
-  override readonly name = 'ConfigError';
-}
+export { ConfigError };
 
 const list = (value: string) => value.split(/[\s,]+/).filter(Boolean);
 
