@@ -29,12 +29,17 @@ import { parse } from 'yaml';
 import { collectSnapshot } from '../src/collect/collect.js';
 import { createAwsClients } from '../src/collect/aws/clients.js';
 import { interleaveByAccount } from '../src/fleet/targets.js';
+import type { Snapshot } from '../src/snapshot/schema.js';
+import { jsonCopy } from '../test/helpers/fixtures.js';
 import { buildScaledCluster, SAMPLE_REGION } from '../test/support/samples/index.js';
 import { machineLine, recordSection } from './results.js';
 import { EC2_LIMITS, EKS_LIMITS, SimulatedAws, simulatedCredentials } from './sim/aws-wire.js';
 import { simulatedKube } from './sim/kube.js';
 
-type Json = Record<string, any>;
+/** The part of serverless.yml read here. */
+interface ServerlessParams {
+  params: { default: { concurrency: number | string } };
+}
 
 const CLUSTERS = Number(process.argv[2] ?? 10_000);
 const ACCOUNTS = Number(process.argv[3] ?? 500);
@@ -43,7 +48,7 @@ const CHILD_START_MS = 250;
 const S3_WRITE_MS = 50;
 const TARGET_MINUTES = 60;
 // CloudFormation's short tags (!Ref, !GetAtt) are not YAML the parser knows; only the parameters are read here.
-const serverless = parse(readFileSync(fileURLToPath(new URL('../serverless.yml', import.meta.url)), 'utf8'), { logLevel: 'error' }) as Json;
+const serverless = parse(readFileSync(fileURLToPath(new URL('../serverless.yml', import.meta.url)), 'utf8'), { logLevel: 'error' }) as ServerlessParams;
 const CONCURRENCY = Number(process.env['SIM_CONCURRENCY'] ?? serverless.params.default.concurrency);
 
 /** Cluster sizes as a fleet has them: most small, a few large. */
@@ -70,12 +75,13 @@ console.log(`building ${CLUSTERS.toLocaleString('en')} clusters in ${ACCOUNTS} a
  * (instance, subnet and group ids; node provider ids) — the audit's own work is the measured time,
  * so parsing full objects here would only spend this process's CPU, not simulated time.
  */
-function wireTemplate(nodes: number): Json {
-  const document = JSON.parse(JSON.stringify(buildScaledCluster(nodes))) as Json;
-  const pick = (object: Json, keys: string[]) => Object.fromEntries(keys.filter((k) => object[k] !== undefined).map((k) => [k, object[k]]));
-  document.aws.instances = (document.aws.instances ?? []).map((i: Json) => ({
+function wireTemplate(nodes: number): Snapshot {
+  const document = jsonCopy(buildScaledCluster(nodes));
+  const pick = <T extends object, const K extends keyof T>(object: T, keys: K[]): Pick<T, K> =>
+    Object.fromEntries(keys.filter((k) => object[k] !== undefined).map((k) => [k, object[k]])) as Pick<T, K>;
+  document.aws.instances = (document.aws.instances ?? []).map((i) => ({
     ...pick(i, ['InstanceId', 'InstanceType', 'PrivateDnsName', 'PrivateIpAddress', 'SubnetId', 'VpcId', 'SourceDestCheck', 'SecurityGroups']),
-    NetworkInterfaces: (i.NetworkInterfaces ?? []).map((eni: Json) => pick(eni, ['NetworkInterfaceId', 'SubnetId', 'Groups', 'PrivateIpAddress'])),
+    NetworkInterfaces: (i.NetworkInterfaces ?? []).map((eni) => pick(eni, ['NetworkInterfaceId', 'SubnetId', 'Groups', 'PrivateIpAddress'])),
   }));
   document.kubernetes.pods = [];
   return document;
@@ -86,7 +92,7 @@ interface Member {
   region: string;
   clusterName: string;
   nodes: number;
-  document: Json;
+  document: Snapshot;
 }
 const members: Member[] = [];
 for (let i = 0; i < CLUSTERS; i++) {
@@ -120,10 +126,11 @@ const night = pMap(
   async (member) => {
     const begun = Date.now();
     await sleep(CHILD_START_MS);
-    const clients = createAwsClients({ region: SAMPLE_REGION, credentials: async () => simulatedCredentials(member.accountId), requestHandler: aws.requestHandler });
+    const credentials = () => Promise.resolve(simulatedCredentials(member.accountId));
+    const clients = createAwsClients({ region: SAMPLE_REGION, credentials, requestHandler: aws.requestHandler });
     const snapshot = await collectSnapshot(
       { clusterName: member.clusterName, region: SAMPLE_REGION, now: () => new Date() },
-      { aws: clients, credentials: async () => simulatedCredentials(member.accountId), connectKube: async () => simulatedKube(member.document, LATENCY_MS) },
+      { aws: clients, credentials, connectKube: () => Promise.resolve(simulatedKube(member.document, LATENCY_MS)) },
     );
     const throttled = snapshot.errors.filter((e) => /Throttl|RequestLimitExceeded/.test(e.code));
     if (throttled.length) lostToThrottling += 1;

@@ -11,9 +11,17 @@
  * action, a conservative figure to be replaced when AWS documents one.
  */
 import { Readable } from 'node:stream';
+import type { Ec2Instance, Ec2RouteTable, Ec2SecurityGroup, Ec2Subnet, Ec2Vpc, Snapshot } from '../../src/snapshot/schema.js';
 import { ec2ErrorXml, ec2Xml, eksWireJson } from '../../test/helpers/aws-shapes.js';
 
-type Json = Record<string, any>;
+/** Each account's EC2 objects, by kind. */
+interface Ec2Objects {
+  vpcs: Ec2Vpc[];
+  subnets: Ec2Subnet[];
+  routeTables: Ec2RouteTable[];
+  instances: Ec2Instance[];
+  securityGroups: Ec2SecurityGroup[];
+}
 
 /** What the SDK hands its request handler (the fields the simulation reads). */
 interface HttpRequest {
@@ -74,13 +82,13 @@ const listParam = (params: URLSearchParams, name: string): string[] => [...param
 export class SimulatedAws {
   readonly stats: WireStats = { requests: 0, throttled: 0, byService: { eks: { requests: 0, throttled: 0 }, ec2: { requests: 0, throttled: 0 } } };
   private readonly buckets = new Map<string, TokenBucket>();
-  private readonly byAccount = new Map<string, Json[]>();
-  private readonly ec2ByAccount = new Map<string, Record<'vpcs' | 'subnets' | 'routeTables' | 'instances' | 'securityGroups', Json[]>>();
+  private readonly byAccount = new Map<string, Snapshot[]>();
+  private readonly ec2ByAccount = new Map<string, Ec2Objects>();
   private readonly ec2Bodies = new Map<string, string | null>();
 
   /** `documents`: snapshot documents by `<account>/<cluster name>`. */
   constructor(
-    private readonly documents: Map<string, Json>,
+    private readonly documents: Map<string, Snapshot>,
     private readonly latencyMs: number,
   ) {
     for (const [key, document] of documents) {
@@ -105,7 +113,8 @@ export class SimulatedAws {
     const account = accountOf(request);
     const ec2 = request.hostname.startsWith('ec2.');
     const service = ec2 ? 'ec2' : 'eks';
-    const params = ec2 ? new URLSearchParams(String(request.body ?? '')) : null;
+    // EC2's query protocol sends its form as a string body.
+    const params = ec2 ? new URLSearchParams(typeof request.body === 'string' ? request.body : '') : null;
     const action = ec2 ? params!.get('Action')! : `${request.method} ${request.path.replace(/\/clusters\/[^/]+/, '/clusters/{name}').replace(/(node-groups|addons)\/[^/]+$/, '$1/{name}')}`;
     this.stats.requests += 1;
     this.stats.byService[service].requests += 1;
@@ -120,13 +129,13 @@ export class SimulatedAws {
   }
 
   /** Each account's EC2 objects once (clusters built from one template share theirs), by kind. */
-  private ec2Objects(account: string): Record<'vpcs' | 'subnets' | 'routeTables' | 'instances' | 'securityGroups', Json[]> {
+  private ec2Objects(account: string): Ec2Objects {
     let objects = this.ec2ByAccount.get(account);
     if (objects) return objects;
-    const unique = (items: Json[], id: string) => [...new Map(items.map((item) => [item[id], item])).values()];
+    const unique = <T extends Record<string, unknown>>(items: T[], id: keyof T) => [...new Map(items.map((item) => [item[id], item])).values()];
     const docs = this.byAccount.get(account) ?? [];
     objects = {
-      vpcs: unique(docs.map((d) => d.aws.vpc), 'VpcId'),
+      vpcs: unique(docs.flatMap((d) => (d.aws.vpc ? [d.aws.vpc] : [])), 'VpcId'),
       subnets: unique(docs.flatMap((d) => d.aws.subnets ?? []), 'SubnetId'),
       routeTables: unique(docs.flatMap((d) => d.aws.routeTables ?? []), 'RouteTableId'),
       instances: unique(docs.flatMap((d) => d.aws.instances ?? []), 'InstanceId'),
@@ -151,7 +160,8 @@ export class SimulatedAws {
   private ec2Body(account: string, action: string, params: URLSearchParams): string | null {
     const objects = this.ec2Objects(account);
     const filterValues = listParam(params, 'Filter\\.1\\.Value');
-    const matching = (items: Json[], ...fields: string[]) => (filterValues.length ? items.filter((item) => fields.some((f) => filterValues.includes(item[f]))) : items);
+    const matches = (value: unknown) => typeof value === 'string' && filterValues.includes(value);
+    const matching = <T extends Record<string, unknown>>(items: T[], ...fields: string[]) => (filterValues.length ? items.filter((item) => fields.some((f) => matches(item[f]))) : items);
     switch (action) {
       case 'DescribeVpcs':
         return ec2Xml(action, { Vpcs: matching(objects.vpcs, 'VpcId') });
@@ -181,12 +191,12 @@ export class SimulatedAws {
     const aws = document.aws;
     if (!sub) return json({ cluster: eksWireJson('Cluster', aws.cluster) });
     if (sub === 'node-groups') {
-      if (!item) return json({ nodegroups: (aws.nodegroups ?? []).map((n: Json) => n.nodegroupName) });
-      return json({ nodegroup: eksWireJson('Nodegroup', (aws.nodegroups ?? []).find((n: Json) => n.nodegroupName === decodeURIComponent(item))) });
+      if (!item) return json({ nodegroups: (aws.nodegroups ?? []).map((n) => n.nodegroupName) });
+      return json({ nodegroup: eksWireJson('Nodegroup', (aws.nodegroups ?? []).find((n) => n.nodegroupName === decodeURIComponent(item))) });
     }
     if (sub === 'addons') {
-      if (!item) return json({ addons: (aws.addons ?? []).map((a: Json) => a.addonName) });
-      return json({ addon: eksWireJson('Addon', (aws.addons ?? []).find((a: Json) => a.addonName === decodeURIComponent(item))) });
+      if (!item) return json({ addons: (aws.addons ?? []).map((a) => a.addonName) });
+      return json({ addon: eksWireJson('Addon', (aws.addons ?? []).find((a) => a.addonName === decodeURIComponent(item))) });
     }
     return respond(404, 'application/json', '{"message":"not served by the simulation"}');
   }

@@ -7,11 +7,10 @@
 import { ApiException } from '@kubernetes/client-node/dist/gen/apis/exception.js';
 import type { KubeApi } from '../../src/collect/kube/client.js';
 import { KUBE_RESOURCES, pathOf, type GroupVersion } from '../../src/collect/kube/resources.js';
+import type { Snapshot } from '../../src/snapshot/schema.js';
 
-type Json = Record<string, any>;
-
-export function simulatedKube(document: Json, latencyMs: number): KubeApi {
-  const calicoGroup = document.calico.apiGroup as string | null;
+export function simulatedKube(document: Snapshot, latencyMs: number): KubeApi {
+  const calicoGroup = document.calico.apiGroup ?? null;
   const [group, version] = (calicoGroup ?? '/').split('/') as [string, string];
   const served: GroupVersion[] = [{ group: 'apps', version: 'v1' }, { group: 'policy', version: 'v1' }, { group: 'networking.k8s.io', version: 'v1' }];
   if (calicoGroup) served.push({ group, version }, { group: 'crd.projectcalico.org', version: 'v1' });
@@ -20,11 +19,15 @@ export function simulatedKube(document: Json, latencyMs: number): KubeApi {
   const answers = new Map<string, unknown>();
   for (const resource of KUBE_RESOURCES) {
     const [section, key] = resource.field.split('.') as [string, string];
-    const value = document[section]?.[key];
+    const fields: unknown = document[section];
+    const value = typeof fields === 'object' && fields !== null ? (fields as Record<string, unknown>)[key] : undefined;
+    const list = Array.isArray(value) ? (value as unknown[]) : undefined;
     const api = resource.api ?? (resource.calico === 'crd' || !calicoGroup ? { group: 'crd.projectcalico.org', version: 'v1' } : { group, version });
     const path = pathOf(resource, api);
     if (resource.verb === 'list') answers.set(path, { kind: 'List', apiVersion: 'v1', metadata: {}, items: value ?? [] });
-    else if (resource.single ? value : Array.isArray(value) && value.length) answers.set(path, resource.single ? value : value[0]);
+    else if (resource.single) {
+      if (value) answers.set(path, value);
+    } else if (list?.length) answers.set(path, list[0]);
   }
   answers.set('/version', document.kubernetes.serverVersion);
   answers.set('/apis', {

@@ -14,15 +14,15 @@ const snapshot = validateSnapshot(JSON.parse(JSON.stringify(buildScaledCluster(n
 const discard: ReportSink = {
   locate: (key) => key,
   write: async () => {},
-  read: async () => null,
-  list: async () => [],
+  read: () => Promise.resolve(null),
+  list: () => Promise.resolve([]),
   copy: async () => {},
   remove: async () => {},
-  link: async (key) => key,
+  link: (key) => Promise.resolve(key),
 };
 const timed = async () => {
   const start = performance.now();
-  const outcome = await auditCluster('simulation', snapshot.target, { sink: discard, collect: async () => snapshot });
+  const outcome = await auditCluster('simulation', snapshot.target, { sink: discard, collect: () => Promise.resolve(snapshot) });
   if (outcome.status !== 'audited') throw new Error(outcome.reason);
   return performance.now() - start;
 };
