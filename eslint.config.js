@@ -14,6 +14,6 @@ export default tseslint.config(
     },
   },
   { files: ['**/*.js', '**/*.mjs'], ...tseslint.configs.disableTypeChecked },
-  // Plain JavaScript (bin/, scripts/build-templates.mjs, this file) runs under Node: its globals are defined.
+  // Plain JavaScript (bin/, scripts/*.mjs, this file) runs under Node: its globals are defined.
   { files: ['**/*.js', '**/*.mjs'], languageOptions: { globals: globals.node } },
 );
