@@ -7,6 +7,7 @@ import middy from '@middy/core';
 import { latestFleetUrl, loadConfig } from '../src/config/config.js';
 import { outcomesFromMap } from '../src/fleet/map-results.js';
 import { summarizeRun } from '../src/fleet/summarize.js';
+import { suppressionsReader } from '../src/fleet/suppressions.js';
 import { summarizeEventSchema, type SummarizeEvent } from '../src/lambda/events.js';
 import { parseEvent, publicErrors } from '../src/lambda/middleware.js';
 import { SesEmailNotifier } from '../src/notify/email.js';
@@ -19,8 +20,10 @@ const ses = new SESv2Client({});
 const lambdaHandler = async (event: SummarizeEvent) => {
   const config = loadConfig();
   logger.appendKeys({ runId: event.runId });
+  const sink = new S3Sink(s3, config.bucket, config.prefix);
   const summary = await summarizeRun(event.runId, outcomesFromMap(event.runId, event.results), event.enumerationFailures, {
-    sink: new S3Sink(s3, config.bucket, config.prefix),
+    sink,
+    history: { suppressions: suppressionsReader(sink, config.suppressionsKey) },
     ...(config.recipients.length && config.sender ? { notifier: new SesEmailNotifier(ses, config.sender, config.recipients) } : {}),
     fleetUrl: latestFleetUrl(config, await s3.config.region()),
     maskEmail: config.maskEmail,

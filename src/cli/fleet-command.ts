@@ -8,18 +8,23 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { latestFleetUrl, loadConfig } from '../config/config.js';
 import { MemberAccess } from '../fleet/member-access.js';
+import { ledgerReader } from '../fleet/ledger.js';
 import { collectThroughMemberRole } from '../fleet/member-collect.js';
+import { suppressionsReader, type LoadedSuppressions } from '../fleet/suppressions.js';
 import { runFleet } from '../fleet/run.js';
 import { enumerateTargets, memberEnumerationClients } from '../fleet/targets.js';
 import { SesEmailNotifier } from '../notify/email.js';
 import { LocalSink, S3Sink, type ReportSink } from '../publish/sink.js';
 import type { CommandIo } from './collect-command.js';
 import { EXIT } from './errors.js';
+import { loadSuppressions } from './suppressions-file.js';
 import { runIdAt } from '../target/index.js';
 
 export interface FleetCommandOptions {
   out?: string;
   runId?: string;
+  /** A local suppressions file, instead of the configured object (suppressionsKey). */
+  suppressions?: string;
 }
 
 export async function fleetCommand(options: FleetCommandOptions, io: CommandIo): Promise<number> {
@@ -30,11 +35,16 @@ export async function fleetCommand(options: FleetCommandOptions, io: CommandIo):
   const access = new MemberAccess(config);
   const notifier =
     config.recipients.length && config.sender ? new SesEmailNotifier(new SESv2Client({}), config.sender, config.recipients) : undefined;
+  const local = options.suppressions ? await loadSuppressions(options.suppressions) : null;
+  const readSuppressionsOnce: (runId: string) => Promise<LoadedSuppressions> = local
+    ? async () => ({ entries: local, source: options.suppressions!, error: null })
+    : suppressionsReader(sink, config.suppressionsKey);
   const run = await runFleet(runId, {
     enumerate: () => enumerateTargets(config, memberEnumerationClients((accountId, region) => access.credentialsFor(accountId, region))),
-    audit: { sink, collect: collectThroughMemberRole(access) },
+    audit: { sink, collect: collectThroughMemberRole(access), suppressions: async (id) => (await readSuppressionsOnce(id)).entries, ledger: ledgerReader(sink) },
     summarize: {
       sink,
+      history: { suppressions: readSuppressionsOnce },
       ...(notifier ? { notifier } : {}),
       fleetUrl: options.out ? sink.locate('latest/fleet/index.html') : latestFleetUrl(config, await s3.config.region()),
       maskEmail: config.maskEmail,

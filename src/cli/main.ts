@@ -42,7 +42,7 @@ export async function main(argv: string[], io: CliIo = processIo, deps: CollectC
     .addOption(new Option('--fail-on <severity>', 'exit 1 when a check fails at this severity or worse').choices(SEVERITIES))
     .option('--out <file>', 'write the output to a file instead of stdout')
     .option('--mask', 'replace account ids, IP addresses and CIDRs with stable placeholders (for reports sent by e-mail)')
-    .option('--suppressions <file>', 'JSON file of accepted findings ({ruleId, clusters, reason, expires}): shown, not scored')
+    .option('--suppressions <file>', 'YAML file of accepted findings ({rule, clusters, match?, reason, owner, ticket?, expires}; the earlier JSON form too): shown, not scored')
     .action(async (options) => {
       const { assessCommand } = await import('./assess-command.js');
       exitCode = await assessCommand(options, io.stdout);
@@ -62,7 +62,7 @@ export async function main(argv: string[], io: CliIo = processIo, deps: CollectC
     .description('Audit the built-in sample fleet and write every report to a local folder.')
     .option('--out <dir>', 'output folder', 'reports')
     .option('--previous <file>', "the previous run's index.json: report new and resolved findings, score moves, clusters added and gone")
-    .option('--suppressions <file>', 'JSON file of accepted findings ({ruleId, clusters, reason, expires}): shown, not scored')
+    .option('--suppressions <file>', 'YAML file of accepted findings ({rule, clusters, match?, reason, owner, ticket?, expires}; the earlier JSON form too): shown, not scored')
     .action(async (options) => {
       const { demoCommand } = await import('./demo-command.js');
       exitCode = await demoCommand(options, { stdout: io.stdout, stderr: io.stderrStream });
@@ -86,7 +86,7 @@ export async function main(argv: string[], io: CliIo = processIo, deps: CollectC
   clusterOptions(program.command('audit'))
     .description('Collect a live EKS cluster, assess it and write report.{json,md,html} with snapshot.json.gz beside them.')
     .option('--out <dir>', 'output folder (default: reports/<cluster>)')
-    .option('--suppressions <file>', 'JSON file of accepted findings ({ruleId, clusters, reason, expires}): shown, not scored')
+    .option('--suppressions <file>', 'YAML file of accepted findings ({rule, clusters, match?, reason, owner, ticket?, expires}; the earlier JSON form too): shown, not scored')
     .action(async (options) => {
       const { auditCommand } = await import('./audit-command.js');
       exitCode = await auditCommand(options, io, deps);
@@ -97,6 +97,7 @@ export async function main(argv: string[], io: CliIo = processIo, deps: CollectC
     .description('Run the nightly fleet audit in this process: enumerate, audit every cluster, summarise (configured by CALICO_AUDIT_* variables).')
     .option('--out <dir>', 'write reports to this folder instead of the configured bucket')
     .option('--run-id <id>', 'run id (default: the start time)')
+    .option('--suppressions <file>', 'YAML file of accepted findings, instead of the configured suppressionsKey object')
     .action(async (options) => {
       const { fleetCommand } = await import('./fleet-command.js');
       exitCode = await fleetCommand(options, io);

@@ -17,6 +17,7 @@ import type { ClusterOutcome } from './audit-cluster.js';
 import type { EnumerationFailure } from './targets.js';
 import { clusterId, RUN_ID_PATTERN } from '../target/index.js';
 import { diffFleet, type FleetSummary, fleetSummarySchema, summarizeFleet, type UnauditedCluster } from '../fleet-summary/index.js';
+import { recordHistory, type HistoryDeps, type RunHistory } from './history-step.js';
 
 export interface SummarizeDeps {
   sink: ReportSink;
@@ -28,6 +29,8 @@ export interface SummarizeDeps {
   now: () => Date;
   /** The run to compare with, when the caller names one; by default the completed run `latest/` shows. */
   previous?: FleetSummary;
+  /** The findings ledger and the suppressions file (src/fleet/history-step.ts). */
+  history?: HistoryDeps;
 }
 
 export interface RunSummary {
@@ -44,6 +47,8 @@ export interface RunSummary {
   emailed: boolean;
   /** Reports of clusters not audited this run, removed from `latest/`; `error` when that failed (they stay until the next run). */
   latestPruned: { removed: number; error?: string };
+  /** The findings ledger's changes this run, counted per finding. */
+  ledger: RunHistory['ledger'];
 }
 
 const decoder = new TextDecoder();
@@ -99,11 +104,14 @@ export async function summarizeRun(
   const entries = assessments.map((assessment) => ({ assessment, report: reportLinkFromFleetPage(assessment.target) }));
   const audited = new Set(assessments.map((a) => clusterId(a.target)));
   const previous = deps.previous ?? (await previousSummary(sink, runId));
-  const summary = summarizeFleet(entries, unauditedFrom(outcomes, enumerationFailures, audited), {
+  const unaudited = unauditedFrom(outcomes, enumerationFailures, audited);
+  const fleet = summarizeFleet(entries, unaudited, {
     generatedAt: deps.now().toISOString(),
     runId,
     comparedWith: previous?.runId ?? null,
   });
+  const history = await recordHistory(sink, { runId, fleet, assessments, unaudited, now: deps.now }, deps.history);
+  const summary = history.summary;
   const diff = previous ? diffFleet(summary, previous) : null;
 
   const pages = renderFleetPages(summary, diff);
@@ -156,5 +164,6 @@ export async function summarizeRun(
     },
     emailed,
     latestPruned,
+    ledger: history.ledger,
   };
 }
