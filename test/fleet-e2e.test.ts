@@ -72,6 +72,8 @@ const CONTENT_TYPES: Record<string, string> = {
   'index.md': 'text/markdown; charset=utf-8',
   'index.html': 'text/html; charset=utf-8',
   'index.json': 'application/json',
+  'ledger.json': 'application/json',
+  'findings.json': 'application/json',
 };
 
 /** A sample re-targeted to a member account (and renamed): what that account's AWS and Kubernetes serve. */
@@ -297,7 +299,8 @@ describe('a nightly run through the three functions', () => {
     const run = `runs/${night1.runId}/`;
     const clusterKeys = AUDITED.flatMap((m) => CLUSTER_FILES.map((file) => `${folder(m)}/${file}`));
     const fleetKeys = FLEET_FILES.map((file) => `fleet/${file}`);
-    const expected = [...clusterKeys, ...fleetKeys].flatMap((key) => [run + key, `latest/${key}`]).sort();
+    // The findings ledger: the one the next run continues, and this run's copy of it.
+    const expected = [...[...clusterKeys, ...fleetKeys].flatMap((key) => [run + key, `latest/${key}`]), 'ledger/findings.json', `${run}fleet/ledger.json`].sort();
     expect([...night1Objects.keys()]).toEqual(expected);
     // latest/ holds this run's objects, byte for byte.
     for (const key of [...clusterKeys, ...fleetKeys]) expect(night1Objects.get(`latest/${key}`)!.equals(night1Objects.get(run + key)!), key).toBe(true);
@@ -340,11 +343,13 @@ describe('a nightly run through the three functions', () => {
     expect(summary.generatedAt).toBe(START.toISOString());
     expect(summary.clusters.map((c) => `${c.accountId}/${c.clusterName}`).sort()).toEqual(AUDITED.map((m) => `${m.accountId}/${m.clusterName}`).sort());
     expect(summary.clusters[0]!.clusterName).toBe('native-multisubnet-srcdst');
+    // First night: nothing was known of them before, so the ledger keeps no finding open for them.
+    const never = { openFindings: 0, lastAudited: null, notAuditedSince: START.toISOString().replace(/\.\d{3}Z$/, 'Z') };
     expect(summary.notAudited).toEqual([
-      { accountId: '222233334444', region: REGION, clusterName: 'payments', scope: 'cluster', reason: expect.stringMatching(/^AccessDeniedException: cannot describe EKS cluster payments in eu-west-2: .*eks:DescribeCluster/) },
-      { accountId: '555566667777', region: REGION, clusterName: 'analytics', scope: 'cluster', reason: 'States.Timeout: Task timed out after 900.00 seconds' },
-      { accountId: '555566667777', region: REGION, clusterName: 'batch', scope: 'cluster', reason: 'AccessDenied: Access Denied' },
-      ...REGIONS.map((region) => ({ accountId: UNASSUMABLE, region, clusterName: '(clusters not listed)', scope: 'account', reason: expect.stringMatching(/^AccessDenied: .*sts:AssumeRole/) })),
+      { accountId: '222233334444', region: REGION, clusterName: 'payments', scope: 'cluster', reason: expect.stringMatching(/^AccessDeniedException: cannot describe EKS cluster payments in eu-west-2: .*eks:DescribeCluster/), ...never },
+      { accountId: '555566667777', region: REGION, clusterName: 'analytics', scope: 'cluster', reason: 'States.Timeout: Task timed out after 900.00 seconds', ...never },
+      { accountId: '555566667777', region: REGION, clusterName: 'batch', scope: 'cluster', reason: 'AccessDenied: Access Denied', ...never },
+      ...REGIONS.map((region) => ({ accountId: UNASSUMABLE, region, clusterName: '(clusters not listed)', scope: 'account', reason: expect.stringMatching(/^AccessDenied: .*sts:AssumeRole/), openFindings: 0 })),
     ]);
     // An account whose clusters could not be listed is not a cluster: it is counted apart.
     expect(summary.totals).toMatchObject({ clusters: 6, audited: 3, notAudited: 3, unlisted: REGIONS.length });
@@ -356,8 +361,8 @@ describe('a nightly run through the three functions', () => {
       expect(html).toContain(`<a href="../${folder(member)}/report.html">${member.clusterName}</a>`);
     }
     expect(markdown).toContain('## Clusters that could not be audited');
-    expect(markdown).toContain('| analytics | 555566667777 | eu-west-2 | States.Timeout: Task timed out after 900.00 seconds |');
-    expect(markdown).toContain('| batch | 555566667777 | eu-west-2 | AccessDenied: Access Denied |');
+    expect(markdown).toContain('| analytics | 555566667777 | eu-west-2 | States.Timeout: Task timed out after 900.00 seconds | 0 | never |');
+    expect(markdown).toContain('| batch | 555566667777 | eu-west-2 | AccessDenied: Access Denied | 0 | never |');
     for (const name of ['payments', 'analytics', 'batch']) expect(html).toContain(name);
   });
 
