@@ -10,7 +10,7 @@ import { ConfigError } from '../config/errors.js';
 import { SnapshotInputError } from '../snapshot/errors.js';
 import type { CollectCliDeps } from './collect-command.js';
 import { EXIT, UsageError } from './errors.js';
-import { FORMATS } from './options.js';
+import { DIFF_FORMATS, FORMATS } from './options.js';
 
 export interface CliIo {
   stdout: (text: string) => void;
@@ -46,6 +46,18 @@ export async function main(argv: string[], io: CliIo = processIo, deps: CollectC
     .action(async (options) => {
       const { assessCommand } = await import('./assess-command.js');
       exitCode = await assessCommand(options, io.stdout);
+    });
+
+  program
+    .command('diff')
+    .description('Compare two audits: two assessments of a cluster (report.json) or two fleet summaries (fleet/index.json): new, resolved and changed findings, score moves.')
+    .requiredOption('--from <file>', 'the earlier report.json or fleet/index.json')
+    .requiredOption('--to <file>', 'the later one, of the same kind')
+    .addOption(new Option('--format <format>', 'output format').choices(DIFF_FORMATS).default('text'))
+    .option('--out <file>', 'write the output to a file instead of stdout')
+    .action(async (options) => {
+      const { diffCommand } = await import('./diff-command.js');
+      exitCode = await diffCommand(options, io.stdout);
     });
 
   program

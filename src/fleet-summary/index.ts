@@ -15,3 +15,4 @@ export {
   type LedgerRunInput,
 } from './ledger.js';
 export { withLedger, withSuppressions } from './history.js';
+export { compareAssessments, compareFleets, type ComparedFinding, type Comparison } from './compare.js';

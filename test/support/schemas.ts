@@ -25,7 +25,7 @@ export function sarifValidator(): ValidateFunction {
   const { id, $schema: _draft04, ...schema } = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
   // One of its patterns (language tags) is not valid under the `u` flag ajv adds by default.
   const ajv = withFormats(new Ajv({ strict: false, allErrors: true, unicodeRegExp: false }));
-  return ajv.compile({ ...schema, $id: id, $schema: 'http://json-schema.org/draft-07/schema#' });
+  return ajv.compile({ ...schema, $id: id as string, $schema: 'http://json-schema.org/draft-07/schema#' });
 }
 
 export { withFormats };
