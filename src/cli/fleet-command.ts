@@ -5,8 +5,11 @@
  * to a local folder with --out.
  */
 import { S3Client } from '@aws-sdk/client-s3';
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
-import { latestFleetUrl, loadConfig } from '../config/config.js';
+import { latestFleetUrl, loadConfig, objectUrl } from '../config/config.js';
+import { securityHubThroughMemberRole } from '../fleet/member-securityhub.js';
+import { clusterKey } from '../publish/layout.js';
 import { MemberAccess } from '../fleet/member-access.js';
 import { ledgerReader } from '../fleet/ledger.js';
 import { collectThroughMemberRole } from '../fleet/member-collect.js';
@@ -33,6 +36,8 @@ export async function fleetCommand(options: FleetCommandOptions, io: CommandIo):
   const s3 = new S3Client({});
   const sink: ReportSink = options.out ? new LocalSink(options.out) : new S3Sink(s3, config.bucket, config.prefix);
   const access = new MemberAccess(config);
+  // A local run (--out) names no bucket region: links are file paths.
+  const region = options.out ? '' : await s3.config.region();
   const notifier =
     config.recipients.length && config.sender ? new SesEmailNotifier(new SESv2Client({}), config.sender, config.recipients) : undefined;
   const local = options.suppressions ? await loadSuppressions(options.suppressions) : null;
@@ -45,8 +50,14 @@ export async function fleetCommand(options: FleetCommandOptions, io: CommandIo):
     summarize: {
       sink,
       history: { suppressions: readSuppressionsOnce },
+      exports: {
+        reportUrl: options.out ? (target) => sink.locate(clusterKey(runId, target, 'report.html')) : (target) => objectUrl(config, region, clusterKey(runId, target, 'report.html')),
+        ...(config.securityHub ? { securityHub: { clientFor: securityHubThroughMemberRole(access) } } : {}),
+        // A local run (--out) writes files only: no event announces it.
+        ...(config.eventBus && !options.out ? { events: { client: new EventBridgeClient({}), busName: config.eventBus } } : {}),
+      },
       ...(notifier ? { notifier } : {}),
-      fleetUrl: options.out ? sink.locate('latest/fleet/index.html') : latestFleetUrl(config, await s3.config.region()),
+      fleetUrl: options.out ? sink.locate('latest/fleet/index.html') : latestFleetUrl(config, region),
       maskEmail: config.maskEmail,
       now: () => new Date(),
     },

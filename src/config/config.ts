@@ -111,11 +111,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AuditConfig {
   return parseConfig(base, file ? `configuration (${file} and CALICO_AUDIT_* variables)` : 'configuration (CALICO_AUDIT_* variables)');
 }
 
-/** The address a reader opens for a file of `latest/` (`fleet/index.html`, `clusters/…/report.html`). */
-export function latestUrl(config: Pick<AuditConfig, 'reportsUrl' | 'bucket' | 'prefix'>, region: string, path: string): string {
-  if (config.reportsUrl) return `${config.reportsUrl}/latest/${path.split('/').map(encodeURIComponent).join('/')}`;
-  const key = encodeURIComponent(`${config.prefix}latest/${path}`);
-  return `https://console.aws.amazon.com/s3/object/${config.bucket}?region=${region}&prefix=${key}`;
+/** The address a reader opens for an object of the reports bucket (a key under the prefix, e.g. `runs/<run>/clusters/…/report.html`). */
+export function objectUrl(config: Pick<AuditConfig, 'reportsUrl' | 'bucket' | 'prefix'>, region: string, key: string): string {
+  if (config.reportsUrl) return `${config.reportsUrl}/${key.split('/').map(encodeURIComponent).join('/')}`;
+  return `https://console.aws.amazon.com/s3/object/${config.bucket}?region=${region}&prefix=${encodeURIComponent(`${config.prefix}${key}`)}`;
 }
 
 /** The address a reader opens for the latest fleet page. */

@@ -18,6 +18,7 @@ import type { EnumerationFailure } from './targets.js';
 import { clusterId, RUN_ID_PATTERN } from '../target/index.js';
 import { diffFleet, type FleetSummary, fleetSummarySchema, summarizeFleet, type UnauditedCluster } from '../fleet-summary/index.js';
 import { recordHistory, type HistoryDeps, type RunHistory } from './history-step.js';
+import { exportRun, type ExportDeps, type RunExports } from './exports-step.js';
 
 export interface SummarizeDeps {
   sink: ReportSink;
@@ -31,6 +32,8 @@ export interface SummarizeDeps {
   previous?: FleetSummary;
   /** The findings ledger and the suppressions file (src/fleet/history-step.ts). */
   history?: HistoryDeps;
+  /** Security Hub and the run-completed event (src/fleet/exports-step.ts). */
+  exports?: ExportDeps;
 }
 
 export interface RunSummary {
@@ -49,6 +52,8 @@ export interface RunSummary {
   latestPruned: { removed: number; error?: string };
   /** The findings ledger's changes this run, counted per finding. */
   ledger: RunHistory['ledger'];
+  /** What Security Hub and EventBridge took, or why not. */
+  exports: RunExports;
 }
 
 const decoder = new TextDecoder();
@@ -135,6 +140,8 @@ export async function summarizeRun(
     emailed = true;
   }
 
+  const exports = await exportRun(history, assessments, { runId, fleetUrl: deps.fleetUrl }, deps.exports);
+
   // Last, the reports of clusters this run did not audit (gone, or failed this time) leave latest/,
   // so that it holds exactly the run its fleet page describes. The page and the e-mail are already
   // out, so a failure here is reported, not thrown: a retry would only send the e-mail twice.
@@ -165,5 +172,6 @@ export async function summarizeRun(
     emailed,
     latestPruned,
     ledger: history.ledger,
+    exports,
   };
 }

@@ -29,3 +29,81 @@ export function sarifValidator(): ValidateFunction {
 }
 
 export { withFormats };
+
+/**
+ * ASFF (SchemaVersion 2018-10-08): AWS publishes no JSON Schema file for it, so this is the subset
+ * this product writes, transcribed from the specification:
+ * - AWS Security Hub User Guide, "Required top-level ASFF attributes": AwsAccountId, CreatedAt,
+ *   Description, GeneratorId, Id, ProductArn, Resources, SchemaVersion, Severity, Title, Types,
+ *   UpdatedAt;
+ * - AWS Security Hub API Reference, AwsSecurityFinding: Id, ProductArn, GeneratorId ≤ 512
+ *   characters; Title ≤ 256; Description ≤ 1024; Types ≤ 50, each `namespace/category/classifier`
+ *   with namespace one of the five of "Types taxonomy for ASFF"; Resources ≤ 32, each with Type and
+ *   Id; ProductFields ≤ 50 pairs, keys ≤ 128 and values ≤ 2048 characters; RecordState ACTIVE or
+ *   ARCHIVED; timestamps RFC 3339 (`date-time`); Severity.Label INFORMATIONAL, LOW, MEDIUM, HIGH,
+ *   CRITICAL; Recommendation.Text ≤ 512 characters;
+ * - Partner Guide, "Guidelines for mapping findings into ASFF": SchemaVersion is always 2018-10-08.
+ */
+export const ASFF_SCHEMA = {
+  $schema: 'http://json-schema.org/draft-07/schema#',
+  $id: 'asff-2018-10-08-subset',
+  type: 'object',
+  required: ['AwsAccountId', 'CreatedAt', 'Description', 'GeneratorId', 'Id', 'ProductArn', 'Resources', 'SchemaVersion', 'Severity', 'Title', 'Types', 'UpdatedAt'],
+  properties: {
+    SchemaVersion: { const: '2018-10-08' },
+    Id: { type: 'string', minLength: 1, maxLength: 512 },
+    ProductArn: { type: 'string', maxLength: 512, pattern: '^arn:aws(-cn|-us-gov)?:securityhub:[a-z0-9-]+:(\\d{12})?:product/' },
+    GeneratorId: { type: 'string', minLength: 1, maxLength: 512 },
+    AwsAccountId: { type: 'string', pattern: '^\\d{12}$' },
+    Types: {
+      type: 'array',
+      minItems: 1,
+      maxItems: 50,
+      items: { type: 'string', pattern: '^(Software and Configuration Checks|TTPs|Effects|Unusual Behaviors|Sensitive Data Identifications)(/[^/]+){0,2}$' },
+    },
+    FirstObservedAt: { type: 'string', format: 'date-time' },
+    LastObservedAt: { type: 'string', format: 'date-time' },
+    CreatedAt: { type: 'string', format: 'date-time' },
+    UpdatedAt: { type: 'string', format: 'date-time' },
+    Severity: {
+      type: 'object',
+      required: ['Label'],
+      properties: { Label: { enum: ['INFORMATIONAL', 'LOW', 'MEDIUM', 'HIGH', 'CRITICAL'] }, Original: { type: 'string' } },
+    },
+    Title: { type: 'string', minLength: 1, maxLength: 256 },
+    Description: { type: 'string', minLength: 1, maxLength: 1024 },
+    Remediation: {
+      type: 'object',
+      properties: {
+        Recommendation: { type: 'object', properties: { Text: { type: 'string', minLength: 1, maxLength: 512 }, Url: { type: 'string', format: 'uri' } } },
+      },
+    },
+    SourceUrl: { type: 'string', format: 'uri' },
+    ProductFields: {
+      type: 'object',
+      maxProperties: 50,
+      propertyNames: { maxLength: 128 },
+      additionalProperties: { type: 'string', maxLength: 2048 },
+    },
+    Resources: {
+      type: 'array',
+      minItems: 1,
+      maxItems: 32,
+      items: {
+        type: 'object',
+        required: ['Type', 'Id'],
+        properties: {
+          Type: { type: 'string', minLength: 1 },
+          Id: { type: 'string', minLength: 1, maxLength: 512 },
+          Partition: { enum: ['aws', 'aws-cn', 'aws-us-gov'] },
+          Region: { type: 'string', minLength: 1 },
+        },
+      },
+    },
+    RecordState: { enum: ['ACTIVE', 'ARCHIVED'] },
+  },
+} as const;
+
+export function asffValidator(): ValidateFunction {
+  return withFormats(new Ajv({ strict: false, allErrors: true })).compile(ASFF_SCHEMA);
+}
