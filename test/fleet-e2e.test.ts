@@ -475,3 +475,76 @@ describe('latest/', () => {
     expect(sent[3]!.subject).toBe(sent[2]!.subject);
   });
 });
+
+describe('the suppressions file in the bucket (issue 15)', () => {
+  it('applies to the nightly run as of the run\'s time: accepted objects with their owner, expired and unused entries and those expiring soon on the page and in the e-mail', async () => {
+    vi.setSystemTime(at(120));
+    const day = (offset: number) => new Date(START.getTime() + offset * 86_400_000).toISOString().slice(0, 10);
+    const yaml = [
+      'suppressions:',
+      '  - rule: CAL-AWS-01',
+      '    clusters: ["777788889999/eu-west-2/native-*"]',
+      '    match: ip-10-2-3-41*',
+      '    reason: Node replaced by the autoscaler this week',
+      '    owner: platform-team',
+      `    expires: ${day(7)}`,
+      '  - rule: CAL-DP-01',
+      '    clusters: ["*"]',
+      '    reason: iptables until the kernel upgrade lands',
+      '    owner: network-team',
+      `    expires: ${day(-1)}`,
+      '  - rule: CAL-IPAM-03',
+      '    clusters: ["payments"]',
+      '    reason: the pools are being renumbered this quarter',
+      '    owner: network-team',
+      `    expires: ${day(90)}`,
+    ].join('\n');
+    await bucket.write('config/suppressions.yaml', yaml);
+    vi.stubEnv('CALICO_AUDIT_SUPPRESSIONS_KEY', 'config/suppressions.yaml');
+    const sentBefore = (await emails()).length;
+    const night = await execute(at(120));
+    // Unset again (an empty variable is ignored), keeping the rest of the functions' environment.
+    vi.stubEnv('CALICO_AUDIT_SUPPRESSIONS_KEY', '');
+    expect(night.summaryError).toBeUndefined();
+
+    const report = JSON.parse(text(await bucket.read(`runs/${night.runId}/${folder({ accountId: '777788889999', clusterName: 'native-multisubnet-srcdst' })}/report.json`))) as Assessment;
+    const srcDst = report.checks.find((c) => c.id === 'CAL-AWS-01')!;
+    expect(srcDst.suppressedObjects).toEqual([
+      { object: { kind: 'Node', name: 'ip-10-2-3-41.eu-west-2.compute.internal' }, suppression: { reason: 'Node replaced by the autoscaler this week', owner: 'platform-team', expires: day(7) } },
+    ]);
+    // The expired decision no longer applies: the finding counts again.
+    expect(report.checks.find((c) => c.id === 'CAL-DP-01')!.suppression).toBeUndefined();
+    expect(report.suppressions!.expired).toEqual([{ ruleId: 'CAL-DP-01', reason: 'iptables until the kernel upgrade lands', expires: day(-1), owner: 'network-team' }]);
+
+    const fleet = fleetSummarySchema.parse(JSON.parse(text(await bucket.read(`runs/${night.runId}/fleet/index.json`))));
+    expect(fleet.suppressions).toMatchObject({
+      entries: 3,
+      error: null,
+      expiring: [{ ruleId: 'CAL-AWS-01', owner: 'platform-team', expires: day(7), line: 2 }],
+      expired: [{ ruleId: 'CAL-DP-01', line: 8 }],
+      // payments could not be audited: its entry matched nothing this run.
+      unused: [{ ruleId: 'CAL-IPAM-03', line: 13 }],
+    });
+    const sent = (await emails()).slice(sentBefore);
+    expect(sent).toHaveLength(1);
+    expect(sent[0]!.body.text).toContain(`Suppressions expiring within 14 days (renew with a new date, or fix the finding):\n- CAL-AWS-01 in ACCOUNT-`);
+    expect(sent[0]!.body.text).toContain(`expires ${day(7)}, owner platform-team`);
+    expect(sent[0]!.body.text).toContain('Expired suppressions (their findings count again):\n- CAL-DP-01 in *: expired after');
+    // The ledger of this night continues the one before: nothing counted twice.
+    const ledger = JSON.parse(text(await bucket.read('ledger/findings.json'))) as { runId: string; runs: Array<{ runId: string }> };
+    expect(ledger.runId).toBe(night.runId);
+    expect(new Set(ledger.runs.map((r) => r.runId)).size).toBe(ledger.runs.length);
+  });
+
+  it('runs with no suppression, and says why, when the file is broken', async () => {
+    vi.setSystemTime(at(180));
+    await bucket.write('config/suppressions.yaml', 'suppressions:\n  - rule: CAL-AWS-01\n    reason: too short\n');
+    vi.stubEnv('CALICO_AUDIT_SUPPRESSIONS_KEY', 'config/suppressions.yaml');
+    const night = await execute(at(180));
+    // Unset again (an empty variable is ignored), keeping the rest of the functions' environment.
+    vi.stubEnv('CALICO_AUDIT_SUPPRESSIONS_KEY', '');
+    const fleet = fleetSummarySchema.parse(JSON.parse(text(await bucket.read(`runs/${night.runId}/fleet/index.json`))));
+    expect(fleet.suppressions!.error).toMatch(/config\/suppressions\.yaml: line 2: suppressions\[0\]\.clusters: .*: no suppression applied$/);
+    expect(text(await bucket.read(`runs/${night.runId}/fleet/index.md`))).toContain('**The suppressions file could not be used, so no suppression applied:**');
+  });
+});

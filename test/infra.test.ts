@@ -14,7 +14,11 @@ const cloudFormationTags: Tags = ['Sub', 'Ref', 'GetAtt'].map((name) => ({
 const template = parse(readFileSync(path.join(ROOT, 'infra/member-account-role.yaml'), 'utf8'), { customTags: cloudFormationTags });
 const collectorPolicy = JSON.parse(readFileSync(path.join(ROOT, 'infra/iam/collector-policy.json'), 'utf8'));
 const role = template.Resources.CalicoAuditReadOnlyRole.Properties;
-const statements: Array<{ Action: string | string[] }> = role.Policies[0].PolicyDocument.Statement;
+type Statement = { Sid?: string; Effect?: string; Action: string | string[]; Resource?: unknown };
+const all: Array<Statement | { 'Fn::If': [string, Statement, unknown] }> = role.Policies[0].PolicyDocument.Statement;
+/** The statements the role always has; the Security Hub import is granted only when the stack enables it. */
+const statements = all.filter((s): s is Statement => !('Fn::If' in s));
+const conditional = all.filter((s): s is { 'Fn::If': [string, Statement, unknown] } => 'Fn::If' in s);
 const actionsOf = (list: Array<{ Action: string | string[] }>) => list.flatMap((s) => (Array.isArray(s.Action) ? s.Action : [s.Action])).sort();
 
 describe('infra/member-account-role.yaml', () => {
@@ -28,6 +32,21 @@ describe('infra/member-account-role.yaml', () => {
     expect(trust.Principal.AWS).toEqual({ 'Fn::Sub': 'arn:${AWS::Partition}:iam::${AuditorAccountId}:root' });
     expect(trust.Condition.StringEquals['sts:ExternalId']).toEqual({ Ref: 'ExternalId' });
     expect(trust.Condition.ArnLike['aws:PrincipalArn']).toEqual({ 'Fn::Sub': 'arn:${AWS::Partition}:iam::${AuditorAccountId}:role/calico-eks-auditor-*' });
+  });
+
+  it('may import findings into its own Security Hub only when enabled: BatchImportFindings on the account\'s own product, nothing more', () => {
+    expect(conditional).toHaveLength(1);
+    const [condition, statement, otherwise] = conditional[0]!['Fn::If'];
+    expect(condition).toBe('ImportFindingsIntoSecurityHub');
+    expect(otherwise).toEqual({ Ref: 'AWS::NoValue' });
+    expect(statement).toEqual({
+      Sid: 'ImportFindingsIntoOwnSecurityHub',
+      Effect: 'Allow',
+      Action: 'securityhub:BatchImportFindings',
+      Resource: { 'Fn::Sub': 'arn:${AWS::Partition}:securityhub:*:${AWS::AccountId}:product/${AWS::AccountId}/default' },
+    });
+    expect(template.Conditions.ImportFindingsIntoSecurityHub).toEqual({ 'Fn::Equals': [{ Ref: 'AllowSecurityHubImport' }, 'true'] });
+    expect(template.Parameters.AllowSecurityHubImport.Default).toBe('false');
   });
 
   it('defaults to the role name the deployment assumes', () => {
