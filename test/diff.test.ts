@@ -11,21 +11,9 @@ import { renderJson } from '../src/render/json.js';
 import { renderFleetJson } from '../src/render/fleet.js';
 import { validateSnapshot } from '../src/snapshot/load.js';
 import { sampleDocument } from './helpers/fixtures.js';
+import { nativeSnapshot } from './support/history-samples.js';
 
-type Json = Record<string, any>;
-
-/** The native-routing sample, with the src/dst check off on `fixed` nodes and a namespace `reporting` no policy selects. */
-function native(options: { fixed?: string[]; reporting?: boolean; at?: string } = {}): Assessment {
-  const document = structuredClone(sampleDocument('native-multisubnet-srcdst')) as Json;
-  if (options.at) document['collectedAt'] = options.at;
-  for (const instance of document['aws']['instances'] as Json[]) if (options.fixed?.includes(instance['PrivateDnsName'].split('.')[0])) instance['SourceDestCheck'] = false;
-  if (options.reporting) {
-    const pod = structuredClone((document['kubernetes']['pods'] as Json[]).find((p) => p['metadata']['namespace'] === 'batch')!);
-    pod['metadata'] = { ...pod['metadata'], name: 'report-builder-0', namespace: 'reporting', ownerReferences: [] };
-    (document['kubernetes']['pods'] as Json[]).push(pod);
-  }
-  return assess(validateSnapshot(document, 'native'));
-}
+const native = (options: { fixed?: string[]; reporting?: boolean; at?: string } = {}): Assessment => assess(nativeSnapshot(options));
 const reference = () => assess(validateSnapshot(sampleDocument('reference-crosssubnet'), 'reference'));
 
 const dir = mkdtempSync(path.join(tmpdir(), 'diff-'));

@@ -16,47 +16,14 @@ import { LEDGER_KEY, reportLinkFromFleetPage, runLedgerKey } from '../src/publis
 import { LocalSink, type ReportSink } from '../src/publish/sink.js';
 import { renderFleetHtml, renderFleetMarkdown } from '../src/render/fleet.js';
 import { renderMarkdown } from '../src/render/markdown.js';
-import { validateSnapshot } from '../src/snapshot/load.js';
-import { sampleDocument } from './helpers/fixtures.js';
+import { NATIVE, NATIVE_NODES as NODES, nativeSnapshot, referenceSnapshot } from './support/history-samples.js';
 
-type Json = Record<string, any>;
-
-const NATIVE = '111122223333/eu-west-2/native-multisubnet-srcdst';
-const REFERENCE = '111122223333/eu-west-2/reference-crosssubnet';
 const node = (name: string) => `${NATIVE}#CAL-AWS-01#Node/${name}.eu-west-2.compute.internal`;
-const NODES = ['ip-10-2-11-8', 'ip-10-2-18-77', 'ip-10-2-25-190', 'ip-10-2-3-41', 'ip-10-2-36-14'];
-// Instance of each node in the sample.
-const INSTANCE: Record<string, string> = {};
+const REFERENCE = '111122223333/eu-west-2/reference-crosssubnet';
 
-/**
- * The native-routing sample as collected at `at`: the src/dst check off on the nodes in `fixed`, and
- * with `reporting` a namespace of pods that no policy selects (a new CAL-POL-03 finding).
- */
-function native(at: string, options: { fixed?: string[]; reporting?: boolean } = {}): Assessment {
-  const document = structuredClone(sampleDocument('native-multisubnet-srcdst')) as Json;
-  document['collectedAt'] = at;
-  const nodes = document['kubernetes']['nodes'] as Json[];
-  for (const instance of document['aws']['instances'] as Json[]) {
-    const name = nodes.find((n) => n['spec']?.['providerID']?.endsWith(instance['InstanceId']))?.['metadata']['name'] ?? instance['PrivateDnsName'];
-    INSTANCE[String(name).split('.')[0]!] = instance['InstanceId'];
-    if ((options.fixed ?? []).some((n) => String(name).startsWith(`${n}.`))) instance['SourceDestCheck'] = false;
-  }
-  if (options.reporting) {
-    const pod = structuredClone((document['kubernetes']['pods'] as Json[]).find((p) => p['metadata']['namespace'] === 'batch')!);
-    pod['metadata'] = { ...pod['metadata'], name: 'report-builder-0', namespace: 'reporting', ownerReferences: [] };
-    (document['kubernetes']['pods'] as Json[]).push(pod);
-    const namespace = structuredClone((document['kubernetes']['namespaces'] as Json[]).find((n) => n['metadata']['name'] === 'batch')!);
-    namespace['metadata'] = { ...namespace['metadata'], name: 'reporting', labels: { 'kubernetes.io/metadata.name': 'reporting' } };
-    (document['kubernetes']['namespaces'] as Json[]).push(namespace);
-  }
-  return applySuppressions(assess(validateSnapshot(document, 'native')), []);
-}
-
-function reference(at: string): Assessment {
-  const document = structuredClone(sampleDocument('reference-crosssubnet')) as Json;
-  document['collectedAt'] = at;
-  return applySuppressions(assess(validateSnapshot(document, 'reference')), []);
-}
+const native = (at: string, options: { fixed?: string[]; reporting?: boolean } = {}): Assessment =>
+  applySuppressions(assess(nativeSnapshot({ at, ...options })), []);
+const reference = (at: string): Assessment => applySuppressions(assess(referenceSnapshot(at)), []);
 
 const RUN_A = { runId: '2026-11-01T02-00-00Z', at: '2026-11-01T02:00:00Z' };
 const RUN_B = { runId: '2026-11-08T02-00-00Z', at: '2026-11-08T02:00:00Z' };

@@ -13,25 +13,20 @@ import { auditCluster } from '../src/fleet/audit-cluster.js';
 import type { RunCompletedDetail } from '../src/fleet/run-event.js';
 import { summarizeRun } from '../src/fleet/summarize.js';
 import { LocalSink } from '../src/publish/sink.js';
-import { validateSnapshot } from '../src/snapshot/load.js';
 import { sdkShaped } from './helpers/aws-shapes.js';
-import { ROOT, sampleDocument } from './helpers/fixtures.js';
+import { ROOT } from './helpers/fixtures.js';
+import { NATIVE_NODES, NATIVE_TARGET, nativeSnapshot } from './support/history-samples.js';
 
-type Json = Record<string, any>;
+type Json = Record<string, unknown>;
 const events = mockClient(EventBridgeClient);
 afterEach(() => events.reset());
 
-const target = { accountId: '111122223333', region: 'eu-west-2', clusterName: 'native-multisubnet-srcdst' };
+const target = NATIVE_TARGET;
 /** The native sample at `at`, with the src/dst check off everywhere unless `broken`. */
-function snapshot(at: string, broken: boolean) {
-  const document = structuredClone(sampleDocument('native-multisubnet-srcdst')) as Json;
-  document['collectedAt'] = at;
-  if (!broken) for (const instance of document['aws']['instances'] as Json[]) instance['SourceDestCheck'] = false;
-  return validateSnapshot(document, 'native');
-}
+const snapshot = (at: string, broken: boolean) => nativeSnapshot({ at, fixed: broken ? [] : NATIVE_NODES });
 
 async function run(sink: LocalSink, runId: string, at: string, broken: boolean) {
-  const outcome = await auditCluster(runId, target, { sink, collect: async () => snapshot(at, broken) });
+  const outcome = await auditCluster(runId, target, { sink, collect: () => Promise.resolve(snapshot(at, broken)) });
   return summarizeRun(runId, [outcome], [], {
     sink,
     fleetUrl: 'https://audit.example.com/latest/fleet/index.html',

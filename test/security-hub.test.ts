@@ -18,22 +18,15 @@ import { summarizeRun } from '../src/fleet/summarize.js';
 import { auditCluster } from '../src/fleet/audit-cluster.js';
 import { LocalSink } from '../src/publish/sink.js';
 import { asffFinding } from '../src/render/asff.js';
-import { validateSnapshot } from '../src/snapshot/load.js';
 import { sdkShaped } from './helpers/aws-shapes.js';
-import { sampleDocument } from './helpers/fixtures.js';
+import { nativeSnapshot, NATIVE_TARGET } from './support/history-samples.js';
 import { asffValidator } from './support/schemas.js';
 
-type Json = Record<string, any>;
 const validate = asffValidator();
 const hub = mockClient(SecurityHubClient);
 afterEach(() => hub.reset());
 
-const native = (at: string, fixed: string[] = []): Assessment => {
-  const document = structuredClone(sampleDocument('native-multisubnet-srcdst')) as Json;
-  document['collectedAt'] = at;
-  for (const instance of document['aws']['instances'] as Json[]) if (fixed.includes(instance['PrivateDnsName'].split('.')[0])) instance['SourceDestCheck'] = false;
-  return assess(validateSnapshot(document, 'native'));
-};
+const native = (at: string, fixed: string[] = []): Assessment => assess(nativeSnapshot({ at, fixed }));
 
 /** Two runs: a node fixed in the second, and a namespace accepted by a suppression. */
 function twoRuns() {
@@ -49,7 +42,14 @@ function twoRuns() {
 /** A fake clock that `sleep` moves on: pacing is measured without waiting. */
 function fakeTime() {
   let clock = 0;
-  return { now: () => clock, sleep: async (ms: number) => void (clock += ms), elapsed: () => clock };
+  return {
+    now: () => clock,
+    sleep: (ms: number) => {
+      clock += ms;
+      return Promise.resolve();
+    },
+    elapsed: () => clock,
+  };
 }
 
 describe('ASFF', () => {
@@ -195,11 +195,11 @@ describe('BatchImportFindings', () => {
 describe('the nightly run\'s export', () => {
   it('imports each open finding and archives the resolved ones after the summary, per run, into the cluster\'s own account', async () => {
     const sink = new LocalSink(mkdtempSync(path.join(tmpdir(), 'hub-')));
-    const target = { accountId: '111122223333', region: 'eu-west-2', clusterName: 'native-multisubnet-srcdst' };
+    const target = NATIVE_TARGET;
     hub.on(BatchImportFindingsCommand).callsFake((input: { Findings: AwsSecurityFinding[] }) => ({ FailedCount: 0, SuccessCount: input.Findings.length, FailedFindings: [] }));
     const clients: string[] = [];
     const run = async (runId: string, at: string, fixed: string[]) => {
-      const outcome = await auditCluster(runId, target, { sink, collect: async () => validateSnapshot({ ...(sampleDocument('native-multisubnet-srcdst') as Json), collectedAt: at, aws: { ...(sampleDocument('native-multisubnet-srcdst') as Json)['aws'], instances: ((sampleDocument('native-multisubnet-srcdst') as Json)['aws']['instances'] as Json[]).map((i) => (fixed.includes(i['PrivateDnsName'].split('.')[0]) ? { ...i, SourceDestCheck: false } : i)) } }, 'native') });
+      const outcome = await auditCluster(runId, target, { sink, collect: () => Promise.resolve(nativeSnapshot({ at, fixed })) });
       return summarizeRun(runId, [outcome], [], {
         sink,
         fleetUrl: 'https://audit.example.com/latest/fleet/index.html',
@@ -212,7 +212,7 @@ describe('the nightly run\'s export', () => {
               clients.push(`${accountId}/${region}`);
               return new SecurityHubClient({ region });
             },
-            sleep: async () => undefined,
+            sleep: () => Promise.resolve(),
           },
         },
       });

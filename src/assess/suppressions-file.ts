@@ -70,7 +70,7 @@ export function parseSuppressions(text: string): Suppression[] {
     entries = root;
     base = [];
   } else if (isMap(doc.contents) && typeof root === 'object' && 'suppressions' in root) {
-    const list = (root as { suppressions: unknown }).suppressions;
+    const list = root.suppressions;
     if (list === null) return [];
     if (!Array.isArray(list)) return fail(['suppressions'], 'must be a list of suppressions');
     entries = list;

@@ -188,7 +188,9 @@ export function unusedSuppressions(suppressions: readonly Suppression[], assessm
 
 function stripSuppression(check: Check): Check {
   if (!check.suppression && !check.suppressedObjects) return check;
-  const { suppression: _suppression, suppressedObjects: _objects, ...rest } = check;
+  const rest = { ...check };
+  delete rest.suppression;
+  delete rest.suppressedObjects;
   return rest;
 }
 

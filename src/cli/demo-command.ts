@@ -82,7 +82,7 @@ export async function demoCommand(options: DemoOptions, io: DemoIo): Promise<num
       maskEmail: false,
       now: () => new Date(),
       ...(previous ? { previous } : {}),
-      ...(options.suppressions ? { history: { suppressions: async () => ({ entries: suppressions, source: options.suppressions!, error: null }) } } : {}),
+      ...(options.suppressions ? { history: { suppressions: () => Promise.resolve({ entries: suppressions, source: options.suppressions ?? null, error: null }) } } : {}),
     },
     concurrency: 4,
     onClusterDone: (outcome) => bar.increment({ cluster: outcome.target.clusterName }),

@@ -35,7 +35,7 @@ async function readAudit(option: string, file: string): Promise<Audit> {
   if ('checks' in record) {
     const parsed = assessmentSchema.safeParse(json);
     if (!parsed.success) throw new UsageError(`${option} ${file}: not an assessment of this version: ${parsed.error.issues[0]!.path.join('.')}: ${parsed.error.issues[0]!.message}`);
-    return { kind: 'assessment', value: parsed.data as Assessment };
+    return { kind: 'assessment', value: parsed.data };
   }
   if ('clusters' in record && 'totals' in record) {
     const parsed = fleetSummarySchema.safeParse(json);

@@ -42,7 +42,7 @@ export async function fleetCommand(options: FleetCommandOptions, io: CommandIo):
     config.recipients.length && config.sender ? new SesEmailNotifier(new SESv2Client({}), config.sender, config.recipients) : undefined;
   const local = options.suppressions ? await loadSuppressions(options.suppressions) : null;
   const readSuppressionsOnce: (runId: string) => Promise<LoadedSuppressions> = local
-    ? async () => ({ entries: local, source: options.suppressions!, error: null })
+    ? () => Promise.resolve({ entries: local, source: options.suppressions ?? null, error: null })
     : suppressionsReader(sink, config.suppressionsKey);
   const run = await runFleet(runId, {
     enumerate: () => enumerateTargets(config, memberEnumerationClients((accountId, region) => access.credentialsFor(accountId, region))),

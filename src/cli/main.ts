@@ -9,6 +9,7 @@ import { SEVERITIES } from '../assess/rule.js';
 import { ConfigError } from '../config/errors.js';
 import { SnapshotInputError } from '../snapshot/errors.js';
 import type { CollectCliDeps } from './collect-command.js';
+import type { DiffOptions } from './diff-command.js';
 import { EXIT, UsageError } from './errors.js';
 import { DIFF_FORMATS, FORMATS } from './options.js';
 
@@ -57,7 +58,7 @@ export async function main(argv: string[], io: CliIo = processIo, deps: CollectC
     .option('--out <file>', 'write the output to a file instead of stdout')
     .action(async (options) => {
       const { diffCommand } = await import('./diff-command.js');
-      exitCode = await diffCommand(options, io.stdout);
+      exitCode = await diffCommand(options as DiffOptions, io.stdout);
     });
 
   program

@@ -39,12 +39,12 @@ export const configSchema = z.object({
    */
   suppressionsKey: z
     .string()
-    .regex(/^config\/(?!.*\.\.)[\w.\/-]+\.(ya?ml|json)$/, 'must be a key under config/ ending in .yaml, .yml or .json (e.g. config/suppressions.yaml)')
+    .regex(/^config\/(?!.*\.\.)[\w./-]+\.(ya?ml|json)$/, 'must be a key under config/ ending in .yaml, .yml or .json (e.g. config/suppressions.yaml)')
     .optional(),
   /** Import open findings into Security Hub in each cluster's own account (through the member role) and archive resolved ones. */
   securityHub: z.boolean().default(false),
   /** The EventBridge bus that receives the run-completed event; `null` sends none. */
-  eventBus: z.string().regex(/^[\w.\/:-]{1,1600}$/, 'must be an EventBridge bus name or ARN').nullable().default('default'),
+  eventBus: z.string().regex(/^[\w./:-]{1,1600}$/, 'must be an EventBridge bus name or ARN').nullable().default('default'),
 })
   .refine((c) => c.recipients.length === 0 || c.sender !== undefined, { message: 'sender is required when recipients are set', path: ['sender'] });
 

@@ -20,11 +20,12 @@ export function withLedger(summary: FleetSummary, ledger: Ledger, changes: Ledge
   const rows = new Map(summary.clusters.map((row) => [clusterId(row), row]));
 
   // Per rule, per audited cluster: the oldest open finding and how many objects it names.
-  const where = new Map<string, Map<string, NonNullable<FleetSummary['failuresByRule'][number]['where']>[number]>>();
+  type Where = NonNullable<FleetSummary['failuresByRule'][number]['where']>[number];
+  const where = new Map<string, Map<string, Where>>();
   for (const entry of open) {
     const row = rows.get(clusterId(entry));
     if (!row) continue;
-    const byCluster = where.get(entry.ruleId) ?? new Map();
+    const byCluster = where.get(entry.ruleId) ?? new Map<string, Where>();
     const current = byCluster.get(clusterId(entry));
     const suppressed = entry.suppression !== null;
     if (!current) {
