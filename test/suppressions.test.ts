@@ -209,6 +209,8 @@ describe('the suppressions file (YAML)', () => {
     );
     // Not a rule id.
     expect(errorOf(variant(1, '  - rule: dp01')).message).toBe('line 2: suppressions[0].rule: must be a rule id such as CAL-DP-01');
+    // A rule the catalogue does not have.
+    expect(errorOf(variant(1, '  - rule: CAL-XYZ-99')).message).toBe('line 2: suppressions[0].rule: no rule CAL-XYZ-99 in the catalogue (calico-audit rules lists them)');
     // Broken YAML.
     expect(errorOf(variant(3, '    match: batch: extra')).message).toBe('line 4: Nested mappings are not allowed in compact mappings');
     expect(errorOf(variant(3, '\tmatch: batch')).message).toBe('line 4: Tabs are not allowed as indentation');

@@ -16,7 +16,10 @@
  */
 import { isMap, LineCounter, parseDocument, type Document } from 'yaml';
 import type * as z from 'zod';
+import { RULES } from './rules/index.js';
 import { suppressionEntrySchema, suppressionSchema, type Suppression } from './suppressions.js';
+
+const RULE_IDS = new Set(RULES.map((r) => r.id));
 
 export class SuppressionsFileError extends Error {
   override readonly name = 'SuppressionsFileError';
@@ -92,6 +95,8 @@ export function parseSuppressions(text: string): Suppression[] {
       return { ruleId, clusters, reason, ...(expires ? { expires } : {}), ...(line ? { line } : {}) };
     }
     const { rule, clusters, match, reason, owner, ticket, expires } = result.data;
+    // The earlier form is read as it always was; a new entry must name a rule of the catalogue.
+    if (!RULE_IDS.has(rule)) return fail([...path, 'rule'], `no rule ${rule} in the catalogue (calico-audit rules lists them)`);
     return {
       ruleId: rule,
       clusters,

@@ -19,15 +19,14 @@ export function withLedger(summary: FleetSummary, ledger: Ledger, changes: Ledge
   const open = ledger.findings.filter((f) => f.state === 'open');
   const rows = new Map(summary.clusters.map((row) => [clusterId(row), row]));
 
-  // Per rule, per audited cluster: the oldest open finding and how many objects it names.
+  // Per rule, per audited cluster: the oldest open finding and how many objects it names; accepted (suppressed) ones do not count.
   type Where = NonNullable<FleetSummary['failuresByRule'][number]['where']>[number];
   const where = new Map<string, Map<string, Where>>();
   for (const entry of open) {
     const row = rows.get(clusterId(entry));
-    if (!row) continue;
+    if (!row || entry.suppression !== null) continue;
     const byCluster = where.get(entry.ruleId) ?? new Map<string, Where>();
     const current = byCluster.get(clusterId(entry));
-    const suppressed = entry.suppression !== null;
     if (!current) {
       byCluster.set(clusterId(entry), {
         accountId: entry.accountId,
@@ -38,11 +37,9 @@ export function withLedger(summary: FleetSummary, ledger: Ledger, changes: Ledge
         openedAt: entry.openedAt,
         firstSeen: entry.firstSeen,
         openDays: daysBetween(entry.openedAt, asOf),
-        suppressed,
       });
     } else {
       current.objects += entry.object ? 1 : 0;
-      current.suppressed &&= suppressed;
       if (entry.openedAt < current.openedAt) Object.assign(current, { openedAt: entry.openedAt, openDays: daysBetween(entry.openedAt, asOf) });
       if (entry.firstSeen < current.firstSeen) current.firstSeen = entry.firstSeen;
     }
@@ -50,9 +47,7 @@ export function withLedger(summary: FleetSummary, ledger: Ledger, changes: Ledge
   }
   const failuresByRule = summary.failuresByRule.map((rule) => ({
     ...rule,
-    where: [...(where.get(rule.id)?.values() ?? [])]
-      .filter((w) => !w.suppressed)
-      .sort((a, b) => b.openDays - a.openDays || clusterId(a).localeCompare(clusterId(b))),
+    where: [...(where.get(rule.id)?.values() ?? [])].sort((a, b) => b.openDays - a.openDays || clusterId(a).localeCompare(clusterId(b))),
   }));
 
   const openByCluster = new Map<string, number>();

@@ -70,7 +70,7 @@ export const fleetSummarySchema = z.object({
       severity,
       clusters: z.number(),
       where: z
-        .array(target.extend({ report: z.string(), objects: z.number(), openedAt: z.string(), firstSeen: z.string(), openDays: z.number(), suppressed: z.boolean() }))
+        .array(target.extend({ report: z.string(), objects: z.number(), openedAt: z.string(), firstSeen: z.string(), openDays: z.number() }))
         .optional(),
     }),
   ),
