@@ -4,7 +4,7 @@ import { ListAccountsCommand, OrganizationsClient } from '@aws-sdk/client-organi
 import { mockClient } from 'aws-sdk-client-mock';
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../src/config/config.js';
-import { enumerateTargets, memberRoleArn } from '../src/fleet/targets.js';
+import { enumerateTargets, interleaveByAccount, memberRoleArn } from '../src/fleet/targets.js';
 
 const credentials = { accessKeyId: 'AKIAIOSFODNN7EXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY' };
 
@@ -31,12 +31,13 @@ describe('enumerateTargets', () => {
       eks: (_accountId, region) => new EKSClient({ region, credentials }),
     });
     expect(result.failures).toEqual([]);
+    // One cluster from each account and region in turn (see the interleaving test below).
     expect(result.targets).toEqual([
       { accountId: '111122223333', region: 'eu-west-2', clusterName: 'edge' },
       { accountId: '111122223333', region: 'us-east-1', clusterName: 'analytics' },
-      { accountId: '111122223333', region: 'us-east-1', clusterName: 'payments' },
       { accountId: '777788889999', region: 'eu-west-2', clusterName: 'edge' },
       { accountId: '777788889999', region: 'us-east-1', clusterName: 'analytics' },
+      { accountId: '111122223333', region: 'us-east-1', clusterName: 'payments' },
       { accountId: '777788889999', region: 'us-east-1', clusterName: 'payments' },
     ]);
     organizations.restore();
@@ -72,5 +73,16 @@ describe('enumerateTargets', () => {
     expect(memberRoleArn('111122223333', 'CalicoAuditReadOnly', 'eu-west-2')).toBe('arn:aws:iam::111122223333:role/CalicoAuditReadOnly');
     expect(memberRoleArn('111122223333', 'R', 'cn-north-1')).toBe('arn:aws-cn:iam::111122223333:role/R');
     expect(memberRoleArn('111122223333', 'R', 'us-gov-west-1')).toBe('arn:aws-us-gov:iam::111122223333:role/R');
+  });
+});
+
+describe('the order of a run', () => {
+  it('takes one cluster from each account and region in turn, so that the audits running at once spread over accounts', () => {
+    const t = (accountId: string, clusterName: string, region = 'eu-west-2') => ({ accountId, region, clusterName });
+    const targets = [t('111122223333', 'a1'), t('111122223333', 'a2'), t('111122223333', 'a3'), t('444455556666', 'b1'), t('777788889999', 'c1'), t('777788889999', 'c2')];
+    expect(interleaveByAccount(targets).map((x) => x.clusterName)).toEqual(['a1', 'b1', 'c1', 'a2', 'c2', 'a3']);
+    // Nothing lost, nothing repeated.
+    expect(interleaveByAccount(targets)).toHaveLength(targets.length);
+    expect(interleaveByAccount([])).toEqual([]);
   });
 });

@@ -1,6 +1,6 @@
 /** The fleet summary layer: its schema (index.json), how it is built, how two runs compare, and the findings ledger. */
 export { FLEET_SCHEMA_VERSION, fleetSummarySchema, type FleetRow, type FleetSummary } from './schema.js';
-export { summarizeFleet, type UnauditedCluster } from './summarize.js';
+export { fleetRowOf, summarizeFleet, summarizeRows, type SummaryOptions, type UnauditedCluster } from './summarize.js';
 export { diffFleet, type FindingChange, type FleetDiff } from './diff.js';
 export {
   clusterHistory,
