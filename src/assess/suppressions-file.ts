@@ -16,10 +16,10 @@
  */
 import { isMap, LineCounter, parseDocument, type Document } from 'yaml';
 import type * as z from 'zod';
-import { RULES } from './rules/index.js';
+import { RULE_IDS as CATALOGUE } from './rule-ids.js';
 import { suppressionEntrySchema, suppressionSchema, type Suppression } from './suppressions.js';
 
-const RULE_IDS = new Set(RULES.map((r) => r.id));
+const RULE_IDS = new Set(CATALOGUE);
 
 export class SuppressionsFileError extends Error {
   override readonly name = 'SuppressionsFileError';
