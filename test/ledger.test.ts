@@ -101,8 +101,8 @@ describe('the findings ledger over three runs', () => {
 
     const report = renderMarkdown({ ...c[0]!, history });
     expect(report).toMatch(/\| critical \| CAL-AWS-01 \| .* \| 14 days \(since 2026-11-01\) \|/);
-    expect(report).toContain('ip-10-2-3-41.eu-west-2.compute.internal: open for new in this run, reopened once (first seen 2026-11-01)');
-    expect(report).toContain('Namespace reporting: open for 7 days (since 2026-11-08)');
+    expect(report).toContain('ip-10-2-3-41.eu-west-2.compute.internal: new in this run, reopened once (first seen 2026-11-01)');
+    expect(report).toContain('Namespace reporting: open 7 days (since 2026-11-08)');
     expect(report).toContain('### Resolved in the last 30 days');
     expect(report).toMatch(/\| CAL-AWS-01 \| critical \| .* \| Node ip-10-2-11-8\.eu-west-2\.compute\.internal \| 2026-11-01 \| 2026-11-15 \|/);
   });

@@ -13,9 +13,9 @@ import { scoreSparkline, severityTrendChart, textSparkline } from './svg.js';
 /** Clusters named per rule on the page; index.json keeps them all. */
 const WHERE_LIMIT = 20;
 
-/** `new in this run`, `1 day`, `12 days`. */
+/** `new in this run`, `under a day`, `1 day`, `12 days`. */
 const openDays = (days: number, openedAt: string, asOf: string | undefined): string =>
-  openedAt === asOf ? 'new in this run' : `${days} day${days === 1 ? '' : 's'}`;
+  openedAt === asOf ? 'new in this run' : days === 0 ? 'under a day' : `${days} day${days === 1 ? '' : 's'}`;
 
 type SuppressionNote = NonNullable<FleetSummary['suppressions']>['expired'][number];
 const noteView = (s: SuppressionNote) => ({

@@ -12,7 +12,8 @@ export function openFor(open: OpenFinding | undefined, asOf: string): string | n
   if (!open) return null;
   const reopened = open.reopened ? `, reopened ${open.reopened === 1 ? 'once' : `${open.reopened} times`} (first seen ${open.firstSeen.slice(0, 10)})` : '';
   if (open.openedAt === asOf) return `new in this run${reopened}`;
-  return `${open.openDays} day${open.openDays === 1 ? '' : 's'} (since ${open.openedAt.slice(0, 10)})${reopened}`;
+  const days = open.openDays === 0 ? 'under a day' : `${open.openDays} day${open.openDays === 1 ? '' : 's'}`;
+  return `${days} (since ${open.openedAt.slice(0, 10)})${reopened}`;
 }
 
 /** The open period of each finding of a check (one per object, or one for the cluster), from the report's history. */
@@ -23,9 +24,11 @@ function historyOf(assessment: Assessment, check: Check) {
   const suppressed = new Map((check.suppressedObjects ?? []).map((s) => [objectKey(s.object), s.suppression]));
   const objects = (check.objects ?? []).map((object) => {
     const decision = suppressed.get(objectKey(object));
+    const open = openFor(byFingerprint.get(fingerprintOf(assessment.target, check.id, object)), history.asOf);
     return {
       label: objectLabel(object)!,
-      open: openFor(byFingerprint.get(fingerprintOf(assessment.target, check.id, object)), history.asOf),
+      // `new in this run`, or `open 12 days (since …)`.
+      open: open && !open.startsWith('new') ? `open ${open}` : open,
       suppressed: decision ? `suppressed by ${decision.owner ?? 'a recorded decision'} until ${decision.expires ?? 'no end date'}: ${decision.reason}` : null,
     };
   });
