@@ -10,7 +10,8 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { assess, type Assessment } from '../src/assess/assess.js';
 import { applySuppressions } from '../src/assess/suppressions.js';
-import { clusterHistory, summarizeFleet, withLedger, type Ledger, type LedgerEntry } from '../src/fleet-summary/index.js';
+import { clusterFindingsOf } from '../src/assess/findings.js';
+import { clusterHistory, summarizeFleet, updateLedger, withLedger, type Ledger, type LedgerEntry } from '../src/fleet-summary/index.js';
 import { ledgerBefore, recordRunInLedger } from '../src/fleet/ledger.js';
 import { LEDGER_KEY, reportLinkFromFleetPage, runLedgerKey } from '../src/publish/layout.js';
 import { LocalSink, type ReportSink } from '../src/publish/sink.js';
@@ -209,6 +210,14 @@ describe('a cluster not audited, and a run that stops halfway', () => {
     expect(late.note).toContain(RUN_D.runId);
     expect(late.ledger).toEqual(once.ledger);
     expect(runC.ledger.runId).toBe(RUN_C.runId);
+  });
+
+  it('folds the same from what a run keeps of each assessment (its findings and score) as from the assessment', () => {
+    const a = [native(RUN_A.at), reference(RUN_A.at)];
+    const b = [native(RUN_B.at, { fixed: ['ip-10-2-3-41'], reporting: true }), reference(RUN_B.at)];
+    const whole = updateLedger(updateLedger(null, { ...RUN_A, assessments: a, notAudited: [] }).ledger, { ...RUN_B, assessments: b, notAudited: [] });
+    const kept = updateLedger(updateLedger(null, { ...RUN_A, assessments: a.map(clusterFindingsOf), notAudited: [] }).ledger, { ...RUN_B, assessments: b.map(clusterFindingsOf), notAudited: [] });
+    expect(kept).toEqual(whole);
   });
 
   it('refuses to start from a damaged ledger rather than treating every finding as new', async () => {

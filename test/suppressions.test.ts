@@ -1,7 +1,7 @@
 /** Suppressions: recorded decisions that keep a finding visible but out of the score, until they expire. */
 import { describe, expect, it } from 'vitest';
 import { assess } from '../src/assess/assess.js';
-import { findingsOf } from '../src/assess/findings.js';
+import { clusterFindingsOf, findingsOf } from '../src/assess/findings.js';
 import { applySuppressions, expiringSuppressions, suppressionsFileSchema, unusedSuppressions } from '../src/assess/suppressions.js';
 import { parseSuppressions, SuppressionsFileError } from '../src/assess/suppressions-file.js';
 import { validateSnapshot } from '../src/snapshot/load.js';
@@ -151,6 +151,8 @@ describe('suppressions by cluster and object', () => {
     // For the one cluster: the entries naming it that accepted nothing here.
     expect(after.suppressions?.unused?.map((s) => s.line)).toEqual([2, 9]);
     expect(unusedSuppressions(suppressions, [after], '2026-11-23T02:00:00Z').map((s) => s.line)).toEqual([2, 9, 16]);
+    // The same from what a run keeps of the assessment.
+    expect(unusedSuppressions(suppressions, [clusterFindingsOf(after)], '2026-11-23T02:00:00Z').map((s) => s.line)).toEqual([2, 9, 16]);
   });
 });
 

@@ -66,6 +66,30 @@ export function findingsOfCheck(target: ClusterTarget, check: Check): Finding[] 
 export const findingsOf = (assessment: Assessment): Finding[] => assessment.checks.flatMap((check) => findingsOfCheck(assessment.target, check));
 
 /**
+ * One audited cluster as the ledger, the exports and the suppressions report need it — its
+ * findings and score — so that a run of thousands of clusters can let each assessment go once read.
+ */
+export interface ClusterFindings {
+  target: ClusterTarget;
+  score: number | null;
+  /** Failed rules by severity, suppressed ones left out (as the score counts them). */
+  critical: number;
+  high: number;
+  findings: Finding[];
+}
+
+export const clusterFindingsOf = (assessment: Assessment): ClusterFindings => ({
+  target: { accountId: assessment.target.accountId, region: assessment.target.region, clusterName: assessment.target.clusterName },
+  score: assessment.score.value,
+  critical: assessment.score.failedBySeverity.critical,
+  high: assessment.score.failedBySeverity.high,
+  findings: findingsOf(assessment),
+});
+
+/** An assessment or what was kept of it. */
+export const asClusterFindings = (audit: Assessment | ClusterFindings): ClusterFindings => ('checks' in audit ? clusterFindingsOf(audit) : audit);
+
+/**
  * What the findings ledger knew of this cluster's findings when it was audited: for each open
  * finding, when it was first seen and how long it has been open; the findings resolved in the last
  * 30 days. Built by src/fleet-summary/ledger.ts; the report shows it.

@@ -13,6 +13,7 @@
 // The namespace import lets bundlers drop what is unused (the named `z` drags in all of zod).
 import * as z from 'zod';
 import type { Assessment, Check, CheckSuppression } from './assess.js';
+import { asClusterFindings, type ClusterFindings } from './findings.js';
 import type { FindingObject } from './rule.js';
 import { score } from './score.js';
 
@@ -171,27 +172,23 @@ export function applySuppressions(assessment: Assessment, suppressions: readonly
 }
 
 /**
- * The entries that accepted nothing in any of these (already suppressed) assessments, as of
- * `asOf`: active, but naming no audited cluster or no finding there. Expired entries are listed
- * apart (`expiredSuppressions`), not here.
+ * The entries that accepted nothing in any of these clusters, as of `asOf`: active, but naming no
+ * audited cluster or no finding there. Judged afresh from each finding, as `applySuppressions`
+ * does (the first entry for a rule without `match` takes the whole finding; otherwise the first
+ * whose `match` names the object). Expired entries are listed apart (`expiredSuppressions`).
  */
-export function unusedSuppressions(suppressions: readonly Suppression[], assessments: readonly Assessment[], asOf: string): SuppressionNote[] {
+export function unusedSuppressions(suppressions: readonly Suppression[], audited: ReadonlyArray<Assessment | ClusterFindings>, asOf: string): SuppressionNote[] {
   const used = new Set<Suppression>();
-  for (const assessment of assessments) {
-    const active = suppressions.filter((s) => isActive(s, asOf) && suppressionMatches(s, assessment.target));
+  for (const cluster of audited.map(asClusterFindings)) {
+    const active = suppressions.filter((s) => isActive(s, asOf) && suppressionMatches(s, cluster.target));
     if (!active.length) continue;
-    // The stored checks carry their suppression already: judge the unsuppressed failures afresh.
-    for (const check of assessment.checks) suppressCheck(stripSuppression(check), active, used);
+    for (const finding of cluster.findings) {
+      const forRule = active.filter((s) => s.ruleId === finding.ruleId);
+      const entry = forRule.find((s) => s.match === undefined) ?? (finding.object ? forRule.find((s) => objectMatches(s.match!, finding.object!)) : undefined);
+      if (entry) used.add(entry);
+    }
   }
   return suppressions.filter((s) => isActive(s, asOf) && !used.has(s)).map(noteOf);
-}
-
-function stripSuppression(check: Check): Check {
-  if (!check.suppression && !check.suppressedObjects) return check;
-  const rest = { ...check };
-  delete rest.suppression;
-  delete rest.suppressedObjects;
-  return rest;
 }
 
 /** Entries past their date as of `asOf`. */

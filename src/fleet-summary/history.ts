@@ -6,7 +6,7 @@
  * and the e-mail show.
  */
 import type { Assessment } from '../assess/assess.js';
-import { objectLabel } from '../assess/findings.js';
+import { objectLabel, type ClusterFindings } from '../assess/findings.js';
 import { expiredSuppressions, expiringSuppressions, unusedSuppressions, type Suppression } from '../assess/suppressions.js';
 import { clusterId } from '../target/index.js';
 import { daysBetween, RESOLVED_LISTED_DAYS, type Ledger, type LedgerChanges } from './ledger.js';
@@ -103,7 +103,7 @@ export function withLedger(summary: FleetSummary, ledger: Ledger, changes: Ledge
 export function withSuppressions(
   summary: FleetSummary,
   suppressions: { entries: readonly Suppression[]; error: string | null },
-  assessments: readonly Assessment[],
+  assessments: ReadonlyArray<Assessment | ClusterFindings>,
   asOf: string,
 ): FleetSummary {
   return {

@@ -12,7 +12,7 @@
 // The namespace import lets bundlers drop what is unused (the named `z` drags in all of zod).
 import * as z from 'zod';
 import type { Assessment } from '../assess/assess.js';
-import { findingsOf, type Finding, type FindingHistory } from '../assess/findings.js';
+import { asClusterFindings, type ClusterFindings, type Finding, type FindingHistory } from '../assess/findings.js';
 import { SEVERITIES } from '../assess/rule.js';
 import { clusterId, type ClusterTarget } from '../target/index.js';
 
@@ -97,8 +97,8 @@ export interface LedgerRunInput {
   runId: string;
   /** The run's time (ISO): findings are first seen, last seen and resolved at it. */
   at: string;
-  /** The clusters audited, their suppressions applied. */
-  assessments: readonly Assessment[];
+  /** The clusters audited, their suppressions applied: their assessments, or what was kept of them. */
+  assessments: ReadonlyArray<Assessment | ClusterFindings>;
   /** Clusters that could not be audited, and why: their findings stay open. */
   notAudited: ReadonlyArray<{ target: ClusterTarget; reason: string }>;
   /** Accounts (and regions; `*` or `null` for all) whose clusters could not be listed: their findings stay open too. */
@@ -143,9 +143,10 @@ function entryFrom(finding: Finding, runId: string, at: string): LedgerEntry {
 export function updateLedger(previous: Ledger | null, run: LedgerRunInput): { ledger: Ledger; changes: LedgerChanges } {
   const base = previous ?? emptyLedger();
   const { runId, at } = run;
-  const audited = new Map(run.assessments.map((a) => [clusterId(a.target), a]));
+  const clustersAudited = run.assessments.map(asClusterFindings);
+  const audited = new Map(clustersAudited.map((a) => [clusterId(a.target), a]));
   const observed = new Map<string, Finding>();
-  for (const assessment of run.assessments) for (const finding of findingsOf(assessment)) observed.set(finding.fingerprint, finding);
+  for (const cluster of clustersAudited) for (const finding of cluster.findings) observed.set(finding.fingerprint, finding);
   const failedClusters = new Map(run.notAudited.map((u) => [clusterId(u.target), u.reason]));
   const unlisted = run.unlisted ?? [];
   const notListed = (e: ClusterTarget) => unlisted.some((u) => u.accountId === e.accountId && (u.region === null || u.region === '*' || u.region === e.region));
@@ -217,15 +218,15 @@ export function updateLedger(previous: Ledger | null, run: LedgerRunInput): { le
   const stillOpen = new Set(findings.map((f) => clusterId(f)));
   for (const id of Object.keys(clusters)) if (!audited.has(id) && !failedClusters.has(id) && !stillOpen.has(id)) delete clusters[id];
 
-  const sum = (pick: (a: Assessment) => number) => run.assessments.reduce((total, a) => total + pick(a), 0);
+  const sum = (pick: (a: ClusterFindings) => number) => clustersAudited.reduce((total, a) => total + pick(a), 0);
   const thisRun: LedgerRun = {
     runId,
     at,
-    audited: run.assessments.length,
+    audited: clustersAudited.length,
     notAudited: run.notAudited.length,
-    critical: sum((a) => a.score.failedBySeverity.critical),
-    high: sum((a) => a.score.failedBySeverity.high),
-    scores: Object.fromEntries(run.assessments.map((a) => [clusterId(a.target), a.score.value])),
+    critical: sum((a) => a.critical),
+    high: sum((a) => a.high),
+    scores: Object.fromEntries(clustersAudited.map((a) => [clusterId(a.target), a.score])),
   };
   const runs = [...base.runs.filter((r) => r.runId !== runId), thisRun].sort((a, b) => a.at.localeCompare(b.at)).slice(-TREND_RUNS);
 

@@ -5,6 +5,7 @@
  */
 import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import type { Assessment } from '../assess/assess.js';
+import type { ClusterFindings } from '../assess/findings.js';
 import type { ClusterTarget } from '../target/index.js';
 import { eksClusterArn } from '../render/asff.js';
 import type { RunHistory } from './history-step.js';
@@ -29,7 +30,7 @@ const describe = (error: unknown) => (error instanceof Error ? `${error.name}: $
 
 export async function exportRun(
   history: RunHistory,
-  assessments: readonly Assessment[],
+  assessments: ReadonlyArray<Assessment | ClusterFindings>,
   run: { runId: string; fleetUrl: string },
   deps: ExportDeps | undefined,
 ): Promise<RunExports> {

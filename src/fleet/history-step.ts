@@ -5,6 +5,7 @@
  * summary's own steps (latest/, the e-mail) stay readable.
  */
 import type { Assessment } from '../assess/assess.js';
+import type { ClusterFindings } from '../assess/findings.js';
 import { withLedger, withSuppressions, type FleetSummary, type UnauditedCluster } from '../fleet-summary/index.js';
 import type { ReportSink } from '../publish/sink.js';
 import { runTimeOf } from '../target/index.js';
@@ -30,7 +31,7 @@ export interface RunHistory {
 
 export async function recordHistory(
   sink: ReportSink,
-  run: { runId: string; fleet: FleetSummary; assessments: readonly Assessment[]; unaudited: readonly UnauditedCluster[]; now: () => Date },
+  run: { runId: string; fleet: FleetSummary; assessments: ReadonlyArray<Assessment | ClusterFindings>; unaudited: readonly UnauditedCluster[]; now: () => Date },
   deps: HistoryDeps = {},
 ): Promise<RunHistory> {
   const at = runTimeOf(run.runId) ?? run.now().toISOString();

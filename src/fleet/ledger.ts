@@ -9,6 +9,7 @@
  * whole: a run that stops halfway leaves either the old ledger or the new one.
  */
 import type { Assessment } from '../assess/assess.js';
+import type { ClusterFindings } from '../assess/findings.js';
 import { ledgerSchema, updateLedger, type Ledger, type LedgerChanges } from '../fleet-summary/index.js';
 import { LEDGER_KEY, runLedgerKey } from '../publish/layout.js';
 import type { ReportSink } from '../publish/sink.js';
@@ -69,7 +70,7 @@ export async function recordRunInLedger(
   run: {
     runId: string;
     at: string;
-    assessments: readonly Assessment[];
+    assessments: ReadonlyArray<Assessment | ClusterFindings>;
     notAudited: ReadonlyArray<{ target: ClusterTarget; reason: string }>;
     unlisted: ReadonlyArray<{ accountId: string; region: string | null }>;
   },

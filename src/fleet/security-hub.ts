@@ -15,7 +15,7 @@
 import { BatchImportFindingsCommand, type AwsSecurityFinding, type SecurityHubClient } from '@aws-sdk/client-securityhub';
 import pMap from 'p-map';
 import type { Assessment } from '../assess/assess.js';
-import { findingsOf, type Finding } from '../assess/findings.js';
+import { asClusterFindings, type ClusterFindings, type Finding } from '../assess/findings.js';
 import { RESOLVED_LISTED_DAYS, type Ledger } from '../fleet-summary/index.js';
 import { asffFinding } from '../render/asff.js';
 
@@ -55,9 +55,15 @@ export interface SecurityHubReport {
 const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /** What the run sends: each open finding of an audited cluster, and each finding resolved within the listing window. */
-export function findingsToExport(ledger: Ledger, assessments: readonly Assessment[], runId: string, at: string, reportUrl?: SecurityHubDeps['reportUrl']): AwsSecurityFinding[] {
+export function findingsToExport(
+  ledger: Ledger,
+  audited: ReadonlyArray<Assessment | ClusterFindings>,
+  runId: string,
+  at: string,
+  reportUrl?: SecurityHubDeps['reportUrl'],
+): AwsSecurityFinding[] {
   const seen = new Map<string, Finding>();
-  for (const assessment of assessments) for (const finding of findingsOf(assessment)) seen.set(finding.fingerprint, finding);
+  for (const cluster of audited.map(asClusterFindings)) for (const finding of cluster.findings) seen.set(finding.fingerprint, finding);
   const since = Date.parse(at) - RESOLVED_LISTED_DAYS * DAY;
   const out: AwsSecurityFinding[] = [];
   for (const entry of ledger.findings) {
