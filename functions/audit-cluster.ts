@@ -8,7 +8,9 @@ import type * as z from 'zod';
 import { loadConfig } from '../src/config/config.js';
 import { auditCluster } from '../src/fleet/audit-cluster.js';
 import { MemberAccess } from '../src/fleet/member-access.js';
+import { ledgerReader } from '../src/fleet/ledger.js';
 import { collectThroughMemberRole } from '../src/fleet/member-collect.js';
+import { suppressionsReader } from '../src/fleet/suppressions.js';
 import { auditClusterEventSchema } from '../src/lambda/events.js';
 import { parseEvent, publicErrors } from '../src/lambda/middleware.js';
 import { S3Sink } from '../src/publish/sink.js';
@@ -16,6 +18,8 @@ import { runIdAt } from '../src/target/index.js';
 
 const logger = new Logger();
 const s3 = new S3Client({});
+// Read once per run by each container: the suppressions file and the findings ledger.
+let readers: { key: string; suppressions: ReturnType<typeof suppressionsReader>; ledger: ReturnType<typeof ledgerReader> } | null = null;
 
 const lambdaHandler = async (event: z.infer<typeof auditClusterEventSchema>, context: Context) => {
   const config = loadConfig();
@@ -27,7 +31,19 @@ const lambdaHandler = async (event: z.infer<typeof auditClusterEventSchema>, con
   logger.appendKeys({ runId, cluster: `${target.accountId}/${target.region}/${target.clusterName}` });
 
   const sink = new S3Sink(s3, config.bucket, config.prefix);
-  const outcome = await auditCluster(runId, target, { sink, collect: collectThroughMemberRole(new MemberAccess(config)) });
+  const key = `${config.bucket}/${config.prefix}/${config.suppressionsKey ?? ''}`;
+  if (readers?.key !== key) readers = { key, suppressions: suppressionsReader(sink, config.suppressionsKey), ledger: ledgerReader(sink) };
+  const { suppressions, ledger } = readers;
+  const outcome = await auditCluster(runId, target, {
+    sink,
+    collect: collectThroughMemberRole(new MemberAccess(config)),
+    suppressions: async (id) => {
+      const loaded = await suppressions(id);
+      if (loaded.error) logger.warn('suppressions not applied', { error: loaded.error });
+      return loaded.entries;
+    },
+    ledger,
+  });
   if (outcome.status === 'failed') {
     logger.warn('cluster not audited', { reason: outcome.reason });
     return outcome;

@@ -3,6 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { AREAS, SEVERITIES } from '../src/assess/rule.js';
+import { RULE_IDS } from '../src/assess/rule-ids.js';
 import { RULES } from '../src/assess/rules/index.js';
 import { catalogueJson, catalogueMarkdown } from '../src/cli/rules-command.js';
 import { GENERATED_DOCS } from '../scripts/docs.js';
@@ -32,6 +33,10 @@ describe('the rule catalogue', () => {
 
   it('has exactly the catalogue ids, in catalogue order', () => {
     expect(RULES.map((r) => r.id)).toEqual(CATALOGUE_IDS);
+  });
+
+  it('lists the same ids, in the same order, in src/assess/rule-ids.ts (what suppressions files are checked against)', () => {
+    expect(RULE_IDS).toEqual(RULES.map((r) => r.id));
   });
 
   it('has unique ids', () => {

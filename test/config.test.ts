@@ -19,6 +19,8 @@ describe('loadConfig', () => {
       maskEmail: true,
       concurrency: 10,
       linkExpirySeconds: 86_400,
+      securityHub: false,
+      eventBus: 'default',
     });
   });
 

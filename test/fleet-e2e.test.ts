@@ -84,6 +84,8 @@ const CONTENT_TYPES: Record<string, string> = {
   'index.md': 'text/markdown; charset=utf-8',
   'index.html': 'text/html; charset=utf-8',
   'index.json': 'application/json',
+  'ledger.json': 'application/json',
+  'findings.json': 'application/json',
 };
 
 /** A sample re-targeted to a member account (and renamed): what that account's AWS and Kubernetes serve. */
@@ -311,7 +313,8 @@ describe('a nightly run through the three functions', () => {
     const run = `runs/${night1.runId}/`;
     const clusterKeys = AUDITED.flatMap((m) => CLUSTER_FILES.map((file) => `${folder(m)}/${file}`));
     const fleetKeys = FLEET_FILES.map((file) => `fleet/${file}`);
-    const expected = [...clusterKeys, ...fleetKeys].flatMap((key) => [run + key, `latest/${key}`]).sort();
+    // The findings ledger: the one the next run continues, and this run's copy of it.
+    const expected = [...[...clusterKeys, ...fleetKeys].flatMap((key) => [run + key, `latest/${key}`]), 'ledger/findings.json', `${run}fleet/ledger.json`].sort();
     expect([...night1Objects.keys()]).toEqual(expected);
     // latest/ holds this run's objects, byte for byte.
     for (const key of [...clusterKeys, ...fleetKeys]) expect(night1Objects.get(`latest/${key}`)!.equals(night1Objects.get(run + key)!), key).toBe(true);
@@ -354,11 +357,13 @@ describe('a nightly run through the three functions', () => {
     expect(summary.generatedAt).toBe(START.toISOString());
     expect(summary.clusters.map((c) => `${c.accountId}/${c.clusterName}`).sort()).toEqual(AUDITED.map((m) => `${m.accountId}/${m.clusterName}`).sort());
     expect(summary.clusters[0]!.clusterName).toBe('native-multisubnet-srcdst');
+    // First night: nothing was known of them before, so the ledger keeps no finding open for them.
+    const never = { openFindings: 0, lastAudited: null, notAuditedSince: START.toISOString().replace(/\.\d{3}Z$/, 'Z') };
     expect(summary.notAudited).toEqual([
-      { accountId: '222233334444', region: REGION, clusterName: 'payments', scope: 'cluster', reason: stringMatching(/^AccessDeniedException: cannot describe EKS cluster payments in eu-west-2: .*eks:DescribeCluster/) },
-      { accountId: '555566667777', region: REGION, clusterName: 'analytics', scope: 'cluster', reason: 'States.Timeout: Task timed out after 900.00 seconds' },
-      { accountId: '555566667777', region: REGION, clusterName: 'batch', scope: 'cluster', reason: 'AccessDenied: Access Denied' },
-      ...REGIONS.map((region) => ({ accountId: UNASSUMABLE, region, clusterName: '(clusters not listed)', scope: 'account', reason: stringMatching(/^AccessDenied: .*sts:AssumeRole/) })),
+      { accountId: '222233334444', region: REGION, clusterName: 'payments', scope: 'cluster', reason: stringMatching(/^AccessDeniedException: cannot describe EKS cluster payments in eu-west-2: .*eks:DescribeCluster/), ...never },
+      { accountId: '555566667777', region: REGION, clusterName: 'analytics', scope: 'cluster', reason: 'States.Timeout: Task timed out after 900.00 seconds', ...never },
+      { accountId: '555566667777', region: REGION, clusterName: 'batch', scope: 'cluster', reason: 'AccessDenied: Access Denied', ...never },
+      ...REGIONS.map((region) => ({ accountId: UNASSUMABLE, region, clusterName: '(clusters not listed)', scope: 'account', reason: stringMatching(/^AccessDenied: .*sts:AssumeRole/), openFindings: 0 })),
     ]);
     // An account whose clusters could not be listed is not a cluster: it is counted apart.
     expect(summary.totals).toMatchObject({ clusters: 6, audited: 3, notAudited: 3, unlisted: REGIONS.length });
@@ -370,8 +375,8 @@ describe('a nightly run through the three functions', () => {
       expect(html).toContain(`<a href="../${folder(member)}/report.html">${member.clusterName}</a>`);
     }
     expect(markdown).toContain('## Clusters that could not be audited');
-    expect(markdown).toContain('| analytics | 555566667777 | eu-west-2 | States.Timeout: Task timed out after 900.00 seconds |');
-    expect(markdown).toContain('| batch | 555566667777 | eu-west-2 | AccessDenied: Access Denied |');
+    expect(markdown).toContain('| analytics | 555566667777 | eu-west-2 | States.Timeout: Task timed out after 900.00 seconds | 0 | never |');
+    expect(markdown).toContain('| batch | 555566667777 | eu-west-2 | AccessDenied: Access Denied | 0 | never |');
     for (const name of ['payments', 'analytics', 'batch']) expect(html).toContain(name);
   });
 
@@ -482,5 +487,78 @@ describe('latest/', () => {
     const sent = await emails();
     expect(sent).toHaveLength(4);
     expect(sent[3]!.subject).toBe(sent[2]!.subject);
+  });
+});
+
+describe('the suppressions file in the bucket (issue 15)', () => {
+  it('applies to the nightly run as of the run\'s time: accepted objects with their owner, expired and unused entries and those expiring soon on the page and in the e-mail', async () => {
+    vi.setSystemTime(at(120));
+    const day = (offset: number) => new Date(START.getTime() + offset * 86_400_000).toISOString().slice(0, 10);
+    const yaml = [
+      'suppressions:',
+      '  - rule: CAL-AWS-01',
+      '    clusters: ["777788889999/eu-west-2/native-*"]',
+      '    match: ip-10-2-3-41*',
+      '    reason: Node replaced by the autoscaler this week',
+      '    owner: platform-team',
+      `    expires: ${day(7)}`,
+      '  - rule: CAL-DP-01',
+      '    clusters: ["*"]',
+      '    reason: iptables until the kernel upgrade lands',
+      '    owner: network-team',
+      `    expires: ${day(-1)}`,
+      '  - rule: CAL-IPAM-03',
+      '    clusters: ["payments"]',
+      '    reason: the pools are being renumbered this quarter',
+      '    owner: network-team',
+      `    expires: ${day(90)}`,
+    ].join('\n');
+    await bucket.write('config/suppressions.yaml', yaml);
+    vi.stubEnv('CALICO_AUDIT_SUPPRESSIONS_KEY', 'config/suppressions.yaml');
+    const sentBefore = (await emails()).length;
+    const night = await execute(at(120));
+    // Unset again (an empty variable is ignored), keeping the rest of the functions' environment.
+    vi.stubEnv('CALICO_AUDIT_SUPPRESSIONS_KEY', '');
+    expect(night.summaryError).toBeUndefined();
+
+    const report = JSON.parse(text(await bucket.read(`runs/${night.runId}/${folder({ accountId: '777788889999', clusterName: 'native-multisubnet-srcdst' })}/report.json`))) as Assessment;
+    const srcDst = report.checks.find((c) => c.id === 'CAL-AWS-01')!;
+    expect(srcDst.suppressedObjects).toEqual([
+      { object: { kind: 'Node', name: 'ip-10-2-3-41.eu-west-2.compute.internal' }, suppression: { reason: 'Node replaced by the autoscaler this week', owner: 'platform-team', expires: day(7) } },
+    ]);
+    // The expired decision no longer applies: the finding counts again.
+    expect(report.checks.find((c) => c.id === 'CAL-DP-01')!.suppression).toBeUndefined();
+    expect(report.suppressions!.expired).toEqual([{ ruleId: 'CAL-DP-01', reason: 'iptables until the kernel upgrade lands', expires: day(-1), owner: 'network-team' }]);
+
+    const fleet = fleetSummarySchema.parse(JSON.parse(text(await bucket.read(`runs/${night.runId}/fleet/index.json`))));
+    expect(fleet.suppressions).toMatchObject({
+      entries: 3,
+      error: null,
+      expiring: [{ ruleId: 'CAL-AWS-01', owner: 'platform-team', expires: day(7), line: 2 }],
+      expired: [{ ruleId: 'CAL-DP-01', line: 8 }],
+      // payments could not be audited: its entry matched nothing this run.
+      unused: [{ ruleId: 'CAL-IPAM-03', line: 13 }],
+    });
+    const sent = (await emails()).slice(sentBefore);
+    expect(sent).toHaveLength(1);
+    expect(sent[0]!.body.text).toContain(`Suppressions expiring within 14 days (renew with a new date, or fix the finding):\n- CAL-AWS-01 in ACCOUNT-`);
+    expect(sent[0]!.body.text).toContain(`expires ${day(7)}, owner platform-team`);
+    expect(sent[0]!.body.text).toContain('Expired suppressions (their findings count again):\n- CAL-DP-01 in *: expired after');
+    // The ledger of this night continues the one before: nothing counted twice.
+    const ledger = JSON.parse(text(await bucket.read('ledger/findings.json'))) as { runId: string; runs: Array<{ runId: string }> };
+    expect(ledger.runId).toBe(night.runId);
+    expect(new Set(ledger.runs.map((r) => r.runId)).size).toBe(ledger.runs.length);
+  });
+
+  it('runs with no suppression, and says why, when the file is broken', async () => {
+    vi.setSystemTime(at(180));
+    await bucket.write('config/suppressions.yaml', 'suppressions:\n  - rule: CAL-AWS-01\n    reason: too short\n');
+    vi.stubEnv('CALICO_AUDIT_SUPPRESSIONS_KEY', 'config/suppressions.yaml');
+    const night = await execute(at(180));
+    // Unset again (an empty variable is ignored), keeping the rest of the functions' environment.
+    vi.stubEnv('CALICO_AUDIT_SUPPRESSIONS_KEY', '');
+    const fleet = fleetSummarySchema.parse(JSON.parse(text(await bucket.read(`runs/${night.runId}/fleet/index.json`))));
+    expect(fleet.suppressions!.error).toMatch(/config\/suppressions\.yaml: line 2: suppressions\[0\]\.clusters: .*: no suppression applied$/);
+    expect(text(await bucket.read(`runs/${night.runId}/fleet/index.md`))).toContain('**The suppressions file could not be used, so no suppression applied:**');
   });
 });

@@ -17,7 +17,8 @@ interface Statement {
 }
 /** The parts of the member-account template these tests read. */
 interface MemberRoleTemplate {
-  Parameters: { RoleName: { Default: string } };
+  Parameters: { RoleName: { Default: string }; AllowSecurityHubImport: { Default: string } };
+  Conditions: Record<string, unknown>;
   Resources: {
     CalicoAuditReadOnlyRole: {
       Properties: {
@@ -31,8 +32,12 @@ interface MemberRoleTemplate {
 const template = parse(readFileSync(path.join(ROOT, 'infra/member-account-role.yaml'), 'utf8'), { customTags: cloudFormationTags }) as MemberRoleTemplate;
 const collectorPolicy = JSON.parse(readFileSync(path.join(ROOT, 'infra/iam/collector-policy.json'), 'utf8')) as { Statement: Statement[] };
 const role = template.Resources.CalicoAuditReadOnlyRole.Properties;
-const statements = role.Policies[0]!.PolicyDocument.Statement;
-const actionsOf = (list: Statement[]) => list.flatMap((s) => (Array.isArray(s.Action) ? s.Action : [s.Action])).sort();
+type PolicyStatement = Statement & { Sid?: string; Effect?: string; Resource?: unknown };
+const all = role.Policies[0]!.PolicyDocument.Statement as unknown as Array<PolicyStatement | { 'Fn::If': [string, PolicyStatement, unknown] }>;
+/** The statements the role always has; the Security Hub import is granted only when the stack enables it. */
+const statements = all.filter((s): s is PolicyStatement => !('Fn::If' in s));
+const conditional = all.filter((s): s is { 'Fn::If': [string, PolicyStatement, unknown] } => 'Fn::If' in s);
+const actionsOf = (list: Array<{ Action: string | string[] }>) => list.flatMap((s) => (Array.isArray(s.Action) ? s.Action : [s.Action])).sort();
 
 describe('infra/member-account-role.yaml', () => {
   it('grants the collector policy and eks:ListClusters (for enumeration), nothing else', () => {
@@ -45,6 +50,21 @@ describe('infra/member-account-role.yaml', () => {
     expect(trust.Principal.AWS).toEqual({ 'Fn::Sub': 'arn:${AWS::Partition}:iam::${AuditorAccountId}:root' });
     expect(trust.Condition.StringEquals['sts:ExternalId']).toEqual({ Ref: 'ExternalId' });
     expect(trust.Condition.ArnLike['aws:PrincipalArn']).toEqual({ 'Fn::Sub': 'arn:${AWS::Partition}:iam::${AuditorAccountId}:role/calico-eks-auditor-*' });
+  });
+
+  it('may import findings into its own Security Hub only when enabled: BatchImportFindings on the account\'s own product, nothing more', () => {
+    expect(conditional).toHaveLength(1);
+    const [condition, statement, otherwise] = conditional[0]!['Fn::If'];
+    expect(condition).toBe('ImportFindingsIntoSecurityHub');
+    expect(otherwise).toEqual({ Ref: 'AWS::NoValue' });
+    expect(statement).toEqual({
+      Sid: 'ImportFindingsIntoOwnSecurityHub',
+      Effect: 'Allow',
+      Action: 'securityhub:BatchImportFindings',
+      Resource: { 'Fn::Sub': 'arn:${AWS::Partition}:securityhub:*:${AWS::AccountId}:product/${AWS::AccountId}/default' },
+    });
+    expect(template.Conditions['ImportFindingsIntoSecurityHub']).toEqual({ 'Fn::Equals': [{ Ref: 'AllowSecurityHubImport' }, 'true'] });
+    expect(template.Parameters.AllowSecurityHubImport.Default).toBe('false');
   });
 
   it('defaults to the role name the deployment assumes', () => {

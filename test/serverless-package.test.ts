@@ -53,7 +53,7 @@ const rolePolicy = (role: string): Statement[] =>
   propertiesOf<RoleProperties>(role).Policies.flatMap((p) => p.PolicyDocument.Statement);
 const FUNCTIONS = { EnumerateLambdaFunction: 'EnumerateRole', AuditClusterLambdaFunction: 'AuditClusterRole', SummarizeLambdaFunction: 'SummarizeRole' };
 /** Actions that change something; everything else a role holds must be a read. */
-const WRITES = /^(s3:PutObject|s3:DeleteObject|ses:SendEmail|sqs:SendMessage|logs:CreateLogStream|logs:PutLogEvents|sts:AssumeRole)$/;
+const WRITES = /^(s3:PutObject|s3:DeleteObject|ses:SendEmail|sqs:SendMessage|logs:CreateLogStream|logs:PutLogEvents|sts:AssumeRole|events:PutEvents)$/;
 
 describe('the packaged deployment', () => {
   it('packages the three functions individually, on Node 22 and arm64', () => {
@@ -79,7 +79,9 @@ describe('the packaged deployment', () => {
           if (action === 's3:PutObject') {
             const resources = JSON.stringify(statement.Resource);
             expect(resources).toContain('ReportsBucket.Arn');
-            expect(resources).toMatch(/\/(runs|latest)\/\*/);
+            expect(resources).toMatch(/\/(runs|latest|ledger)\/\*/);
+            // The suppressions file in config/ is written by people, never by the functions.
+            expect(resources, role).not.toContain('config/');
           }
           if (action === 's3:DeleteObject') {
             // Deletion only ever prunes latest/clusters/; no role can delete a run's reports.
@@ -94,11 +96,26 @@ describe('the packaged deployment', () => {
   it('lets only summarize send email and move latest/, and only auditCluster and enumerate assume member roles', () => {
     const holders = (action: string) => Object.values(FUNCTIONS).filter((role) => rolePolicy(role).some((s) => actions(s).includes(action)));
     expect(holders('ses:SendEmail')).toEqual(['SummarizeRole']);
-    expect(holders('sts:AssumeRole').sort()).toEqual(['AuditClusterRole', 'EnumerateRole']);
+    // Summarize assumes member roles only to import findings into their Security Hub.
+    expect(holders('sts:AssumeRole').sort()).toEqual(['AuditClusterRole', 'EnumerateRole', 'SummarizeRole']);
+    expect(holders('events:PutEvents')).toEqual(['SummarizeRole']);
+    const putEvents = rolePolicy('SummarizeRole').find((s) => actions(s).includes('events:PutEvents'))!;
+    expect(JSON.stringify(putEvents.Resource)).toMatch(/event-bus\/default/);
     expect(holders('organizations:ListAccounts')).toEqual(['EnumerateRole']);
     const latestWriters = Object.values(FUNCTIONS).filter((role) => rolePolicy(role).some((s) => actions(s).includes('s3:PutObject') && JSON.stringify(s.Resource).includes('latest/')));
     expect(latestWriters).toEqual(['SummarizeRole']);
     expect(holders('s3:DeleteObject')).toEqual(['SummarizeRole']);
+  });
+
+  it('lets auditCluster read the findings ledger and the suppressions file, and only summarize write the ledger', () => {
+    const readers = (prefix: string) =>
+      Object.values(FUNCTIONS).filter((role) => rolePolicy(role).some((s) => actions(s).includes('s3:GetObject') && JSON.stringify(s.Resource).includes(`${prefix}/*`)));
+    expect(readers('ledger').sort()).toEqual(['AuditClusterRole', 'SummarizeRole']);
+    expect(readers('config').sort()).toEqual(['AuditClusterRole', 'SummarizeRole']);
+    const ledgerWriters = Object.values(FUNCTIONS).filter((role) => rolePolicy(role).some((s) => actions(s).includes('s3:PutObject') && JSON.stringify(s.Resource).includes('ledger/')));
+    expect(ledgerWriters).toEqual(['SummarizeRole']);
+    const environment = propertiesOf<{ Environment: { Variables: Record<string, string> } }>('SummarizeLambdaFunction').Environment.Variables;
+    expect(environment).toMatchObject({ CALICO_AUDIT_SECURITY_HUB: 'false', CALICO_AUDIT_EVENT_BUS: 'default' });
   });
 
   it('creates an encrypted, private, TLS-only reports bucket that expires old runs', () => {

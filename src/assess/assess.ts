@@ -8,9 +8,11 @@ import { SNAPSHOT_SOURCES, type SnapshotField } from '../snapshot/sources.js';
 import { deriveFacts, type Facts } from './facts.js';
 import type { ClusterModel } from './model.js';
 import { normalize } from './normalize/index.js';
-import { MissingDataError, type Evidence, type ReportSection, type Rule, type RuleContext, type Severity, type Status } from './rule.js';
+import { MissingDataError, type Evidence, type FindingObject, type ReportSection, type Rule, type RuleContext, type Severity, type Status } from './rule.js';
 import { RULES } from './rules/index.js';
 import { score, type Score } from './score.js';
+import type { SuppressionNote } from './suppressions.js';
+import type { FindingHistory } from './findings.js';
 
 export const ASSESSMENT_SCHEMA_VERSION = 1 as const;
 
@@ -30,8 +32,20 @@ export interface Check {
   alsoIn?: ReportSection[];
   /** The summary is a key fact of a report section, under this label. */
   keyFact?: { section: ReportSection; label: string };
+  /** On `fail`, the objects the failure is about (absent: the cluster as a whole); see `findingsOf`. */
+  objects?: FindingObject[];
   /** A recorded decision to accept this finding (src/assess/suppressions.ts): shown, not scored. */
-  suppression?: { reason: string; expires: string | null };
+  suppression?: CheckSuppression;
+  /** Objects of a partly suppressed failure that a suppression with `match` accepts (the rest still count). */
+  suppressedObjects?: Array<{ object: FindingObject; suppression: CheckSuppression }>;
+}
+
+/** Who accepted a finding, why and until when. */
+export interface CheckSuppression {
+  reason: string;
+  expires: string | null;
+  owner?: string;
+  ticket?: string;
 }
 
 export interface Assessment {
@@ -45,8 +59,17 @@ export interface Assessment {
   score: Score;
   /** Collection errors carried over from the snapshot. */
   errors: Snapshot['errors'];
-  /** Present when suppressions were given: which findings they covered, and which had expired. */
-  suppressions?: { applied: string[]; expired: Array<{ ruleId: string; reason: string; expires: string }> };
+  /**
+   * Present when suppressions were given: which rules' findings they covered, the expired ones whose
+   * finding is back, and the ones naming this cluster that matched nothing here.
+   */
+  suppressions?: {
+    applied: string[];
+    expired: Array<{ ruleId: string; reason: string; expires: string; owner?: string }>;
+    unused?: SuppressionNote[];
+  };
+  /** Present when a findings ledger was kept: how long each finding has been open, what was resolved lately. */
+  history?: FindingHistory;
 }
 
 /** Evidence for `unknown`: the fields asked for that were not collected, with the errors that hid them. */
@@ -62,6 +85,17 @@ function missingEvidence(model: ClusterModel, fields: SnapshotField[]): Evidence
       note: errors.length ? errors.map((e) => `${e.code}: ${e.message}`).join('; ') : 'not collected',
       causes: errors.map((e) => ({ source: e.source, code: e.code, message: e.message })),
     };
+  });
+}
+
+/** Each object once, in the rule's order. */
+function dedupeObjects(objects: FindingObject[]): FindingObject[] {
+  const seen = new Set<string>();
+  return objects.filter((o) => {
+    const key = `${o.kind}/${o.namespace ?? ''}/${o.name}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
   });
 }
 
@@ -96,6 +130,7 @@ export function runRule(rule: Rule, model: ClusterModel, facts: Facts): Check {
         summary: outcome.summary,
         evidence: outcome.evidence,
         remediation: outcome.remediation,
+        ...(outcome.objects?.length ? { objects: dedupeObjects(outcome.objects) } : {}),
       };
     }
     return { ...base, severity: highest, status: outcome.status, summary: outcome.summary, evidence: outcome.evidence ?? [], remediation: null };

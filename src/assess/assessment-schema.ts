@@ -252,6 +252,18 @@ const evidence = z.strictObject({
     .describe('On unknown: the collection errors that hid this data (empty when it was simply not collected).'),
 });
 const section = z.enum(REPORT_SECTIONS);
+const findingObject = z.strictObject({ kind: str, name: str, namespace: str.optional() });
+const decision = z.strictObject({ reason: str, expires: nullable(str), owner: str.optional(), ticket: str.optional() });
+const suppressionNote = z.strictObject({
+  ruleId: str,
+  clusters: z.array(str),
+  match: str.optional(),
+  reason: str,
+  owner: str.optional(),
+  ticket: str.optional(),
+  expires: nullable(str),
+  line: int.optional(),
+});
 
 const check = z.strictObject({
   id: str,
@@ -265,10 +277,15 @@ const check = z.strictObject({
   seed: str,
   alsoIn: z.array(section).optional().describe('Report sections that also list this verdict, besides its area’s.'),
   keyFact: z.strictObject({ section, label: str }).optional().describe('The summary is a key fact of this report section, under this label.'),
-  suppression: z
-    .strictObject({ reason: str, expires: nullable(str) })
+  objects: z
+    .array(findingObject)
     .optional()
-    .describe('A recorded decision to accept this finding: shown, not scored.'),
+    .describe('On fail: the objects the failure is about, each a finding of its own; absent: the cluster as a whole.'),
+  suppression: decision.optional().describe('A recorded decision to accept this finding: shown, not scored.'),
+  suppressedObjects: z
+    .array(z.strictObject({ object: findingObject, suppression: decision }))
+    .optional()
+    .describe('Objects of the failure that a suppression naming them accepts; the others still count.'),
 });
 
 const severityCounts = z.strictObject({ critical: count, high: count, medium: count, low: count, info: count });
@@ -289,9 +306,24 @@ export const assessmentSchema = z.strictObject({
   }),
   errors: z.array(z.looseObject({ source: str, code: str, message: str })),
   suppressions: z
-    .strictObject({ applied: z.array(str), expired: z.array(z.strictObject({ ruleId: str, reason: str, expires: str })) })
+    .strictObject({
+      applied: z.array(str),
+      expired: z.array(z.strictObject({ ruleId: str, reason: str, expires: str, owner: str.optional() })),
+      unused: z.array(suppressionNote).optional(),
+    })
     .optional()
-    .describe('Present when suppressions were given: which findings they covered, and which had expired.'),
+    .describe('Present when suppressions were given: which findings they covered, the expired ones whose finding is back, and those naming this cluster that matched nothing.'),
+  history: z
+    .strictObject({
+      asOf: str,
+      since: nullable(str),
+      open: z.array(z.strictObject({ fingerprint: str, firstSeen: str, openedAt: str, openDays: count, reopened: count })),
+      resolved: z.array(
+        z.strictObject({ fingerprint: str, ruleId: str, title: str, severity, object: nullable(findingObject), firstSeen: str, resolvedAt: str }),
+      ),
+    })
+    .optional()
+    .describe('Present when a findings ledger is kept: when each open finding was first seen and how long it has been open; findings resolved in the last 30 days.'),
 });
 
 // The schema and the type must describe the same document: this fails to compile when they drift.

@@ -50,6 +50,18 @@ export interface Evidence {
   causes?: MissingCause[];
 }
 
+/**
+ * An object a failure is about — a node, a pool, a policy, a namespace. A rule that fails on several
+ * objects names each one: each is a finding of its own for the ledger, Security Hub, SARIF and a
+ * suppression's `match`. A failure naming none is about the cluster as a whole.
+ */
+export interface FindingObject {
+  /** `Node`, `IPPool`, `GlobalNetworkPolicy`, `Namespace`, `ec2:RouteTable`. */
+  kind: string;
+  name: string;
+  namespace?: string;
+}
+
 export interface RuleContext {
   model: ClusterModel;
   facts: Facts;
@@ -62,7 +74,7 @@ export interface RuleContext {
 
 export type Outcome =
   | { status: 'pass'; summary: string; evidence?: Evidence[] }
-  | { status: 'fail'; severity: Severity; summary: string; evidence: Evidence[]; remediation: string }
+  | { status: 'fail'; severity: Severity; summary: string; evidence: Evidence[]; remediation: string; objects?: FindingObject[] }
   | { status: 'unknown'; summary: string; evidence?: Evidence[] };
 
 export interface Rule {

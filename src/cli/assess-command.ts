@@ -1,5 +1,6 @@
 /** `calico-audit assess`: one snapshot file → one assessment, printed or written; never touches the network. */
 import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
 import { assess, type Assessment } from '../assess/assess.js';
 import { SEVERITIES, type Severity } from '../assess/rule.js';
 import { applySuppressions } from '../assess/suppressions.js';
@@ -8,6 +9,7 @@ import { renderHtml } from '../render/html.js';
 import { renderJson } from '../render/json.js';
 import { renderMarkdown } from '../render/markdown.js';
 import { mask } from '../render/mask.js';
+import { renderSarif } from '../render/sarif.js';
 import { renderText } from '../render/text.js';
 import { loadSnapshot } from '../snapshot/load.js';
 import { EXIT, UsageError } from './errors.js';
@@ -16,7 +18,7 @@ import { FORMATS, type Format } from './options.js';
 export { FORMATS, type Format };
 
 /** Renders one assessment; with `masked`, account ids, addresses and CIDRs become placeholders first. */
-export function render(assessment: Assessment, format: Format, options: { masked?: boolean } = {}): string {
+export function render(assessment: Assessment, format: Format, options: { masked?: boolean; snapshotUri?: string } = {}): string {
   const subject = options.masked ? mask(assessment) : assessment;
   switch (format) {
     case 'json':
@@ -27,6 +29,8 @@ export function render(assessment: Assessment, format: Format, options: { masked
       return renderHtml(subject, options);
     case 'text':
       return renderText(subject);
+    case 'sarif':
+      return renderSarif(subject, options.snapshotUri ? { snapshotUri: options.snapshotUri } : {});
   }
 }
 
@@ -57,7 +61,9 @@ export async function assessCommand(options: AssessOptions, stdout: (text: strin
   }
   const snapshot = await loadSnapshot(options.snapshot);
   const assessment = applySuppressions(assess(snapshot), await loadSuppressions(options.suppressions));
-  const output = render(assessment, options.format as Format, { masked: options.mask === true });
+  // SARIF locates results in the snapshot file, as a path relative to where the audit ran (a repository checkout in CI).
+  const snapshotUri = path.relative(process.cwd(), path.resolve(options.snapshot)).split(path.sep).join('/');
+  const output = render(assessment, options.format as Format, { masked: options.mask === true, snapshotUri });
   if (options.out) await writeFile(options.out, output);
   else stdout(output);
   return options.failOn && meetsFailOn(assessment, options.failOn as Severity) ? EXIT.failOn : EXIT.ok;

@@ -7,6 +7,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { SingleBar } from 'cli-progress';
 import { fleetSummarySchema, type FleetSummary } from '../fleet-summary/index.js';
+import { ledgerReader } from '../fleet/ledger.js';
 import { runFleet } from '../fleet/run.js';
 import { latestFleetKey } from '../publish/layout.js';
 import { LocalSink } from '../publish/sink.js';
@@ -74,8 +75,15 @@ export async function demoCommand(options: DemoOptions, io: DemoIo): Promise<num
   bar.start(fleet.targets.length, 0, { cluster: '' });
   const run = await runFleet(runIdAt(new Date()), {
     enumerate: () => Promise.resolve({ targets: fleet.targets, failures: [] }),
-    audit: { sink, collect: fleet.collect, suppressions },
-    summarize: { sink, fleetUrl: sink.locate(latestFleetKey('index.html')), maskEmail: false, now: () => new Date(), ...(previous ? { previous } : {}) },
+    audit: { sink, collect: fleet.collect, suppressions, ledger: ledgerReader(sink) },
+    summarize: {
+      sink,
+      fleetUrl: sink.locate(latestFleetKey('index.html')),
+      maskEmail: false,
+      now: () => new Date(),
+      ...(previous ? { previous } : {}),
+      ...(options.suppressions ? { history: { suppressions: () => Promise.resolve({ entries: suppressions, source: options.suppressions ?? null, error: null }) } } : {}),
+    },
     concurrency: 4,
     onClusterDone: (outcome) => bar.increment({ cluster: outcome.target.clusterName }),
   });

@@ -14,8 +14,9 @@ import type { AuditCommandOptions } from './audit-command.js';
 import type { CollectCliDeps, CollectCommandOptions } from './collect-command.js';
 import type { DemoOptions } from './demo-command.js';
 import type { FleetCommandOptions } from './fleet-command.js';
+import type { DiffOptions } from './diff-command.js';
 import { EXIT, UsageError } from './errors.js';
-import { FORMATS } from './options.js';
+import { DIFF_FORMATS, FORMATS } from './options.js';
 
 export interface CliIo {
   stdout: (text: string) => void;
@@ -47,10 +48,22 @@ export async function main(argv: string[], io: CliIo = processIo, deps: CollectC
     .addOption(new Option('--fail-on <severity>', 'exit 1 when a check fails at this severity or worse').choices(SEVERITIES))
     .option('--out <file>', 'write the output to a file instead of stdout')
     .option('--mask', 'replace account ids, IP addresses and CIDRs with stable placeholders (for reports sent by e-mail)')
-    .option('--suppressions <file>', 'JSON file of accepted findings ({ruleId, clusters, reason, expires}): shown, not scored')
+    .option('--suppressions <file>', 'YAML file of accepted findings ({rule, clusters, match?, reason, owner, ticket?, expires}; the earlier JSON form too): shown, not scored')
     .action(async (options: AssessOptions) => {
       const { assessCommand } = await import('./assess-command.js');
       exitCode = await assessCommand(options, io.stdout);
+    });
+
+  program
+    .command('diff')
+    .description('Compare two audits: two assessments of a cluster (report.json) or two fleet summaries (fleet/index.json): new, resolved and changed findings, score moves.')
+    .requiredOption('--from <file>', 'the earlier report.json or fleet/index.json')
+    .requiredOption('--to <file>', 'the later one, of the same kind')
+    .addOption(new Option('--format <format>', 'output format').choices(DIFF_FORMATS).default('text'))
+    .option('--out <file>', 'write the output to a file instead of stdout')
+    .action(async (options: DiffOptions) => {
+      const { diffCommand } = await import('./diff-command.js');
+      exitCode = await diffCommand(options, io.stdout);
     });
 
   program
@@ -67,7 +80,7 @@ export async function main(argv: string[], io: CliIo = processIo, deps: CollectC
     .description('Audit the built-in sample fleet and write every report to a local folder.')
     .option('--out <dir>', 'output folder', 'reports')
     .option('--previous <file>', "the previous run's index.json: report new and resolved findings, score moves, clusters added and gone")
-    .option('--suppressions <file>', 'JSON file of accepted findings ({ruleId, clusters, reason, expires}): shown, not scored')
+    .option('--suppressions <file>', 'YAML file of accepted findings ({rule, clusters, match?, reason, owner, ticket?, expires}; the earlier JSON form too): shown, not scored')
     .action(async (options: DemoOptions) => {
       const { demoCommand } = await import('./demo-command.js');
       exitCode = await demoCommand(options, { stdout: io.stdout, stderr: io.stderrStream });
@@ -91,7 +104,7 @@ export async function main(argv: string[], io: CliIo = processIo, deps: CollectC
   clusterOptions(program.command('audit'))
     .description('Collect a live EKS cluster, assess it and write report.{json,md,html} with snapshot.json.gz beside them.')
     .option('--out <dir>', 'output folder (default: reports/<cluster>)')
-    .option('--suppressions <file>', 'JSON file of accepted findings ({ruleId, clusters, reason, expires}): shown, not scored')
+    .option('--suppressions <file>', 'YAML file of accepted findings ({rule, clusters, match?, reason, owner, ticket?, expires}; the earlier JSON form too): shown, not scored')
     .action(async (options: AuditCommandOptions) => {
       const { auditCommand } = await import('./audit-command.js');
       exitCode = await auditCommand(options, io, deps);
@@ -102,6 +115,7 @@ export async function main(argv: string[], io: CliIo = processIo, deps: CollectC
     .description('Run the nightly fleet audit in this process: enumerate, audit every cluster, summarise (configured by CALICO_AUDIT_* variables).')
     .option('--out <dir>', 'write reports to this folder instead of the configured bucket')
     .option('--run-id <id>', 'run id (default: the start time)')
+    .option('--suppressions <file>', 'YAML file of accepted findings, instead of the configured suppressionsKey object')
     .action(async (options: FleetCommandOptions) => {
       const { fleetCommand } = await import('./fleet-command.js');
       exitCode = await fleetCommand(options, io);

@@ -33,6 +33,18 @@ export const configSchema = z.object({
   reportsUrl: z.url({ protocol: /^https$/ }).optional(),
   /** Lifetime of the presigned report links returned by on-demand audits. */
   linkExpirySeconds: z.number().int().min(60).max(604_800).default(86_400),
+  /**
+   * The suppressions file (YAML, or the earlier JSON form) in the reports bucket, under the prefix
+   * and in `config/` (the only place the functions may read it from), e.g. `config/suppressions.yaml`.
+   */
+  suppressionsKey: z
+    .string()
+    .regex(/^config\/(?!.*\.\.)[\w./-]+\.(ya?ml|json)$/, 'must be a key under config/ ending in .yaml, .yml or .json (e.g. config/suppressions.yaml)')
+    .optional(),
+  /** Import open findings into Security Hub in each cluster's own account (through the member role) and archive resolved ones. */
+  securityHub: z.boolean().default(false),
+  /** The EventBridge bus that receives the run-completed event; `null` sends none. */
+  eventBus: z.string().regex(/^[\w./:-]{1,1600}$/, 'must be an EventBridge bus name or ARN').nullable().default('default'),
 })
   .refine((c) => c.recipients.length === 0 || c.sender !== undefined, { message: 'sender is required when recipients are set', path: ['sender'] });
 
@@ -56,6 +68,9 @@ const ENVIRONMENT: Record<string, (value: string) => [keyof AuditConfig, unknown
   CALICO_AUDIT_CONCURRENCY: (v) => ['concurrency', /^\d+$/.test(v) ? Number(v) : v],
   CALICO_AUDIT_REPORTS_URL: (v) => ['reportsUrl', v.replace(/\/+$/, '')],
   CALICO_AUDIT_LINK_EXPIRY_SECONDS: (v) => ['linkExpirySeconds', /^\d+$/.test(v) ? Number(v) : v],
+  CALICO_AUDIT_SUPPRESSIONS_KEY: (v) => ['suppressionsKey', v],
+  CALICO_AUDIT_SECURITY_HUB: (v) => ['securityHub', v === 'true' ? true : v === 'false' ? false : v],
+  CALICO_AUDIT_EVENT_BUS: (v) => ['eventBus', v === 'none' ? null : v],
 };
 
 /** The variable that sets each field, for error messages. */
@@ -96,6 +111,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AuditConfig {
     base[field] = parsed;
   }
   return parseConfig(base, file ? `configuration (${file} and CALICO_AUDIT_* variables)` : 'configuration (CALICO_AUDIT_* variables)');
+}
+
+/** The address a reader opens for an object of the reports bucket (a key under the prefix, e.g. `runs/<run>/clusters/…/report.html`). */
+export function objectUrl(config: Pick<AuditConfig, 'reportsUrl' | 'bucket' | 'prefix'>, region: string, key: string): string {
+  if (config.reportsUrl) return `${config.reportsUrl}/${key.split('/').map(encodeURIComponent).join('/')}`;
+  return `https://console.aws.amazon.com/s3/object/${config.bucket}?region=${region}&prefix=${encodeURIComponent(`${config.prefix}${key}`)}`;
 }
 
 /** The address a reader opens for the latest fleet page. */

@@ -1,5 +1,6 @@
 /** Many assessments → one fleet summary: pure, worst clusters first. */
 import type { Assessment } from '../assess/assess.js';
+import { objectKey } from '../assess/findings.js';
 import { SEVERITIES, type Severity } from '../assess/rule.js';
 import type { Grade } from '../assess/score.js';
 import { clusterId, type ClusterTarget } from '../target/index.js';
@@ -34,7 +35,7 @@ export function fleetRowOf(assessment: Assessment, report: string): FleetRow {
     failed: assessment.checks
       .filter((c) => c.status === 'fail' && !c.suppression)
       .sort((a, b) => severityRank(a.severity) - severityRank(b.severity) || a.id.localeCompare(b.id))
-      .map((c) => ({ id: c.id, severity: c.severity, title: c.title })),
+      .map((c) => ({ id: c.id, severity: c.severity, title: c.title, ...(c.objects?.length ? { objects: c.objects.map(objectKey) } : {}) })),
   };
 }
 

@@ -8,11 +8,12 @@ import { promisify } from 'node:util';
 import { gzip as gzipCallback } from 'node:zlib';
 import { assess } from '../assess/assess.js';
 import { applySuppressions, type Suppression } from '../assess/suppressions.js';
+import { clusterHistory, type Ledger } from '../fleet-summary/index.js';
 import { clusterFileKeys, clusterFolder, type ClusterFile } from '../publish/layout.js';
 import type { ReportSink } from '../publish/sink.js';
 import { renderClusterReports } from '../render/index.js';
 import type { Snapshot } from '../snapshot/schema.js';
-import type { ClusterTarget } from '../target/index.js';
+import { runTimeOf, type ClusterTarget } from '../target/index.js';
 
 // Compressed on libuv's thread pool, not the event loop that other audits of the run share.
 const gzip = promisify(gzipCallback);
@@ -21,7 +22,10 @@ export interface AuditClusterDeps {
   sink: ReportSink;
   /** Reads the cluster (assuming the member role as needed); throws when it cannot be described. */
   collect: (target: ClusterTarget) => Promise<Snapshot>;
-  suppressions?: readonly Suppression[];
+  /** Accepted findings: a list (the CLI's file), or the run's file read once per run (the nightly run's S3 object). */
+  suppressions?: readonly Suppression[] | ((runId: string) => Promise<readonly Suppression[]>);
+  /** The findings ledger the run continues: each report then says how long each finding has been open. */
+  ledger?: (runId: string) => Promise<Ledger | null>;
 }
 
 export interface AuditClusterOptions {
@@ -73,7 +77,13 @@ export async function auditCluster(runId: string, target: ClusterTarget, deps: A
     return { status: 'failed', runId, target, ...failure(error) };
   }
   // Reports are filed under the target the run asked for; the snapshot keeps what AWS said.
-  const assessment = applySuppressions(assess(snapshot), deps.suppressions ?? []);
+  // Suppressions expire and findings age by the run's time (its id), not by the clock.
+  const at = runTimeOf(runId) ?? snapshot.collectedAt;
+  const suppressions = typeof deps.suppressions === 'function' ? await deps.suppressions(runId) : (deps.suppressions ?? []);
+  const suppressed = applySuppressions(assess(snapshot), suppressions, { asOf: at });
+  // A ledger that cannot be read costs the report its history, not the cluster its audit.
+  const ledger = deps.ledger ? await deps.ledger(runId).then((l) => ({ l }), () => null) : null;
+  const assessment = ledger ? { ...suppressed, history: clusterHistory(ledger.l, suppressed, runId, at) } : suppressed;
   const rendered = renderClusterReports(assessment);
   const keys = clusterFileKeys(options.folder ?? clusterFolder(runId, target));
   // Compressed before any write starts, so that a refused write is never left unawaited.

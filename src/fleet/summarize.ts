@@ -17,6 +17,8 @@ import type { ClusterOutcome } from './audit-cluster.js';
 import type { EnumerationFailure } from './targets.js';
 import { clusterId, RUN_ID_PATTERN } from '../target/index.js';
 import { diffFleet, type FleetSummary, fleetSummarySchema, summarizeFleet, type UnauditedCluster } from '../fleet-summary/index.js';
+import { recordHistory, type HistoryDeps, type RunHistory } from './history-step.js';
+import { exportRun, type ExportDeps, type RunExports } from './exports-step.js';
 
 export interface SummarizeDeps {
   sink: ReportSink;
@@ -28,6 +30,10 @@ export interface SummarizeDeps {
   now: () => Date;
   /** The run to compare with, when the caller names one; by default the completed run `latest/` shows. */
   previous?: FleetSummary;
+  /** The findings ledger and the suppressions file (src/fleet/history-step.ts). */
+  history?: HistoryDeps;
+  /** Security Hub and the run-completed event (src/fleet/exports-step.ts). */
+  exports?: ExportDeps;
 }
 
 export interface RunSummary {
@@ -44,6 +50,10 @@ export interface RunSummary {
   emailed: boolean;
   /** Reports of clusters not audited this run, removed from `latest/`; `error` when that failed (they stay until the next run). */
   latestPruned: { removed: number; error?: string };
+  /** The findings ledger's changes this run, counted per finding. */
+  ledger: RunHistory['ledger'];
+  /** What Security Hub and EventBridge took, or why not. */
+  exports: RunExports;
 }
 
 const decoder = new TextDecoder();
@@ -99,11 +109,14 @@ export async function summarizeRun(
   const entries = assessments.map((assessment) => ({ assessment, report: reportLinkFromFleetPage(assessment.target) }));
   const audited = new Set(assessments.map((a) => clusterId(a.target)));
   const previous = deps.previous ?? (await previousSummary(sink, runId));
-  const summary = summarizeFleet(entries, unauditedFrom(outcomes, enumerationFailures, audited), {
+  const unaudited = unauditedFrom(outcomes, enumerationFailures, audited);
+  const fleet = summarizeFleet(entries, unaudited, {
     generatedAt: deps.now().toISOString(),
     runId,
     comparedWith: previous?.runId ?? null,
   });
+  const history = await recordHistory(sink, { runId, fleet, assessments, unaudited, now: deps.now }, deps.history);
+  const summary = history.summary;
   const diff = previous ? diffFleet(summary, previous) : null;
 
   const pages = renderFleetPages(summary, diff);
@@ -126,6 +139,8 @@ export async function summarizeRun(
     await deps.notifier.send(renderEmail(summary, diff, { fleetUrl: deps.fleetUrl, masked: deps.maskEmail }));
     emailed = true;
   }
+
+  const exports = await exportRun(history, assessments, { runId, fleetUrl: deps.fleetUrl }, deps.exports);
 
   // Last, the reports of clusters this run did not audit (gone, or failed this time) leave latest/,
   // so that it holds exactly the run its fleet page describes. The page and the e-mail are already
@@ -156,5 +171,7 @@ export async function summarizeRun(
     },
     emailed,
     latestPruned,
+    ledger: history.ledger,
+    exports,
   };
 }

@@ -2,7 +2,9 @@
  * The one place that names report files and keys. Under the configured prefix:
  *   runs/<runId>/clusters/<account>/<region>/<cluster>/{report.md,report.html,report.json,snapshot.json.gz}
  *   runs/<runId>/fleet/{index.md,index.html,index.json}
+ *   runs/<runId>/fleet/ledger.json  the findings ledger as this run left it
  *   latest/…  the same tree, copied only once a run has completed
+ *   ledger/findings.json  the findings ledger: the current one, which the next run continues
  * A single-cluster audit writes the same four files into one folder of its own.
  * Re-running a run id writes the same keys (idempotent).
  */
@@ -46,7 +48,12 @@ export const clusterFileKeys = (folder: string): Record<ClusterFile, string> =>
 export const fleetFileKeys = (runId: string): Record<FleetFile, string> =>
   Object.fromEntries(Object.keys(FLEET_FILES).map((file) => [file, fleetKey(runId, file as FleetFile)])) as Record<FleetFile, string>;
 
+/** The findings ledger the next run continues, and the copy each run keeps of the ledger it left. */
+export const LEDGER_KEY = 'ledger/findings.json';
+export const runLedgerKey = (runId: string) => `${runPrefix(runId)}fleet/ledger.json`;
+
 export function contentTypeOf(key: string): string {
+  if (key.endsWith('.json')) return 'application/json';
   const file = key.slice(key.lastIndexOf('/') + 1);
   return (CLUSTER_FILES as Record<string, string>)[file] ?? (FLEET_FILES as Record<string, string>)[file] ?? 'application/octet-stream';
 }

@@ -82,7 +82,17 @@ export function renderEmail(fleet: FleetSummary, fleetDiff: FleetDiff | null, op
       resolvedFindings: diff.resolvedFindings.length,
     },
     newSevere: diff ? diff.newFindings.filter((f) => f.severity === 'critical' || f.severity === 'high') : [],
-    notAudited: summary.notAudited,
+    notAudited: summary.notAudited.map((u) => ({ ...u, kept: u.openFindings ?? 0 })),
+    // Resolved by this run (the ledger's), most severe first.
+    resolvedNow: (summary.resolved ?? [])
+      .filter((r) => r.resolvedAt === summary.ledger?.asOf)
+      .map((r) => ({ ...r, object: r.object ?? '', how: r.resolution === 'fixed' ? 'no longer found' : 'cluster left the fleet' })),
+    suppressions: summary.suppressions && {
+      error: summary.suppressions.error,
+      expiring: summary.suppressions.expiring.map((s) => ({ ...s, owner: s.owner ?? 'no owner named', clusters: s.clusters.join(', '), match: s.match ?? '' })),
+      expired: summary.suppressions.expired.map((s) => ({ ...s, owner: s.owner ?? 'no owner named', clusters: s.clusters.join(', '), match: s.match ?? '' })),
+      unused: summary.suppressions.unused.length,
+    },
     fleetUrl: options.fleetUrl,
   };
   return { subject: view.subject, html: htmlTemplate(view), text: textTemplate(view).replace(/\n{3,}/g, '\n\n') };

@@ -12,12 +12,14 @@
  */
 import * as ec2Sdk from '@aws-sdk/client-ec2';
 import * as eksSdk from '@aws-sdk/client-eks';
+import * as eventBridgeSdk from '@aws-sdk/client-eventbridge';
+import * as securityHubSdk from '@aws-sdk/client-securityhub';
 import { NormalizedSchema } from '@smithy/core/schema';
 
 type Json = Record<string, unknown>;
-export type Service = 'ec2' | 'eks';
+export type Service = 'ec2' | 'eks' | 'securityhub' | 'eventbridge';
 
-const CLIENT_EXPORTS: Record<Service, Record<string, unknown>> = { ec2: ec2Sdk, eks: eksSdk };
+const CLIENT_EXPORTS: Record<Service, Record<string, unknown>> = { ec2: ec2Sdk, eks: eksSdk, securityhub: securityHubSdk, eventbridge: eventBridgeSdk };
 
 // Smithy's timestamp schema sentinels (@smithy/types): which wire format a timestamp takes.
 const TIMESTAMP_DATE_TIME = 5;

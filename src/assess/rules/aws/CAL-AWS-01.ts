@@ -68,6 +68,7 @@ export default defineRule({
         (felixDisables ? ' Felix is set to disable the check (awsSrcDstCheck: Disable) but lacks the IAM permission to do it.' : ''),
       evidence,
       remediation,
+      objects: checked.map((n) => ({ kind: 'Node', name: n.name })),
     };
   },
 });

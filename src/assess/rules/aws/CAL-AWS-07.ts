@@ -67,6 +67,7 @@ export default defineRule({
           ? `, ${worst.podRoutes > limit ? 'beyond' : 'reaching'} the default quota of ${limit} routes per table: unless the quota was raised, no route can be added for new nodes and their pods are unreachable through the VPC.`
           : `, within ${limit - worst.podRoutes} of the default quota of ${limit} routes per table: a few more nodes fill it.`),
       evidence: crowded.map(evidenceOf),
+      objects: crowded.map((c) => ({ kind: 'ec2:RouteTable', name: c.routeTableId })),
       remediation: [
         '# Let Calico route pods instead of the VPC route table (IP-in-IP CrossSubnet or VXLAN), then remove the per-node routes, e.g.:',
         ...worst.podRouteSamples

@@ -85,6 +85,7 @@ export default defineRule({
       )}) have no BGP peer: they learn no routes to other nodes' pods and announce none for their own.`,
       evidence,
       remediation,
+      objects: isolated.map((n) => ({ kind: 'Node', name: n.name })),
     };
   },
 });

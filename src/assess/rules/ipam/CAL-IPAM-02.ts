@@ -70,6 +70,7 @@ export default defineRule({
       }.`,
       evidence,
       remediation,
+      objects: full.map((p) => ({ kind: 'IPPool', name: p.name })),
     };
   },
 });

@@ -115,6 +115,7 @@ export default defineRule({
         (unchecked.length ? ` Not checked: ${unchecked.join(', ')}.` : ''),
       evidence,
       remediation,
+      objects: moving.map((pool) => ({ kind: 'IPPool', name: pool.name })),
     };
   },
 });

@@ -52,6 +52,7 @@ export default defineRule({
           note: `tier ${policy.tier}, order ${policy.order ?? 'none'}, selector ${policy.selector || 'all()'}${policy.namespaceSelector ? `, namespaceSelector ${policy.namespaceSelector}` : ''}`,
         })),
       ),
+      objects: allowAll.map(({ policy }) => ({ kind: 'GlobalNetworkPolicy', name: policy.name })),
       remediation: [
         '# First put a default deny in place (CAL-POL-01) and the policies each namespace needs (CAL-POL-03).',
         '# Deleting the allow-all can drop traffic at once: pods that other policies select lose whatever only it allowed.',

@@ -84,6 +84,7 @@ export default defineRule({
         note: 'no Kubernetes or Calico policy in the namespace, and no global policy selects its pods',
       })),
       remediation: isolationManifest(uncovered),
+      objects: uncovered.map((name) => ({ kind: 'Namespace', name })),
     };
   },
 });

@@ -64,6 +64,7 @@ export default defineRule({
         `${listSome(late.map((t) => t.name))} ${late.length > 1 ? 'sit' : 'sits'} after the default tier (order ${defaultOrder}): ` +
         `${late.length > 1 ? 'their' : 'its'} policies see only traffic the default tier's policies pass on or leave unselected. ${orderText}.`,
       evidence,
+      objects: late.map((t) => ({ kind: 'Tier', name: t.name })),
       remediation: [
         '# Moving a tier ahead of default makes its policies decide first, and its end-of-tier action (Deny unless',
         '# spec.defaultAction is Pass) then applies to every endpoint they select: review its policies before applying.',

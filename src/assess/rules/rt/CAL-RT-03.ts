@@ -61,6 +61,7 @@ export default defineRule({
         { object: `IPPool ${pool.name}`, field: 'spec.vxlanMode', value: pool.vxlanMode },
       ]),
       remediation,
+      objects: both.map((pool) => ({ kind: 'IPPool', name: pool.name })),
     };
   },
 });

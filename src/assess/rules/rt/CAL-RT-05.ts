@@ -103,6 +103,7 @@ export default defineRule({
       summary: `${wrong.length} of ${annotated.length} nodes ${wrong.length > 1 ? 'carry' : 'carries'} a Calico address whose prefix length differs from ${wrong.length > 1 ? 'their' : 'its'} subnet's (${examples}). ${consequence}${missingNote}`,
       evidence,
       remediation,
+      objects: wrong.map((c) => ({ kind: 'Node', name: c.node.name })),
     };
   },
 });

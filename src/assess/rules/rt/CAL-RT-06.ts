@@ -43,6 +43,7 @@ export default defineRule({
         { object: `IPPool ${p.name}`, field: 'spec.cidr', value: p.cidr, note: `outside the VPC${facts.cluster.vpcId ? ` ${facts.cluster.vpcId}` : ''} (${vpcCidrs.join(', ')})` },
         { object: `IPPool ${p.name}`, field: 'spec.natOutgoing', value: false },
       ]),
+      objects: withoutNat.map((p) => ({ kind: 'IPPool', name: p.name })),
       remediation: [
         ...withoutNat.map((p) => `calicoctl patch ippool ${shellQuote(p.name)} --patch '{"spec":{"natOutgoing":true}}'`),
         ...(facts.calico.method === 'operator'
