@@ -4,6 +4,7 @@
  * the collector sends, paginating with NextToken, and optionally denying, throttling or delaying.
  * A few objects of another workload share the VPC, so the collector's choice of what to keep shows.
  */
+import { AutoScalingServiceException, DescribeAutoScalingGroupsCommand, type Filter as AutoScalingFilter } from '@aws-sdk/client-auto-scaling';
 import {
   DescribeInstancesCommand,
   DescribeRouteTablesCommand,
@@ -53,7 +54,8 @@ export type CommandName =
   | 'DescribeSecurityGroups'
   | 'DescribeSubnets'
   | 'DescribeRouteTables'
-  | 'DescribeVpcs';
+  | 'DescribeVpcs'
+  | 'DescribeAutoScalingGroups';
 
 export interface AwsMockOptions {
   /** Largest page served, whatever MaxResults asks (forces pagination). */
@@ -84,6 +86,15 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 function deniedError(command: CommandName, cluster: { arn?: string; name?: string }): Error {
   const role = roleOf(cluster.arn?.split(':')[4] ?? '111122223333');
   const metadata = { httpStatusCode: 403, requestId: 'b1a0d7c2-denied', attempts: 1, totalRetryDelay: 0 };
+  if (command === 'DescribeAutoScalingGroups') {
+    // Auto Scaling speaks awsQuery: a denial is the code AccessDenied, its message naming the action.
+    return new AutoScalingServiceException({
+      name: 'AccessDenied',
+      $fault: 'client',
+      $metadata: metadata,
+      message: `User: ${role} is not authorized to perform: autoscaling:DescribeAutoScalingGroups because no identity-based policy allows the autoscaling:DescribeAutoScalingGroups action`,
+    });
+  }
   if (command.startsWith('Describe') && !['DescribeCluster', 'DescribeNodegroup', 'DescribeAddon'].includes(command)) {
     return new EC2ServiceException({
       name: 'UnauthorizedOperation',
@@ -125,6 +136,21 @@ export const EC2_COMMANDS = {
   DescribeRouteTables: DescribeRouteTablesCommand,
   DescribeVpcs: DescribeVpcsCommand,
 } as const;
+export const AUTO_SCALING_COMMANDS = {
+  DescribeAutoScalingGroups: DescribeAutoScalingGroupsCommand,
+} as const;
+
+/** Does an Auto Scaling group pass DescribeAutoScalingGroups' filters (`tag-key`, `tag-value`, `tag:<key>`)? */
+function asgMatches(group: Json, filters: AutoScalingFilter[] | undefined): boolean {
+  const tags: Json[] = group.Tags ?? [];
+  return (filters ?? []).every((filter) => {
+    const values = filter.Values ?? [];
+    if (filter.Name === 'tag-key') return tags.some((t) => values.includes(t.Key));
+    if (filter.Name === 'tag-value') return tags.some((t) => values.includes(t.Value));
+    if (filter.Name?.startsWith('tag:')) return tags.some((t) => t.Key === filter.Name!.slice(4) && values.includes(t.Value));
+    throw new Error(`the mock does not filter Auto Scaling groups by ${filter.Name}`);
+  });
+}
 
 /**
  * EKS's and EC2's answers about one sample cluster, by command, each recording its call in `calls`.
@@ -151,6 +177,20 @@ export function answersFromSnapshot(snapshot: Json, options: AwsMockOptions, cal
   ];
   const otherInstance = { InstanceId: 'i-0f0f0f0f0f0f0ffff', SubnetId: otherSubnet.SubnetId, VpcId: vpcId, Tags: [{ Key: 'Name', Value: 'bastion' }], State: { Code: 16, Name: 'running' } };
   const instances: Json[] = [...(aws.instances ?? []), ...(distractors ? [otherInstance] : [])];
+  // Another cluster's self-managed group in the same account and region: the tag filter must leave it out.
+  const otherGroup = {
+    AutoScalingGroupName: 'other-cluster-workers',
+    AutoScalingGroupARN: `arn:aws:autoscaling:eu-west-2:111122223333:autoScalingGroup:0f0f0f0f-0f0f-0f0f-0f0f-0f0f0f0f0f0f:autoScalingGroupName/other-cluster-workers`,
+    MinSize: 1,
+    MaxSize: 200,
+    DesiredCapacity: 1,
+    DefaultCooldown: 300,
+    AvailabilityZones: ['eu-west-2a'],
+    HealthCheckType: 'EC2',
+    CreatedTime: '2026-01-06T16:18:30.000Z',
+    Tags: [{ ResourceId: 'other-cluster-workers', ResourceType: 'auto-scaling-group', Key: 'kubernetes.io/cluster/other-cluster', Value: 'owned', PropagateAtLaunch: true }],
+  };
+  const autoScalingGroups: Json[] = [...(aws.autoScalingGroups ?? []), ...(distractors ? [otherGroup] : [])];
 
   const pageSize = options.pageSize ?? 1000;
   const handle =
@@ -200,6 +240,13 @@ export function answersFromSnapshot(snapshot: Json, options: AwsMockOptions, cal
     DescribeSubnets: ec2List('DescribeSubnets', 'Subnets', 'Subnet', subnets, 'vpc-id', 'VpcId', 1000),
     DescribeRouteTables: ec2List('DescribeRouteTables', 'RouteTables', 'RouteTable', routeTables, 'vpc-id', 'VpcId', 100),
     DescribeVpcs: handle('DescribeVpcs', (input) => ({ Vpcs: [aws.vpc].filter((v: Json) => v && (input['VpcIds'] ?? []).includes(v.VpcId)).map((v) => sdkShaped('ec2', 'Vpc', v)) })),
+    DescribeAutoScalingGroups: handle('DescribeAutoScalingGroups', (input) => {
+      const named: string[] | undefined = input['AutoScalingGroupNames'];
+      const selected = autoScalingGroups.filter((g) => (!named?.length || named.includes(g.AutoScalingGroupName)) && asgMatches(g, input['Filters']));
+      // MaxRecords: at most 100 (the service's limit), 50 by default.
+      const p = page(selected, input['NextToken'], Math.min(input['MaxRecords'] ?? 50, 100, pageSize));
+      return { AutoScalingGroups: p.items.map((g) => sdkShaped('autoscaling', 'AutoScalingGroup', g)), ...(p.next ? { NextToken: p.next } : {}) };
+    }),
   };
 }
 
@@ -213,14 +260,17 @@ export function mockAwsFromSnapshot(snapshot: Json, clients: AwsClients, options
   const answers = answersFromSnapshot(snapshot, options, calls);
   const eks = mockClient(clients.eks);
   const ec2 = mockClient(clients.ec2);
+  const autoScaling = mockClient(clients.autoScaling);
   answerCommands(eks, EKS_COMMANDS, (name) => answers[name]);
   answerCommands(ec2, EC2_COMMANDS, (name) => answers[name]);
+  answerCommands(autoScaling, AUTO_SCALING_COMMANDS, (name) => answers[name]);
   return {
     calls,
     count: (command) => (command ? calls.filter((c) => c.command === command).length : calls.length),
     restore: () => {
       eks.restore();
       ec2.restore();
+      autoScaling.restore();
     },
   };
 }
