@@ -66,7 +66,7 @@ export default defineRule({
         ? { object: `Deployment ${namespace}/calico-typha`, field: 'spec.replicas', value: typha.desired }
         : { object: 'Deployment calico-typha', value: null, note: 'not found in calico-system or kube-system' },
       { object: 'Calico install', field: 'typha configured', value: configured, note: serviceName !== null ? `typha_service_name: ${serviceName}` : undefined },
-      { object: 'cluster', field: 'nodes now / can grow to', value: [nodesNow, maxNodes], note: growth.source },
+      { object: 'cluster', field: 'nodes now / can grow to', value: [nodesNow, maxNodes] },
       ...growthEvidence(model, growth),
     ];
 

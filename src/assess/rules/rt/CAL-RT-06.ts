@@ -41,12 +41,14 @@ export default defineRule({
       if (undecided.length) need(null, 'aws.routeTables', 'aws.instances');
       const routed = withoutNat.filter((p) => p.vpcRoutesBack === true);
       const parts = [
-        natted.length ? `${listSome(natted.map((p) => p.name))} ${natted.length > 1 ? 'have' : 'has'} natOutgoing: true` : null,
+        natted.length
+          ? `${listSome(natted.map((p) => `${p.name} (${p.cidr}${p.outsideVpc ? ', outside the VPC' : p.outsideVpc === false ? ', inside the VPC' : ''})`))} ${natted.length > 1 ? 'NAT' : 'NATs'} outgoing traffic to the node's address`
+          : null,
         routed.length ? `the VPC routes ${listSome(routed.map(label))} back to the nodes (${routed.map((p) => p.vpcRouteNote).join('; ')})` : null,
       ].filter(Boolean);
       return {
         status: 'pass',
-        summary: `Replies reach every pod: ${parts.join(', and ') || 'no pool routes pods'}.${unreadableNote}`,
+        summary: `Replies to every pod find their way back: ${parts.join(', and ')}.${unreadableNote}`,
         evidence: [
           ...natted.map((p) => ({ object: `IPPool ${p.name}`, field: 'spec.natOutgoing', value: true })),
           ...routed.map((p) => ({ object: `IPPool ${p.name}`, field: 'spec.cidr', value: p.cidr, note: p.vpcRouteNote ?? undefined })),
