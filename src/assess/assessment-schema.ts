@@ -46,6 +46,7 @@ const reachability = z.strictObject({
   outboundBlockedCount: count,
   missingGroups: z.array(str),
   nodesWithoutGroups: z.array(str),
+  nodesWithoutAddress: z.array(str),
   unresolvedRules: z.array(str),
   admittingRules: z.array(str),
 });

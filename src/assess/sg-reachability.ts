@@ -74,6 +74,8 @@ export interface Reachability {
   missingGroups: string[];
   /** Nodes whose security groups are not known (no matching EC2 instance). */
   nodesWithoutGroups: string[];
+  /** Nodes with no address of the traffic's family known: a CIDR rule may or may not hold them. */
+  nodesWithoutAddress: string[];
   /** Rules that permit the traffic from or to sources the audit cannot resolve (managed prefix lists). */
   unresolvedRules: string[];
   /** The inbound rules that admit the traffic, `sg-… inbound tcp 179 from sg-…`, for evidence. */
@@ -325,6 +327,7 @@ export function checkReachability(
     outboundBlockedCount,
     missingGroups: [...missingGroups].sort(),
     nodesWithoutGroups: endpoints.filter((e) => !e.groupsKnown).map((e) => e.node.name),
+    nodesWithoutAddress: endpoints.filter((e) => e.ip === undefined).map((e) => e.node.name),
     unresolvedRules: [...unresolvedRules].sort(),
     admittingRules: [...admittingRules].sort(),
   };
@@ -356,6 +359,7 @@ export function mergeReachability(parts: Array<{ direction: string; reachability
     outboundBlockedCount: sum((r) => r.outboundBlockedCount),
     missingGroups: union((r) => r.missingGroups),
     nodesWithoutGroups: union((r) => r.nodesWithoutGroups),
+    nodesWithoutAddress: union((r) => r.nodesWithoutAddress),
     unresolvedRules: union((r) => r.unresolvedRules),
     admittingRules: union((r) => r.admittingRules),
   };

@@ -144,7 +144,7 @@ export function architectureView(assessment: Assessment, checks: SectionChecks) 
       label: 'IP family',
       value:
         cluster.ipFamily === 'ipv6'
-          ? markdown`IPv6 (EKS ipFamily ipv6): node-to-node Calico traffic (Typha, WireGuard, BGP) runs over the nodes' IPv6 addresses`
+          ? markdown`IPv6 (EKS ipFamily ipv6): Calico's traffic between nodes (Typha${facts.calicoNetworking ? ', BGP, VXLAN' : ''}, WireGuard) runs over the nodes' IPv6 addresses`
           : markdown`dual stack: Calico pools hand out IPv4 and IPv6 addresses`,
     });
   }

@@ -51,7 +51,9 @@ const hextet = (hex: string) => hex.replace(/^0+(?=.)/, '');
 /** A node's IPv6 address in its subnet's /64 and its delegated /80 pod prefix, derived from a seed. */
 function ipv6Of(subnetCidr: string | undefined, seed: string): { ipv6: string | null; ipv6Prefix: string | null } {
   if (!subnetCidr) return { ipv6: null, ipv6Prefix: null };
-  const network = subnetCidr.split('::/')[0]!;
+  // The subnet's /64 as four hextets (`2001:db8:7a00::/64` → 2001:db8:7a00:0).
+  const head = subnetCidr.split('::/')[0]!.split(':');
+  const network = [...head, ...Array<string>(4 - head.length).fill('0')].join(':');
   const h = hexOf(`${seed}/ipv6`, 20).match(/.{4}/g)!.map(hextet);
   return { ipv6: `${network}:${h[0]}:${h[1]}:${h[2]}:${h[3]}`, ipv6Prefix: `${network}:${h[4]}::/80` };
 }

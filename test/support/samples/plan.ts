@@ -183,12 +183,8 @@ export interface ClusterPlan {
   accountId: string;
   region: string;
   vpcCidr: string;
-  /** Further VPC CIDRs (a secondary range added for pods, say), with no subnet of their own. */
-  secondaryVpcCidrs?: string[];
   /** An IPv6 cluster: the VPC and subnets carry IPv6 ranges, nodes IPv6 addresses, EKS ipFamily ipv6. */
   ipv6?: { vpcCidr: string; serviceCidr: string };
-  /** Karpenter is installed (karpenter.sh/v1 is served) even when no NodePool is planned. */
-  karpenter?: boolean;
   subnets: SubnetPlan[];
   /** The VPC has an S3 gateway endpoint routed from the private route tables. */
   s3GatewayEndpoint?: boolean;

@@ -251,6 +251,11 @@ function evaluateFamily(context: RuleContext, exception: SgException, { severity
       reasons.push(`the EC2 instances of ${listSome(reach.nodesWithoutGroups)} were not found`);
       evidence.push(...reach.nodesWithoutGroups.slice(0, 5).map((n) => ({ object: `node ${n}`, field: 'ec2:Instance', value: null, note: 'no matching EC2 instance: its security groups are unknown' })));
     }
+    if (reach.nodesWithoutAddress.length) {
+      const family = exception.family === 6 ? 'IPv6' : 'IPv4';
+      reasons.push(`the ${family} addresses of ${listSome(reach.nodesWithoutAddress)} are not known, so CIDR rules may hold them`);
+      evidence.push(...reach.nodesWithoutAddress.slice(0, 5).map((n) => ({ object: `node ${n}`, field: `${family} address`, value: null, note: 'not in the node status nor on its instance' })));
+    }
     if (reach.unresolvedRules.length) {
       reasons.push(`rules naming managed prefix lists (${listSome(reach.unresolvedRules, 2)}) were not resolved`);
       evidence.push(...reach.unresolvedRules.map((rule) => ({ object: `ec2:SecurityGroup ${rule.split(' ')[0]}`, value: rule, note: 'prefix list entries not collected' })));

@@ -388,7 +388,6 @@ export function routeTableObjects(cluster: Cluster): Json[] {
     RouteTableId: subnet.routeTableId,
     Routes: [
       { DestinationCidrBlock: plan.vpcCidr, GatewayId: 'local', Origin: 'CreateRouteTable', State: 'active' },
-      ...(plan.secondaryVpcCidrs ?? []).map((cidr) => ({ DestinationCidrBlock: cidr, GatewayId: 'local', Origin: 'CreateRouteTable', State: 'active' })),
       ...(plan.ipv6 ? [{ DestinationIpv6CidrBlock: plan.ipv6.vpcCidr, GatewayId: 'local', Origin: 'CreateRouteTable', State: 'active' }] : []),
       ...(plan.s3GatewayEndpoint
         ? [{ DestinationPrefixListId: 'pl-7ca54015', GatewayId: awsId('vpce', cluster.scope, 1), Origin: 'CreateRoute', State: 'active' }]
@@ -409,7 +408,6 @@ export function vpcObject(cluster: Cluster): Json {
     InstanceTenancy: 'default',
     CidrBlockAssociationSet: [
       { AssociationId: awsId('vpc-cidr-assoc', cluster.scope, 1), CidrBlock: plan.vpcCidr, CidrBlockState: { State: 'associated' } },
-      ...(plan.secondaryVpcCidrs ?? []).map((cidr, i) => ({ AssociationId: awsId('vpc-cidr-assoc', cluster.scope, i + 2), CidrBlock: cidr, CidrBlockState: { State: 'associated' } })),
     ],
     ...(plan.ipv6
       ? {
