@@ -109,6 +109,10 @@ function deniedError(command: CommandName, cluster: { arn?: string; name?: strin
 const throttledError = () =>
   new ThrottlingException({ $metadata: { httpStatusCode: 429, requestId: 'c0ffee-throttled', attempts: 5, totalRetryDelay: 3100 }, message: 'Rate exceeded' });
 
+/** Auto Scaling (awsQuery) reports throttling as the code `Throttling`, HTTP 400. */
+const autoScalingThrottled = () =>
+  new AutoScalingServiceException({ name: 'Throttling', $fault: 'client', $metadata: { httpStatusCode: 400, requestId: 'c0ffee-throttled', attempts: 5, totalRetryDelay: 3100 }, message: 'Rate exceeded' });
+
 const filterValues = (filters: Filter[] | undefined, name: string): string[] | undefined => filters?.find((f) => f.Name === name)?.Values;
 
 /** One page of `items` from `NextToken` (an offset here), at most `max` long. */
@@ -199,7 +203,7 @@ export function answersFromSnapshot(snapshot: Json, options: AwsMockOptions, cal
       calls.push({ command, input: structuredClone(input) });
       if (options.delayMs) await sleep(options.delayMs);
       if (options.denied?.includes(command)) throw deniedError(command, aws.cluster);
-      if (options.throttled?.includes(command)) throw throttledError();
+      if (options.throttled?.includes(command)) throw command === 'DescribeAutoScalingGroups' ? autoScalingThrottled() : throttledError();
       return answer(input);
     };
 
