@@ -144,6 +144,12 @@ export function growthFacts(model: ClusterModel, nodes: NodeFact[] | null): Grow
     }
   }
   const selfManaged = (model.autoScalingGroups ?? []).filter((g) => !isManagedAsg(g));
+  // An instance in a managed group's Auto Scaling group belongs to that node group, labelled or not.
+  const managedByInstance = new Map<string, string>();
+  for (const g of model.autoScalingGroups ?? []) {
+    const nodegroup = g.managedNodegroup ?? model.nodegroups?.find((ng) => ng.autoScalingGroups.includes(g.name))?.name;
+    if (nodegroup) for (const id of g.instanceIds) managedByInstance.set(id, nodegroup);
+  }
   const asgByInstance = new Map<string, AutoScalingGroupModel>();
   const asgByName = new Map(selfManaged.map((g) => [g.name, g]));
   for (const g of selfManaged) {
@@ -159,7 +165,7 @@ export function growthFacts(model: ClusterModel, nodes: NodeFact[] | null): Grow
     add(kind, pool.name, limit, basis, { ...pool.labels, [LABEL.nodepool]: pool.name });
   }
   for (const name of autoModePools) {
-    if (!model.karpenterNodePools?.some((p) => p.name === name)) add('EKS Auto Mode NodePool', name, null, 'built-in EKS Auto Mode NodePool: no limits', { [LABEL.nodepool]: name });
+    if (!model.karpenterNodePools?.some((p) => p.name === name)) add('EKS Auto Mode NodePool', name, null, 'built-in, no limits', { [LABEL.nodepool]: name });
   }
   if (model.autoMode?.enabled && !model.karpenterNodePools) missing.add('kubernetes.karpenterNodePools');
   if (!model.autoMode) missing.add('aws.cluster');
@@ -171,7 +177,7 @@ export function growthFacts(model: ClusterModel, nodes: NodeFact[] | null): Grow
   for (const node of nodes) {
     const labels = kubeNodes.get(node.name)?.labels ?? {};
     const tags = (node.instanceId ? instanceTags.get(node.instanceId) : undefined) ?? {};
-    const nodegroup = labels[LABEL.nodegroup] ?? tags[TAG.nodegroup];
+    const nodegroup = labels[LABEL.nodegroup] ?? tags[TAG.nodegroup] ?? (node.instanceId ? managedByInstance.get(node.instanceId) : undefined);
     const nodepool = labels[LABEL.nodepool] ?? tags[TAG.nodepool];
     const asg = (node.instanceId ? asgByInstance.get(node.instanceId) : undefined) ?? asgByName.get(tags[TAG.asg] ?? '');
     let source: GrowthSource | undefined;
@@ -197,7 +203,8 @@ export function growthFacts(model: ClusterModel, nodes: NodeFact[] | null): Grow
     }
   }
   if (strays.length && !missing.size) {
-    add('no known group', 'other nodes', null, `${strays.length} node${strays.length === 1 ? '' : 's'} in no managed node group, Auto Scaling group or NodePool`).nodesNow = strays.length;
+    const names = strays.length > 3 ? `${strays.slice(0, 3).join(', ')} and ${strays.length - 3} more` : strays.join(', ');
+    add('no known group', 'other nodes', null, `${strays.length} node${strays.length === 1 ? '' : 's'} in no managed node group, Auto Scaling group or NodePool (${names})`).nodesNow = strays.length;
   }
   if (!model.nodegroups && !model.autoScalingGroups) missing.add('aws.nodegroups');
   if (!model.autoScalingGroups) missing.add('aws.autoScalingGroups');
@@ -205,7 +212,7 @@ export function growthFacts(model: ClusterModel, nodes: NodeFact[] | null): Grow
 
   const list = [...sources.values()].filter((s) => s.kind !== 'no known group' || s.nodesNow > 0);
   for (const s of list) {
-    if (s.limit === null) unbounded.push(`${s.kind} ${s.name}: ${s.basis}`);
+    if (s.limit === null) unbounded.push(s.kind === 'no known group' ? s.basis : `${s.kind} ${s.name}: ${s.basis}`);
   }
   const atLeast = list.reduce((sum, s) => sum + Math.max(s.limit ?? 0, s.nodesNow), 0) + (missing.size ? strays.length : 0);
   const known = !unbounded.length && !missing.size;

@@ -72,7 +72,7 @@ export function evidenceLine(evidence: Evidence): SafeMarkdown {
 }
 
 /** A source of nodes as the report names it: `managed node group workers`, `Karpenter NodePool default`. */
-const sourceName = (source: Facts['growth']['sources'][number]): string => `${source.kind === 'no known group' ? 'nodes in' : source.kind} ${source.name}`;
+const sourceName = (source: Facts['growth']['sources'][number]): string => `${source.kind} ${source.name}`;
 
 /**
  * The "can grow to" line: today's nodes, then each source of nodes with its limit, and why growth
@@ -83,7 +83,9 @@ export function growthLine(facts: Facts): SafeMarkdown {
   const windows = topology.windowsNodeCount ? markdown` (${plural(topology.windowsNodeCount, 'Windows node')})` : markdown``;
   const now = markdown`${formatNumber(growth.nodesNow)} now${windows}`;
   const sources = growth.sources.map((s) =>
-    s.limit !== null
+    s.kind === 'no known group'
+      ? markdown`${s.basis}, unbounded`
+      : s.limit !== null
       ? markdown`${sourceName(s)} up to ${formatNumber(Math.max(s.limit, s.nodesNow))} (${s.basis})`
       : markdown`${sourceName(s)}, unbounded (${s.basis})`,
   );

@@ -253,7 +253,7 @@ function evaluateFamily(context: RuleContext, exception: SgException, { severity
     }
     if (reach.nodesWithoutAddress.length) {
       const family = exception.family === 6 ? 'IPv6' : 'IPv4';
-      reasons.push(`the ${family} addresses of ${listSome(reach.nodesWithoutAddress)} are not known, so CIDR rules may hold them`);
+      reasons.push(`the ${family} addresses of ${listSome(reach.nodesWithoutAddress)} are not known`);
       evidence.push(...reach.nodesWithoutAddress.slice(0, 5).map((n) => ({ object: `node ${n}`, field: `${family} address`, value: null, note: 'not in the node status nor on its instance' })));
     }
     if (reach.unresolvedRules.length) {
