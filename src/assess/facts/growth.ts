@@ -73,8 +73,8 @@ export function smallestAllowedVcpus(pool: KarpenterNodePool): { vcpus: number; 
       if (operator === 'Gte' && numbers.length) raise(Math.ceil(numbers[0]!), `requirement instance-cpu Gte ${values[0]}`);
     } else if ((key === 'node.kubernetes.io/instance-type' || key === 'karpenter.k8s.aws/instance-size') && operator === 'In' && values.length) {
       // Every listed type or size must be known, else an unknown one may be smaller.
-      const vcpus = values.map(minimumVcpus);
-      if (vcpus.every((v) => v !== null)) raise(Math.min(...(vcpus as number[])), `requirement ${key.split('/')[1]} In [${values.join(', ')}]`);
+      const vcpus = values.map(minimumVcpus).filter((v): v is number => v !== null);
+      if (vcpus.length === values.length) raise(Math.min(...vcpus), `requirement ${key.split('/')[1]} In [${values.join(', ')}]`);
     }
   }
   return best;

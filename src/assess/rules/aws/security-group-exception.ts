@@ -170,8 +170,8 @@ export function evaluateException(
 }
 
 function evaluateFamily(context: RuleContext, exception: SgException, { severity, consequence }: { severity: Severity; consequence: string }): Outcome {
-  const { facts, model, need } = context;
-  const required = need(exception.required, ...REQUIRED_FROM[exception.name]);
+  const { facts, model } = context;
+  const required = context.need(exception.required, ...REQUIRED_FROM[exception.name]);
   const reach = exception.reachability;
   if (!required || !reach) {
     return { status: 'unknown', summary: `Whether nodes exchange ${exception.traffic.label} could not be established.` };
@@ -184,7 +184,7 @@ function evaluateFamily(context: RuleContext, exception: SgException, { severity
 
   if (reach.certainlyBlockedCount > 0) {
     // Checked more pairs than exchange the traffic (data missing): a refusal may concern a pair that never talks.
-    if (exception.widenedBy.length) need(null, ...exception.widenedBy);
+    if (exception.widenedBy.length) context.need(null, ...exception.widenedBy);
     const certain = reach.blocked.filter((b) => b.certain);
     const first = certain[0]!;
     const evidence: Evidence[] = [
