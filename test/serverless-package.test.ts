@@ -12,7 +12,30 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { ROOT } from './helpers/fixtures.js';
 
 type Statement = { Effect: string; Action: string | string[]; Resource: unknown; Condition?: unknown };
-type Template = { Resources: Record<string, { Type: string; Properties: Record<string, any> }> };
+type Template = { Resources: Record<string, { Type: string; Properties: Record<string, unknown> }> };
+
+// The parts of the generated resources these tests read, as CloudFormation spells them.
+interface RoleProperties {
+  Policies: Array<{ PolicyDocument: { Statement: Statement[] } }>;
+}
+interface BucketProperties {
+  BucketEncryption: { ServerSideEncryptionConfiguration: Array<{ ServerSideEncryptionByDefault: { SSEAlgorithm: string } }> };
+  PublicAccessBlockConfiguration: unknown;
+  OwnershipControls: { Rules: Array<{ ObjectOwnership: string }> };
+  LifecycleConfiguration: { Rules: Array<{ Id: string; ExpirationInDays?: number }> };
+}
+interface StateMachineDefinition {
+  StartAt: string;
+  States: {
+    Enumerate: { Next: string };
+    AuditClusters: {
+      MaxConcurrency: number;
+      ItemProcessor: { States: { AuditCluster: { Retry: unknown[]; Catch: unknown[] }; ClusterNotAudited: { Parameters: unknown } } };
+    };
+  };
+}
+/** A resource's properties, read as `T`. */
+const propertiesOf = <T>(resource: string): T => template.Resources[resource]!.Properties as T;
 
 let template: Template;
 const out = mkdtempSync(path.join(tmpdir(), 'sls-package-'));
@@ -22,12 +45,12 @@ beforeAll(async () => {
   const env: NodeJS.ProcessEnv = { ...process.env, SLS_TELEMETRY_DISABLED: '1', SLS_NOTIFICATIONS_MODE: 'off', AWS_EC2_METADATA_DISABLED: 'true' };
   for (const name of ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_PROFILE']) delete env[name];
   await promisify(execFile)(path.join(ROOT, 'node_modules/.bin/serverless'), ['package', '--stage', 'ci', '--package', out], { cwd: ROOT, env });
-  template = JSON.parse(readFileSync(path.join(out, 'cloudformation-template-update-stack.json'), 'utf8'));
+  template = JSON.parse(readFileSync(path.join(out, 'cloudformation-template-update-stack.json'), 'utf8')) as Template;
 }, 120_000);
 
 const actions = (s: Statement) => (Array.isArray(s.Action) ? s.Action : [s.Action]);
 const rolePolicy = (role: string): Statement[] =>
-  template.Resources[role]!.Properties['Policies'].flatMap((p: { PolicyDocument: { Statement: Statement[] } }) => p.PolicyDocument.Statement);
+  propertiesOf<RoleProperties>(role).Policies.flatMap((p) => p.PolicyDocument.Statement);
 const FUNCTIONS = { EnumerateLambdaFunction: 'EnumerateRole', AuditClusterLambdaFunction: 'AuditClusterRole', SummarizeLambdaFunction: 'SummarizeRole' };
 /** Actions that change something; everything else a role holds must be a read. */
 const WRITES = /^(s3:PutObject|s3:DeleteObject|ses:SendEmail|sqs:SendMessage|logs:CreateLogStream|logs:PutLogEvents|sts:AssumeRole)$/;
@@ -79,18 +102,18 @@ describe('the packaged deployment', () => {
   });
 
   it('creates an encrypted, private, TLS-only reports bucket that expires old runs', () => {
-    const bucket = template.Resources['ReportsBucket']!.Properties;
-    expect(bucket['BucketEncryption'].ServerSideEncryptionConfiguration[0].ServerSideEncryptionByDefault.SSEAlgorithm).toBe('AES256');
-    expect(bucket['PublicAccessBlockConfiguration']).toEqual({ BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true });
-    expect(bucket['OwnershipControls'].Rules[0].ObjectOwnership).toBe('BucketOwnerEnforced');
-    expect(bucket['LifecycleConfiguration'].Rules.find((r: { Id: string }) => r.Id === 'expire-old-runs').ExpirationInDays).toBeGreaterThan(0);
-    const policy = template.Resources['ReportsBucketPolicy']!.Properties['PolicyDocument'].Statement[0];
+    const bucket = propertiesOf<BucketProperties>('ReportsBucket');
+    expect(bucket.BucketEncryption.ServerSideEncryptionConfiguration[0]!.ServerSideEncryptionByDefault.SSEAlgorithm).toBe('AES256');
+    expect(bucket.PublicAccessBlockConfiguration).toEqual({ BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true });
+    expect(bucket.OwnershipControls.Rules[0]!.ObjectOwnership).toBe('BucketOwnerEnforced');
+    expect(bucket.LifecycleConfiguration.Rules.find((r) => r.Id === 'expire-old-runs')!.ExpirationInDays).toBeGreaterThan(0);
+    const policy = propertiesOf<{ PolicyDocument: { Statement: Statement[] } }>('ReportsBucketPolicy').PolicyDocument.Statement[0];
     expect(policy).toMatchObject({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } });
   });
 
   it('fans out with a bounded Map that retries and catches per cluster, on a schedule', () => {
-    const definitionString = template.Resources['FleetAuditStateMachine']!.Properties['DefinitionString'];
-    const definition = JSON.parse(definitionString['Fn::Sub'][0]);
+    const definitionString = propertiesOf<{ DefinitionString: { 'Fn::Sub': [string, ...unknown[]] } }>('FleetAuditStateMachine').DefinitionString;
+    const definition = JSON.parse(definitionString['Fn::Sub'][0]) as StateMachineDefinition;
     const map = definition.States.AuditClusters;
     expect(definition.StartAt).toBe('Enumerate');
     expect(definition.States.Enumerate.Next).toBe('AuditClusters');

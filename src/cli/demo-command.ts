@@ -58,7 +58,7 @@ async function sampleFleet(): Promise<{ targets: ClusterTarget[]; collect: (targ
   }
   return {
     targets: [...snapshots.values()].map((s) => ({ accountId: s.target.accountId, region: s.target.region, clusterName: s.target.clusterName })),
-    collect: async (target) => snapshots.get(clusterId(target))!,
+    collect: (target) => Promise.resolve(snapshots.get(clusterId(target))!),
   };
 }
 
@@ -73,14 +73,14 @@ export async function demoCommand(options: DemoOptions, io: DemoIo): Promise<num
   const bar = new SingleBar({ stream: io.stderr, format: 'Auditing sample fleet [{bar}] {value}/{total} {cluster}', hideCursor: true, clearOnComplete: true });
   bar.start(fleet.targets.length, 0, { cluster: '' });
   const run = await runFleet(runIdAt(new Date()), {
-    enumerate: async () => ({ targets: fleet.targets, failures: [] }),
+    enumerate: () => Promise.resolve({ targets: fleet.targets, failures: [] }),
     audit: { sink, collect: fleet.collect, suppressions },
     summarize: { sink, fleetUrl: sink.locate(latestFleetKey('index.html')), maskEmail: false, now: () => new Date(), ...(previous ? { previous } : {}) },
     concurrency: 4,
     onClusterDone: (outcome) => bar.increment({ cluster: outcome.target.clusterName }),
   });
   bar.stop();
-  const summary = fleetSummarySchema.parse(JSON.parse(new TextDecoder().decode((await sink.read(latestFleetKey('index.json')))!)));
+  const summary = fleetSummarySchema.parse(JSON.parse(new TextDecoder().decode(await sink.read(latestFleetKey('index.json')))));
   io.stdout(renderFleetTable(summary));
   const changes = run.summary.changes;
   if (changes) {

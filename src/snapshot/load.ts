@@ -1,19 +1,10 @@
 /** Reads a snapshot file (`.json`, or gzipped `.json.gz`) and validates it against the contract. */
 import { readFile } from 'node:fs/promises';
 import { gunzipSync } from 'node:zlib';
+import { SnapshotInputError } from './errors.js';
 import { SNAPSHOT_SCHEMA_VERSION, snapshotSchema, type Snapshot } from './schema.js';
 
-/** The input is not a usable snapshot; `message` is one line naming the file and the problem. */
-export class SnapshotInputError extends Error {
-  override readonly name = 'SnapshotInputError';
-  constructor(
-    readonly file: string,
-    readonly problem: string,
-    options?: { cause?: unknown },
-  ) {
-    super(`${file}: ${problem}`, options);
-  }
-}
+export { SnapshotInputError };
 
 const GZIP_MAGIC = [0x1f, 0x8b] as const;
 

@@ -69,8 +69,8 @@ function awsActionsInCode(): Set<string> {
   return actions;
 }
 
-const iamPolicy = (file: string) => JSON.parse(readFileSync(path.join(ROOT, 'infra/iam', file), 'utf8')) as { Statement: Array<Record<string, any>> };
-const actionsOf = (policy: { Statement: Array<Record<string, any>> }) => policy.Statement.flatMap((s) => [s['Action']].flat() as string[]);
+const iamPolicy = (file: string) => JSON.parse(readFileSync(path.join(ROOT, 'infra/iam', file), 'utf8')) as { Statement: Array<Record<string, unknown>> };
+const actionsOf = (policy: { Statement: Array<Record<string, unknown>> }) => policy.Statement.flatMap((s) => [s['Action']].flat() as string[]);
 
 describe('IAM policy for collection (infra/iam/collector-policy.json)', () => {
   const policy = iamPolicy('collector-policy.json');

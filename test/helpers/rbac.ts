@@ -14,8 +14,8 @@ export interface PolicyRule {
 
 export const RBAC_FILE = path.join(ROOT, 'infra/k8s/calico-auditor-rbac.yaml');
 
-export function rbacDocuments(): Array<Record<string, any>> {
-  return parseAllDocuments(readFileSync(RBAC_FILE, 'utf8')).map((d) => d.toJS() as Record<string, any>);
+export function rbacDocuments(): Array<Record<string, unknown>> {
+  return parseAllDocuments(readFileSync(RBAC_FILE, 'utf8')).map((d) => d.toJS() as Record<string, unknown>);
 }
 
 export function auditorRules(): PolicyRule[] {

@@ -43,7 +43,8 @@ export async function describeAddons(eks: EKSClient, clusterName: string): Promi
   for await (const page of paginateListAddons({ client: eks, pageSize: LIST_PAGE }, { clusterName })) names.push(...(page.addons ?? []));
   return pMap(names, async (addonName) => {
     const { addon } = await eks.send(new DescribeAddonCommand({ clusterName, addonName }));
-    const { configurationValues: _dropped, ...kept }: Addon = addon ?? { addonName };
+    const kept: Addon = { ...(addon ?? { addonName }) };
+    delete kept.configurationValues;
     return kept;
   }, { concurrency: FAN_OUT });
 }
