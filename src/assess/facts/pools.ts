@@ -194,7 +194,7 @@ function vpcReturnRoutes(model: ClusterModel) {
         .filter((r) => (r.InstanceId && nodeInstances.has(r.InstanceId)) || (r.NetworkInterfaceId && nodeInterfaces.has(r.NetworkInterfaceId)))
         .map((r) => parseCidr(r.DestinationCidrBlock))
         .filter((c): c is Ipv4Cidr => c !== undefined),
-    })) ?? null;
+    })).map((t) => ({ id: t.id, routes: routeIndex(t.routes) })) ?? null;
   const vpcCidrs = model.vpcCidrs?.map((text) => ({ text, cidr: parseCidr(text) })) ?? null;
 
   return (pool: Ipv4Cidr, blocksInUse: Array<Ipv4Cidr> | null, outsideVpc: boolean | null): { routed: boolean | null; note: string | null } => {
@@ -206,12 +206,36 @@ function vpcReturnRoutes(model: ClusterModel) {
           : 'where the VPC could not be read';
     if (!routesToNodes || outsideVpc === null || model.instances === null) return { routed: null, note: `${where}; the route tables or instances were not collected` };
     if (!routesToNodes.length) return { routed: false, note: `${where}, and no route table was found` };
-    const carries = (routes: Ipv4Cidr[]) =>
-      routes.some((r) => cidrContains(r, pool)) || (!!blocksInUse?.length && blocksInUse.every((block) => routes.some((r) => cidrContains(r, block))));
+    const carries = (routes: RouteIndex) => routes.covers(pool) || (!!blocksInUse?.length && blocksInUse.every((block) => routes.covers(block)));
     const carrying = routesToNodes.filter((t) => carries(t.routes));
     if (carrying.length === routesToNodes.length) return { routed: true, note: `${where}, but routes in ${carrying.map((t) => t.id).join(', ')} send its addresses to the nodes` };
     const lacking = routesToNodes.filter((t) => !carries(t.routes)).map((t) => t.id);
     return { routed: false, note: `${where}, and no route in ${lacking.join(', ')} sends its addresses to a node` };
+  };
+}
+
+interface RouteIndex {
+  /** Some route's destination holds the whole range. */
+  covers(range: Ipv4Cidr): boolean;
+}
+
+/** Routes by prefix length, so "does a route hold this block" costs one lookup per length, not one per route. */
+function routeIndex(routes: Ipv4Cidr[]): RouteIndex {
+  const byPrefix = new Map<number, Set<number>>();
+  for (const route of routes) {
+    const bases = byPrefix.get(route.prefix) ?? new Set<number>();
+    bases.add(route.base);
+    byPrefix.set(route.prefix, bases);
+  }
+  return {
+    covers: (range) => {
+      for (const [prefix, bases] of byPrefix) {
+        if (prefix > range.prefix) continue;
+        const size = 2 ** (32 - prefix);
+        if (bases.has(range.base - (range.base % size))) return true;
+      }
+      return false;
+    },
   };
 }
 
