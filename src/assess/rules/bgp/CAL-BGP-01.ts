@@ -45,7 +45,7 @@ export default defineRule({
       return {
         status: 'pass',
         summary: `The node-to-node mesh serves ${nodesNow} nodes and the cluster can grow to ${growth.maxNodes} (at most ${LIMIT}): the mesh is adequate.`,
-        evidence: [meshEvidence, { object: 'cluster', field: 'maximum nodes', value: growth.maxNodes, note: growth.source }, ...growthEvidence(model, growth)],
+        evidence: [meshEvidence, { object: 'cluster', field: 'maximum nodes', value: growth.maxNodes }, ...growthEvidence(model, growth)],
       };
     }
     if (nodesNow <= LIMIT && grows === null) {
