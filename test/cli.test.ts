@@ -125,7 +125,17 @@ describe('calico-audit demo', () => {
     const fleetDir = path.join(out, 'latest', 'fleet');
     const index = JSON.parse(readFileSync(path.join(fleetDir, 'index.json'), 'utf8')) as FleetSummary;
     const names = index.clusters.map((c) => c.clusterName).sort();
-    expect(names).toEqual(['ec2-denied', 'enterprise-vxlan', 'mesh-120-no-typha', 'native-multisubnet-srcdst', 'reference-crosssubnet', 'vpc-cni-policy-only']);
+    expect(names).toEqual([
+      'ec2-denied',
+      'enterprise-vxlan',
+      'ipv6-policy-only',
+      'karpenter-growth',
+      'mesh-120-no-typha',
+      'native-multisubnet-srcdst',
+      'pool-migration',
+      'reference-crosssubnet',
+      'vpc-cni-policy-only',
+    ]);
     for (const cluster of index.clusters) {
       const folder = path.join(fleetDir, path.dirname(cluster.report));
       for (const file of ['report.json', 'report.md', 'report.html']) expect(existsSync(path.join(folder, file)), `${folder}/${file}`).toBe(true);

@@ -42,7 +42,7 @@ const actionsOf = (list: Array<{ Action: string | string[] }>) => list.flatMap((
 describe('infra/member-account-role.yaml', () => {
   it('grants the collector policy and eks:ListClusters (for enumeration), nothing else', () => {
     expect(actionsOf(statements)).toEqual([...actionsOf(collectorPolicy.Statement), 'eks:ListClusters'].sort());
-    for (const action of actionsOf(statements)) expect(action).toMatch(/^(eks|ec2):(Describe|List)[A-Za-z]+$/);
+    for (const action of actionsOf(statements)) expect(action).toMatch(/^(eks|ec2|autoscaling):(Describe|List)[A-Za-z]+$/);
   });
 
   it('trusts only the auditor account\'s calico-eks-auditor roles, with the external id', () => {

@@ -23,7 +23,8 @@ const severity = z.enum(SEVERITIES);
 const status = z.enum(STATUSES);
 
 const objectRef = z.strictObject({ kind: str, name: str, namespace: str.optional() });
-const traffic = z.strictObject({ protocol: z.enum(['tcp', 'udp', '4']), port: int.optional(), label: str });
+const family = z.union([z.literal(4), z.literal(6)]);
+const traffic = z.strictObject({ protocol: z.enum(['tcp', 'udp', '4']), port: int.optional(), family: family.optional(), label: str });
 
 const reachability = z.strictObject({
   traffic,
@@ -31,7 +32,13 @@ const reachability = z.strictObject({
   pairsChecked: count,
   acrossSubnetsOnly: z.boolean(),
   blocked: z.array(
-    z.strictObject({ from: str, to: str, refusedBy: z.enum(['inbound', 'outbound', 'inbound and outbound']), certain: z.boolean() }),
+    z.strictObject({
+      from: str,
+      to: str,
+      direction: str.optional().describe('Which way the refused traffic flows, when the exchange has sides (BGP clients and route reflectors).'),
+      refusedBy: z.enum(['inbound', 'outbound', 'inbound and outbound']),
+      certain: z.boolean(),
+    }),
   ),
   blockedCount: count,
   certainlyBlockedCount: count,
@@ -39,6 +46,7 @@ const reachability = z.strictObject({
   outboundBlockedCount: count,
   missingGroups: z.array(str),
   nodesWithoutGroups: z.array(str),
+  nodesWithoutAddress: z.array(str),
   unresolvedRules: z.array(str),
   admittingRules: z.array(str),
 });
@@ -52,6 +60,7 @@ const nodeFact = z.strictObject({
   subnetId: nullable(str),
   subnetCidr: nullable(str),
   privateIp: nullable(str),
+  ipv6Address: nullable(str).describe('The node’s IPv6 address (IPv6 and dual-stack clusters).'),
   calicoAddress: nullable(str).describe('projectcalico.org/IPv4Address: the node address Calico uses, with prefix length.'),
   srcDstCheck: nullable(z.boolean()),
   securityGroupIds: z.array(str),
@@ -60,6 +69,18 @@ const nodeFact = z.strictObject({
   routeReflector: z.boolean(),
   ready: nullable(z.boolean()),
   nodegroup: nullable(str),
+  os: nullable(str),
+  group: nullable(str).describe('The source of nodes it belongs to: `managed node group/<name>`, `Karpenter NodePool/<name>`, …'),
+});
+
+const growthSource = z.strictObject({
+  id: str,
+  kind: z.enum(['managed node group', 'self-managed Auto Scaling group', 'Karpenter NodePool', 'EKS Auto Mode NodePool', 'no known group']),
+  name: str,
+  nodesNow: count,
+  limit: nullable(count).describe('The most nodes it can hold; null when nothing bounds it.'),
+  basis: str,
+  labels: z.record(str, str),
 });
 
 const poolFact = z.strictObject({
@@ -74,6 +95,8 @@ const poolFact = z.strictObject({
   nodeSelector: str,
   encapsulation: z.enum(['VXLAN', 'VXLANCrossSubnet', 'IPIP', 'IPIPCrossSubnet', 'None', 'IPIP+VXLAN']),
   routesWorkloads: z.boolean(),
+  draining: nullable(z.boolean()).describe('Disabled, yet pods still hold its addresses: still routed with its encapsulation.'),
+  carriesTraffic: nullable(z.boolean()),
   addresses: nullable(count),
   addressesPerBlock: nullable(count),
   blocks: nullable(count),
@@ -81,6 +104,10 @@ const poolFact = z.strictObject({
   allocated: nullable(count),
   utilisation: nullable(z.number().min(0)),
   outsideVpc: nullable(z.boolean()),
+  nodesSelected: nullable(count).describe('Nodes its nodeSelector selects now.'),
+  nodesMax: nullable(count).describe('The most nodes it may have to serve as the cluster grows.'),
+  vpcRoutesBack: nullable(z.boolean()).describe('Whether the VPC routes its addresses back to the nodes.'),
+  vpcRouteNote: nullable(str),
   legacyFields: z.array(str),
 });
 
@@ -95,6 +122,8 @@ const facts = z.strictObject({
     vpcId: nullable(str),
     vpcCidrs: nullable(z.array(str)),
     serviceCidr: nullable(str),
+    ipFamily: nullable(z.enum(['ipv4', 'ipv6'])),
+    dualStack: z.boolean(),
   }),
   calico: z.strictObject({
     presence: z.enum(['present', 'absent', 'unknown']),
@@ -116,18 +145,34 @@ const facts = z.strictObject({
     nodes: nullable(z.array(nodeFact)),
     nodeCount: nullable(count),
     fargateNodeCount: count,
+    windowsNodeCount: count,
     subnets: nullable(
       z.array(z.strictObject({ subnetId: str, cidr: nullable(str), availabilityZone: nullable(str), nodeCount: count })),
     ),
     availabilityZones: nullable(z.array(str)),
     multiSubnet: nullable(z.boolean()),
   }),
-  growth: z.strictObject({ nodesNow: nullable(count), maxNodes: nullable(count), source: str }),
+  growth: z.strictObject({
+    nodesNow: nullable(count),
+    maxNodes: nullable(count).describe('The most nodes the cluster can grow to; null when some capacity cannot be bounded or was not collected.'),
+    atLeast: nullable(count).describe('What the bounded sources alone reach: a floor for maxNodes.'),
+    source: str,
+    sources: z.array(growthSource),
+    unbounded: z.array(str),
+    missing: z.array(snapshotField),
+  }),
   pools: nullable(z.array(poolFact)),
   ipam: nullable(
     z
       .strictObject({
         pools: count,
+        demand: nullable(
+          z.strictObject({
+            now: z.array(z.strictObject({ pools: z.array(str), nodes: count })),
+            growth: z.array(z.strictObject({ source: str, extra: count, poolSets: z.array(z.array(str)) })),
+            growthKnown: z.boolean(),
+          }),
+        ).describe('The nodes the pools serve, by the set of pools that select them, now and as each source of nodes grows.'),
         addresses: nullable(count),
         addressesPerBlock: nullable(count),
         blocks: nullable(count).describe('Each node claims at least one block: the most nodes the pools can serve.'),
@@ -137,7 +182,9 @@ const facts = z.strictObject({
       })
       .describe('The pools that route pods (enabled, IPv4, for workloads) taken together.'),
   ),
-  encapsulation: nullable(z.strictObject({ ipip: z.boolean(), vxlan: z.boolean(), unencapsulated: z.boolean(), crossSubnet: z.boolean() })),
+  encapsulation: nullable(
+    z.strictObject({ ipip: z.boolean(), vxlan: z.boolean(), unencapsulated: z.boolean(), crossSubnet: z.boolean(), vxlanIpv6: z.boolean() }),
+  ),
   bgp: z.strictObject({
     enabled: nullable(z.boolean()),
     source: nullable(str),
@@ -161,7 +208,7 @@ const facts = z.strictObject({
   }),
   datastore: z.strictObject({ type: nullable(z.enum(['kubernetes', 'etcd'])), source: nullable(str) }),
   dataplane: z.strictObject({ mode: nullable(z.enum(['iptables', 'nftables', 'bpf'])), source: nullable(str) }),
-  wireguard: z.strictObject({ enabled: nullable(z.boolean()) }),
+  wireguard: z.strictObject({ enabled: nullable(z.boolean()), exceptNodes: z.array(str) }),
   mtu: z.strictObject({
     networkMtu: nullable(int),
     networkMtuReason: nullable(str),
@@ -178,6 +225,7 @@ const facts = z.strictObject({
     healthPort: nullable(int),
     vxlanVNI: nullable(int),
     awsSrcDstCheck: nullable(str),
+    nodeOverrides: z.array(z.strictObject({ node: str, object: str, fields: z.array(str) })),
   }),
   policy: z.strictObject({
     tiers: nullable(z.array(z.strictObject({ ref: objectRef, name: str, order: nullable(z.number()), defaultAction: str }))),
@@ -205,6 +253,7 @@ const facts = z.strictObject({
     z.array(
       z.strictObject({
         name: z.enum(['BGP', 'IPIP', 'VXLAN', 'Typha', 'WireGuard']),
+        family,
         traffic,
         required: nullable(z.boolean()),
         scope: str,

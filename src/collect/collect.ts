@@ -5,8 +5,8 @@
  *   1. EKS DescribeCluster (endpoint, CA, VPC, subnets, security groups).
  *   2. Kubernetes: /version, /apis, then every resource in the table (Calico lists once /apis has
  *      named the group; v3 tiered policies once the tiers are read). AWS: ListNodegroups →
- *      DescribeNodegroup×n, ListAddons → DescribeAddon×n, DescribeVpcs, and the VPC's subnets and
- *      route tables by vpc-id filter.
+ *      DescribeNodegroup×n, ListAddons → DescribeAddon×n, DescribeVpcs, the VPC's subnets and
+ *      route tables by vpc-id filter, and the Auto Scaling groups by the cluster tag.
  *   3. DescribeInstances by the nodes' providerID ids (or by the cluster tag when the nodes cannot
  *      be read) → 4. DescribeSecurityGroups for the groups on their interfaces plus the cluster's.
  * Calls grow with node count only through pagination.
@@ -31,6 +31,7 @@ import {
   securityGroupIds,
 } from './aws/ec2.js';
 import { describeAddons, describeCluster, describeNodegroups } from './aws/eks.js';
+import { describeClusterAutoScalingGroups } from './aws/autoscaling.js';
 import { ClusterUnavailableError, ErrorLog, ReadError, describeFailure, type SourceSettled } from './errors.js';
 import { createKubeApi, type KubeApi, type KubeClientOptions } from './kube/client.js';
 import { collectKubernetes } from './kube/collect-kube.js';
@@ -101,6 +102,7 @@ export async function collectSnapshot(options: CollectOptions, deps: CollectDeps
 
   const nodegroups = log.attempt(SNAPSHOT_SOURCES['aws.nodegroups'], () => describeNodegroups(eks, clusterName));
   const addons = log.attempt(SNAPSHOT_SOURCES['aws.addons'], () => describeAddons(eks, clusterName));
+  const autoScalingGroups = log.attempt(SNAPSHOT_SOURCES['aws.autoScalingGroups'], () => describeClusterAutoScalingGroups(deps.aws.autoScaling, clusterName));
   const vpc = inVpc(SNAPSHOT_SOURCES['aws.vpc'], (id) => describeVpc(ec2, id));
   const vpcSubnets = inVpc(SNAPSHOT_SOURCES['aws.subnets'], (id) => describeVpcSubnets(ec2, id));
   const vpcRouteTables = inVpc(SNAPSHOT_SOURCES['aws.routeTables'], (id) => describeVpcRouteTables(ec2, id));
@@ -113,7 +115,7 @@ export async function collectSnapshot(options: CollectOptions, deps: CollectDeps
   const clusterGroups = [vpcConfig.clusterSecurityGroupId, ...(vpcConfig.securityGroupIds ?? [])].filter((id): id is string => !!id);
   const securityGroups = log.attempt(SNAPSHOT_SOURCES['aws.securityGroups'], async () => describeSecurityGroups(ec2, securityGroupIds(await instances, clusterGroups)));
 
-  const [sections, nodegroupList, addonList, vpcObject, allSubnets, allRouteTables, instanceList, groupList] = await Promise.all([
+  const [sections, nodegroupList, addonList, vpcObject, allSubnets, allRouteTables, instanceList, groupList, autoScalingGroupList] = await Promise.all([
     // Every Kubernetes read has settled once the sections are assembled: let the connections go.
     kube.sections.finally(() => (kubeApi instanceof Error ? undefined : kubeApi.close?.())),
     nodegroups,
@@ -123,6 +125,7 @@ export async function collectSnapshot(options: CollectOptions, deps: CollectDeps
     vpcRouteTables,
     instances,
     securityGroups,
+    autoScalingGroups,
   ]);
 
   // Subnets and route tables were read for the whole VPC (no wait on the instances); keep the cluster's.
@@ -145,6 +148,7 @@ export async function collectSnapshot(options: CollectOptions, deps: CollectDeps
       subnets,
       routeTables,
       vpc: vpcObject,
+      autoScalingGroups: autoScalingGroupList,
     }),
     kubernetes: sections.kubernetes,
     calico: sections.calico,

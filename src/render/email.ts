@@ -40,7 +40,7 @@ const textTemplate = load('email.txt.hbs', true);
 
 const signed = (n: number): string => (n > 0 ? `+${n}` : n < 0 ? `-${-n}` : '±0');
 
-/** The subject line: `Calico audit 2026-11-23: 6 clusters, 2 critical (+1 since last run, 3 new findings)`. */
+/** The subject line: `Calico audit 2026-11-23: 9 clusters, 2 critical (+1 since last run, 3 new findings)`. */
 export function emailSubject(summary: FleetSummary, diff: FleetDiff | null): string {
   const date = summary.generatedAt?.slice(0, 10) ?? 'undated';
   const count = `${summary.totals.clusters} cluster${summary.totals.clusters === 1 ? '' : 's'}`;

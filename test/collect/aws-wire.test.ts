@@ -1,7 +1,8 @@
 /**
  * The sample fleet's AWS objects are what the real SDK returns. Each sample's `aws` section is
- * served over the services' own wire formats (EC2's query protocol in XML, EKS's REST-JSON) from a
- * loopback HTTP server, read back with the real `EC2Client`/`EKSClient`, and must come out equal to
+ * served over the services' own wire formats (EC2's query protocol in XML, Auto Scaling's awsQuery
+ * XML, EKS's REST-JSON) from a loopback HTTP server, read back with the real `EC2Client`,
+ * `AutoScalingClient` and `EKSClient`, and must come out equal to
  * the fixture: a member the API does not have, a value of the wrong kind or a timestamp the SDK
  * would not produce fails here, not silently in a rule.
  */
@@ -18,10 +19,11 @@ import {
   type Instance,
 } from '@aws-sdk/client-ec2';
 import { DescribeAddonCommand, DescribeClusterCommand, DescribeNodegroupCommand, EKSClient, type Cluster } from '@aws-sdk/client-eks';
+import { AutoScalingClient, DescribeAutoScalingGroupsCommand } from '@aws-sdk/client-auto-scaling';
 import { describe, expect, it } from 'vitest';
 import type { Snapshot } from '../../src/snapshot/schema.js';
 import { FAKE_CREDENTIALS } from '../helpers/aws-mock.js';
-import { ec2ErrorXml, ec2Xml, eksWireJson, sdkShaped } from '../helpers/aws-shapes.js';
+import { autoScalingXml, ec2ErrorXml, ec2Xml, eksWireJson, queryErrorXml, sdkShaped } from '../helpers/aws-shapes.js';
 import { sampleDocument } from '../helpers/fixtures.js';
 import { SAMPLE_FLEET_DIR } from '../../src/samples/index.js';
 
@@ -38,6 +40,7 @@ const FIELDS = {
   cluster: ['eks', 'Cluster'],
   nodegroups: ['eks', 'Nodegroup'],
   addons: ['eks', 'Addon'],
+  autoScalingGroups: ['autoscaling', 'AutoScalingGroup'],
 } as const;
 type Field = keyof typeof FIELDS;
 
@@ -74,6 +77,9 @@ async function serveAws(aws: Aws) {
       if (req.method === 'POST' && req.url === '/') {
         const action = new URLSearchParams(body).get('Action') ?? '';
         requests.push({ method: req.method, url: req.url, host: req.headers.host, action });
+        if (action === 'DescribeAutoScalingGroups') {
+          return answer(200, 'text/xml', autoScalingXml(action, 'AutoScalingGroupsType', { AutoScalingGroups: aws.autoScalingGroups ?? [] }));
+        }
         const output = ec2Outputs[action];
         return output ? answer(200, 'text/xml', ec2Xml(action, output())) : answer(400, 'text/xml', ec2ErrorXml('InvalidAction', `not served: ${action}`));
       }
@@ -92,6 +98,7 @@ async function serveAws(aws: Aws) {
     } catch (error) {
       // A fixture the shape helpers refuse (a member the shape lacks, a wrong kind) reaches the test as the SDK's error.
       const message = error instanceof Error ? error.message : String(error);
+      if (req.url === '/' && new URLSearchParams(body).get('Action') === 'DescribeAutoScalingGroups') return answer(400, 'text/xml', queryErrorXml('FixtureRefused', message));
       return req.url === '/'
         ? answer(400, 'text/xml', ec2ErrorXml('FixtureRefused', message))
         : answer(400, 'application/json', JSON.stringify({ message }), { 'x-amzn-errortype': 'FixtureRefused' });
@@ -111,6 +118,7 @@ async function readThroughSdk(aws: Aws): Promise<{ read: Partial<Record<Field, u
   const config = { region: 'eu-west-2', endpoint: served.url, credentials: FAKE_CREDENTIALS, maxAttempts: 1 };
   const ec2 = new EC2Client(config);
   const eks = new EKSClient(config);
+  const autoScaling = new AutoScalingClient(config);
   try {
     const read: Partial<Record<Field, unknown>> = {};
     if (aws.vpc) read.vpc = (await ec2.send(new DescribeVpcsCommand({ VpcIds: [aws.vpc.VpcId] }))).Vpcs?.[0];
@@ -123,10 +131,12 @@ async function readThroughSdk(aws: Aws): Promise<{ read: Partial<Record<Field, u
     if (aws.cluster) read.cluster = (await eks.send(new DescribeClusterCommand({ name: clusterName }))).cluster;
     if (aws.nodegroups) read.nodegroups = await Promise.all(aws.nodegroups.map(async (n) => (await eks.send(new DescribeNodegroupCommand({ clusterName: clusterName!, nodegroupName: n.nodegroupName }))).nodegroup));
     if (aws.addons) read.addons = await Promise.all(aws.addons.map(async (a) => (await eks.send(new DescribeAddonCommand({ clusterName: clusterName!, addonName: a.addonName }))).addon));
+    if (aws.autoScalingGroups) read.autoScalingGroups = (await autoScaling.send(new DescribeAutoScalingGroupsCommand({}))).AutoScalingGroups;
     return { read, requests: served.requests, url: served.url };
   } finally {
     ec2.destroy();
     eks.destroy();
+    autoScaling.destroy();
     await served.close();
   }
 }
@@ -153,7 +163,9 @@ const fleet = readdirSync(SAMPLE_FLEET_DIR)
 
 describe("the sample fleet's AWS objects, read back through the real EC2 and EKS clients", () => {
   it('covers the whole sample fleet', () => {
-    expect(fleet.length).toBeGreaterThanOrEqual(6);
+    expect(fleet.length).toBeGreaterThanOrEqual(9);
+    // Self-managed groups and the groups behind managed ones are on the wire too.
+    expect(fleet.filter((name) => (sampleDocument(name).aws.autoScalingGroups ?? []).length > 0)).toContain('karpenter-growth');
   });
 
   for (const name of fleet) {
@@ -206,6 +218,19 @@ describe('a fixture the real API could not have produced fails the round trip', 
     // Text where the shape has a number: the snapshot's type does not allow it either, hence the cast.
     aws.nodegroups = [{ ...nodegroup, scalingConfig: { ...nodegroup!.scalingConfig, desiredSize: '3' as unknown as number } }];
     await expect(readThroughSdk(aws)).rejects.toThrow(/Nodegroup\.scalingConfig\.desiredSize: string "3" does not fit/);
+  });
+
+  it('an Auto Scaling group member of the wrong kind (MaxSize as text)', async () => {
+    const aws = sampleDocument('karpenter-growth').aws;
+    // Text where the shape has a number: the snapshot's type does not allow it either, hence the cast.
+    aws.autoScalingGroups = [{ ...aws.autoScalingGroups![0]!, MaxSize: '3' as unknown as number }];
+    await expect(readThroughSdk(aws)).rejects.toThrow(/AutoScalingGroups\[0\]\.MaxSize: string "3" does not fit/);
+  });
+
+  it('an Auto Scaling group member the API does not have (a tag map beside the Tags list)', async () => {
+    const aws = sampleDocument('karpenter-growth').aws;
+    aws.autoScalingGroups = [{ ...aws.autoScalingGroups![0]!, TagMap: { Name: 'workers' } }];
+    await expect(readThroughSdk(aws)).rejects.toThrow(/the SDK's AutoScalingGroup has no member TagMap/);
   });
 
   it('a timestamp the SDK would not write (no milliseconds): it comes back different', async () => {

@@ -17,6 +17,7 @@ import {
   securityGroupIds,
 } from '../../src/collect/aws/ec2.js';
 import { describeCluster, describeNodegroups } from '../../src/collect/aws/eks.js';
+import { describeClusterAutoScalingGroups } from '../../src/collect/aws/autoscaling.js';
 import { collectSnapshot } from '../../src/collect/collect.js';
 import { ClusterUnavailableError, ReadError, describeFailure } from '../../src/collect/errors.js';
 import { buildScaledCluster } from '../support/samples/index.js';
@@ -89,6 +90,27 @@ describe('EKS and EC2 pagination', () => {
     const values = aws.calls.filter((c) => c.command === 'DescribeInstances').map((c) => filtersOf(c.input)![0]!.Values!);
     expect(values.map((v) => v.length)).toEqual([200, 200, 50]);
     expect(values.flat().sort()).toEqual([...ids].sort());
+  });
+});
+
+describe('Auto Scaling groups', () => {
+  it('asks for the groups tagged with the cluster and follows NextToken, leaving other clusters\' groups out', async () => {
+    const sample = sampleDocument('karpenter-growth');
+    const { clients, aws } = mocked(sample, { pageSize: 1 });
+    const groups = await describeClusterAutoScalingGroups(clients.autoScaling, 'karpenter-growth');
+    expect(plain(groups)).toEqual(sample.aws.autoScalingGroups);
+    const calls = aws.calls.filter((c) => c.command === 'DescribeAutoScalingGroups');
+    expect(calls.map((c) => c.input['NextToken'])).toEqual([undefined, '1']);
+    for (const call of calls) expect(call.input).toMatchObject({ MaxRecords: 100, Filters: [{ Name: 'tag-key', Values: ['kubernetes.io/cluster/karpenter-growth'] }] });
+    // EKS tags the group behind a managed node group with the cluster too; the assessment tells them apart.
+    expect(groups.map((g) => g.Tags?.find((t) => t.Key === 'eks:nodegroup-name')?.Value ?? null)).toEqual(['system', null]);
+  });
+
+  it('records a throttled DescribeAutoScalingGroups under its source and leaves the list null', async () => {
+    const { snapshot } = await collectAwsOnly(sampleDocument('karpenter-growth'), { throttled: ['DescribeAutoScalingGroups'] });
+    expect(snapshot.aws.autoScalingGroups).toBeNull();
+    expect(snapshot.errors.find((e) => e.source === 'autoscaling:DescribeAutoScalingGroups')).toMatchObject({ code: 'Throttling', message: 'Rate exceeded (after 5 attempts)' });
+    expect(snapshot.aws.nodegroups).toHaveLength(1);
   });
 });
 

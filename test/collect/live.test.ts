@@ -10,7 +10,7 @@ import { collectSnapshot, type CollectOptions } from '../../src/collect/collect.
 import { validateSnapshot } from '../../src/snapshot/load.js';
 import type { Snapshot } from '../../src/snapshot/schema.js';
 import { fakeCredentials, mockAwsFromSnapshot, testAwsClients, type AwsMock, type AwsMockOptions } from '../helpers/aws-mock.js';
-import { sampleDocument } from '../helpers/fixtures.js';
+import { jsonCopy, sampleDocument } from '../helpers/fixtures.js';
 import { startFakeKube, type FakeKube, type FakeKubeOptions } from '../helpers/kube-server.js';
 import { stringContaining } from '../helpers/matchers.js';
 import { allowsRequest, auditorRules } from '../helpers/rbac.js';
@@ -97,6 +97,71 @@ describe.each([
     expect(podPages.length).toBe(Math.ceil(sample.kubernetes.pods!.length / 7));
     expect(podPages.every((r) => r.query['limit'] === '7')).toBe(true);
     expect(podPages.slice(1).every((r) => !!r.query['continue'])).toBe(true);
+  });
+});
+
+describe('sources of nodes: Karpenter NodePools and Auto Scaling groups', () => {
+  it('collects the NodePools (karpenter.sh/v1) and the cluster-tagged Auto Scaling groups as the APIs return them', async () => {
+    const sample = sampleDocument('karpenter-growth');
+    const { snapshot, kube, aws } = await collectFrom(sample, {}, {}, { pageSize: 7 });
+    expect(snapshot.errors).toEqual([]);
+    expect(jsonCopy(snapshot.kubernetes.karpenterNodePools)).toEqual(sample.kubernetes.karpenterNodePools);
+    expect(snapshot.kubernetes.karpenterNodePools?.map((p) => p.metadata?.name)).toEqual(['default']);
+    // The managed group's Auto Scaling group and the self-managed one; another cluster's group in the account is left out.
+    expect(jsonCopy(snapshot.aws.autoScalingGroups)).toEqual(sample.aws.autoScalingGroups);
+    expect(snapshot.aws.autoScalingGroups?.map((g) => g.AutoScalingGroupName)).not.toContain('other-cluster-workers');
+    const asgCalls = aws.calls.filter((c) => c.command === 'DescribeAutoScalingGroups');
+    expect(asgCalls[0]!.input).toMatchObject({ Filters: [{ Name: 'tag-key', Values: ['kubernetes.io/cluster/karpenter-growth'] }] });
+    const rules = auditorRules();
+    const nodePoolReads = kube.requests.filter((r) => r.path === '/apis/karpenter.sh/v1/nodepools');
+    expect(nodePoolReads.length).toBeGreaterThan(0);
+    for (const request of nodePoolReads) expect(allowsRequest(rules, request.path, request.query)).toBe(true);
+    const growth = assess(snapshot).facts.growth;
+    expect(growth.maxNodes).toBe(113);
+    expect(growth.sources.map((g) => `${g.kind} ${g.name}: ${g.limit}`)).toEqual([
+      'managed node group system: 3',
+      'self-managed Auto Scaling group karpenter-growth-legacy-batch: 10',
+      'Karpenter NodePool default: 100',
+    ]);
+  });
+
+  it('reads a cluster without Karpenter (karpenter.sh not served) as having no NodePools, never as an error', async () => {
+    const { snapshot, kube } = await collectFrom(sampleDocument('reference-crosssubnet'));
+    expect(snapshot.kubernetes.karpenterNodePools).toEqual([]);
+    expect(errorFor(snapshot, 'kubernetes:nodepools.karpenter.sh')).toBeUndefined();
+    expect(kube.requests.some((r) => r.path.startsWith('/apis/karpenter.sh'))).toBe(false);
+    expect(assess(snapshot).facts.growth.maxNodes).toBe(12);
+  });
+
+  it('records a NodePool list the ClusterRole does not grant as Forbidden: growth is unknown, and the mesh rule says so instead of passing', async () => {
+    const sample = sampleDocument('karpenter-growth');
+    // A mesh-sized cluster: on the limits alone (113) CAL-BGP-01 would fail, so shrink the bounded groups below 50.
+    sample.aws.autoScalingGroups![1]!.MaxSize = 2;
+    const { snapshot } = await collectFrom(sample, { forbidden: ['/apis/karpenter.sh/v1/nodepools'] });
+    expect(snapshot.kubernetes.karpenterNodePools).toBeNull();
+    expect(errorFor(snapshot, 'kubernetes:nodepools.karpenter.sh')).toMatchObject({ code: 'Forbidden', message: stringContaining('cannot list resource "nodepools" in API group "karpenter.sh"') });
+    const assessment = assess(snapshot);
+    expect(assessment.facts.growth.maxNodes).toBeNull();
+    expect(assessment.facts.growth.missing).toContain('kubernetes.karpenterNodePools');
+    const mesh = assessment.checks.find((c) => c.id === 'CAL-BGP-01')!;
+    expect(mesh.status).toBe('unknown');
+    expect(mesh.summary).toContain('kubernetes:nodepools.karpenter.sh was not collected (Forbidden)');
+    expect(mesh.evidence.find((e) => e.field === 'kubernetes:nodepools.karpenter.sh')?.causes?.[0]?.code).toBe('Forbidden');
+  });
+
+  it('records a denied DescribeAutoScalingGroups as AccessDenied and a null list: growth is unknown, never the managed groups alone', async () => {
+    const sample = sampleDocument('reference-crosssubnet');
+    const { snapshot } = await collectFrom(sample, {}, { denied: ['DescribeAutoScalingGroups'] });
+    expect(snapshot.aws.autoScalingGroups).toBeNull();
+    expect(errorFor(snapshot, 'autoscaling:DescribeAutoScalingGroups')).toMatchObject({
+      code: 'AccessDenied',
+      message: stringContaining('autoscaling:DescribeAutoScalingGroups'),
+    });
+    expect(snapshot.errors).toHaveLength(1);
+    const assessment = assess(snapshot);
+    expect(assessment.facts.growth).toMatchObject({ maxNodes: null, missing: ['aws.autoScalingGroups'] });
+    expect(assessment.checks.find((c) => c.id === 'CAL-BGP-01')?.status).toBe('unknown');
+    expect(assessment.checks.find((c) => c.id === 'CAL-IPAM-01')?.status).toBe('unknown');
   });
 });
 

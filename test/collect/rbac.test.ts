@@ -46,20 +46,23 @@ describe('Kubernetes ClusterRole (infra/k8s/calico-auditor-rbac.yaml)', () => {
   });
 });
 
+/** The IAM service prefix of each SDK client package the collector imports. */
+const IAM_PREFIX: Record<string, string> = { eks: 'eks', ec2: 'ec2', 'auto-scaling': 'autoscaling' };
+
 /** `eks:DescribeCluster`, … for every command and paginator the AWS collector modules import. */
 function awsActionsInCode(): Set<string> {
   const dir = path.join(ROOT, 'src/collect/aws');
   const actions = new Set<string>();
   for (const file of readdirSync(dir).filter((f) => f.endsWith('.ts'))) {
     const source = readFileSync(path.join(dir, file), 'utf8');
-    for (const [, names, client] of source.matchAll(/import\s*\{([^}]*)\}\s*from\s*'@aws-sdk\/client-(eks|ec2)'/g)) {
+    for (const [, names, client] of source.matchAll(/import\s*\{([^}]*)\}\s*from\s*'@aws-sdk\/client-(eks|ec2|auto-scaling)'/g)) {
       for (const raw of names!.split(',')) {
         const name = raw.trim();
         if (name.startsWith('type ')) continue;
         const operation = /^(\w+)Command$/.exec(name)?.[1] ?? /^paginate(\w+)$/.exec(name)?.[1];
         if (!operation) continue;
         // paginateX calls exactly the operation X.
-        actions.add(`${client}:${operation}`);
+        actions.add(`${IAM_PREFIX[client!]}:${operation}`);
       }
     }
   }
@@ -72,16 +75,17 @@ const actionsOf = (policy: { Statement: Array<Record<string, unknown>> }) => pol
 describe('IAM policy for collection (infra/iam/collector-policy.json)', () => {
   const policy = iamPolicy('collector-policy.json');
 
-  it('allows exactly the EKS and EC2 calls the collector makes', () => {
+  it('allows exactly the EKS, EC2 and Auto Scaling calls the collector makes', () => {
     const inCode = awsActionsInCode();
-    expect(inCode.size).toBe(10);
+    expect(inCode.size).toBe(11);
+    expect(inCode).toContain('autoscaling:DescribeAutoScalingGroups');
     expect(actionsOf(policy).sort()).toEqual([...inCode].sort());
   });
 
   it('is read-only, with no wildcard action and no user-data access', () => {
     for (const statement of policy.Statement) expect(statement['Effect']).toBe('Allow');
     for (const action of actionsOf(policy)) {
-      expect(action).toMatch(/^(eks|ec2):(Describe|List)[A-Za-z]+$/);
+      expect(action).toMatch(/^(eks|ec2|autoscaling):(Describe|List)[A-Za-z]+$/);
       expect(action).not.toContain('*');
     }
     expect(actionsOf(policy)).not.toContain('ec2:DescribeInstanceAttribute');

@@ -9,12 +9,13 @@
  *   `answersFromSnapshot` from that cluster's sample.
  */
 import { createRequire } from 'node:module';
+import { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { EKSClient, ListClustersCommand, ResourceNotFoundException } from '@aws-sdk/client-eks';
 import { ListAccountsCommand, OrganizationsClient } from '@aws-sdk/client-organizations';
 import { mockClient } from 'aws-sdk-client-mock';
 import type { Snapshot } from '../../src/snapshot/schema.js';
-import { answerCommands, answersFromSnapshot, EC2_COMMANDS, EKS_COMMANDS, filtersOf, textOf, vpcIdsOf, type AwsMock, type AwsMockOptions, type CommandName, type Json } from './aws-mock.js';
+import { answerCommands, answersFromSnapshot, AUTO_SCALING_COMMANDS, EC2_COMMANDS, EKS_COMMANDS, filtersOf, textOf, vpcIdsOf, type AwsMock, type AwsMockOptions, type CommandName, type Json } from './aws-mock.js';
 
 /**
  * `fromTemporaryCredentials` assumes roles through the STS client of `@aws-sdk/nested-clients`,
@@ -43,7 +44,7 @@ export interface AwsFleetOptions {
 }
 
 export interface FleetCall {
-  service: 'sts' | 'organizations' | 'eks' | 'ec2';
+  service: 'sts' | 'organizations' | 'eks' | 'ec2' | 'autoscaling';
   command: string;
   /** The member account the calling client's credentials belong to (null: the auditor's own identity). */
   accountId: string | null;
@@ -142,7 +143,7 @@ export function mockAwsFleet(members: FleetMember[], options: AwsFleetOptions = 
 
   /** A collector call, answered by the sample of the cluster it is about. */
   const routed =
-    (service: 'eks' | 'ec2', name: CommandName, pick: (candidates: typeof clusters, input: Json) => (typeof clusters)[number] | undefined) =>
+    (service: 'eks' | 'ec2' | 'autoscaling', name: CommandName, pick: (candidates: typeof clusters, input: Json) => (typeof clusters)[number] | undefined) =>
     async (input: Json, getClient: () => unknown): Promise<Json> => {
       const { accountId, region } = await callerOf(getClient);
       calls.push({ service, command: name, accountId, region, input: structuredClone(input) });
@@ -150,8 +151,8 @@ export function mockAwsFleet(members: FleetMember[], options: AwsFleetOptions = 
       if (cluster) return cluster.answers[name](input);
       await wait();
       if (service === 'eks') throw new ResourceNotFoundException({ $metadata: { httpStatusCode: 404 }, message: `No cluster found for name: ${textOf(input['name']) ?? textOf(input['clusterName'])}.` });
-      // Ids nobody in this account and region owns: EC2 answers with nothing.
-      return { Reservations: [], SecurityGroups: [], Subnets: [], RouteTables: [], Vpcs: [] };
+      // Ids nobody in this account and region owns: EC2 and Auto Scaling answer with nothing.
+      return service === 'autoscaling' ? { AutoScalingGroups: [] } : { Reservations: [], SecurityGroups: [], Subnets: [], RouteTables: [], Vpcs: [] };
     };
 
   const eks = mockClient(EKSClient);
@@ -165,7 +166,11 @@ export function mockAwsFleet(members: FleetMember[], options: AwsFleetOptions = 
   const ec2 = mockClient(EC2Client);
   answerCommands(ec2, EC2_COMMANDS, (name) => routed('ec2', name, (candidates, input) => candidates.find((c) => requestedIds(input).some((id) => c.ids.has(id)))));
 
-  const mocks = [sts, organizations, eks, ec2];
+  const autoScaling = mockClient(AutoScalingClient);
+  // Routed by the cluster tag the collector filters on.
+  answerCommands(autoScaling, AUTO_SCALING_COMMANDS, (name) => routed('autoscaling', name, (candidates, input) => candidates.find((c) => requestedIds(input).includes(`kubernetes.io/cluster/${c.name}`))));
+
+  const mocks = [sts, organizations, eks, ec2, autoScaling];
   return {
     calls,
     resetHistory: () => {

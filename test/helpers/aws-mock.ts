@@ -1,9 +1,10 @@
 /**
- * EKS and EC2 mocked with aws-sdk-client-mock from a sample snapshot's `aws` section, answering in
+ * EKS, EC2 and Auto Scaling mocked with aws-sdk-client-mock from a sample snapshot's `aws` section, answering in
  * the SDK's own shapes (timestamps as Date, reservations around instances), honouring the filters
  * the collector sends, paginating with NextToken, and optionally denying, throttling or delaying.
  * A few objects of another workload share the VPC, so the collector's choice of what to keep shows.
  */
+import { AutoScalingServiceException, DescribeAutoScalingGroupsCommand, type Filter as AutoScalingFilter } from '@aws-sdk/client-auto-scaling';
 import {
   DescribeInstancesCommand,
   DescribeRouteTablesCommand,
@@ -26,7 +27,7 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import type { AwsClients } from '../../src/collect/aws/clients.js';
 import { createAwsClients } from '../../src/collect/aws/clients.js';
-import type { Ec2Instance, Ec2RouteTable, Ec2Subnet, Snapshot } from '../../src/snapshot/schema.js';
+import type { AutoScalingGroup, Ec2Instance, Ec2RouteTable, Ec2Subnet, Snapshot } from '../../src/snapshot/schema.js';
 import { sdkShaped } from './aws-shapes.js';
 
 /** A command's input or answer as the mocks handle it: the SDK's object, whichever command it is. */
@@ -64,7 +65,8 @@ export type CommandName =
   | 'DescribeSecurityGroups'
   | 'DescribeSubnets'
   | 'DescribeRouteTables'
-  | 'DescribeVpcs';
+  | 'DescribeVpcs'
+  | 'DescribeAutoScalingGroups';
 
 export interface AwsMockOptions {
   /** Largest page served, whatever MaxResults asks (forces pagination). */
@@ -95,6 +97,15 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 function deniedError(command: CommandName, cluster: { arn?: string; name?: string }): Error {
   const role = roleOf(cluster.arn?.split(':')[4] ?? '111122223333');
   const metadata = { httpStatusCode: 403, requestId: 'b1a0d7c2-denied', attempts: 1, totalRetryDelay: 0 };
+  if (command === 'DescribeAutoScalingGroups') {
+    // Auto Scaling speaks awsQuery: a denial is the code AccessDenied, its message naming the action.
+    return new AutoScalingServiceException({
+      name: 'AccessDenied',
+      $fault: 'client',
+      $metadata: metadata,
+      message: `User: ${role} is not authorized to perform: autoscaling:DescribeAutoScalingGroups because no identity-based policy allows the autoscaling:DescribeAutoScalingGroups action`,
+    });
+  }
   if (command.startsWith('Describe') && !['DescribeCluster', 'DescribeNodegroup', 'DescribeAddon'].includes(command)) {
     return new EC2ServiceException({
       name: 'UnauthorizedOperation',
@@ -108,6 +119,10 @@ function deniedError(command: CommandName, cluster: { arn?: string; name?: strin
 
 const throttledError = () =>
   new ThrottlingException({ $metadata: { httpStatusCode: 429, requestId: 'c0ffee-throttled', attempts: 5, totalRetryDelay: 3100 }, message: 'Rate exceeded' });
+
+/** Auto Scaling (awsQuery) reports throttling as the code `Throttling`, HTTP 400. */
+const autoScalingThrottled = () =>
+  new AutoScalingServiceException({ name: 'Throttling', $fault: 'client', $metadata: { httpStatusCode: 400, requestId: 'c0ffee-throttled', attempts: 5, totalRetryDelay: 3100 }, message: 'Rate exceeded' });
 
 const filterValues = (filters: Filter[] | undefined, name: string): string[] | undefined => filters?.find((f) => f.Name === name)?.Values;
 
@@ -136,6 +151,21 @@ export const EC2_COMMANDS = {
   DescribeRouteTables: DescribeRouteTablesCommand,
   DescribeVpcs: DescribeVpcsCommand,
 } as const;
+export const AUTO_SCALING_COMMANDS = {
+  DescribeAutoScalingGroups: DescribeAutoScalingGroupsCommand,
+} as const;
+
+/** Does an Auto Scaling group pass DescribeAutoScalingGroups' filters (`tag-key`, `tag-value`, `tag:<key>`)? */
+function asgMatches(group: AutoScalingGroup, filters: AutoScalingFilter[] | undefined): boolean {
+  const tags = group.Tags ?? [];
+  return (filters ?? []).every((filter) => {
+    const values = filter.Values ?? [];
+    if (filter.Name === 'tag-key') return tags.some((t) => t.Key !== undefined && values.includes(t.Key));
+    if (filter.Name === 'tag-value') return tags.some((t) => t.Value !== undefined && values.includes(t.Value));
+    if (filter.Name?.startsWith('tag:')) return tags.some((t) => t.Key === filter.Name!.slice(4) && t.Value !== undefined && values.includes(t.Value));
+    throw new Error(`the mock does not filter Auto Scaling groups by ${filter.Name}`);
+  });
+}
 
 /**
  * EKS's and EC2's answers about one sample cluster, by command, each recording its call in `calls`.
@@ -164,6 +194,20 @@ export function answersFromSnapshot(snapshot: Snapshot, options: AwsMockOptions,
   ];
   const otherInstance = { InstanceId: 'i-0f0f0f0f0f0f0ffff', SubnetId: otherSubnet.SubnetId, VpcId: vpcId, Tags: [{ Key: 'Name', Value: 'bastion' }], State: { Code: 16, Name: 'running' } };
   const instances: Ec2Instance[] = [...(aws.instances ?? []), ...(distractors ? [otherInstance] : [])];
+  // Another cluster's self-managed group in the same account and region: the tag filter must leave it out.
+  const otherGroup: AutoScalingGroup = {
+    AutoScalingGroupName: 'other-cluster-workers',
+    AutoScalingGroupARN: 'arn:aws:autoscaling:eu-west-2:111122223333:autoScalingGroup:0f0f0f0f-0f0f-0f0f-0f0f-0f0f0f0f0f0f:autoScalingGroupName/other-cluster-workers',
+    MinSize: 1,
+    MaxSize: 200,
+    DesiredCapacity: 1,
+    DefaultCooldown: 300,
+    AvailabilityZones: ['eu-west-2a'],
+    HealthCheckType: 'EC2',
+    CreatedTime: '2026-01-06T16:18:30.000Z',
+    Tags: [{ ResourceId: 'other-cluster-workers', ResourceType: 'auto-scaling-group', Key: 'kubernetes.io/cluster/other-cluster', Value: 'owned', PropagateAtLaunch: true }],
+  };
+  const autoScalingGroups: AutoScalingGroup[] = [...(aws.autoScalingGroups ?? []), ...(distractors ? [otherGroup] : [])];
 
   const pageSize = options.pageSize ?? 1000;
   const handle =
@@ -172,7 +216,7 @@ export function answersFromSnapshot(snapshot: Snapshot, options: AwsMockOptions,
       calls.push({ command, input: structuredClone(input) });
       if (options.delayMs) await sleep(options.delayMs);
       if (options.denied?.includes(command)) throw deniedError(command, sampleCluster);
-      if (options.throttled?.includes(command)) throw throttledError();
+      if (options.throttled?.includes(command)) throw command === 'DescribeAutoScalingGroups' ? autoScalingThrottled() : throttledError();
       return answer(input);
     };
 
@@ -217,6 +261,14 @@ export function answersFromSnapshot(snapshot: Snapshot, options: AwsMockOptions,
     DescribeSubnets: ec2List('DescribeSubnets', 'Subnets', 'Subnet', subnets, 'vpc-id', 'VpcId', 1000),
     DescribeRouteTables: ec2List('DescribeRouteTables', 'RouteTables', 'RouteTable', routeTables, 'vpc-id', 'VpcId', 100),
     DescribeVpcs: handle('DescribeVpcs', (input) => ({ Vpcs: aws.vpc && (vpcIdsOf(input) ?? []).includes(aws.vpc.VpcId) ? [sdkShaped('ec2', 'Vpc', aws.vpc)] : [] })),
+    DescribeAutoScalingGroups: handle('DescribeAutoScalingGroups', (input) => {
+      const named = input['AutoScalingGroupNames'] as string[] | undefined;
+      const filters = input['Filters'] as AutoScalingFilter[] | undefined;
+      const selected = autoScalingGroups.filter((g) => (!named?.length || (g.AutoScalingGroupName !== undefined && named.includes(g.AutoScalingGroupName))) && asgMatches(g, filters));
+      // MaxRecords: at most 100 (the service's limit), 50 by default.
+      const p = page(selected, textOf(input['NextToken']), Math.min(numberOf(input['MaxRecords']) ?? 50, 100, pageSize));
+      return { AutoScalingGroups: p.items.map((g) => sdkShaped('autoscaling', 'AutoScalingGroup', g)), ...(p.next ? { NextToken: p.next } : {}) };
+    }),
   };
 }
 
@@ -230,14 +282,17 @@ export function mockAwsFromSnapshot(snapshot: Snapshot, clients: AwsClients, opt
   const answers = answersFromSnapshot(snapshot, options, calls);
   const eks = mockClient(clients.eks);
   const ec2 = mockClient(clients.ec2);
+  const autoScaling = mockClient(clients.autoScaling);
   answerCommands(eks, EKS_COMMANDS, (name) => answers[name]);
   answerCommands(ec2, EC2_COMMANDS, (name) => answers[name]);
+  answerCommands(autoScaling, AUTO_SCALING_COMMANDS, (name) => answers[name]);
   return {
     calls,
     count: (command) => (command ? calls.filter((c) => c.command === command).length : calls.length),
     restore: () => {
       eks.restore();
       ec2.restore();
+      autoScaling.restore();
     },
   };
 }

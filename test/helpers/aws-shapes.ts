@@ -10,6 +10,7 @@
  * where the shape has a list, …), throws with its path, so a fixture the real API could never have
  * produced cannot pass through a test unnoticed.
  */
+import * as autoScalingSdk from '@aws-sdk/client-auto-scaling';
 import * as ec2Sdk from '@aws-sdk/client-ec2';
 import * as eksSdk from '@aws-sdk/client-eks';
 import * as eventBridgeSdk from '@aws-sdk/client-eventbridge';
@@ -17,9 +18,15 @@ import * as securityHubSdk from '@aws-sdk/client-securityhub';
 import { NormalizedSchema } from '@smithy/core/schema';
 
 type Json = Record<string, unknown>;
-export type Service = 'ec2' | 'eks' | 'securityhub' | 'eventbridge';
+export type Service = 'ec2' | 'eks' | 'autoscaling' | 'securityhub' | 'eventbridge';
 
-const CLIENT_EXPORTS: Record<Service, Record<string, unknown>> = { ec2: ec2Sdk, eks: eksSdk, securityhub: securityHubSdk, eventbridge: eventBridgeSdk };
+const CLIENT_EXPORTS: Record<Service, Record<string, unknown>> = {
+  ec2: ec2Sdk,
+  eks: eksSdk,
+  autoscaling: autoScalingSdk,
+  securityhub: securityHubSdk,
+  eventbridge: eventBridgeSdk,
+};
 
 // Smithy's timestamp schema sentinels (@smithy/types): which wire format a timestamp takes.
 const TIMESTAMP_DATE_TIME = 5;
@@ -165,6 +172,22 @@ function xmlOf(where: string, schema: NormalizedSchema, value: unknown): string 
   if (schema.isMapSchema() || schema.isDocumentSchema()) throw new Error(`${where}: ec2Xml does not write ${schemaKind(schema)} shapes`);
   return escapeXml(String(scalarOf(where, schema, value)));
 }
+
+/**
+ * An Auto Scaling (awsQuery protocol) response body, e.g.
+ * `autoScalingXml('DescribeAutoScalingGroups', 'AutoScalingGroupsType', { AutoScalingGroups: [...] })`:
+ * the output shape's members wrapped in `<OperationResult>`, list items in `<member>`, as the service writes it.
+ */
+export const autoScalingXml = (operation: string, outputShape: string, output: Json): string =>
+  `<?xml version="1.0" encoding="UTF-8"?>\n<${operation}Response xmlns="http://autoscaling.amazonaws.com/doc/2011-01-01/"><${operation}Result>${xmlOf(
+    `${operation}Result`,
+    shapeSchema('autoscaling', outputShape),
+    output,
+  )}</${operation}Result><ResponseMetadata><RequestId>5e7bd2c3-asg-example</RequestId></ResponseMetadata></${operation}Response>`;
+
+/** An awsQuery error response body (Auto Scaling). */
+export const queryErrorXml = (code: string, message: string): string =>
+  `<?xml version="1.0" encoding="UTF-8"?>\n<ErrorResponse xmlns="http://autoscaling.amazonaws.com/doc/2011-01-01/"><Error><Type>Sender</Type><Code>${code}</Code><Message>${escapeXml(message)}</Message></Error><RequestId>5e7bd2c3-asg-error</RequestId></ErrorResponse>`;
 
 /** An EC2 query-protocol response body, e.g. `ec2Xml('DescribeVpcs', { Vpcs: [...] })`. */
 export const ec2Xml = (operation: string, output: Json): string =>

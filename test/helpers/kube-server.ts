@@ -91,6 +91,11 @@ function layout(snapshot: Snapshot): { collections: Map<string, Collection>; obj
   add('/apis/apps/v1/daemonsets', 'apps', 'v1', 'DaemonSet', k.daemonSets);
   add('/apis/apps/v1/deployments', 'apps', 'v1', 'Deployment', k.deployments);
   add('/apis/policy/v1/poddisruptionbudgets', 'policy', 'v1', 'PodDisruptionBudget', k.podDisruptionBudgets);
+  // Karpenter's CRDs are installed where the sample has NodePools; elsewhere karpenter.sh is not served at all.
+  if (k.karpenterNodePools?.length) {
+    groups.set('karpenter.sh', 'v1');
+    add('/apis/karpenter.sh/v1/nodepools', 'karpenter.sh', 'v1', 'NodePool', k.karpenterNodePools);
+  }
 
   const objects = new Map<string, Json>();
   for (const cm of k.configMaps ?? []) objects.set(`/api/v1/namespaces/${cm.metadata?.namespace}/configmaps/${cm.metadata?.name}`, cm);

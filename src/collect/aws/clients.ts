@@ -1,4 +1,5 @@
 /** The AWS SDK v3 clients the collector uses, configured once: adaptive retry, bounded attempts, timeouts. */
+import { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { EKSClient, type EKSClientConfig } from '@aws-sdk/client-eks';
 import { STSClient } from '@aws-sdk/client-sts';
@@ -7,6 +8,8 @@ import type { CredentialProvider } from './credentials.js';
 export interface AwsClients {
   eks: EKSClient;
   ec2: EC2Client;
+  /** Self-managed node groups (DescribeAutoScalingGroups). */
+  autoScaling: AutoScalingClient;
   /** Used only to resolve the STS endpoint for the EKS token; it never sends a request. */
   sts: STSClient;
 }
@@ -35,5 +38,5 @@ export function createAwsClients(options: AwsClientOptions): AwsClients {
     maxAttempts: options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
     requestHandler: options.requestHandler ?? { connectionTimeout: 5_000, requestTimeout: 20_000 },
   } as const;
-  return { eks: new EKSClient(common), ec2: new EC2Client(common), sts: new STSClient(common) };
+  return { eks: new EKSClient(common), ec2: new EC2Client(common), autoScaling: new AutoScalingClient(common), sts: new STSClient(common) };
 }

@@ -16,6 +16,7 @@ export const CORE: GroupVersion = { group: '', version: 'v1' };
 export const CALICO_V3: GroupVersion = { group: 'projectcalico.org', version: 'v3' };
 export const CALICO_CRD: GroupVersion = { group: 'crd.projectcalico.org', version: 'v1' };
 export const OPERATOR: GroupVersion = { group: 'operator.tigera.io', version: 'v1' };
+export const KARPENTER: GroupVersion = { group: 'karpenter.sh', version: 'v1' };
 
 /** Where Calico resources come from: whichever Calico group discovery finds served, or always the raw CRDs. */
 export type CalicoSource = 'served' | 'crd';
@@ -101,6 +102,8 @@ export const KUBE_RESOURCES: readonly KubeResource[] = [
   },
   // Manifest installs keep their settings in kube-system/calico-config; a 404 means there is none ([]).
   { field: 'kubernetes.configMaps', api: CORE, plural: 'configmaps', kind: 'ConfigMap', verb: 'get', namespace: 'kube-system', name: 'calico-config' },
+  // Karpenter's NodePools bound how far the cluster can grow (their limits); no karpenter.sh/v1 means no Karpenter ([]).
+  { field: 'kubernetes.karpenterNodePools', api: KARPENTER, plural: 'nodepools', kind: 'NodePool', verb: 'list', ifServed: true },
   // Operator installs are described by the Installation named default; no operator group or a 404 means a manifest install (null, no error).
   { field: 'calico.installation', api: OPERATOR, plural: 'installations', kind: 'Installation', verb: 'get', name: 'default', single: true, ifServed: true },
   calicoList('calico.clusterInformations', 'clusterinformations', 'ClusterInformation'),

@@ -6,7 +6,8 @@
  * runs on EKS with Calico CNI or the AWS VPC CNI. Staying on iptables can be a sound choice:
  * suppressing this finding with a reason is how the audit records it.
  */
-import { defineRule, shellQuote } from '../../rule.js';
+import { defineRule, listSome, shellQuote } from '../../rule.js';
+import { felixOverrides } from '../../facts/felix.js';
 import { calicoPresent } from '../applies.js';
 
 export default defineRule({
@@ -19,6 +20,20 @@ export default defineRule({
   evaluate({ model, facts, need }) {
     const mode = need(facts.dataplane.mode, 'calico.felixConfigurations', 'calico.installation');
     const source = facts.dataplane.source ?? 'not recorded';
+    // A node's own FelixConfiguration (node.<name>) may turn eBPF off there.
+    const offOn = mode === 'bpf' ? felixOverrides(model, (f) => f.bpfEnabled).filter((o) => !o.value) : [];
+    if (offOn.length) {
+      return {
+        status: 'fail',
+        severity: 'low',
+        summary: `Calico runs the eBPF dataplane, except on ${listSome(offOn.map((o) => o.node))}, whose own FelixConfiguration sets bpfEnabled: false: ${offOn.length > 1 ? 'they run' : 'it runs'} the iptables dataplane while the rest run eBPF, so services and policy are handled differently from node to node.`,
+        evidence: [
+          { object: 'dataplane', value: 'bpf', note: source },
+          ...offOn.map((o) => ({ object: o.object, field: 'spec.bpfEnabled', value: false, note: `overrides the default on node ${o.node}` })),
+        ],
+        remediation: offOn.map((o) => `kubectl patch felixconfiguration ${shellQuote(o.object.replace('FelixConfiguration ', ''))} --type json -p '[{"op":"remove","path":"/spec/bpfEnabled"}]'`).join('\n'),
+      };
+    }
     if (mode === 'bpf') {
       return {
         status: 'pass',

@@ -9,6 +9,7 @@
 import { defineRule, shellQuote, type Evidence } from '../../rule.js';
 import { calicoPresent } from '../applies.js';
 import { calicoManifestFile } from '../configuration.js';
+import { canGrowAbove, growthEvidence, growthPhrase, growthUnknownReason } from '../growth.js';
 
 /** The seed's threshold: above this many nodes, direct API-server watches hurt. */
 const TYPHA_NODE_THRESHOLD = 50;
@@ -18,7 +19,7 @@ export default defineRule({
   title: 'Typha runs when the datastore is Kubernetes',
   area: 'DS',
   severities: ['high', 'low'],
-  severityNote: `high when the cluster has more than ${TYPHA_NODE_THRESHOLD} nodes or its node groups can grow above ${TYPHA_NODE_THRESHOLD}; low otherwise`,
+  severityNote: `high when the cluster has more than ${TYPHA_NODE_THRESHOLD} nodes or its node groups, Auto Scaling groups or Karpenter NodePools can grow it above ${TYPHA_NODE_THRESHOLD}; low otherwise`,
   seed: '002 "Install Typha"',
   appliesWhen(context) {
     const present = calicoPresent(context);
@@ -45,25 +46,28 @@ export default defineRule({
       };
     }
 
-    // Severity follows the seed's 50-node threshold, now or after node groups scale out.
-    const nodesNow = facts.growth.nodesNow ?? calicoNode?.desired ?? null;
-    const { maxNodes } = facts.growth;
-    const large = (nodesNow ?? 0) > TYPHA_NODE_THRESHOLD || (maxNodes ?? 0) > TYPHA_NODE_THRESHOLD;
-    const growsTo = maxNodes !== null && nodesNow !== null && maxNodes > nodesNow ? ` and node groups that can grow to ${maxNodes}` : '';
+    // Severity follows the seed's 50-node threshold, now or after the cluster scales out.
+    const { growth } = facts;
+    const nodesNow = growth.nodesNow ?? calicoNode?.desired ?? null;
+    const { maxNodes } = growth;
+    const grows = canGrowAbove(growth, TYPHA_NODE_THRESHOLD);
+    const large = (nodesNow ?? 0) > TYPHA_NODE_THRESHOLD || grows === true;
+    const growsTo = grows && nodesNow !== null && (growth.maxNodes ?? growth.atLeast ?? 0) > nodesNow ? ` and ${growthPhrase(growth)}` : '';
     const scale = large
       ? `The cluster has ${nodesNow ?? 'an unknown number of'} nodes${growsTo}, above the ${TYPHA_NODE_THRESHOLD}-node threshold.`
       : maxNodes !== null
-        ? `The cluster has ${nodesNow} nodes and can grow to at most ${maxNodes} by its node groups' limits, so the load stays modest.`
+        ? `The cluster has ${nodesNow} nodes and can grow to at most ${maxNodes} by the limits of its node groups and NodePools, so the load stays modest.`
         : nodesNow !== null
-          ? `The cluster has ${nodesNow} nodes; node group limits were not collected, so this is high if they can grow above ${TYPHA_NODE_THRESHOLD}.`
-          : `Neither the node count nor the node group limits were collected, so this is high if the cluster can exceed ${TYPHA_NODE_THRESHOLD} nodes.`;
+          ? `The cluster has ${nodesNow} nodes; how far it can grow is unknown (${growthUnknownReason(model, growth)}), so this is high if it can grow above ${TYPHA_NODE_THRESHOLD}.`
+          : `Neither the node count nor the cluster's growth limits were collected, so this is high if the cluster can exceed ${TYPHA_NODE_THRESHOLD} nodes.`;
 
     const evidence: Evidence[] = [
       typha
         ? { object: `Deployment ${namespace}/calico-typha`, field: 'spec.replicas', value: typha.desired }
         : { object: 'Deployment calico-typha', value: null, note: 'not found in calico-system or kube-system' },
       { object: 'Calico install', field: 'typha configured', value: configured, note: serviceName !== null ? `typha_service_name: ${serviceName}` : undefined },
-      { object: 'cluster', field: 'nodes now / max by node groups', value: [nodesNow, maxNodes], note: facts.growth.source },
+      { object: 'cluster', field: 'nodes now / can grow to', value: [nodesNow, maxNodes] },
+      ...growthEvidence(model, growth),
     ];
 
     const quotedNamespace = shellQuote(namespace);

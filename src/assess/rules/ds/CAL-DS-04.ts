@@ -4,6 +4,8 @@
  * Seed 001 "Component Health Assessment": "calico-node (DaemonSet) | 4/4 | Running | Healthy",
  * "calico-typha | 2/2", "calico-kube-controllers | 1/1". Seed 002: "The calico-node pod runs on
  * every host"; a node without a ready calico-node gets no routes and no policy for its pods.
+ * Windows nodes run Calico as calico-node-windows (the operator's and the Windows manifests'
+ * DaemonSet): its health counts like calico-node's, over the Windows nodes.
  */
 import type { Workload } from '../../model.js';
 import { defineRule, listSome, shellQuote, type Evidence } from '../../rule.js';
@@ -76,6 +78,40 @@ export default defineRule({
           healthy.push(`calico-node ready on ${calicoNode.ready} of ${eligible.length} nodes`);
         }
       }
+    }
+
+    // Windows nodes: calico-node-windows, over the nodes labelled kubernetes.io/os=windows.
+    const windowsNodes = (model.nodes ?? []).filter((n) => !n.fargate && n.os === 'windows');
+    const { calicoNodeWindows } = components;
+    if (calicoNodeWindows && (calicoNodeWindows.desired > 0 || windowsNodes.length)) {
+      evidence.push(...workloadEvidence(calicoNodeWindows));
+      if (calicoNodeWindows.ready < calicoNodeWindows.desired) {
+        problems.push(`calico-node-windows is ready on ${calicoNodeWindows.ready} of ${calicoNodeWindows.desired} scheduled Windows nodes`);
+        remediation.push(`${podsCommand(calicoNodeWindows.namespace, 'calico-node-windows')}   # then: kubectl -n ${shellQuote(calicoNodeWindows.namespace)} logs POD -c felix`);
+      }
+      if (model.nodes && calicoNodeWindows.desired < windowsNodes.length) {
+        problems.push(`calico-node-windows is scheduled on ${calicoNodeWindows.desired} of ${windowsNodes.length} Windows nodes`);
+        evidence.push({ object: 'cluster', field: 'Windows nodes', value: windowsNodes.length, note: listSome(windowsNodes.map((n) => n.name)) });
+        remediation.push(`kubectl -n ${shellQuote(calicoNodeWindows.namespace)} get daemonset calico-node-windows -o jsonpath='{.spec.template.spec.nodeSelector}{"\\n"}{.spec.template.spec.tolerations}{"\\n"}'   # which Windows nodes does it exclude?`);
+      } else if (calicoNodeWindows.ready >= calicoNodeWindows.desired) {
+        healthy.push(`calico-node-windows ready on ${calicoNodeWindows.ready} of ${windowsNodes.length || calicoNodeWindows.desired} Windows nodes`);
+      }
+    } else if (windowsNodes.length && calicoNode) {
+      problems.push(
+        `${windowsNodes.length} Windows node${windowsNodes.length > 1 ? 's' : ''} (${listSome(windowsNodes.map((n) => n.name))}) run${windowsNodes.length > 1 ? '' : 's'} no calico-node-windows: Calico neither routes nor enforces policy for ${windowsNodes.length > 1 ? 'their' : 'its'} pods`,
+      );
+      evidence.push(
+        { object: 'DaemonSet calico-node-windows', value: null, note: `not found in ${namespace}` },
+        { object: 'cluster', field: 'Windows nodes', value: windowsNodes.length, note: listSome(windowsNodes.map((n) => n.name)) },
+      );
+      remediation.push(
+        model.install.method === 'operator'
+          ? [
+              '# the operator renders calico-node-windows only with calicoNetwork.windowsDataplane HNS (default Disabled; operator Installation CRD):',
+              `kubectl patch installation default --type merge -p '{"spec":{"calicoNetwork":{"windowsDataplane":"HNS"}}}'`,
+            ].join('\n')
+          : '# install Calico for Windows on these nodes (the calico-windows manifest of your Calico version, e.g. calico-windows-vxlan.yaml)',
+      );
     }
 
     // Typha only where it is deployed; CAL-DS-02 judges whether it should be.

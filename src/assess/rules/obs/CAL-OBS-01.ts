@@ -5,9 +5,10 @@
  * system active", "Flow Logs: Configured and available". Without Felix metrics, dataplane
  * programming errors and policy drops go unseen until traffic fails.
  */
-import { defineRule, type Evidence } from '../../rule.js';
+import { defineRule, listSome, shellQuote, type Evidence } from '../../rule.js';
 import { felixSetting, setFelixCommand } from '../configuration.js';
 import { calicoPresent } from '../applies.js';
+import { felixOverrides } from '../../facts/felix.js';
 
 export default defineRule({
   id: 'CAL-OBS-01',
@@ -33,6 +34,18 @@ export default defineRule({
         value: felix.flowLogsFileEnabled,
         note: felix.flowLogsFlushInterval ? `flowLogsFlushInterval ${felix.flowLogsFlushInterval}` : 'no flush interval set',
       });
+    }
+    // A node's own FelixConfiguration (node.<name>) may switch metrics off there.
+    const dark = metrics ? felixOverrides(model, (f) => f.prometheusMetricsEnabled).filter((o) => !o.value) : [];
+    evidence.push(...dark.map((o) => ({ object: o.object, field: 'spec.prometheusMetricsEnabled', value: false, note: `overrides the default on node ${o.node}` })));
+    if (dark.length && (!enterprise || flowLogs)) {
+      return {
+        status: 'fail',
+        severity: 'low',
+        summary: `Felix serves Prometheus metrics, except on ${listSome(dark.map((o) => o.node))}, whose own FelixConfiguration switches them off: that node's dataplane errors go unseen.`,
+        evidence,
+        remediation: dark.map((o) => `kubectl patch felixconfiguration ${shellQuote(o.object.replace('FelixConfiguration ', ''))} --type merge -p '{"spec":{"prometheusMetricsEnabled":true}}'`).join('\n'),
+      };
     }
     if (metrics && (!enterprise || flowLogs)) {
       return {

@@ -8,7 +8,7 @@
  * every other subnet — wherever the pool's own nodes sit, since any pod may send to them.
  */
 import { defineRule, listSome, shellQuote } from '../../rule.js';
-import { calicoRoutesPods, poolsRoutingWorkloads } from '../applies.js';
+import { calicoRoutesPods, poolsCarryingTraffic } from '../applies.js';
 
 export default defineRule({
   id: 'CAL-RT-01',
@@ -18,13 +18,14 @@ export default defineRule({
   seed: '002 "Multi-Subnet Configuration"; 000 "Routing Traffic Across Different VPC Subnets"',
   appliesWhen: calicoRoutesPods,
   evaluate({ facts, need }) {
-    const pools = poolsRoutingWorkloads(need(facts.pools, 'calico.ippools'));
+    // A disabled pool whose pods still hold its addresses routes them as before.
+    const pools = poolsCarryingTraffic(need(facts.pools, 'calico.ippools'));
     const native = pools.filter((p) => p.ipipMode === 'Never' && p.vxlanMode === 'Never');
     if (!native.length) {
       return { status: 'pass', summary: 'Every enabled pool encapsulates pod traffic that crosses a subnet boundary.' };
     }
     const subnets = need(facts.topology.subnets, 'aws.instances', 'kubernetes.nodes');
-    const names = listSome(native.map((p) => p.name));
+    const names = listSome(native.map((p) => (p.draining ? `${p.name} (disabled, still holding pod addresses)` : p.name)));
     if (subnets.length <= 1) {
       return {
         status: 'pass',

@@ -7,11 +7,13 @@
  * too), so a VXLAN or VXLAN-CrossSubnet pool needs no BGP; with FelixConfiguration
  * `programClusterRoutes: Enabled` Felix programs IP-in-IP routes as well. BGP kept for external
  * peers or advertised service addresses is that "existing network hardware" case, not overhead.
+ * A disabled pool whose pods still hold its addresses (a migration from IP-in-IP to VXLAN in
+ * progress) still needs BGP for them: switching BGP off would cut those pods off.
  */
 import type { PoolFact } from '../../facts.js';
 import type { ClusterModel } from '../../model.js';
 import { defineRule, listSome, type Evidence } from '../../rule.js';
-import { calicoRoutesPods, poolsRoutingWorkloads } from '../applies.js';
+import { calicoRoutesPods, poolsCarryingTraffic } from '../applies.js';
 
 const modesOf = (pool: PoolFact): Evidence[] => [
   { object: `IPPool ${pool.name}`, field: 'spec.ipipMode', value: pool.ipipMode },
@@ -45,17 +47,18 @@ export default defineRule({
   appliesWhen(context) {
     const routes = calicoRoutesPods(context);
     if (routes !== true) return routes;
-    const pools = poolsRoutingWorkloads(context.need(context.facts.pools, 'calico.ippools'));
-    return pools.length ? true : 'No enabled IPv4 pool routes pod traffic, so no routing mode calls for BGP.';
+    const pools = poolsCarryingTraffic(context.need(context.facts.pools, 'calico.ippools'));
+    return pools.length ? true : 'No IPv4 pool routes pod traffic, so no routing mode calls for BGP.';
   },
   evaluate({ model, facts, need }) {
-    const pools = poolsRoutingWorkloads(need(facts.pools, 'calico.ippools'));
+    const pools = poolsCarryingTraffic(need(facts.pools, 'calico.ippools'));
     const bgpEnabled = need(facts.bgp.enabled, 'calico.installation', 'kubernetes.daemonSets');
     const bgpEvidence: Evidence = { object: 'BGP', field: 'enabled', value: bgpEnabled, note: facts.bgp.source ?? undefined };
     const felixRoutesIpip = model.felix?.programClusterRoutes === 'Enabled';
     // A pool with VXLAN on gets its routes from Felix; native and IP-in-IP pools from BIRD (unless Felix programs IP-in-IP).
     const needBgp = pools.filter((p) => p.vxlanMode === 'Never' && (p.ipipMode === 'Never' || !felixRoutesIpip));
-    const describe = (p: PoolFact) => `${p.name} (${p.ipipMode === 'Never' ? 'native' : `IP-in-IP ${p.ipipMode}`})`;
+    const describe = (p: PoolFact) =>
+      `${p.name} (${p.ipipMode === 'Never' ? 'native' : `IP-in-IP ${p.ipipMode}`}${p.draining ? `; disabled, but ${p.allocated} pod addresses still allocated` : ''})`;
 
     if (needBgp.length && bgpEnabled) {
       return {
@@ -93,6 +96,8 @@ export default defineRule({
       return { status: 'pass', summary: `BGP is off and no pool needs it: ${routedBy}.`, evidence: [bgpEvidence] };
     }
 
+    // A disabled pool not read for allocations may still route pods that need BGP: no advice to switch it off then.
+    if ((facts.pools ?? []).some((p) => p.ipVersion === 4 && p.carriesTraffic === null && p.vxlanMode === 'Never')) need(null, 'calico.ipamBlocks');
     // BGP runs without a pool needing it: fine when it serves external routers or advertises services.
     const peers = need(facts.bgp.peers, 'calico.bgpPeers');
     const withPeerIp = peers.filter((p) => p.peerIP);

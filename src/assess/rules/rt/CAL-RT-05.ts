@@ -12,7 +12,7 @@
  */
 import { parseCidr } from '../../ipv4.js';
 import { defineRule, listSome, shellQuote, type Evidence } from '../../rule.js';
-import { calicoRoutesPods, poolsRoutingWorkloads } from '../applies.js';
+import { calicoRoutesPods, poolsCarryingTraffic } from '../applies.js';
 
 export default defineRule({
   id: 'CAL-RT-05',
@@ -23,7 +23,7 @@ export default defineRule({
   seed: '000 "Upgrading from pre-v2.1"',
   appliesWhen: calicoRoutesPods,
   evaluate({ model, facts, need }) {
-    const pools = poolsRoutingWorkloads(need(facts.pools, 'calico.ippools'));
+    const pools = poolsCarryingTraffic(need(facts.pools, 'calico.ippools'));
     need(model.nodes, 'kubernetes.nodes');
     const nodes = need(facts.topology.nodes, 'kubernetes.nodes', 'aws.instances');
     if (nodes.some((n) => n.subnetId === null)) need(null, 'aws.instances');
