@@ -9,6 +9,7 @@
 import type { SgException } from '../../facts.js';
 import type { Ec2SecurityGroup } from '../../../snapshot/schema.js';
 import type { SnapshotField } from '../../../snapshot/sources.js';
+import { cmd, comment, joined, value, type Remediation, type Step } from '../../remediation.js';
 import { permits, type Traffic } from '../../sg-reachability.js';
 import { listSome, type Evidence, type Outcome, type RuleContext, type Severity } from '../../rule.js';
 import { calicoPresent, calicoRoutesPods } from '../applies.js';
@@ -66,6 +67,17 @@ const MAX_COMMANDS = 12;
 const protocolClause = (traffic: Traffic) =>
   traffic.port === undefined ? `IpProtocol=${traffic.protocol}` : `IpProtocol=${traffic.protocol},FromPort=${traffic.port},ToPort=${traffic.port}`;
 
+/** EC2 security group ids: anything else could smuggle more of the shorthand (`…}],IpRanges=[{CidrIp=0.0.0.0/0}]`) into the rule. */
+const GROUP_ID = /^sg-[0-9a-f]{1,32}$/;
+
+/** `aws ec2 authorize-security-group-{ingress,egress}` for one group admitting the traffic from (or to) another. */
+function authorize(direction: 'ingress' | 'egress', region: string, group: string, peer: string, traffic: Traffic): Step {
+  return cmd(
+    'aws', 'ec2', `authorize-security-group-${direction}`, '--region', value(region, 'region'), '--group-id', value(group, 'security group id', GROUP_ID),
+    '--ip-permissions', joined(`${protocolClause(traffic)},UserIdGroupPairs=[{GroupId=`, value(peer, 'security group id', GROUP_ID), '}]'),
+  );
+}
+
 const admitsFromGroup = (group: Ec2SecurityGroup | undefined, peer: string, traffic: Traffic, direction: 'inbound' | 'outbound') =>
   ((direction === 'inbound' ? group?.IpPermissions : group?.IpPermissionsEgress) ?? []).some(
     (p) => permits(p, traffic) && (p.UserIdGroupPairs ?? []).some((pair) => pair.GroupId === peer),
@@ -76,7 +88,7 @@ const admitsFromGroup = (group: Ec2SecurityGroup | undefined, peer: string, traf
  * node (the one most nodes share, so one self-referencing rule fixes a cluster whose nodes share a
  * group), skipping rules that already exist.
  */
-function remediation(context: RuleContext, exception: SgException): string {
+function remediation(context: RuleContext, exception: SgException): Remediation {
   const { facts, model } = context;
   const { traffic } = exception;
   const region = facts.cluster.region;
@@ -96,15 +108,13 @@ function remediation(context: RuleContext, exception: SgException): string {
   const sourceGroups = [...new Set(nodes.map((n) => groupOf(n.securityGroupIds)))].sort();
   const targetGroups = [...new Set(nodes.filter((n) => !targetNames || targetNames.has(n.name)).map((n) => groupOf(n.securityGroupIds)))].sort();
 
-  const lines: string[] = [];
+  const lines: Step[] = [];
   const reach = exception.reachability!;
   if (reach.inboundBlockedCount > 0) {
     for (const target of targetGroups) {
       for (const source of sourceGroups) {
         if (admitsFromGroup(groupsById.get(target), source, traffic, 'inbound')) continue;
-        lines.push(
-          `aws ec2 authorize-security-group-ingress --region ${region} --group-id ${target} --ip-permissions '${protocolClause(traffic)},UserIdGroupPairs=[{GroupId=${source}}]'`,
-        );
+        lines.push(authorize('ingress', region, target, source, traffic));
       }
     }
   }
@@ -112,17 +122,15 @@ function remediation(context: RuleContext, exception: SgException): string {
     for (const source of sourceGroups) {
       for (const target of targetGroups) {
         if (admitsFromGroup(groupsById.get(source), target, traffic, 'outbound')) continue;
-        lines.push(
-          `aws ec2 authorize-security-group-egress --region ${region} --group-id ${source} --ip-permissions '${protocolClause(traffic)},UserIdGroupPairs=[{GroupId=${target}}]'`,
-        );
+        lines.push(authorize('egress', region, source, target, traffic));
       }
     }
   }
   if (!lines.length) {
-    lines.push(`# every node group's rule for ${traffic.label} exists; check the CIDR and prefix-list rules of the groups named in the evidence`);
+    lines.push(comment`every node group's rule for ${traffic.label} exists; check the CIDR and prefix-list rules of the groups named in the evidence`);
   }
-  const shown = lines.length > MAX_COMMANDS ? [...lines.slice(0, MAX_COMMANDS), `# … and ${lines.length - MAX_COMMANDS} more of the same form`] : lines;
-  return [`# ${traffic.label} must pass for ${exception.scope}:`, ...shown].join('\n');
+  const shown = lines.length > MAX_COMMANDS ? [...lines.slice(0, MAX_COMMANDS), comment`… and ${lines.length - MAX_COMMANDS} more of the same form`] : lines;
+  return [comment`${traffic.label} must pass for ${exception.scope}:`, ...shown];
 }
 
 /** Judges one security-group exception: pass, fail at `severity`, or unknown when a missing group could decide it. */

@@ -6,7 +6,8 @@
  * every host"; a node without a ready calico-node gets no routes and no policy for its pods.
  */
 import type { Workload } from '../../model.js';
-import { defineRule, listSome, shellQuote, type Evidence } from '../../rule.js';
+import { cmd, joined, note, text, value, word, type Command, type Step } from '../../remediation.js';
+import { defineRule, listSome, type Evidence } from '../../rule.js';
 import { calicoPresent } from '../applies.js';
 
 const workloadEvidence = (workload: Workload): Evidence[] => {
@@ -22,7 +23,9 @@ const workloadEvidence = (workload: Workload): Evidence[] => {
       ];
 };
 
-const podsCommand = (namespace: string, app: string) => `kubectl -n ${shellQuote(namespace)} get pods -l k8s-app=${app} -o wide`;
+const ns = (namespace: string) => value(namespace, 'namespace');
+const podsCommand = (namespace: string, app: string): Command => cmd('kubectl', '-n', ns(namespace), 'get', 'pods', '-l', joined('k8s-app=', app), '-o', 'wide');
+const tigerastatus = cmd('kubectl', 'get', 'tigerastatus');
 
 export default defineRule({
   id: 'CAL-DS-04',
@@ -37,19 +40,19 @@ export default defineRule({
     const namespace = calicoNode?.namespace ?? (model.install.method === 'operator' ? 'calico-system' : 'kube-system');
     const problems: string[] = [];
     const evidence: Evidence[] = [];
-    const remediation: string[] = [];
+    const remediation: Step[] = [];
     const healthy: string[] = [];
 
     // calico-node: every pod ready, and scheduled on every node that can run it (Linux, not Fargate).
     if (!calicoNode) {
       problems.push('the calico-node DaemonSet was not found');
       evidence.push({ object: 'DaemonSet calico-node', value: null, note: 'not found in calico-system or kube-system' });
-      remediation.push(model.install.method === 'operator' ? 'kubectl get tigerastatus' : '# re-apply the Calico manifest of your version: calico-node is missing');
+      remediation.push(model.install.method === 'operator' ? tigerastatus : note('re-apply the Calico manifest of your version: calico-node is missing'));
     } else {
       evidence.push(...workloadEvidence(calicoNode));
       if (calicoNode.ready < calicoNode.desired) {
         problems.push(`calico-node is ready on ${calicoNode.ready} of ${calicoNode.desired} scheduled nodes`);
-        remediation.push(`${podsCommand(calicoNode.namespace, 'calico-node')}   # then: kubectl -n ${shellQuote(calicoNode.namespace)} logs POD -c calico-node`);
+        remediation.push({ ...podsCommand(calicoNode.namespace, 'calico-node'), note: text`then: kubectl -n ${word(ns(calicoNode.namespace))} logs POD -c calico-node` });
       }
       const kubeNodes = model.nodes;
       if (kubeNodes) {
@@ -69,9 +72,10 @@ export default defineRule({
             value: eligible.length,
             ...(missing.length ? { note: `no calico-node pod on ${missing.join(', ')}` } : {}),
           });
-          remediation.push(
-            `kubectl -n ${shellQuote(calicoNode.namespace)} get daemonset calico-node -o jsonpath='{.spec.template.spec.nodeSelector}{"\\n"}{.spec.template.spec.tolerations}{"\\n"}'   # which nodes does it exclude?`,
-          );
+          remediation.push({
+            ...cmd('kubectl', '-n', ns(calicoNode.namespace), 'get', 'daemonset', 'calico-node', '-o', 'jsonpath={.spec.template.spec.nodeSelector}{"\\n"}{.spec.template.spec.tolerations}{"\\n"}'),
+            note: text`which nodes does it exclude?`,
+          });
         } else if (calicoNode.ready >= calicoNode.desired) {
           healthy.push(`calico-node ready on ${calicoNode.ready} of ${eligible.length} nodes`);
         }
@@ -96,7 +100,7 @@ export default defineRule({
     if (!kubeControllers) {
       problems.push('the calico-kube-controllers Deployment was not found');
       evidence.push({ object: 'Deployment calico-kube-controllers', value: null, note: `not found in ${namespace}` });
-      remediation.push(model.install.method === 'operator' ? 'kubectl get tigerastatus' : '# re-apply the Calico manifest of your version: calico-kube-controllers is missing');
+      remediation.push(model.install.method === 'operator' ? tigerastatus : note('re-apply the Calico manifest of your version: calico-kube-controllers is missing'));
     } else {
       evidence.push(...workloadEvidence(kubeControllers));
       if (kubeControllers.desired === 0 || kubeControllers.ready < kubeControllers.desired) {
@@ -107,7 +111,7 @@ export default defineRule({
         );
         remediation.push(
           kubeControllers.desired === 0
-            ? `kubectl -n ${shellQuote(kubeControllers.namespace)} scale deployment/calico-kube-controllers --replicas=1`
+            ? cmd('kubectl', '-n', ns(kubeControllers.namespace), 'scale', 'deployment/calico-kube-controllers', '--replicas=1')
             : podsCommand(kubeControllers.namespace, 'calico-kube-controllers'),
         );
       } else {
@@ -120,13 +124,13 @@ export default defineRule({
     if (!problems.length) {
       return { status: 'pass', summary: `Calico components are ready: ${healthy.join(', ')}.`, evidence };
     }
-    if (model.install.method === 'operator' && !remediation.includes('kubectl get tigerastatus')) remediation.push('kubectl get tigerastatus');
+    if (model.install.method === 'operator' && !remediation.includes(tigerastatus)) remediation.push(tigerastatus);
     return {
       status: 'fail',
       severity: 'high',
       summary: `${problems.join('; ')}.`,
       evidence,
-      remediation: remediation.join('\n'),
+      remediation,
     };
   },
 });

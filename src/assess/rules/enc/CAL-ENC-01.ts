@@ -6,6 +6,7 @@
  * between nodes with WireGuard, with Calico CNI or the AWS VPC CNI alike.
  */
 import { calicoDefaults } from '../../../reference/index.js';
+import { comment, note } from '../../remediation.js';
 import { defineRule } from '../../rule.js';
 import { felixSetting, setFelixCommand } from '../configuration.js';
 import { calicoPresent } from '../applies.js';
@@ -38,11 +39,11 @@ export default defineRule({
       summary: 'WireGuard is off (wireguardEnabled and wireguardEnabledV6 false): pod traffic crosses the VPC between nodes unencrypted.',
       evidence,
       remediation: [
-        `# Nodes must admit UDP ${ports.wireguard} (${ports.wireguardV6} for IPv6) from each other first (CAL-AWS-06).`,
-        `# WireGuard adds ${encapsulationOverhead.WireGuard} bytes per packet (${encapsulationOverhead.WireGuardv6} for IPv6): with MTU auto-detection Calico allows for it;`,
-        '# an MTU set by hand must drop by that much (CAL-RT-07).',
-        setFelixCommand(model, 'wireguardEnabled', true),
-      ].join('\n'),
+        comment`Nodes must admit UDP ${ports.wireguard} (${ports.wireguardV6} for IPv6) from each other first (CAL-AWS-06).`,
+        comment`WireGuard adds ${encapsulationOverhead.WireGuard} bytes per packet (${encapsulationOverhead.WireGuardv6} for IPv6): with MTU auto-detection Calico allows for it;`,
+        note('an MTU set by hand must drop by that much (CAL-RT-07).'),
+        ...setFelixCommand(model, 'wireguardEnabled', true),
+      ],
     };
   },
 });

@@ -8,6 +8,7 @@
  */
 import { calicoDefaults } from '../../../reference/index.js';
 import type { PoolFact } from '../../facts.js';
+import { comment } from '../../remediation.js';
 import { defineRule, listSome, type Evidence } from '../../rule.js';
 import { freePoolCidr, ipPoolManifest } from './pool-manifest.js';
 import { calicoRoutesPods, poolsRoutingWorkloads } from '../applies.js';
@@ -72,9 +73,9 @@ export default defineRule({
         : `${poolList} hold${pools.length === 1 ? 's' : ''} ${blocks} blocks for up to ${target} nodes: less than the ${HEADROOM * 100}% headroom (${wanted} blocks).`,
       evidence: [...pools.map(poolEvidence), ...growthEvidence, { object: 'cluster', field: 'blocks wanted', value: wanted }],
       remediation: [
-        `# add a pool with at least ${missing} more /${blockSize} blocks (a /${prefix}); check ${cidr} is unused in your network (it overlaps no pool, VPC or service CIDR)`,
+        comment`add a pool with at least ${missing} more /${blockSize} blocks (a /${prefix}); check ${cidr} is unused in your network (it overlaps no pool, VPC or service CIDR)`,
         ipPoolManifest(`${like?.name ?? 'default-ipv4-ippool'}-2`, cidr, like),
-      ].join('\n'),
+      ],
     };
   },
 });

@@ -5,6 +5,7 @@
  * system active", "Flow Logs: Configured and available". Without Felix metrics, dataplane
  * programming errors and policy drops go unseen until traffic fails.
  */
+import { comment } from '../../remediation.js';
 import { defineRule, type Evidence } from '../../rule.js';
 import { felixSetting, setFelixCommand } from '../configuration.js';
 import { calicoPresent } from '../applies.js';
@@ -53,11 +54,11 @@ export default defineRule({
         ...(metrics
           ? []
           : [
-              setFelixCommand(model, 'prometheusMetricsEnabled', true),
-              `# then let Prometheus scrape TCP ${felix.prometheusMetricsPort} on every node (calico-node runs in the host network)`,
+              ...setFelixCommand(model, 'prometheusMetricsEnabled', true),
+              comment`then let Prometheus scrape TCP ${felix.prometheusMetricsPort} on every node (calico-node runs in the host network)`,
             ]),
-        ...(enterprise && !flowLogs ? [setFelixCommand(model, 'flowLogsFileEnabled', true)] : []),
-      ].join('\n'),
+        ...(enterprise && !flowLogs ? setFelixCommand(model, 'flowLogsFileEnabled', true) : []),
+      ],
     };
   },
 });

@@ -7,7 +7,8 @@
  * Seed 001: "NAT Outgoing: Enabled for internet-bound traffic". A pod address outside the VPC is
  * unknown to the VPC's gateways, so without NAT the replies never come back.
  */
-import { defineRule, listSome, shellQuote } from '../../rule.js';
+import { cmd, json, note, value } from '../../remediation.js';
+import { defineRule, listSome } from '../../rule.js';
 import { calicoRoutesPods, poolsRoutingWorkloads } from '../applies.js';
 
 export default defineRule({
@@ -44,11 +45,11 @@ export default defineRule({
         { object: `IPPool ${p.name}`, field: 'spec.natOutgoing', value: false },
       ]),
       remediation: [
-        ...withoutNat.map((p) => `calicoctl patch ippool ${shellQuote(p.name)} --patch '{"spec":{"natOutgoing":true}}'`),
+        ...withoutNat.map((p) => cmd('calicoctl', 'patch', 'ippool', value(p.name, 'IPPool name'), '--patch', json({ spec: { natOutgoing: true } }))),
         ...(facts.calico.method === 'operator'
-          ? ['# Operator installs: a pool listed in Installation default spec.calicoNetwork.ipPools is managed by the operator; set natOutgoing: Enabled there instead: kubectl edit installation default']
+          ? [note('Operator installs: a pool listed in Installation default spec.calicoNetwork.ipPools is managed by the operator; set natOutgoing: Enabled there instead: kubectl edit installation default')]
           : []),
-      ].join('\n'),
+      ],
     };
   },
 });
