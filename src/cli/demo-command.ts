@@ -6,6 +6,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { SingleBar } from 'cli-progress';
+import { escapeUnsafe } from '../assess/unsafe-text.js';
 import { fleetSummarySchema, type FleetSummary } from '../fleet-summary/index.js';
 import { runFleet } from '../fleet/run.js';
 import { latestFleetKey } from '../publish/layout.js';
@@ -77,7 +78,7 @@ export async function demoCommand(options: DemoOptions, io: DemoIo): Promise<num
     audit: { sink, collect: fleet.collect, suppressions },
     summarize: { sink, fleetUrl: sink.locate(latestFleetKey('index.html')), maskEmail: false, now: () => new Date(), ...(previous ? { previous } : {}) },
     concurrency: 4,
-    onClusterDone: (outcome) => bar.increment({ cluster: outcome.target.clusterName }),
+    onClusterDone: (outcome) => bar.increment({ cluster: escapeUnsafe(outcome.target.clusterName) }),
   });
   bar.stop();
   const summary = fleetSummarySchema.parse(JSON.parse(new TextDecoder().decode((await sink.read(latestFleetKey('index.json')))!)));

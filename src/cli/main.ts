@@ -1,6 +1,7 @@
 /** The `calico-audit` program: commander wiring, one top-level catch mapping errors to exit codes. */
 import { Command, CommanderError, Option } from 'commander';
 import { SEVERITIES } from '../assess/rule.js';
+import { escapeUnsafeKeepingLines } from '../assess/unsafe-text.js';
 import { ConfigError } from '../config/config.js';
 import { fleetCommand } from './fleet-command.js';
 import { SnapshotInputError } from '../snapshot/load.js';
@@ -24,7 +25,15 @@ const processIo: CliIo = {
 };
 
 /** Runs the CLI and returns its exit code (never calls process.exit, so tests can call it). */
-export async function main(argv: string[], io: CliIo = processIo, deps: CollectCliDeps = {}): Promise<number> {
+export async function main(argv: string[], terminal: CliIo = processIo, deps: CollectCliDeps = {}): Promise<number> {
+  // Whatever is printed (progress, reports, error messages quoting a file or a cluster) reaches the
+  // terminal with control characters and bidi overrides shown escaped: a cluster name cannot clear
+  // the screen or retitle the window.
+  const io: CliIo = {
+    stdout: (text) => terminal.stdout(escapeUnsafeKeepingLines(text)),
+    stderr: (text) => terminal.stderr(escapeUnsafeKeepingLines(text)),
+    stderrStream: terminal.stderrStream,
+  };
   let exitCode: number = EXIT.ok;
   const program = new Command()
     .name('calico-audit')

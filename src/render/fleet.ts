@@ -4,7 +4,9 @@
  * data comes from the fleet summary (src/fleet-summary); this file only renders it.
  */
 import type { FleetDiff, FleetRow, FleetSummary } from '../fleet-summary/index.js';
+import { escapeUnsafeKeepingLines } from '../assess/unsafe-text.js';
 import { escapeMarkdown, SafeMarkdown } from './escape.js';
+import { safeJson } from './json.js';
 import { compileTemplate, tidyMarkdown } from './markdown.js';
 import { percent } from './report/index.js';
 import { renderPage, severityChips } from './html.js';
@@ -88,7 +90,7 @@ export function renderFleetHtml(summary: FleetSummary, diff: FleetDiff | null = 
   });
 }
 
-export const renderFleetJson = (summary: FleetSummary): string => `${JSON.stringify(summary, null, 2)}\n`;
+export const renderFleetJson = (summary: FleetSummary): string => safeJson(summary);
 
 /** The fleet as a terminal table (what `demo` prints). */
 export function renderFleetTable(summary: FleetSummary): string {
@@ -107,5 +109,5 @@ export function renderFleetTable(summary: FleetSummary): string {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const lines = [header, ...rows].map((r) => r.map((cell, i) => (i === r.length - 1 ? cell : cell.padEnd(widths[i]!))).join('  '));
   for (const u of summary.notAudited) lines.push(`${u.clusterName}  not audited: ${u.reason}`);
-  return `${lines.join('\n')}\n`;
+  return `${escapeUnsafeKeepingLines(lines.join('\n'))}\n`;
 }
