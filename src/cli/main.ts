@@ -50,6 +50,8 @@ export async function main(argv: string[], terminal: CliIo = processIo, deps: Co
     .option('--out <file>', 'write the output to a file instead of stdout')
     .option('--mask', 'replace account ids, IP addresses and CIDRs with stable placeholders (for reports sent by e-mail)')
     .option('--suppressions <file>', 'JSON file of accepted findings ({ruleId, clusters, reason, expires}): shown, not scored')
+    .option('--max-snapshot-size <MiB>', 'refuse a snapshot file larger than this (default 256)')
+    .option('--max-decompressed-size <MiB>', 'refuse a gzipped snapshot that decompresses to more than this (default 256)')
     .action(async (options) => {
       exitCode = await assessCommand(options, io.stdout);
     });
