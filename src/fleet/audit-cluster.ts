@@ -12,6 +12,7 @@ import { clusterFileKeys, clusterFolder, type ClusterFile } from '../publish/lay
 import type { ReportSink } from '../publish/sink.js';
 import { renderClusterReports } from '../render/index.js';
 import type { Snapshot } from '../snapshot/schema.js';
+import { trimSnapshot } from '../snapshot/trim.js';
 import type { ClusterTarget } from '../target/index.js';
 
 // Compressed on libuv's thread pool, not the event loop that other audits of the run share.
@@ -68,7 +69,8 @@ function failure(error: unknown): { reason: string; code?: string } {
 export async function auditCluster(runId: string, target: ClusterTarget, deps: AuditClusterDeps, options: AuditClusterOptions = {}): Promise<ClusterOutcome> {
   let snapshot: Snapshot;
   try {
-    snapshot = await deps.collect(target);
+    // Trimmed again whatever collected it (an older collector, a file): the snapshot is published beside the reports.
+    snapshot = trimSnapshot(await deps.collect(target));
   } catch (error) {
     return { status: 'failed', runId, target, ...failure(error) };
   }

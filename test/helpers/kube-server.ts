@@ -163,10 +163,12 @@ export async function startFakeKube(options: FakeKubeOptions): Promise<FakeKube>
     }
     const object = objects.get(path);
     if (object) return [200, object];
-    const collection = collections.get(path);
+    // A namespaced list (`…/namespaces/<ns>/<plural>`) serves the cluster-wide collection's objects in that namespace.
+    const namespaced = /^(\/apis?\/.+?)\/namespaces\/([^/]+)\/([^/]+)$/.exec(path);
+    const collection = collections.get(path) ?? (namespaced ? collections.get(`${namespaced[1]}/${namespaced[3]}`) : undefined);
     if (!collection) return [404, status(404, 'NotFound', `the server could not find the requested resource (get ${path})`)];
 
-    let items = collection.items;
+    let items = namespaced && !collections.has(path) ? collection.items.filter((o) => o.metadata?.namespace === namespaced[2]) : collection.items;
     if (collection.tiered) {
       const selector = query['labelSelector'];
       if (selector) {

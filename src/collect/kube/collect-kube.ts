@@ -5,6 +5,7 @@
 import { ApiException } from '@kubernetes/client-node/dist/gen/apis/exception.js';
 import type { KubeObject, Snapshot } from '../../snapshot/schema.js';
 import { SNAPSHOT_SOURCES } from '../../snapshot/sources.js';
+import { trimFor } from '../../snapshot/trim.js';
 import { ReadError, describeFailure, type ErrorLog } from '../errors.js';
 import { readDiscovery, tierSelector, type Discovery } from './calico.js';
 import type { KubeApi, Query } from './client.js';
@@ -49,11 +50,14 @@ async function readResource(
   from: GroupVersion,
   pageSize: number,
   labelSelector?: string,
+  existingNamespaces?: () => Promise<ReadonlySet<string> | null>,
 ): Promise<KubeObject[] | KubeObject | null> {
   const path = pathOf(resource, from);
+  // Each object is reduced to what the audit reads as it arrives (src/snapshot/trim.ts): no annotations, no env values but Calico's.
+  const trim = trimFor(resource.field);
   if (resource.verb === 'get') {
     try {
-      const object = withTypeMeta((await api.get(path)) as KubeObject, from, resource.kind);
+      const object = trim(withTypeMeta((await api.get(path)) as KubeObject, from, resource.kind));
       return resource.single ? object : [object];
     } catch (error) {
       // Absent is an answer: no calico-config ConfigMap ([]), no Installation (a manifest install: null).
@@ -61,12 +65,18 @@ async function readResource(
       throw error;
     }
   }
-  let items = await listAll(api, path, labelSelector ? { labelSelector } : {}, pageSize);
-  if (resource.keepNamespaces) items = items.filter((o) => resource.keepNamespaces!.includes(o.metadata?.namespace ?? ''));
-  return items.map((o) => {
-    const typed = withTypeMeta(o, from, resource.kind);
-    return resource.trim ? resource.trim(typed) : typed;
-  });
+  const query = labelSelector ? { labelSelector } : {};
+  let items: KubeObject[];
+  if (resource.namespaces) {
+    // One list per namespace that exists (the namespace list unread: try them all), in the order
+    // a cluster-wide list would give (the API server serves by namespace, then name).
+    const existing = existingNamespaces ? await existingNamespaces() : null;
+    const scopes = resource.namespaces.filter((ns) => !existing || existing.has(ns)).sort();
+    items = (await Promise.all(scopes.map((ns) => listAll(api, pathOf(resource, from, ns), query, pageSize)))).flat();
+  } else {
+    items = await listAll(api, path, query, pageSize);
+  }
+  return items.map((o) => trim(withTypeMeta(o, from, resource.kind)));
 }
 
 export interface KubeCollectOptions {
@@ -100,8 +110,14 @@ export function collectKubernetes(api: KubeApi | Error, log: ErrorLog, options: 
           if (resource.ifServed && !found.serves(from)) return resource.single ? null : [];
         }
       }
-      return readResource(a, resource, from, pageSize, from === CALICO_V3 && labelSelector ? await labelSelector() : undefined);
+      return readResource(a, resource, from, pageSize, from === CALICO_V3 && labelSelector ? await labelSelector() : undefined, existingNamespaces);
     });
+
+  // Namespaced reads wait for the namespace list, to ask only where a namespace exists.
+  const existingNamespaces = async (): Promise<ReadonlySet<string> | null> => {
+    const namespaces = (await results.get('kubernetes.namespaces')) as KubeObject[] | null | undefined;
+    return namespaces ? new Set(namespaces.map((n) => n.metadata?.name).filter((n): n is string => !!n)) : null;
+  };
 
   // Tiered v3 policies wait for the tier list and name every tier in their selector.
   const tierNames = async (): Promise<string | undefined> => {
