@@ -7,6 +7,7 @@ import type { Context } from 'aws-lambda';
 import type * as z from 'zod';
 import { loadConfig } from '../src/config/config.js';
 import { auditCluster } from '../src/fleet/audit-cluster.js';
+import { awsClientDefaults } from '../src/fleet/aws-clients.js';
 import { MemberAccess } from '../src/fleet/member-access.js';
 import { collectThroughMemberRole } from '../src/fleet/member-collect.js';
 import { auditClusterEventSchema } from '../src/lambda/events.js';
@@ -15,7 +16,10 @@ import { S3Sink } from '../src/publish/sink.js';
 import { runIdAt } from '../src/target/index.js';
 
 const logger = new Logger();
-const s3 = new S3Client({});
+const s3 = new S3Client(awsClientDefaults());
+
+/** Room left after collection to assess, render and publish before the Lambda's own timeout. */
+const PUBLISH_MARGIN_MS = 90_000;
 
 const lambdaHandler = async (event: z.infer<typeof auditClusterEventSchema>, context: Context) => {
   const config = loadConfig();
@@ -27,7 +31,9 @@ const lambdaHandler = async (event: z.infer<typeof auditClusterEventSchema>, con
   logger.appendKeys({ runId, cluster: `${target.accountId}/${target.region}/${target.clusterName}` });
 
   const sink = new S3Sink(s3, config.bucket, config.prefix);
-  const outcome = await auditCluster(runId, target, { sink, collect: collectThroughMemberRole(new MemberAccess(config)) });
+  // The collection ends in time to publish what it read, whatever the configured deadline.
+  const deadlineMs = Math.max(5_000, Math.min(config.collectionDeadlineSeconds * 1000, context.getRemainingTimeInMillis() - PUBLISH_MARGIN_MS));
+  const outcome = await auditCluster(runId, target, { sink, collect: collectThroughMemberRole(new MemberAccess(config), { deadlineMs }) });
   if (outcome.status === 'failed') {
     logger.warn('cluster not audited', { reason: outcome.reason });
     return outcome;

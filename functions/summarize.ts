@@ -5,6 +5,7 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import middy from '@middy/core';
 import { latestFleetUrl, loadConfig } from '../src/config/config.js';
+import { awsClientDefaults } from '../src/fleet/aws-clients.js';
 import { outcomesFromMap } from '../src/fleet/map-results.js';
 import { summarizeRun } from '../src/fleet/summarize.js';
 import { summarizeEventSchema, type SummarizeEvent } from '../src/lambda/events.js';
@@ -13,8 +14,8 @@ import { SesEmailNotifier } from '../src/notify/email.js';
 import { S3Sink } from '../src/publish/sink.js';
 
 const logger = new Logger();
-const s3 = new S3Client({});
-const ses = new SESv2Client({});
+const s3 = new S3Client(awsClientDefaults());
+const ses = new SESv2Client(awsClientDefaults());
 
 const lambdaHandler = async (event: SummarizeEvent) => {
   const config = loadConfig();

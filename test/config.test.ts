@@ -19,6 +19,7 @@ describe('loadConfig', () => {
       maskEmail: true,
       concurrency: 10,
       linkExpirySeconds: 86_400,
+      collectionDeadlineSeconds: 420,
     });
   });
 

@@ -6,6 +6,7 @@
  */
 import { S3Client } from '@aws-sdk/client-s3';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
+import { awsClientDefaults } from '../collect/aws/clients.js';
 import { latestFleetUrl, loadConfig } from '../config/config.js';
 import { MemberAccess } from '../fleet/member-access.js';
 import { collectThroughMemberRole } from '../fleet/member-collect.js';
@@ -25,14 +26,14 @@ export interface FleetCommandOptions {
 export async function fleetCommand(options: FleetCommandOptions, io: CommandIo): Promise<number> {
   const config = loadConfig();
   const runId = options.runId ?? runIdAt(new Date());
-  const s3 = new S3Client({});
+  const s3 = new S3Client(awsClientDefaults());
   const sink: ReportSink = options.out ? new LocalSink(options.out) : new S3Sink(s3, config.bucket, config.prefix);
   const access = new MemberAccess(config);
   const notifier =
-    config.recipients.length && config.sender ? new SesEmailNotifier(new SESv2Client({}), config.sender, config.recipients) : undefined;
+    config.recipients.length && config.sender ? new SesEmailNotifier(new SESv2Client(awsClientDefaults()), config.sender, config.recipients) : undefined;
   const run = await runFleet(runId, {
     enumerate: () => enumerateTargets(config, memberEnumerationClients((accountId, region) => access.credentialsFor(accountId, region))),
-    audit: { sink, collect: collectThroughMemberRole(access) },
+    audit: { sink, collect: collectThroughMemberRole(access, { deadlineMs: config.collectionDeadlineSeconds * 1000 }) },
     summarize: {
       sink,
       ...(notifier ? { notifier } : {}),

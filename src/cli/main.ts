@@ -79,7 +79,8 @@ export async function main(argv: string[], terminal: CliIo = processIo, deps: Co
       .requiredOption('--cluster <name>', 'EKS cluster name')
       .requiredOption('--region <region>', 'AWS region of the cluster, e.g. eu-west-2')
       .option('--role-arn <arn>', 'assume this IAM role (cross-account reads); default: the default credential chain')
-      .option('--external-id <id>', "the external id the role's trust policy requires");
+      .option('--external-id <id>', "the external id the role's trust policy requires")
+      .option('--deadline <seconds>', 'stop collecting after this long and keep what was read, the rest recorded as not collected (default 420)');
 
   clusterOptions(program.command('collect'))
     .description('Read a live EKS cluster (AWS and Kubernetes, read-only) into a snapshot file; progress on stderr.')

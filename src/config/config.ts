@@ -32,6 +32,11 @@ export const configSchema = z.object({
   reportsUrl: z.url({ protocol: /^https$/ }).optional(),
   /** Lifetime of the presigned report links returned by on-demand audits. */
   linkExpirySeconds: z.number().int().min(60).max(604_800).default(86_400),
+  /**
+   * Longest one cluster's collection may take; what was read by then is assessed, the rest `unknown`.
+   * The auditCluster Lambda (timeout 600 s) also keeps room to assess and publish before its own end.
+   */
+  collectionDeadlineSeconds: z.number().int().min(5).max(840).default(420),
 })
   .refine((c) => c.recipients.length === 0 || c.sender !== undefined, { message: 'sender is required when recipients are set', path: ['sender'] });
 
@@ -57,6 +62,7 @@ const ENVIRONMENT: Record<string, (value: string) => [keyof AuditConfig, unknown
   CALICO_AUDIT_CONCURRENCY: (v) => ['concurrency', /^\d+$/.test(v) ? Number(v) : v],
   CALICO_AUDIT_REPORTS_URL: (v) => ['reportsUrl', v.replace(/\/+$/, '')],
   CALICO_AUDIT_LINK_EXPIRY_SECONDS: (v) => ['linkExpirySeconds', /^\d+$/.test(v) ? Number(v) : v],
+  CALICO_AUDIT_COLLECTION_DEADLINE_SECONDS: (v) => ['collectionDeadlineSeconds', /^\d+$/.test(v) ? Number(v) : v],
 };
 
 /** The variable that sets each field, for error messages. */

@@ -28,6 +28,9 @@ export interface ReportSink {
   link(key: string, expiresInSeconds: number): Promise<string>;
 }
 
+/** Pages of 1,000 keys listed at most under one prefix (10 million keys). */
+const MAX_LIST_PAGES = 10_000;
+
 /** S3: server-side encryption on every object, the right Content-Type, no ACLs (the bucket owns objects). */
 export class S3Sink implements ReportSink {
   constructor(
@@ -64,14 +67,20 @@ export class S3Sink implements ReportSink {
 
   async list(prefix: string): Promise<string[]> {
     const keys: string[] = [];
+    const seen = new Set<string>();
     let token: string | undefined;
-    do {
+    for (let pages = 1; ; pages++) {
       const page = await this.client.send(
         new ListObjectsV2Command({ Bucket: this.bucket, Prefix: this.prefix + prefix, ContinuationToken: token }),
       );
       for (const object of page.Contents ?? []) if (object.Key) keys.push(object.Key.slice(this.prefix.length));
       token = page.IsTruncated ? page.NextContinuationToken : undefined;
-    } while (token);
+      if (!token) break;
+      // Bounded like every paginated read: a token seen before, or more pages than any run has keys for, stops it.
+      if (seen.has(token)) throw new Error(`listing ${this.locate(prefix)}: S3 returned a continuation token it had already returned`);
+      if (pages >= MAX_LIST_PAGES) throw new Error(`listing ${this.locate(prefix)}: more than ${MAX_LIST_PAGES} pages`);
+      seen.add(token);
+    }
     return keys.sort();
   }
 

@@ -69,6 +69,10 @@ export interface AwsMockOptions {
   caData?: string;
   /** Leave out the other workload's subnet, route tables and instance. */
   noDistractors?: boolean;
+  /** Calls that never answer (a hung connection). */
+  hang?: CommandName[];
+  /** A paginated call whose every page carries a next-page token: the same one again, or always a new one. */
+  endless?: { command: CommandName; tokens: 'repeated' | 'fresh' };
 }
 
 export interface AwsMock {
@@ -158,9 +162,14 @@ export function answersFromSnapshot(snapshot: Json, options: AwsMockOptions, cal
     async (input) => {
       calls.push({ command, input: structuredClone(input) });
       if (options.delayMs) await sleep(options.delayMs);
+      if (options.hang?.includes(command)) await new Promise(() => {});
       if (options.denied?.includes(command)) throw deniedError(command, aws.cluster);
       if (options.throttled?.includes(command)) throw throttledError();
-      return answer(input);
+      const answered = answer(input);
+      if (options.endless?.command !== command) return answered;
+      const key = command.startsWith('List') ? 'nextToken' : 'NextToken';
+      const token = options.endless.tokens === 'repeated' ? 'page-token-again' : `page-token-${calls.filter((c) => c.command === command).length}`;
+      return { ...answered, [key]: token };
     };
 
   /** An EKS List* call: names, paginated with nextToken. */

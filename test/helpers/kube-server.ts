@@ -28,6 +28,10 @@ export interface FakeKubeOptions {
   replace?: Record<string, Json[]>;
   /** Milliseconds before each answer (simulated latency). */
   delayMs?: number;
+  /** Paths never answered (a hung API server). */
+  hang?: string[];
+  /** A list whose every page carries a `continue` token: the same one again, or always a new one. */
+  endless?: { path: string; tokens: 'repeated' | 'fresh' };
 }
 
 export interface RecordedRequest {
@@ -184,6 +188,12 @@ export async function startFakeKube(options: FakeKubeOptions): Promise<FakeKube>
     } else if (query['labelSelector']) {
       return [400, status(400, 'BadRequest', 'unexpected labelSelector')];
     }
+    if (options.endless?.path === path) {
+      // Every page says there is another: the same continue token again, or always a new one.
+      const n = requests.filter((r) => r.path === path).length;
+      const token = options.endless.tokens === 'repeated' ? 'eyJhZ2FpbiI6dHJ1ZX0' : Buffer.from(JSON.stringify({ page: n })).toString('base64url');
+      return [200, { kind: `${collection.kind}List`, apiVersion: 'v1', metadata: { resourceVersion: '99887766', continue: token }, items: items.slice(0, 1) }];
+    }
     const offset = query['continue'] ? Number(JSON.parse(Buffer.from(query['continue'], 'base64url').toString()).offset) : 0;
     const limit = query['limit'] ? Number(query['limit']) : items.length;
     const page = items.slice(offset, offset + limit);
@@ -214,6 +224,7 @@ export async function startFakeKube(options: FakeKubeOptions): Promise<FakeKube>
       res.writeHead(code, { 'content-type': 'application/json', ...headers });
       res.end(JSON.stringify(body));
     };
+    if (options.hang?.includes(url.pathname)) return; // never answered
     if (options.delayMs) setTimeout(send, options.delayMs);
     else send();
   });

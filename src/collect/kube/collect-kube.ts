@@ -7,6 +7,7 @@ import type { KubeObject, Snapshot } from '../../snapshot/schema.js';
 import { SNAPSHOT_SOURCES } from '../../snapshot/sources.js';
 import { trimFor } from '../../snapshot/trim.js';
 import { ReadError, describeFailure, type ErrorLog } from '../errors.js';
+import { collectBounded, DEFAULT_MAX_PAGES } from '../pages.js';
 import { readDiscovery, tierSelector, type Discovery } from './calico.js';
 import type { KubeApi, Query } from './client.js';
 import { CALICO_V3, KUBE_RESOURCES, apiOf, apiVersionOf, pathOf, type GroupVersion, type KubeResource } from './resources.js';
@@ -27,16 +28,17 @@ interface ListBody {
   metadata?: { continue?: string };
 }
 
-/** Every page of a list. */
-async function listAll(api: KubeApi, path: string, query: Query, pageSize: number): Promise<KubeObject[]> {
-  const items: KubeObject[] = [];
-  let token: string | undefined;
-  do {
-    const page = (await api.get(path, { ...query, limit: pageSize, continue: token })) as ListBody;
-    items.push(...(page.items ?? []));
-    token = page.metadata?.continue || undefined;
-  } while (token);
-  return items;
+/** Every page of a list, following `continue` tokens: at most `maxPages`, and never a token twice. */
+async function listAll(api: KubeApi, path: string, query: Query, pageSize: number, maxPages = DEFAULT_MAX_PAGES): Promise<KubeObject[]> {
+  async function* pages(): AsyncGenerator<ListBody> {
+    let token: string | undefined;
+    do {
+      const page = (await api.get(path, { ...query, limit: pageSize, continue: token })) as ListBody;
+      yield page;
+      token = page.metadata?.continue || undefined;
+    } while (token);
+  }
+  return collectBounded(pages(), (page) => page.metadata?.continue, (page) => page.items, `GET ${path}`, maxPages);
 }
 
 /** List items of built-in types come without `apiVersion`/`kind`; put them back, as `kubectl get -o json` does. */
@@ -51,6 +53,7 @@ async function readResource(
   pageSize: number,
   labelSelector?: string,
   existingNamespaces?: () => Promise<ReadonlySet<string> | null>,
+  maxPages?: number,
 ): Promise<KubeObject[] | KubeObject | null> {
   const path = pathOf(resource, from);
   // Each object is reduced to what the audit reads as it arrives (src/snapshot/trim.ts): no annotations, no env values but Calico's.
@@ -72,15 +75,17 @@ async function readResource(
     // a cluster-wide list would give (the API server serves by namespace, then name).
     const existing = existingNamespaces ? await existingNamespaces() : null;
     const scopes = resource.namespaces.filter((ns) => !existing || existing.has(ns)).sort();
-    items = (await Promise.all(scopes.map((ns) => listAll(api, pathOf(resource, from, ns), query, pageSize)))).flat();
+    items = (await Promise.all(scopes.map((ns) => listAll(api, pathOf(resource, from, ns), query, pageSize, maxPages)))).flat();
   } else {
-    items = await listAll(api, path, query, pageSize);
+    items = await listAll(api, path, query, pageSize, maxPages);
   }
   return items.map((o) => trim(withTypeMeta(o, from, resource.kind)));
 }
 
 export interface KubeCollectOptions {
   pageSize?: number;
+  /** Pages read at most per list (default 1,000). */
+  maxPages?: number;
 }
 
 /**
@@ -110,7 +115,7 @@ export function collectKubernetes(api: KubeApi | Error, log: ErrorLog, options: 
           if (resource.ifServed && !found.serves(from)) return resource.single ? null : [];
         }
       }
-      return readResource(a, resource, from, pageSize, from === CALICO_V3 && labelSelector ? await labelSelector() : undefined, existingNamespaces);
+      return readResource(a, resource, from, pageSize, from === CALICO_V3 && labelSelector ? await labelSelector() : undefined, existingNamespaces, options.maxPages);
     });
 
   // Namespaced reads wait for the namespace list, to ask only where a namespace exists.
