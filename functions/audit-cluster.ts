@@ -10,8 +10,9 @@ import { auditCluster } from '../src/fleet/audit-cluster.js';
 import { awsClientDefaults } from '../src/fleet/aws-clients.js';
 import { MemberAccess } from '../src/fleet/member-access.js';
 import { collectThroughMemberRole } from '../src/fleet/member-collect.js';
+import { TransientError } from '../src/fleet/transient.js';
 import { auditClusterEventSchema } from '../src/lambda/events.js';
-import { parseEvent, publicErrors } from '../src/lambda/middleware.js';
+import { EventValidationError, parseEvent, publicErrors } from '../src/lambda/middleware.js';
 import { S3Sink } from '../src/publish/sink.js';
 import { runIdAt } from '../src/target/index.js';
 
@@ -25,8 +26,12 @@ const lambdaHandler = async (event: z.infer<typeof auditClusterEventSchema>, con
   const config = loadConfig();
   const onDemand = !('target' in event);
   const requested = 'target' in event ? event.target : event;
-  // On demand, the account defaults to the auditor's own.
+  // On demand, the account defaults to the auditor's own, and must be one the deployment audits
+  // (with `organization`, the role's IAM policy admits only the organization's accounts).
   const target = { ...requested, accountId: requested.accountId ?? context.invokedFunctionArn.split(':')[4]! };
+  if (config.accounts !== 'organization' && !config.accounts.includes(target.accountId)) {
+    throw new EventValidationError(`invalid event: accountId ${target.accountId} is not one of the accounts this deployment audits (${config.accounts.join(', ')})`);
+  }
   const runId = event.runId ?? `on-demand-${runIdAt(new Date())}`;
   logger.appendKeys({ runId, cluster: `${target.accountId}/${target.region}/${target.clusterName}` });
 
@@ -35,7 +40,9 @@ const lambdaHandler = async (event: z.infer<typeof auditClusterEventSchema>, con
   const deadlineMs = Math.max(5_000, Math.min(config.collectionDeadlineSeconds * 1000, context.getRemainingTimeInMillis() - PUBLISH_MARGIN_MS));
   const outcome = await auditCluster(runId, target, { sink, collect: collectThroughMemberRole(new MemberAccess(config), { deadlineMs }) });
   if (outcome.status === 'failed') {
-    logger.warn('cluster not audited', { reason: outcome.reason });
+    logger.warn('cluster not audited', { reason: outcome.reason, transient: outcome.transient ?? false });
+    // A throttled or timed-out call, a 5xx while publishing: raised for the state machine to retry.
+    if (outcome.transient && !onDemand) throw new TransientError(outcome.reason);
     return outcome;
   }
   logger.info('cluster audited', { grade: outcome.grade, score: outcome.score, critical: outcome.critical });

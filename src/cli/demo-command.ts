@@ -9,7 +9,8 @@ import { SingleBar } from 'cli-progress';
 import { escapeUnsafe } from '../assess/unsafe-text.js';
 import { fleetSummarySchema, type FleetSummary } from '../fleet-summary/index.js';
 import { runFleet } from '../fleet/run.js';
-import { latestFleetKey } from '../publish/layout.js';
+import { readLatestSummary } from '../fleet/summarize.js';
+import { LATEST_PAGE_KEY } from '../publish/layout.js';
 import { LocalSink } from '../publish/sink.js';
 import { renderFleetTable } from '../render/fleet.js';
 import { listSampleSnapshots } from '../samples/index.js';
@@ -76,12 +77,12 @@ export async function demoCommand(options: DemoOptions, io: DemoIo): Promise<num
   const run = await runFleet(runIdAt(new Date()), {
     enumerate: async () => ({ targets: fleet.targets, failures: [] }),
     audit: { sink, collect: fleet.collect, suppressions },
-    summarize: { sink, fleetUrl: sink.locate(latestFleetKey('index.html')), maskEmail: false, now: () => new Date(), ...(previous ? { previous } : {}) },
+    summarize: { sink, fleetUrl: sink.locate(LATEST_PAGE_KEY), maskEmail: false, now: () => new Date(), ...(previous ? { previous } : {}) },
     concurrency: 4,
     onClusterDone: (outcome) => bar.increment({ cluster: escapeUnsafe(outcome.target.clusterName) }),
   });
   bar.stop();
-  const summary = fleetSummarySchema.parse(JSON.parse(new TextDecoder().decode((await sink.read(latestFleetKey('index.json')))!)));
+  const summary = (await readLatestSummary(sink))!;
   io.stdout(renderFleetTable(summary));
   const changes = run.summary.changes;
   if (changes) {
@@ -89,6 +90,6 @@ export async function demoCommand(options: DemoOptions, io: DemoIo): Promise<num
       `\nSince the previous run: ${count(changes.newFindings, 'new finding')}, ${count(changes.resolvedFindings, 'resolved finding')}, ${count(changes.scoreMoves, 'score move')}, ${count(changes.added, 'cluster')} added, ${changes.gone} gone.\n`,
     );
   }
-  io.stdout(`\nReports for ${run.summary.audited} clusters written to ${outDir} (open ${sink.locate(latestFleetKey('index.html'))}).\n`);
+  io.stdout(`\nReports for ${run.summary.audited} clusters written to ${outDir} (open ${sink.locate(LATEST_PAGE_KEY)}).\n`);
   return 0;
 }

@@ -111,3 +111,27 @@ export function renderFleetTable(summary: FleetSummary): string {
   for (const u of summary.notAudited) lines.push(`${u.clusterName}  not audited: ${u.reason}`);
   return `${escapeUnsafeKeepingLines(lines.join('\n'))}\n`;
 }
+
+const htmlAttribute = (text: string) => text.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+
+/**
+ * `latest/fleet/index.html`: sends the reader on to the fleet page of the run `latest/index.json`
+ * names (a meta refresh, so it works from S3, CloudFront or a local folder, with no script), and
+ * links it for readers whose browser does not follow.
+ */
+export function renderLatestPage(runId: string, href: string): string {
+  const url = htmlAttribute(href);
+  return [
+    '<!doctype html>',
+    '<html lang="en">',
+    '<head>',
+    '<meta charset="utf-8">',
+    `<meta http-equiv="Content-Security-Policy" content="default-src 'none'">`,
+    `<meta http-equiv="refresh" content="0; url=${url}">`,
+    '<title>Calico networking audit: latest run</title>',
+    '</head>',
+    `<body><p>The latest complete run is <a href="${url}">${htmlAttribute(runId)}</a>.</p></body>`,
+    '</html>',
+    '',
+  ].join('\n');
+}

@@ -107,6 +107,8 @@ describe('IAM policy for collection (infra/iam/collector-policy.json)', () => {
     const hub = iamPolicy('hub-assume-policy.json');
     expect(actionsOf(hub)).toEqual(['sts:AssumeRole']);
     expect(hub.Statement[0]!['Resource']).toMatch(/:role\/CalicoAuditReadOnly$/);
+    // Only roles inside the organization (or, edited, a list of accounts via aws:ResourceAccount).
+    expect(hub.Statement[0]!['Condition']).toEqual({ StringEquals: { 'aws:ResourceOrgID': 'ORGANIZATION_ID' } });
     const trust = iamPolicy('collector-trust-policy.json');
     expect(trust.Statement[0]!['Condition']).toHaveProperty(['StringEquals', 'sts:ExternalId']);
   });
