@@ -1,7 +1,9 @@
 #!/usr/bin/env node
-// Runs the TypeScript CLI through tsx so `npx calico-audit` works after `npm ci`, with no build step.
-import { register } from 'tsx/esm/api';
-
-register();
-const { main } = await import('../src/cli/main.ts');
-process.exitCode = await main(process.argv);
+// The compiled CLI (dist/cli/), which `npm ci` builds (the `prepare` script) and `npm run build` rebuilds.
+try {
+  await import('../dist/cli/run.js');
+} catch (error) {
+  if (error?.code !== 'ERR_MODULE_NOT_FOUND' || !String(error.message).includes('dist/cli/run.js')) throw error;
+  process.stderr.write('calico-audit: the CLI is not built yet: run `npm run build` (npm ci does it)\n');
+  process.exitCode = 3;
+}

@@ -51,9 +51,9 @@ const lambdaHandler = async (event: z.infer<typeof auditClusterEventSchema>, con
   if (!onDemand) return { status: outcome.status, target: outcome.target };
 
   const links = Object.fromEntries(
-    await Promise.all(Object.entries(outcome.keys).map(async ([file, key]) => [file, await sink.link(key, config.linkExpirySeconds)])),
+    await Promise.all(Object.entries(outcome.keys).map(async ([file, key]): Promise<[string, string]> => [file, await sink.link(key, config.linkExpirySeconds)])),
   );
-  return { ...outcome, locations: Object.fromEntries(Object.entries(outcome.keys).map(([file, key]) => [file, sink.locate(key)])), links };
+  return { ...outcome, locations: Object.fromEntries(Object.entries(outcome.keys).map(([file, key]): [string, string] => [file, sink.locate(key)])), links };
 };
 
 export const handler = middy(lambdaHandler)

@@ -61,9 +61,9 @@ describe('the rule catalogue', () => {
 
   it('is generated from the registry in Markdown and JSON', () => {
     const markdown = catalogueMarkdown();
-    const json = JSON.parse(catalogueJson());
+    const json = JSON.parse(catalogueJson()) as Array<{ id: string }>;
     for (const rule of RULES) expect(markdown).toContain(`| ${rule.id} |`);
-    expect(json.map((r: { id: string }) => r.id)).toEqual(RULES.map((r) => r.id));
+    expect(json.map((r) => r.id)).toEqual(RULES.map((r) => r.id));
   });
 
   it('is checked in as docs/rules.md, generated from the registry (run `npm run docs` after changing a rule)', () => {

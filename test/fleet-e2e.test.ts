@@ -20,14 +20,26 @@ import { assess, type Assessment } from '../src/assess/assess.js';
 import { S3Sink } from '../src/publish/sink.js';
 import { SAMPLE_ACCOUNT_ID } from './support/samples/index.js';
 import { validateSnapshot } from '../src/snapshot/load.js';
+import type { Snapshot } from '../src/snapshot/schema.js';
+import type { ClusterTarget } from '../src/target/index.js';
 import { mockAwsFleet, type AwsFleetMock, type FleetMember } from './helpers/aws-fleet.js';
-import { sampleText } from './helpers/fixtures.js';
+import { jsonCopy, sampleText } from './helpers/fixtures.js';
 import { startFakeKube, type FakeKube } from './helpers/kube-server.js';
 import { HUB_ACCOUNT_ID, lambdaContext } from './helpers/lambda.js';
+import { stringContaining, stringMatching } from './helpers/matchers.js';
 import { startLocalS3, type LocalS3, type S3Request } from './support/s3-server.js';
 import { type FleetSummary, fleetSummarySchema } from '../src/fleet-summary/index.js';
 
-type Json = Record<string, any>;
+/** An event or an answer as Step Functions passes it between the functions: JSON. */
+type Json = Record<string, unknown>;
+/** What Enumerate answers. */
+interface Enumeration {
+  runId: string;
+  targets: ClusterTarget[];
+  failures: unknown[];
+}
+/** What the Map hands Summarize per cluster: AuditCluster's answer, or the Catch state's record. */
+type MapResult = Json & { status: string; target: ClusterTarget };
 
 const BUCKET = 'reports';
 const PREFIX = 'calico-audit/';
@@ -79,17 +91,19 @@ const CONTENT_TYPES: Record<string, string> = {
 const latestRun = (all: Map<string, Buffer>): string => (JSON.parse(all.get('latest/index.json')!.toString('utf8')) as { runId: string }).runId;
 
 /** A sample re-targeted to a member account (and renamed): what that account's AWS and Kubernetes serve. */
-function memberDocument(member: Member): Json {
-  const document = JSON.parse(sampleText(member.sample).replaceAll(SAMPLE_ACCOUNT_ID, member.accountId));
-  document.aws.cluster.name = member.clusterName;
-  document.aws.cluster.arn = document.aws.cluster.arn.replace(/cluster\/.*$/, `cluster/${member.clusterName}`);
+function memberDocument(member: Member): Snapshot {
+  const document = validateSnapshot(JSON.parse(sampleText(member.sample).replaceAll(SAMPLE_ACCOUNT_ID, member.accountId)), member.sample);
+  const cluster = document.aws.cluster!;
+  cluster.name = member.clusterName;
+  cluster.arn = cluster.arn!.replace(/cluster\/.*$/, `cluster/${member.clusterName}`);
   document.target.clusterName = member.clusterName;
   return document;
 }
 
 const folder = (m: Pick<Member, 'accountId' | 'clusterName'>) => `clusters/${m.accountId}/${REGION}/${m.clusterName}`;
 const verdict = (a: Assessment) => a.checks.map((c) => `${c.id} ${c.status} ${c.severity}`);
-const json = <T>(value: T): T => JSON.parse(JSON.stringify(value));
+/** Through JSON, as Step Functions hands state over. */
+const json = jsonCopy;
 const text = (body: Uint8Array | null) => Buffer.from(body ?? []).toString('utf8');
 
 interface SentEmail {
@@ -107,8 +121,8 @@ const kubes: FakeKube[] = [];
 /** Reads the bucket as the test's own client, under the configured prefix. */
 let bucket: S3Sink;
 let handlers: {
-  enumerate: (event: Json, context: unknown) => Promise<Json>;
-  auditCluster: (event: Json, context: unknown) => Promise<Json>;
+  enumerate: (event: Json, context: unknown) => Promise<Enumeration>;
+  auditCluster: (event: Json, context: unknown) => Promise<MapResult>;
   summarize: (event: Json, context: unknown) => Promise<Json>;
 };
 
@@ -125,8 +139,8 @@ async function emails(): Promise<SentEmail[]> {
 
 interface Execution {
   runId: string;
-  enumeration: Json;
-  results: Json[];
+  enumeration: Enumeration;
+  results: MapResult[];
   summary: Json;
   /** The S3 requests of this execution. */
   requests: S3Request[];
@@ -143,11 +157,11 @@ interface Execution {
 async function execute(startedAt: Date): Promise<Execution> {
   const firstRequest = s3.requests.length;
   const enumeration = json(await handlers.enumerate({ startedAt: startedAt.toISOString(), executionName: `nightly-${startedAt.getTime()}` }, lambdaContext('enumerate')));
-  const runId: string = enumeration['runId'];
+  const runId = enumeration.runId;
   const results = await pMap(
-    enumeration['targets'] as Json[],
-    async (target) => {
-      const member = MEMBERS.find((m) => m.accountId === target['accountId'] && m.clusterName === target['clusterName']);
+    enumeration.targets,
+    async (target): Promise<MapResult> => {
+      const member = MEMBERS.find((m) => m.accountId === target.accountId && m.clusterName === target.clusterName);
       if (member?.fate === 'times out') {
         return { status: 'failed', target, error: 'States.Timeout', cause: JSON.stringify({ errorMessage: 'Task timed out after 900.00 seconds' }) };
       }
@@ -163,7 +177,7 @@ async function execute(startedAt: Date): Promise<Execution> {
   let summary: Json = {};
   let summaryError: Error | undefined;
   try {
-    summary = json(await handlers.summarize(json({ runId, enumerationFailures: enumeration['failures'], results }), lambdaContext('summarize')));
+    summary = json(await handlers.summarize(json({ runId, enumerationFailures: enumeration.failures, results }), lambdaContext('summarize')));
   } catch (error) {
     summaryError = error as Error;
   }
@@ -255,20 +269,20 @@ afterAll(async () => {
 describe('a nightly run through the three functions', () => {
   it('enumerates every cluster of the ACTIVE accounts and records the account whose role cannot be assumed', () => {
     expect(night1.runId).toBe(START.toISOString().replace(/\.\d{3}Z$/, 'Z').replaceAll(':', '-'));
-    // Accounts in Organizations' order, each account's clusters by name.
+    // Accounts in Organizations' order, each account's clusters by name, taken one account at a time
+    // so that the clusters audited at once read different accounts' APIs.
     const accounts = [...new Set(MEMBERS.map((m) => m.accountId))];
-    expect(night1.enumeration['targets']).toEqual(
-      [...MEMBERS]
-        .sort((a, b) => accounts.indexOf(a.accountId) - accounts.indexOf(b.accountId) || a.clusterName.localeCompare(b.clusterName))
-        .map((m) => ({ accountId: m.accountId, region: REGION, clusterName: m.clusterName })),
-    );
-    expect(night1.enumeration['failures']).toEqual(
-      REGIONS.map((region) => ({ accountId: UNASSUMABLE, region, code: 'AccessDenied', message: expect.stringContaining('sts:AssumeRole') })),
+    const byAccount = accounts.map((id) => MEMBERS.filter((m) => m.accountId === id).sort((a, b) => a.clusterName.localeCompare(b.clusterName)));
+    const rounds = Math.max(...byAccount.map((list) => list.length));
+    const interleaved = Array.from({ length: rounds }, (_, round) => byAccount.flatMap((list) => (list[round] ? [list[round]] : [])));
+    expect(night1.enumeration.targets).toEqual(interleaved.flat().map((m) => ({ accountId: m.accountId, region: REGION, clusterName: m.clusterName })));
+    expect(night1.enumeration.failures).toEqual(
+      REGIONS.map((region) => ({ accountId: UNASSUMABLE, region, code: 'AccessDenied', message: stringContaining('sts:AssumeRole') })),
     );
     const assumed = aws.calls.filter((c) => c.service === 'sts');
     expect(new Set(assumed.map((c) => c.input['RoleArn']))).not.toContain(`arn:aws:iam::${SUSPENDED}:role/CalicoAuditReadOnly`);
     for (const call of assumed) {
-      expect(call.input).toMatchObject({ RoleArn: expect.stringMatching(/^arn:aws:iam::\d{12}:role\/CalicoAuditReadOnly$/), ExternalId: EXTERNAL_ID, RoleSessionName: 'calico-eks-auditor', DurationSeconds: 900 });
+      expect(call.input).toMatchObject({ RoleArn: stringMatching(/^arn:aws:iam::\d{12}:role\/CalicoAuditReadOnly$/), ExternalId: EXTERNAL_ID, RoleSessionName: 'calico-eks-auditor', DurationSeconds: 900 });
     }
   });
 
@@ -287,12 +301,12 @@ describe('a nightly run through the three functions', () => {
   });
 
   it('returns each cluster\'s outcome to the Map: audited, failed with the reason, or the Catch state\'s record', () => {
-    const byName = new Map(night1.results.map((r) => [r['target'].clusterName, r]));
+    const byName = new Map(night1.results.map((r) => [r.target.clusterName, r] as const));
     // Inside a run the function returns only what Summarize needs (the Map's state stays small).
     for (const member of AUDITED) {
       expect(byName.get(member.clusterName)).toEqual({ status: 'audited', target: { accountId: member.accountId, region: REGION, clusterName: member.clusterName } });
     }
-    expect(byName.get('payments')).toMatchObject({ status: 'failed', reason: expect.stringMatching(/AccessDeniedException.*eks:DescribeCluster/) });
+    expect(byName.get('payments')).toMatchObject({ status: 'failed', reason: stringMatching(/AccessDeniedException.*eks:DescribeCluster/) });
     // S3 refused its reports: not audited, said as data (a refusal is not worth a retry).
     expect(byName.get('batch')).toMatchObject({ status: 'failed', reason: 'reports not published: AccessDenied: Access Denied' });
     expect(byName.get('analytics')).toMatchObject({ status: 'failed', error: 'States.Timeout' });
@@ -335,7 +349,7 @@ describe('a nightly run through the three functions', () => {
       expect(report.target).toEqual(snapshot.target);
       // Collected over the wire, judged exactly as the sample it was served from.
       // Judged at the same moment: the sample's own collectedAt is older, and date-bound rules (EKS-04) move with the clock.
-      const served = { ...(memberDocument(member) as Record<string, unknown>), collectedAt: snapshot.collectedAt };
+      const served = { ...memberDocument(member), collectedAt: snapshot.collectedAt };
       expect(verdict(report)).toEqual(verdict(assess(validateSnapshot(served, member.sample))));
       expect(text(night1Objects.get(`${base}report.md`)!)).toContain(member.clusterName);
       expect(text(night1Objects.get(`${base}report.html`)!)).toMatch(/^<!doctype html>/i);
@@ -349,10 +363,10 @@ describe('a nightly run through the three functions', () => {
     expect(summary.clusters.map((c) => `${c.accountId}/${c.clusterName}`).sort()).toEqual(AUDITED.map((m) => `${m.accountId}/${m.clusterName}`).sort());
     expect(summary.clusters[0]!.clusterName).toBe('native-multisubnet-srcdst');
     expect(summary.notAudited).toEqual([
-      { accountId: '222233334444', region: REGION, clusterName: 'payments', scope: 'cluster', reason: expect.stringMatching(/^AccessDeniedException: cannot describe EKS cluster payments in eu-west-2: .*eks:DescribeCluster/) },
+      { accountId: '222233334444', region: REGION, clusterName: 'payments', scope: 'cluster', reason: stringMatching(/^AccessDeniedException: cannot describe EKS cluster payments in eu-west-2: .*eks:DescribeCluster/) },
       { accountId: '555566667777', region: REGION, clusterName: 'analytics', scope: 'cluster', reason: 'States.Timeout: Task timed out after 900.00 seconds' },
       { accountId: '555566667777', region: REGION, clusterName: 'batch', scope: 'cluster', reason: 'reports not published: AccessDenied: Access Denied' },
-      ...REGIONS.map((region) => ({ accountId: UNASSUMABLE, region, clusterName: '(clusters not listed)', scope: 'account', reason: expect.stringMatching(/^AccessDenied: .*sts:AssumeRole/) })),
+      ...REGIONS.map((region) => ({ accountId: UNASSUMABLE, region, clusterName: '(clusters not listed)', scope: 'account', reason: stringMatching(/^AccessDenied: .*sts:AssumeRole/) })),
     ]);
     // An account whose clusters could not be listed is not a cluster: it is counted apart.
     expect(summary.totals).toMatchObject({ clusters: 6, audited: 3, notAudited: 3, unlisted: REGIONS.length });
@@ -460,7 +474,7 @@ describe('latest/', () => {
     expect(await emails()).toHaveLength(2);
 
     // Once more, with latest/ now at this run: still the changes since the first night, and no second e-mail.
-    await handlers.summarize(json({ runId: night2.runId, enumerationFailures: night2.enumeration['failures'], results: night2.results }), lambdaContext('summarize'));
+    await handlers.summarize(json({ runId: night2.runId, enumerationFailures: night2.enumeration.failures, results: night2.results }), lambdaContext('summarize'));
     const again = await objects();
     for (const file of FLEET_FILES) {
       expect(again.get(`runs/${night2.runId}/fleet/${file}`)!.equals(moved.get(`runs/${night2.runId}/fleet/${file}`)!), file).toBe(true);

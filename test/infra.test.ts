@@ -11,11 +11,28 @@ const cloudFormationTags: Tags = ['Sub', 'Ref', 'GetAtt'].map((name) => ({
   resolve: (value: string) => ({ [name === 'Ref' ? 'Ref' : `Fn::${name}`]: value }),
 }));
 
-const template = parse(readFileSync(path.join(ROOT, 'infra/member-account-role.yaml'), 'utf8'), { customTags: cloudFormationTags });
-const collectorPolicy = JSON.parse(readFileSync(path.join(ROOT, 'infra/iam/collector-policy.json'), 'utf8'));
+/** An IAM policy statement's actions. */
+interface Statement {
+  Action: string | string[];
+}
+/** The parts of the member-account template these tests read. */
+interface MemberRoleTemplate {
+  Parameters: { RoleName: { Default: string }; ExternalId: { Default?: string; NoEcho?: boolean; MinLength?: number }; AuditorStage: { Default?: string } };
+  Resources: {
+    CalicoAuditReadOnlyRole: {
+      Properties: {
+        Policies: Array<{ PolicyDocument: { Statement: Statement[] } }>;
+        AssumeRolePolicyDocument: { Statement: Array<{ Principal: { AWS: unknown }; Condition: Partial<Record<'StringEquals' | 'ArnLike' | 'ArnEquals', Record<string, unknown>>> }> };
+      };
+    };
+  };
+}
+
+const template = parse(readFileSync(path.join(ROOT, 'infra/member-account-role.yaml'), 'utf8'), { customTags: cloudFormationTags }) as MemberRoleTemplate;
+const collectorPolicy = JSON.parse(readFileSync(path.join(ROOT, 'infra/iam/collector-policy.json'), 'utf8')) as { Statement: Statement[] };
 const role = template.Resources.CalicoAuditReadOnlyRole.Properties;
-const statements: Array<{ Action: string | string[] }> = role.Policies[0].PolicyDocument.Statement;
-const actionsOf = (list: Array<{ Action: string | string[] }>) => list.flatMap((s) => (Array.isArray(s.Action) ? s.Action : [s.Action])).sort();
+const statements = role.Policies[0]!.PolicyDocument.Statement;
+const actionsOf = (list: Statement[]) => list.flatMap((s) => (Array.isArray(s.Action) ? s.Action : [s.Action])).sort();
 
 describe('infra/member-account-role.yaml', () => {
   it('grants the collector policy and eks:ListClusters (for enumeration), nothing else', () => {
@@ -24,12 +41,12 @@ describe('infra/member-account-role.yaml', () => {
   });
 
   it('trusts only the two reading roles of one auditor stage, with an external id that has no default', () => {
-    const trust = role.AssumeRolePolicyDocument.Statement[0];
+    const trust = role.AssumeRolePolicyDocument.Statement[0]!;
     expect(role.AssumeRolePolicyDocument.Statement).toHaveLength(1);
     expect(trust.Principal.AWS).toEqual({ 'Fn::Sub': 'arn:${AWS::Partition}:iam::${AuditorAccountId}:root' });
-    expect(trust.Condition.StringEquals['sts:ExternalId']).toEqual({ Ref: 'ExternalId' });
+    expect(trust.Condition.StringEquals!['sts:ExternalId']).toEqual({ Ref: 'ExternalId' });
     expect(trust.Condition.ArnLike).toBeUndefined();
-    expect(trust.Condition.ArnEquals['aws:PrincipalArn']).toEqual([
+    expect(trust.Condition.ArnEquals!['aws:PrincipalArn']).toEqual([
       { 'Fn::Sub': 'arn:${AWS::Partition}:iam::${AuditorAccountId}:role/calico-eks-auditor-${AuditorStage}-enumerate' },
       { 'Fn::Sub': 'arn:${AWS::Partition}:iam::${AuditorAccountId}:role/calico-eks-auditor-${AuditorStage}-audit-cluster' },
     ]);

@@ -13,7 +13,37 @@ import { parse } from 'yaml';
 import { ROOT } from './helpers/fixtures.js';
 
 type Statement = { Effect: string; Action: string | string[]; Resource: unknown; Condition?: unknown };
-type Template = { Resources: Record<string, { Type: string; Properties: Record<string, any> }> };
+type Template = { Conditions: Record<string, unknown>; Resources: Record<string, { Type: string; Properties: Record<string, unknown> }> };
+
+// The parts of the generated resources these tests read, as CloudFormation spells them.
+interface RoleProperties {
+  Policies: Array<{ PolicyDocument: { Statement: Statement[] } }>;
+}
+interface BucketProperties {
+  BucketEncryption: { ServerSideEncryptionConfiguration: Array<{ ServerSideEncryptionByDefault: { SSEAlgorithm: string } }> };
+  PublicAccessBlockConfiguration: unknown;
+  OwnershipControls: { Rules: Array<{ ObjectOwnership: string }> };
+  LifecycleConfiguration: { Rules: Array<{ Id: string; ExpirationInDays?: number }> };
+}
+interface Retry {
+  ErrorEquals: string[];
+}
+interface StateMachineDefinition {
+  StartAt: string;
+  States: {
+    Enumerate: { Next: string; Retry: Retry[] };
+    AuditClusters: {
+      MaxConcurrency: number;
+      ItemProcessor: { States: { AuditCluster: { Retry: Retry[]; Catch: unknown[]; TimeoutSeconds: number }; ClusterNotAudited: { Parameters: unknown } } };
+    };
+    Summarize: { Retry: Retry[] };
+  };
+}
+interface AlarmProperties {
+  Dimensions: unknown;
+}
+/** A resource's properties, read as `T`. */
+const propertiesOf = <T>(resource: string): T => template.Resources[resource]!.Properties as T;
 
 let template: Template;
 const out = mkdtempSync(path.join(tmpdir(), 'sls-package-'));
@@ -24,12 +54,12 @@ beforeAll(async () => {
   for (const name of ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_PROFILE']) delete env[name];
   // The external id has no default: a deployment must name its own.
   await promisify(execFile)(path.join(ROOT, 'node_modules/.bin/serverless'), ['package', '--stage', 'ci', '--package', out, '--param', 'externalId=ci-external-id-0123456789'], { cwd: ROOT, env });
-  template = JSON.parse(readFileSync(path.join(out, 'cloudformation-template-update-stack.json'), 'utf8'));
+  template = JSON.parse(readFileSync(path.join(out, 'cloudformation-template-update-stack.json'), 'utf8')) as Template;
 }, 120_000);
 
 const actions = (s: Statement) => (Array.isArray(s.Action) ? s.Action : [s.Action]);
 const rolePolicy = (role: string): Statement[] =>
-  template.Resources[role]!.Properties['Policies'].flatMap((p: { PolicyDocument: { Statement: Statement[] } }) => p.PolicyDocument.Statement);
+  propertiesOf<RoleProperties>(role).Policies.flatMap((p) => p.PolicyDocument.Statement);
 const FUNCTIONS = { EnumerateLambdaFunction: 'EnumerateRole', AuditClusterLambdaFunction: 'AuditClusterRole', SummarizeLambdaFunction: 'SummarizeRole' };
 /** Actions that change something; everything else a role holds must be a read. */
 const WRITES = /^(s3:PutObject|ses:SendEmail|sqs:SendMessage|logs:CreateLogStream|logs:PutLogEvents|sts:AssumeRole)$/;
@@ -87,26 +117,27 @@ describe('the packaged deployment', () => {
         ],
       });
     }
-    expect((template as unknown as { Conditions: Record<string, unknown> }).Conditions['AuditsOrganization']).toEqual({ 'Fn::Equals': ['organization', 'organization'] });
-    expect(template.Resources['EnumerateRole']!.Properties['RoleName']).toBe('calico-eks-auditor-ci-enumerate');
-    expect(template.Resources['AuditClusterRole']!.Properties['RoleName']).toBe('calico-eks-auditor-ci-audit-cluster');
+    expect(template.Conditions['AuditsOrganization']).toEqual({ 'Fn::Equals': ['organization', 'organization'] });
+    expect(propertiesOf<{ RoleName: string }>('EnumerateRole').RoleName).toBe('calico-eks-auditor-ci-enumerate');
+    expect(propertiesOf<{ RoleName: string }>('AuditClusterRole').RoleName).toBe('calico-eks-auditor-ci-audit-cluster');
     // No default external id: the deployment must be given one.
-    const params = parse(readFileSync(path.join(ROOT, 'serverless.yml'), 'utf8')).params.default as Record<string, unknown>;
-    expect(params).not.toHaveProperty('externalId');
-    expect(template.Resources['AuditClusterLambdaFunction']!.Properties['Environment'].Variables.CALICO_AUDIT_EXTERNAL_ID).toBe('ci-external-id-0123456789');
+    const serverless = parse(readFileSync(path.join(ROOT, 'serverless.yml'), 'utf8')) as { params: { default: Record<string, unknown> } };
+    expect(serverless.params.default).not.toHaveProperty('externalId');
+    const environment = propertiesOf<{ Environment: { Variables: Record<string, unknown> } }>('AuditClusterLambdaFunction').Environment.Variables;
+    expect(environment['CALICO_AUDIT_EXTERNAL_ID']).toBe('ci-external-id-0123456789');
   });
 
   it('logs failed executions of the state machine to CloudWatch Logs and alarms on them', () => {
-    const machine = template.Resources['FleetAuditStateMachine']!.Properties;
-    expect(machine['LoggingConfiguration']).toEqual({
+    const machine = propertiesOf<{ LoggingConfiguration: unknown }>('FleetAuditStateMachine');
+    expect(machine.LoggingConfiguration).toEqual({
       Level: 'ERROR',
       IncludeExecutionData: false,
       Destinations: [{ CloudWatchLogsLogGroup: { LogGroupArn: { 'Fn::GetAtt': ['FleetAuditStateMachineLogGroup', 'Arn'] } } }],
     });
-    expect(template.Resources['FleetAuditStateMachineLogGroup']!.Properties['RetentionInDays']).toBeGreaterThan(0);
-    const failed = template.Resources['FleetAuditFailedAlarm']!.Properties;
+    expect(propertiesOf<{ RetentionInDays: number }>('FleetAuditStateMachineLogGroup').RetentionInDays).toBeGreaterThan(0);
+    const failed = propertiesOf<AlarmProperties>('FleetAuditFailedAlarm');
     expect(failed).toMatchObject({ Namespace: 'AWS/States', MetricName: 'ExecutionsFailed', Threshold: 1, ComparisonOperator: 'GreaterThanOrEqualToThreshold', AlarmActions: [{ Ref: 'FleetAuditAlarmTopic' }] });
-    expect(failed['Dimensions']).toEqual([{ Name: 'StateMachineArn', Value: { Ref: 'FleetAuditStateMachine' } }]);
+    expect(failed.Dimensions).toEqual([{ Name: 'StateMachineArn', Value: { Ref: 'FleetAuditStateMachine' } }]);
     const stopped = JSON.stringify(template.Resources['FleetAuditTimedOutAlarm']!.Properties);
     expect(stopped).toContain('ExecutionsTimedOut');
     expect(stopped).toContain('ExecutionsAborted');
@@ -124,18 +155,18 @@ describe('the packaged deployment', () => {
   });
 
   it('creates an encrypted, private, TLS-only reports bucket that expires old runs', () => {
-    const bucket = template.Resources['ReportsBucket']!.Properties;
-    expect(bucket['BucketEncryption'].ServerSideEncryptionConfiguration[0].ServerSideEncryptionByDefault.SSEAlgorithm).toBe('AES256');
-    expect(bucket['PublicAccessBlockConfiguration']).toEqual({ BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true });
-    expect(bucket['OwnershipControls'].Rules[0].ObjectOwnership).toBe('BucketOwnerEnforced');
-    expect(bucket['LifecycleConfiguration'].Rules.find((r: { Id: string }) => r.Id === 'expire-old-runs').ExpirationInDays).toBeGreaterThan(0);
-    const policy = template.Resources['ReportsBucketPolicy']!.Properties['PolicyDocument'].Statement[0];
+    const bucket = propertiesOf<BucketProperties>('ReportsBucket');
+    expect(bucket.BucketEncryption.ServerSideEncryptionConfiguration[0]!.ServerSideEncryptionByDefault.SSEAlgorithm).toBe('AES256');
+    expect(bucket.PublicAccessBlockConfiguration).toEqual({ BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true });
+    expect(bucket.OwnershipControls.Rules[0]!.ObjectOwnership).toBe('BucketOwnerEnforced');
+    expect(bucket.LifecycleConfiguration.Rules.find((r) => r.Id === 'expire-old-runs')!.ExpirationInDays).toBeGreaterThan(0);
+    const policy = propertiesOf<{ PolicyDocument: { Statement: Statement[] } }>('ReportsBucketPolicy').PolicyDocument.Statement[0];
     expect(policy).toMatchObject({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } });
   });
 
   it('fans out with a bounded Map that retries and catches per cluster, on a schedule', () => {
-    const definitionString = template.Resources['FleetAuditStateMachine']!.Properties['DefinitionString'];
-    const definition = JSON.parse(definitionString['Fn::Sub'][0]);
+    const definitionString = propertiesOf<{ DefinitionString: { 'Fn::Sub': [string, ...unknown[]] } }>('FleetAuditStateMachine').DefinitionString;
+    const definition = JSON.parse(definitionString['Fn::Sub'][0]) as StateMachineDefinition;
     const map = definition.States.AuditClusters;
     expect(definition.StartAt).toBe('Enumerate');
     expect(definition.States.Enumerate.Next).toBe('AuditClusters');
@@ -144,7 +175,7 @@ describe('the packaged deployment', () => {
     const task = map.ItemProcessor.States.AuditCluster;
     expect(task.Retry[0]).toMatchObject({ MaxAttempts: 3, BackoffRate: 2 });
     // The handlers raise throttling, timeouts and 5xx as TransientError: every task retries it.
-    for (const state of [definition.States.Enumerate, task, definition.States.Summarize]) expect(state.Retry[0].ErrorEquals).toContain('TransientError');
+    for (const state of [definition.States.Enumerate, task, definition.States.Summarize]) expect(state.Retry[0]!.ErrorEquals).toContain('TransientError');
     expect(task.TimeoutSeconds).toBeGreaterThan(600);
     expect(task.Catch[0]).toMatchObject({ ErrorEquals: ['States.ALL'], Next: 'ClusterNotAudited' });
     expect(map.ItemProcessor.States.ClusterNotAudited.Parameters).toMatchObject({ status: 'failed', 'target.$': '$.target' });

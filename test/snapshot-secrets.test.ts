@@ -43,7 +43,7 @@ const secret = (where: string) => `SECRET-${++planted}-${where.replace(/[^\w.-]/
 /** Every object in a list field of a section. */
 const objectsOf = (section: Json): Json[] => Object.values(section).flatMap((v) => (Array.isArray(v) ? v : v && typeof v === 'object' && 'metadata' in v ? [v] : [])) as Json[];
 
-function withSecrets(sample: Json): Json {
+function withSecrets(sample: Snapshot): Snapshot {
   const doc = JSON.parse(JSON.stringify(sample)) as Json;
   for (const object of [...objectsOf(doc['kubernetes']), ...objectsOf(doc['calico'])]) {
     object.metadata ??= {};
@@ -77,7 +77,7 @@ function withSecrets(sample: Json): Json {
   for (const node of doc['kubernetes'].nodes) node.status.images = [{ names: [`registry.example/${secret(`${node.metadata.name}/image`)}`] }];
   for (const instance of doc['aws'].instances ?? []) instance.UserData = { Value: secret(`${instance.InstanceId}/userdata`) };
   for (const addon of doc['aws'].addons ?? []) addon.configurationValues = JSON.stringify({ apiKey: secret(`${addon.addonName}/configuration`) });
-  return doc;
+  return validateSnapshot(doc, 'with secrets');
 }
 
 /** Another team's Deployment, full of secrets, in a namespace the auditor has no business reading. */
@@ -107,11 +107,11 @@ describe.each(['enterprise-vxlan', 'reference-crosssubnet'])('secrets planted in
     const aws = mockAwsFromSnapshot(sample, clients, { endpoint: kube.url, caData: kube.caData });
     open.push({ kube, aws });
     const out = path.join(dir, name);
-    const outcome = await auditCluster('run-1', sample['target'], {
+    const outcome = await auditCluster('run-1', sample.target, {
       sink: new LocalSink(out),
       collect: () =>
         collectSnapshot(
-          { clusterName: sample['target'].clusterName, region: sample['target'].region, now: () => new Date(sample['collectedAt']), kube: { retryBaseMs: 1 } },
+          { clusterName: sample.target.clusterName, region: sample.target.region, now: () => new Date(sample.collectedAt), kube: { retryBaseMs: 1 } },
           { aws: clients, credentials: () => Promise.resolve(FAKE_CREDENTIALS) },
         ),
     });
@@ -131,7 +131,7 @@ describe.each(['enterprise-vxlan', 'reference-crosssubnet'])('secrets planted in
   });
 
   it('appear in no published file when the snapshot comes untrimmed from elsewhere (an older collector)', async () => {
-    const snapshot = validateSnapshot(withSecrets(sampleDocument(name)), name);
+    const snapshot = withSecrets(sampleDocument(name));
     const out = path.join(dir, `${name}-file`);
     const outcome = await auditCluster('run-1', snapshot.target, { sink: new LocalSink(out), collect: () => Promise.resolve(snapshot) });
     expect(outcome.status).toBe('audited');

@@ -1,6 +1,6 @@
 /** Suppressions: recorded decisions that keep a finding visible but out of the score, until they expire. */
 import { describe, expect, it } from 'vitest';
-import { assess } from '../src/assess/assess.js';
+import { assess, type Assessment } from '../src/assess/assess.js';
 import { applySuppressions, suppressionsFileSchema } from '../src/assess/suppressions.js';
 import { validateSnapshot } from '../src/snapshot/load.js';
 import { sampleDocument } from './helpers/fixtures.js';
@@ -68,7 +68,7 @@ describe('calico-audit assess --suppressions', () => {
     writeFileSync(file, JSON.stringify({ suppressions: [{ ruleId: 'CAL-DP-01', reason: 'iptables is our standard dataplane until the kernel upgrade' }] }));
     const accepted = await run('assess', '--snapshot', snapshot, '--format', 'json', '--fail-on', 'low', '--suppressions', file);
     expect(accepted.code).toBe(0);
-    expect(JSON.parse(accepted.stdout).checks.find((c: { id: string }) => c.id === 'CAL-DP-01').suppression.reason).toContain('kernel upgrade');
+    expect((JSON.parse(accepted.stdout) as Assessment).checks.find((c) => c.id === 'CAL-DP-01')!.suppression!.reason).toContain('kernel upgrade');
     writeFileSync(file, JSON.stringify({ suppressions: [{ ruleId: 'CAL-DP-01', reason: '' }] }));
     const rejected = await run('assess', '--snapshot', snapshot, '--suppressions', file);
     expect(rejected.code).toBe(2);

@@ -150,7 +150,7 @@ export function deriveFacts(model: ClusterModel): Facts {
         : null;
 
   const subnetIds = nodes ? nodes.map((n) => n.subnetId) : null;
-  const knownSubnets = subnetIds && subnetIds.every((s) => s !== null) ? (subnetIds as string[]) : null;
+  const knownSubnets = subnetIds && subnetIds.every((s) => s !== null) ? subnetIds : null;
   const subnets = knownSubnets
     ? [...new Set(knownSubnets)].sort().map((subnetId) => {
         const subnet = model.subnets?.find((s) => s.SubnetId === subnetId);

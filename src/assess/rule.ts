@@ -54,8 +54,11 @@ export interface Evidence {
 export interface RuleContext {
   model: ClusterModel;
   facts: Facts;
-  /** Returns `value`, or stops the rule as `unknown` naming the snapshot fields that were not collected. */
-  need<T>(value: T | null | undefined, ...fields: SnapshotField[]): T;
+  /**
+   * Returns `value`, or stops the rule as `unknown` naming the snapshot fields that were not collected.
+   * A function property, not a method: rules destructure it (`{ need }`) and it uses no `this`.
+   */
+  need: <T>(value: T | null | undefined, ...fields: SnapshotField[]) => T;
 }
 
 export type Outcome =

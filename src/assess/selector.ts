@@ -17,7 +17,7 @@ export class SelectorSyntaxError extends Error {
 type Token = { kind: 'word' | 'string' | 'op'; value: string };
 
 const OPERATORS = ['&&', '||', '==', '!=', '!', '(', ')', '{', '}', ','];
-const WORD = /^[A-Za-z0-9_.\/\-]+/;
+const WORD = /^[A-Za-z0-9_./-]+/;
 
 function tokenize(source: string): Token[] {
   const tokens: Token[] = [];
@@ -150,12 +150,12 @@ class Parser {
       if (next.value === 'in') {
         this.position += 1;
         const values = this.stringSet();
-        return (labels) => labels[key] !== undefined && values.has(labels[key]!);
+        return (labels) => labels[key] !== undefined && values.has(labels[key]);
       }
       if (next.value === 'not' && this.peek(1)?.value === 'in') {
         this.position += 2;
         const values = this.stringSet();
-        return (labels) => labels[key] === undefined || !values.has(labels[key]!);
+        return (labels) => labels[key] === undefined || !values.has(labels[key]);
       }
       if (next.value === 'contains') {
         this.position += 1;

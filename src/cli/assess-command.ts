@@ -11,9 +11,9 @@ import { mask } from '../render/mask.js';
 import { renderText } from '../render/text.js';
 import { DEFAULT_SNAPSHOT_LIMITS, loadSnapshot, type SnapshotLimits } from '../snapshot/load.js';
 import { EXIT, UsageError } from './errors.js';
+import { FORMATS, type Format } from './options.js';
 
-export const FORMATS = ['json', 'md', 'html', 'text'] as const;
-export type Format = (typeof FORMATS)[number];
+export { FORMATS, type Format };
 
 /** Renders one assessment; with `masked`, account ids, addresses and CIDRs become placeholders first. */
 export function render(assessment: Assessment, format: Format, options: { masked?: boolean } = {}): string {

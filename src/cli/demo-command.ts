@@ -60,7 +60,7 @@ async function sampleFleet(): Promise<{ targets: ClusterTarget[]; collect: (targ
   }
   return {
     targets: [...snapshots.values()].map((s) => ({ accountId: s.target.accountId, region: s.target.region, clusterName: s.target.clusterName })),
-    collect: async (target) => snapshots.get(clusterId(target))!,
+    collect: (target) => Promise.resolve(snapshots.get(clusterId(target))!),
   };
 }
 
@@ -75,14 +75,15 @@ export async function demoCommand(options: DemoOptions, io: DemoIo): Promise<num
   const bar = new SingleBar({ stream: io.stderr, format: 'Auditing sample fleet [{bar}] {value}/{total} {cluster}', hideCursor: true, clearOnComplete: true });
   bar.start(fleet.targets.length, 0, { cluster: '' });
   const run = await runFleet(runIdAt(new Date()), {
-    enumerate: async () => ({ targets: fleet.targets, failures: [] }),
+    enumerate: () => Promise.resolve({ targets: fleet.targets, failures: [] }),
     audit: { sink, collect: fleet.collect, suppressions },
     summarize: { sink, fleetUrl: sink.locate(LATEST_PAGE_KEY), maskEmail: false, now: () => new Date(), ...(previous ? { previous } : {}) },
     concurrency: 4,
     onClusterDone: (outcome) => bar.increment({ cluster: escapeUnsafe(outcome.target.clusterName) }),
   });
   bar.stop();
-  const summary = (await readLatestSummary(sink))!;
+  const summary = await readLatestSummary(sink);
+  if (!summary) throw new Error(`the run just written is not readable back from ${sink.locate('latest/index.json')}`);
   io.stdout(renderFleetTable(summary));
   const changes = run.summary.changes;
   if (changes) {

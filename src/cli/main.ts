@@ -1,16 +1,22 @@
-/** The `calico-audit` program: commander wiring, one top-level catch mapping errors to exit codes. */
+/**
+ * The `calico-audit` program: commander wiring, one top-level catch mapping errors to exit codes.
+ * Each command's module is imported only when that command runs, so `--version` loads nothing
+ * but commander and `assess` never loads the AWS SDK or the Kubernetes client.
+ */
 import { Command, CommanderError, Option } from 'commander';
+import packageJson from '../../package.json' with { type: 'json' };
 import { SEVERITIES } from '../assess/rule.js';
 import { escapeUnsafeKeepingLines } from '../assess/unsafe-text.js';
-import { ConfigError } from '../config/config.js';
-import { fleetCommand } from './fleet-command.js';
-import { SnapshotInputError } from '../snapshot/load.js';
-import { FORMATS, assessCommand } from './assess-command.js';
-import { auditCommand } from './audit-command.js';
-import { collectCommand, type CollectCliDeps } from './collect-command.js';
-import { demoCommand } from './demo-command.js';
+import { ConfigError } from '../config/errors.js';
+import { SnapshotInputError } from '../snapshot/errors.js';
+// Types only (erased at build): the option shapes commander hands each command's action.
+import type { AssessOptions } from './assess-command.js';
+import type { AuditCommandOptions } from './audit-command.js';
+import type { CollectCliDeps, CollectCommandOptions } from './collect-command.js';
+import type { DemoOptions } from './demo-command.js';
+import type { FleetCommandOptions } from './fleet-command.js';
 import { EXIT, UsageError } from './errors.js';
-import { rulesCommand } from './rules-command.js';
+import { FORMATS } from './options.js';
 
 export interface CliIo {
   stdout: (text: string) => void;
@@ -38,6 +44,7 @@ export async function main(argv: string[], terminal: CliIo = processIo, deps: Co
   const program = new Command()
     .name('calico-audit')
     .description('Audits Calico networking on Amazon EKS against the Calico reference architecture.')
+    .version(packageJson.version)
     .exitOverride()
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
 
@@ -52,7 +59,8 @@ export async function main(argv: string[], terminal: CliIo = processIo, deps: Co
     .option('--suppressions <file>', 'JSON file of accepted findings ({ruleId, clusters, reason, expires}): shown, not scored')
     .option('--max-snapshot-size <MiB>', 'refuse a snapshot file larger than this (default 256)')
     .option('--max-decompressed-size <MiB>', 'refuse a gzipped snapshot that decompresses to more than this (default 256)')
-    .action(async (options) => {
+    .action(async (options: AssessOptions) => {
+      const { assessCommand } = await import('./assess-command.js');
       exitCode = await assessCommand(options, io.stdout);
     });
 
@@ -60,7 +68,8 @@ export async function main(argv: string[], terminal: CliIo = processIo, deps: Co
     .command('rules')
     .description('Print the rule catalogue, generated from the rule registry.')
     .addOption(new Option('--format <format>', 'output format').choices(['md', 'json']).default('md'))
-    .action((options) => {
+    .action(async (options: { format: string }) => {
+      const { rulesCommand } = await import('./rules-command.js');
       exitCode = rulesCommand(options, io.stdout);
     });
 
@@ -70,7 +79,8 @@ export async function main(argv: string[], terminal: CliIo = processIo, deps: Co
     .option('--out <dir>', 'output folder', 'reports')
     .option('--previous <file>', "the previous run's index.json: report new and resolved findings, score moves, clusters added and gone")
     .option('--suppressions <file>', 'JSON file of accepted findings ({ruleId, clusters, reason, expires}): shown, not scored')
-    .action(async (options) => {
+    .action(async (options: DemoOptions) => {
+      const { demoCommand } = await import('./demo-command.js');
       exitCode = await demoCommand(options, { stdout: io.stdout, stderr: io.stderrStream });
     });
 
@@ -85,7 +95,8 @@ export async function main(argv: string[], terminal: CliIo = processIo, deps: Co
   clusterOptions(program.command('collect'))
     .description('Read a live EKS cluster (AWS and Kubernetes, read-only) into a snapshot file; progress on stderr.')
     .requiredOption('--out <file>', 'snapshot file; gzipped when it ends in .gz')
-    .action(async (options) => {
+    .action(async (options: CollectCommandOptions) => {
+      const { collectCommand } = await import('./collect-command.js');
       exitCode = await collectCommand(options, io, deps);
     });
 
@@ -93,7 +104,8 @@ export async function main(argv: string[], terminal: CliIo = processIo, deps: Co
     .description('Collect a live EKS cluster, assess it and write report.{json,md,html} with snapshot.json.gz beside them.')
     .option('--out <dir>', 'output folder (default: reports/<cluster>)')
     .option('--suppressions <file>', 'JSON file of accepted findings ({ruleId, clusters, reason, expires}): shown, not scored')
-    .action(async (options) => {
+    .action(async (options: AuditCommandOptions) => {
+      const { auditCommand } = await import('./audit-command.js');
       exitCode = await auditCommand(options, io, deps);
     });
 
@@ -102,7 +114,8 @@ export async function main(argv: string[], terminal: CliIo = processIo, deps: Co
     .description('Run the nightly fleet audit in this process: enumerate, audit every cluster, summarise (configured by CALICO_AUDIT_* variables).')
     .option('--out <dir>', 'write reports to this folder instead of the configured bucket')
     .option('--run-id <id>', 'run id (default: the start time)')
-    .action(async (options) => {
+    .action(async (options: FleetCommandOptions) => {
+      const { fleetCommand } = await import('./fleet-command.js');
       exitCode = await fleetCommand(options, io);
     });
 

@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 // The namespace import lets bundlers drop what is unused (the named `z` drags in all of zod).
 import * as z from 'zod';
+import { ConfigError } from './errors.js';
 
 const accountId = z.string().regex(/^\d{12}$/, 'must be a 12-digit AWS account id');
 const region = z.string().regex(/^[a-z]{2}(-gov)?-[a-z]+-\d$/, 'must be an AWS region such as eu-west-2');
@@ -49,9 +50,7 @@ export const configSchema = z.object({
 
 export type AuditConfig = z.infer<typeof configSchema>;
 
-export class ConfigError extends Error {
-  override readonly name = 'ConfigError';
-}
+export { ConfigError };
 
 const list = (value: string) => value.split(/[\s,]+/).filter(Boolean);
 
@@ -97,7 +96,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AuditConfig {
   const file = env['CALICO_AUDIT_CONFIG'];
   if (file) {
     try {
-      base = JSON.parse(readFileSync(file, 'utf8'));
+      const parsed: unknown = JSON.parse(readFileSync(file, 'utf8'));
+      if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new Error('it does not hold a JSON object');
+      base = parsed as Record<string, unknown>;
     } catch (cause) {
       throw new ConfigError(`cannot read CALICO_AUDIT_CONFIG ${file}: ${(cause as Error).message}`, { cause });
     }

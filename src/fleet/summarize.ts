@@ -38,7 +38,7 @@ import { renderFleetPages, renderLatestPage } from '../render/index.js';
 import type { ClusterOutcome } from './audit-cluster.js';
 import type { EnumerationFailure } from './targets.js';
 import { clusterId, RUN_ID_PATTERN, type ClusterTarget } from '../target/index.js';
-import { diffFleet, type FleetSummary, fleetSummarySchema, summarizeFleet, type UnauditedCluster } from '../fleet-summary/index.js';
+import { diffFleet, fleetRowOf, type FleetRow, type FleetSummary, fleetSummarySchema, summarizeRows, type UnauditedCluster } from '../fleet-summary/index.js';
 
 export interface SummarizeDeps {
   sink: ReportSink;
@@ -162,8 +162,12 @@ const targetOfFolder = (folder: string): ClusterTarget => {
   return { accountId, region, clusterName };
 };
 
-/** What is in the bucket for this run: the clusters whose reports read back, and the reasons the others do not count. */
-async function readRun(sink: ReportSink, runId: string): Promise<{ entries: Array<{ assessment: Assessment; report: string }>; reasons: Map<string, string> }> {
+/**
+ * What is in the bucket for this run: the rows of the clusters whose reports read back, and the
+ * reasons the others do not count. Each report is reduced to its row as it is read, so a run of
+ * thousands of clusters never holds every assessment at once.
+ */
+async function readRun(sink: ReportSink, runId: string): Promise<{ rows: FleetRow[]; reasons: Map<string, string> }> {
   const files = new Map<string, Set<string>>();
   for (const key of await sink.list(`${runPrefix(runId)}clusters/`)) {
     const found = clusterOfKey(runId, key);
@@ -179,15 +183,20 @@ async function readRun(sink: ReportSink, runId: string): Promise<{ entries: Arra
     if (missing.length) reasons.set(folder, `reports incomplete: ${missing.join(', ')} missing from the run`);
     else complete.push(folder);
   }
-  const reports = await pMap(complete.sort(), async (folder) => [folder, await readReport(sink, `${runPrefix(runId)}clusters/${folder}/${CLUSTER_COMMIT_FILE}`, folder)] as const, {
-    concurrency: 16,
-  });
-  const entries: Array<{ assessment: Assessment; report: string }> = [];
-  for (const [folder, report] of reports) {
-    if (typeof report === 'string') reasons.set(folder, report);
-    else entries.push({ assessment: report, report: reportLinkFromFleetPage(report.target) });
+  const read = await pMap(
+    complete.sort(),
+    async (folder) => {
+      const report = await readReport(sink, `${runPrefix(runId)}clusters/${folder}/${CLUSTER_COMMIT_FILE}`, folder);
+      return [folder, typeof report === 'string' ? report : fleetRowOf(report, reportLinkFromFleetPage(report.target))] as const;
+    },
+    { concurrency: 16 },
+  );
+  const rows: FleetRow[] = [];
+  for (const [folder, row] of read) {
+    if (typeof row === 'string') reasons.set(folder, row);
+    else rows.push(row);
   }
-  return { entries, reasons };
+  return { rows, reasons };
 }
 
 /**
@@ -234,11 +243,11 @@ export async function summarizeRun(
   deps: SummarizeDeps,
 ): Promise<RunSummary> {
   const { sink } = deps;
-  const { entries, reasons } = await readRun(sink, runId);
-  const audited = new Set(entries.map((e) => clusterId(e.assessment.target)));
+  const { rows, reasons } = await readRun(sink, runId);
+  const audited = new Set(rows.map((row) => clusterId(row)));
   const pointer = await readLatestPointer(sink);
   const previous = deps.previous ?? (await previousSummary(sink, runId, pointer));
-  const summary = summarizeFleet(entries, unauditedFrom(outcomes, enumerationFailures, audited, reasons), {
+  const summary = summarizeRows(rows, unauditedFrom(outcomes, enumerationFailures, audited, reasons), {
     generatedAt: deps.now().toISOString(),
     runId,
     comparedWith: previous?.runId ?? null,

@@ -223,7 +223,7 @@ export class LocalSink implements ReportSink {
     await Promise.all(keys.map((key) => rm(this.file(key), { force: true })));
   }
 
-  async link(key: string): Promise<string> {
-    return `file://${this.file(key)}`;
+  link(key: string): Promise<string> {
+    return Promise.resolve(`file://${this.file(key)}`);
   }
 }

@@ -7,19 +7,10 @@
 import { constants, type Stats } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import { createGunzip, gunzipSync } from 'node:zlib';
+import { SnapshotInputError } from './errors.js';
 import { SNAPSHOT_SCHEMA_VERSION, snapshotSchema, type Snapshot } from './schema.js';
 
-/** The input is not a usable snapshot; `message` is one line naming the file and the problem. */
-export class SnapshotInputError extends Error {
-  override readonly name = 'SnapshotInputError';
-  constructor(
-    readonly file: string,
-    readonly problem: string,
-    options?: { cause?: unknown },
-  ) {
-    super(`${file}: ${problem}`, options);
-  }
-}
+export { SnapshotInputError };
 
 const GZIP_MAGIC = [0x1f, 0x8b] as const;
 const MiB = 1024 * 1024;

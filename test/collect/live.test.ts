@@ -10,18 +10,17 @@ import { collectSnapshot, type CollectOptions } from '../../src/collect/collect.
 import { validateSnapshot } from '../../src/snapshot/load.js';
 import type { Snapshot } from '../../src/snapshot/schema.js';
 import { trimSnapshot } from '../../src/snapshot/trim.js';
-import { FAKE_CREDENTIALS, mockAwsFromSnapshot, testAwsClients, type AwsMock, type AwsMockOptions } from '../helpers/aws-mock.js';
+import { fakeCredentials, mockAwsFromSnapshot, testAwsClients, type AwsMock, type AwsMockOptions } from '../helpers/aws-mock.js';
 import { sampleDocument } from '../helpers/fixtures.js';
 import { startFakeKube, type FakeKube, type FakeKubeOptions } from '../helpers/kube-server.js';
+import { stringContaining } from '../helpers/matchers.js';
 import { allowsRequest, auditorAccess } from '../helpers/rbac.js';
 
-type Json = Record<string, any>;
-
-/** A sample snapshot document, indexable without ceremony. */
-const sampleOf = (name: string): Json => sampleDocument(name);
+/** A Kubernetes object's spec or status as an object to extend (nothing when it is not one). */
+const fieldsOf = (value: unknown): Record<string, unknown> => (typeof value === 'object' && value !== null ? { ...value } : {});
 
 /** A sample as the collector keeps it: every object trimmed (src/snapshot/trim.ts). */
-const trimmed = (sample: Json): Json => JSON.parse(JSON.stringify(trimSnapshot(validateSnapshot(sample, 'sample')))) as Json;
+const trimmed = (sample: Snapshot): Snapshot => JSON.parse(JSON.stringify(trimSnapshot(sample))) as Snapshot;
 
 const open: Array<{ kube?: FakeKube; aws: AwsMock }> = [];
 afterEach(async () => {
@@ -39,7 +38,7 @@ interface Run {
 
 /** Serves `sample` over HTTPS and mocked AWS, then collects it. */
 async function collectFrom(
-  sample: Json,
+  sample: Snapshot,
   kubeOptions: Omit<FakeKubeOptions, 'snapshot'> = {},
   awsOptions: AwsMockOptions = {},
   collectOptions: Partial<CollectOptions> = {},
@@ -49,8 +48,8 @@ async function collectFrom(
   const aws = mockAwsFromSnapshot(sample, clients, { endpoint: kube.url, caData: kube.caData, ...awsOptions });
   open.push({ kube, aws });
   const snapshot = await collectSnapshot(
-    { clusterName: sample['target'].clusterName, region: sample['target'].region, now: () => new Date(sample['collectedAt']), kube: { retryBaseMs: 1 }, ...collectOptions },
-    { aws: clients, credentials: async () => FAKE_CREDENTIALS },
+    { clusterName: sample.target.clusterName, region: sample.target.region, now: () => new Date(sample.collectedAt), kube: { retryBaseMs: 1 }, ...collectOptions },
+    { aws: clients, credentials: fakeCredentials },
   );
   return { snapshot, kube, aws };
 }
@@ -68,7 +67,7 @@ describe.each([
   ['enterprise-vxlan', 'projectcalico.org/v3'],
 ])('collecting %s (Calico served as %s)', (name, apiGroup) => {
   it('yields a valid snapshot that assesses exactly as the sample it was served from', async () => {
-    const sample = sampleOf(name);
+    const sample = sampleDocument(name);
     const { snapshot } = await collectFrom(sample, {}, {}, { pageSize: 7 });
     expect(() => validateSnapshot(JSON.parse(JSON.stringify(snapshot)), 'collected')).not.toThrow();
     expect(snapshot.errors).toEqual([]);
@@ -77,20 +76,20 @@ describe.each([
   });
 
   it('reproduces every list of the sample, trimmed, object for object (only the endpoint and CA differ)', async () => {
-    const sample = trimmed(sampleOf(name));
+    const sample = trimmed(sampleDocument(name));
     const { snapshot } = await collectFrom(sample, {}, {}, { pageSize: 7 });
-    const { cluster, ...aws } = JSON.parse(JSON.stringify(snapshot.aws)) as Json;
-    const { cluster: sampleCluster, ...sampleAws } = sample['aws'];
+    const { cluster, ...aws } = JSON.parse(JSON.stringify(snapshot.aws)) as Snapshot['aws'];
+    const { cluster: sampleCluster, ...sampleAws } = sample.aws;
     expect(aws).toEqual(sampleAws);
     expect({ ...cluster, endpoint: undefined, certificateAuthority: undefined }).toEqual({ ...sampleCluster, endpoint: undefined, certificateAuthority: undefined });
-    expect(JSON.parse(JSON.stringify(snapshot.kubernetes))).toEqual(sample['kubernetes']);
-    expect(JSON.parse(JSON.stringify(snapshot.calico))).toEqual(sample['calico']);
-    expect(snapshot.target).toEqual(sample['target']);
-    expect(snapshot.collectedAt).toBe(sample['collectedAt']);
+    expect(JSON.parse(JSON.stringify(snapshot.kubernetes))).toEqual(sample.kubernetes);
+    expect(JSON.parse(JSON.stringify(snapshot.calico))).toEqual(sample.calico);
+    expect(snapshot.target).toEqual(sample.target);
+    expect(snapshot.collectedAt).toBe(sample.collectedAt);
   });
 
   it('sends an EKS bearer token, pages with limit/continue, and reads only what the ClusterRole grants', async () => {
-    const sample = sampleOf(name);
+    const sample = sampleDocument(name);
     const { kube } = await collectFrom(sample, {}, {}, { pageSize: 7 });
     const access = auditorAccess();
     for (const request of kube.requests) {
@@ -99,7 +98,7 @@ describe.each([
       expect(request.path).not.toMatch(/secrets/);
     }
     const podPages = kube.requests.filter((r) => r.path === '/api/v1/pods');
-    expect(podPages.length).toBe(Math.ceil(sample['kubernetes'].pods.length / 7));
+    expect(podPages.length).toBe(Math.ceil(sample.kubernetes.pods!.length / 7));
     expect(podPages.every((r) => r.query['limit'] === '7')).toBe(true);
     expect(podPages.slice(1).every((r) => !!r.query['continue'])).toBe(true);
   });
@@ -107,7 +106,7 @@ describe.each([
 
 describe('load on the API server', () => {
   it('keeps at most 6 requests in flight and reuses its connections instead of opening one per list', async () => {
-    const { snapshot, kube } = await collectFrom(sampleOf('enterprise-vxlan'), { delayMs: 20 }, {}, { pageSize: 7 });
+    const { snapshot, kube } = await collectFrom(sampleDocument('enterprise-vxlan'), { delayMs: 20 }, {}, { pageSize: 7 });
     expect(snapshot.errors).toEqual([]);
     expect(kube.requests.length).toBeGreaterThan(20);
     expect(kube.load.peakInFlight).toBeLessThanOrEqual(6);
@@ -118,40 +117,40 @@ describe('load on the API server', () => {
 
 describe('collection failures are data', () => {
   it('records a 403 on one resource as an error and a null list, and reads the rest', async () => {
-    const sample = sampleOf('reference-crosssubnet');
+    const sample = sampleDocument('reference-crosssubnet');
     const { snapshot } = await collectFrom(sample, { forbidden: ['/apis/crd.projectcalico.org/v1/bgpconfigurations'] });
     expect(snapshot.calico.bgpConfigurations).toBeNull();
-    expect(errorFor(snapshot, 'calico:bgpconfigurations')).toMatchObject({ code: 'Forbidden', message: expect.stringContaining('cannot list resource "bgpconfigurations"') });
+    expect(errorFor(snapshot, 'calico:bgpconfigurations')).toMatchObject({ code: 'Forbidden', message: stringContaining('cannot list resource "bgpconfigurations"') });
     expect(snapshot.errors).toHaveLength(1);
-    expect(snapshot.calico.ippools).toEqual(trimmed(sample)['calico'].ippools);
-    expect(snapshot.kubernetes.nodes).toHaveLength(sample['kubernetes'].nodes.length);
+    expect(snapshot.calico.ippools).toEqual(trimmed(sample).calico.ippools);
+    expect(snapshot.kubernetes.nodes).toHaveLength(sample.kubernetes.nodes!.length);
     const check = assess(snapshot).checks.find((c) => c.evidence.some((e) => e.field === 'calico:bgpconfigurations'));
     expect(check?.status).toBe('unknown');
   });
 
   it('records an absent Calico CRD group (404) for every Calico list, which stay null', async () => {
-    const sample = sampleOf('reference-crosssubnet');
+    const sample = sampleDocument('reference-crosssubnet');
     const { snapshot } = await collectFrom(sample, { absentGroups: ['crd.projectcalico.org'] });
     expect(snapshot.calico.apiGroup).toBeNull();
     for (const field of ['ippools', 'ipamBlocks', 'felixConfigurations', 'tiers', 'globalNetworkPolicies'] as const) expect(snapshot.calico[field]).toBeNull();
     expect(errorFor(snapshot, 'calico:ippools')?.code).toBe('NotFound');
     expect(errorFor(snapshot, 'calico:ipamblocks')?.code).toBe('NotFound');
-    expect(snapshot.kubernetes.pods).toHaveLength(sample['kubernetes'].pods.length);
+    expect(snapshot.kubernetes.pods).toHaveLength(sample.kubernetes.pods!.length);
   });
 
   it('reports a missing tier grant as a Forbidden error, never as a shorter policy list', async () => {
-    const sample = sampleOf('enterprise-vxlan');
+    const sample = sampleDocument('enterprise-vxlan');
     const { snapshot, kube } = await collectFrom(sample, { deniedTiers: ['namespace-isolation'] });
     expect(snapshot.calico.networkPolicies).toBeNull();
-    expect(errorFor(snapshot, 'calico:networkpolicies')).toMatchObject({ code: 'Forbidden', message: expect.stringContaining('tier "namespace-isolation"') });
+    expect(errorFor(snapshot, 'calico:networkpolicies')).toMatchObject({ code: 'Forbidden', message: stringContaining('tier "namespace-isolation"') });
     // Every tier is named in the selector, so the server must authorise each one.
-    const tiers = sample['calico'].tiers.map((t: Json) => t.metadata.name);
+    const tiers = sample.calico.tiers!.map((t) => t.metadata!.name);
     const request = kube.requests.find((r) => r.path === '/apis/projectcalico.org/v3/networkpolicies')!;
     expect(request.query['labelSelector']).toBe(`projectcalico.org/tier in (${tiers.join(',')})`);
   });
 
   it('does not read tiered policies at all when the tiers cannot be listed', async () => {
-    const sample = sampleOf('enterprise-vxlan');
+    const sample = sampleDocument('enterprise-vxlan');
     const { snapshot, kube } = await collectFrom(sample, { forbidden: ['/apis/projectcalico.org/v3/tiers'] });
     expect(snapshot.calico.tiers).toBeNull();
     expect(snapshot.calico.networkPolicies).toBeNull();
@@ -161,22 +160,22 @@ describe('collection failures are data', () => {
   });
 
   it('retries a throttled (429) list and keeps its objects', async () => {
-    const sample = sampleOf('reference-crosssubnet');
+    const sample = sampleDocument('reference-crosssubnet');
     const { snapshot, kube } = await collectFrom(sample, { throttle: { '/api/v1/namespaces': 2 } });
-    expect(snapshot.kubernetes.namespaces).toHaveLength(sample['kubernetes'].namespaces.length);
+    expect(snapshot.kubernetes.namespaces).toHaveLength(sample.kubernetes.namespaces!.length);
     expect(kube.requests.filter((r) => r.path === '/api/v1/namespaces')).toHaveLength(3);
     expect(snapshot.errors).toEqual([]);
   });
 
   it('records throttling that outlasts the retries as TooManyRequests', async () => {
-    const sample = sampleOf('reference-crosssubnet');
+    const sample = sampleDocument('reference-crosssubnet');
     const { snapshot } = await collectFrom(sample, { throttle: { '/api/v1/namespaces': 99 } });
     expect(snapshot.kubernetes.namespaces).toBeNull();
-    expect(errorFor(snapshot, 'kubernetes:namespaces')).toMatchObject({ code: 'TooManyRequests', message: expect.stringContaining('after 3 attempts') });
+    expect(errorFor(snapshot, 'kubernetes:namespaces')).toMatchObject({ code: 'TooManyRequests', message: stringContaining('after 3 attempts') });
   });
 
   it('gives an AWS-only snapshot when the cluster endpoint cannot be reached, finding instances by cluster tag', async () => {
-    const sample = sampleOf('reference-crosssubnet');
+    const sample = sampleDocument('reference-crosssubnet');
     const closed = await new Promise<number>((resolve) => {
       const probe = createServer().listen(0, '127.0.0.1', () => {
         const { port } = probe.address() as { port: number };
@@ -187,8 +186,8 @@ describe('collection failures are data', () => {
     const aws = mockAwsFromSnapshot(sample, clients, { endpoint: `https://127.0.0.1:${closed}`, caData: Buffer.from('not used').toString('base64') });
     open.push({ aws });
     const snapshot = await collectSnapshot(
-      { clusterName: 'reference-crosssubnet', region: 'eu-west-2', now: () => new Date(sample['collectedAt']) },
-      { aws: clients, credentials: async () => FAKE_CREDENTIALS },
+      { clusterName: 'reference-crosssubnet', region: 'eu-west-2', now: () => new Date(sample.collectedAt) },
+      { aws: clients, credentials: fakeCredentials },
     );
     expect(() => validateSnapshot(JSON.parse(JSON.stringify(snapshot)), 'aws-only')).not.toThrow();
     for (const value of Object.values(snapshot.kubernetes)) expect(value).toBeNull();
@@ -198,8 +197,8 @@ describe('collection failures are data', () => {
     // Instances come from the kubernetes.io/cluster/<name> tag instead of the nodes' provider ids.
     const describe = aws.calls.find((c) => c.command === 'DescribeInstances')!;
     expect(describe.input['Filters']).toContainEqual({ Name: 'tag-key', Values: ['kubernetes.io/cluster/reference-crosssubnet'] });
-    expect(JSON.parse(JSON.stringify(snapshot.aws.instances))).toEqual(sample['aws'].instances);
-    expect(JSON.parse(JSON.stringify(snapshot.aws.securityGroups))).toEqual(sample['aws'].securityGroups);
+    expect(JSON.parse(JSON.stringify(snapshot.aws.instances))).toEqual(sample.aws.instances);
+    expect(JSON.parse(JSON.stringify(snapshot.aws.securityGroups))).toEqual(sample.aws.securityGroups);
     // The EKS checks still judge; nothing that needed the Kubernetes side passes.
     const checks = assess(snapshot).checks;
     expect(checks.filter((c) => c.id.startsWith('EKS-')).every((c) => c.status === 'pass' || c.status === 'fail')).toBe(true);
@@ -207,44 +206,44 @@ describe('collection failures are data', () => {
   });
 
   it('records a token the API server rejects as Unauthorized for every Kubernetes source', async () => {
-    const sample = sampleOf('reference-crosssubnet');
+    const sample = sampleDocument('reference-crosssubnet');
     const kube = await startFakeKube({ snapshot: sample });
     const clients = testAwsClients();
     const aws = mockAwsFromSnapshot(sample, clients, { endpoint: kube.url, caData: kube.caData });
     open.push({ kube, aws });
     const { createKubeApi } = await import('../../src/collect/kube/client.js');
     const snapshot = await collectSnapshot(
-      { clusterName: 'reference-crosssubnet', region: 'eu-west-2', now: () => new Date(sample['collectedAt']) },
-      { aws: clients, credentials: async () => FAKE_CREDENTIALS, connectKube: async () => createKubeApi({ server: kube.url, caData: kube.caData, token: 'not-an-eks-token' }) },
+      { clusterName: 'reference-crosssubnet', region: 'eu-west-2', now: () => new Date(sample.collectedAt) },
+      { aws: clients, credentials: fakeCredentials, connectKube: () => Promise.resolve(createKubeApi({ server: kube.url, caData: kube.caData, token: 'not-an-eks-token' })) },
     );
     expect(errorFor(snapshot, 'kubernetes:pods')?.code).toBe('Unauthorized');
     expect(errorFor(snapshot, 'kubernetes:version')?.code).toBe('Unauthorized');
-    expect(snapshot.aws.instances).toHaveLength(sample['aws'].instances.length);
+    expect(snapshot.aws.instances).toHaveLength(sample.aws.instances!.length);
   });
 });
 
 describe('what is kept', () => {
   it('trims pods to the fields snapshot.md lists, so container specs and their env never reach the snapshot', async () => {
-    const sample = sampleOf('reference-crosssubnet');
-    const enriched = sample['kubernetes'].pods.map((pod: Json) => ({
+    const sample = sampleDocument('reference-crosssubnet');
+    const enriched = sample.kubernetes.pods!.map((pod) => ({
       ...pod,
       metadata: { ...pod.metadata, annotations: { 'kubectl.kubernetes.io/last-applied-configuration': '{}' }, uid: 'x', resourceVersion: '1' },
-      spec: { ...pod.spec, containers: [{ name: 'app', image: 'app:1', env: [{ name: 'DB_PASSWORD', value: 'hunter2-not-for-snapshots' }] }], serviceAccountName: 'default' },
-      status: { ...pod.status, conditions: [{ type: 'Ready', status: 'True' }], hostIP: '10.0.0.1' },
+      spec: { ...fieldsOf(pod.spec), containers: [{ name: 'app', image: 'app:1', env: [{ name: 'DB_PASSWORD', value: 'hunter2-not-for-snapshots' }] }], serviceAccountName: 'default' },
+      status: { ...fieldsOf(pod.status), conditions: [{ type: 'Ready', status: 'True' }], hostIP: '10.0.0.1' },
     }));
     const { snapshot } = await collectFrom(sample, { replace: { '/api/v1/pods': enriched } });
-    expect(JSON.parse(JSON.stringify(snapshot.kubernetes.pods))).toEqual(sample['kubernetes'].pods);
+    expect(JSON.parse(JSON.stringify(snapshot.kubernetes.pods))).toEqual(sample.kubernetes.pods);
     expect(JSON.stringify(snapshot)).not.toContain('hunter2');
   });
 
   it('reads DaemonSets, Deployments and PDBs only in the Calico and system namespaces that exist, never cluster-wide', async () => {
-    const sample = sampleOf('reference-crosssubnet');
+    const sample = sampleDocument('reference-crosssubnet');
     const other = { apiVersion: 'apps/v1', kind: 'DaemonSet', metadata: { name: 'node-exporter', namespace: 'monitoring' }, spec: {} };
     const { snapshot, kube } = await collectFrom(sample, { extra: { '/apis/apps/v1/daemonsets': [other] } });
-    expect(snapshot.kubernetes.daemonSets!.map((d) => d.metadata?.name)).toEqual(sample['kubernetes'].daemonSets.map((d: Json) => d.metadata.name));
+    expect(snapshot.kubernetes.daemonSets!.map((d) => d.metadata?.name)).toEqual(sample.kubernetes.daemonSets!.map((d) => d.metadata!.name));
     const workloadReads = kube.requests.filter((r) => /daemonsets|deployments|poddisruptionbudgets/.test(r.path)).map((r) => r.path);
     // A manifest install: kube-system exists, calico-system and tigera-operator do not, so only kube-system is asked.
-    expect(sample['kubernetes'].namespaces.map((n: Json) => n.metadata.name)).not.toContain('calico-system');
+    expect(sample.kubernetes.namespaces!.map((n) => n.metadata?.name)).not.toContain('calico-system');
     expect([...new Set(workloadReads)].sort()).toEqual([
       '/apis/apps/v1/namespaces/kube-system/daemonsets',
       '/apis/apps/v1/namespaces/kube-system/deployments',
@@ -253,10 +252,10 @@ describe('what is kept', () => {
   });
 
   it('keeps the subnets and route tables of the cluster and its nodes, not the rest of the VPC', async () => {
-    const sample = sampleOf('reference-crosssubnet');
+    const sample = sampleDocument('reference-crosssubnet');
     const { snapshot } = await collectFrom(sample);
-    expect(snapshot.aws.subnets!.map((s) => s.SubnetId)).toEqual(sample['aws'].subnets.map((s: Json) => s.SubnetId));
-    expect(snapshot.aws.routeTables!.map((t) => t.RouteTableId)).toEqual(sample['aws'].routeTables.map((t: Json) => t.RouteTableId));
+    expect(snapshot.aws.subnets!.map((s) => s.SubnetId)).toEqual(sample.aws.subnets!.map((s) => s.SubnetId));
+    expect(snapshot.aws.routeTables!.map((t) => t.RouteTableId)).toEqual(sample.aws.routeTables!.map((t) => t.RouteTableId));
     expect(snapshot.aws.instances!.map((i) => i.InstanceId)).not.toContain('i-0f0f0f0f0f0f0ffff');
   });
 });

@@ -50,14 +50,15 @@ describe('Kubernetes RBAC (infra/k8s/calico-auditor-rbac.yaml)', () => {
   });
 
   it('is bound to one group, by a ClusterRoleBinding and a RoleBinding per Calico namespace', () => {
-    const bindings = rbacDocuments().filter((d) => d['kind'] === 'ClusterRoleBinding' || d['kind'] === 'RoleBinding');
-    expect(bindings.map((b) => `${b['kind']} ${b['metadata'].namespace ?? ''} ${b['roleRef'].name}`).sort()).toEqual([
+    type Binding = { kind: string; metadata: { namespace?: string }; roleRef: { name: string }; subjects: unknown };
+    const bindings = (rbacDocuments() as Binding[]).filter((d) => d.kind === 'ClusterRoleBinding' || d.kind === 'RoleBinding');
+    expect(bindings.map((b) => `${b.kind} ${b.metadata.namespace ?? ''} ${b.roleRef.name}`).sort()).toEqual([
       'ClusterRoleBinding  calico-auditor',
       'RoleBinding calico-system calico-auditor-components',
       'RoleBinding kube-system calico-auditor-components',
       'RoleBinding tigera-operator calico-auditor-components',
     ]);
-    for (const binding of bindings) expect(binding['subjects']).toEqual([{ apiGroup: 'rbac.authorization.k8s.io', kind: 'Group', name: AUDITOR_GROUP }]);
+    for (const binding of bindings) expect(binding.subjects).toEqual([{ apiGroup: 'rbac.authorization.k8s.io', kind: 'Group', name: AUDITOR_GROUP }]);
   });
 });
 
@@ -81,8 +82,8 @@ function awsActionsInCode(): Set<string> {
   return actions;
 }
 
-const iamPolicy = (file: string) => JSON.parse(readFileSync(path.join(ROOT, 'infra/iam', file), 'utf8')) as { Statement: Array<Record<string, any>> };
-const actionsOf = (policy: { Statement: Array<Record<string, any>> }) => policy.Statement.flatMap((s) => [s['Action']].flat() as string[]);
+const iamPolicy = (file: string) => JSON.parse(readFileSync(path.join(ROOT, 'infra/iam', file), 'utf8')) as { Statement: Array<Record<string, unknown>> };
+const actionsOf = (policy: { Statement: Array<Record<string, unknown>> }) => policy.Statement.flatMap((s) => [s['Action']].flat() as string[]);
 
 describe('IAM policy for collection (infra/iam/collector-policy.json)', () => {
   const policy = iamPolicy('collector-policy.json');

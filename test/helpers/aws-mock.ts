@@ -26,22 +26,33 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import type { AwsClients } from '../../src/collect/aws/clients.js';
 import { createAwsClients } from '../../src/collect/aws/clients.js';
+import type { Ec2Instance, Ec2RouteTable, Ec2Subnet, Snapshot } from '../../src/snapshot/schema.js';
 import { sdkShaped } from './aws-shapes.js';
 
-type Json = Record<string, any>;
+/** A command's input or answer as the mocks handle it: the SDK's object, whichever command it is. */
+export type Json = Record<string, unknown>;
 
 export const FAKE_CREDENTIALS = { accessKeyId: 'AKIAIOSFODNN7EXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY' };
 
+/** A credential provider answering with `FAKE_CREDENTIALS`. */
+export const fakeCredentials = (): Promise<typeof FAKE_CREDENTIALS> => Promise.resolve(FAKE_CREDENTIALS);
+
 /** A request handler that fails every request: proof that nothing reaches the network. */
 export const noNetwork = {
-  handle: async () => {
-    throw new Error('test clients must not reach the network');
-  },
+  handle: (): Promise<never> => Promise.reject(new Error('test clients must not reach the network')),
 };
 
 /** Clients as the CLI builds them, with fixed credentials and no way out to the network. */
 export const testAwsClients = (region = 'eu-west-2'): AwsClients =>
-  createAwsClients({ region, credentials: async () => FAKE_CREDENTIALS, requestHandler: noNetwork });
+  createAwsClients({ region, credentials: fakeCredentials, requestHandler: noNetwork });
+
+/** A string member of a command's input (`NextToken`, `name`, …), or undefined. */
+export const textOf = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
+const numberOf = (value: unknown): number | undefined => (typeof value === 'number' ? value : undefined);
+/** The `Filters` of an EC2 Describe* input (the collector builds them with the SDK's `Filter` type). */
+export const filtersOf = (input: Json): Filter[] | undefined => input['Filters'] as Filter[] | undefined;
+/** The `VpcIds` of a DescribeVpcs input. */
+export const vpcIdsOf = (input: Json): string[] | undefined => input['VpcIds'] as string[] | undefined;
 
 export type CommandName =
   | 'DescribeCluster'
@@ -134,17 +145,19 @@ export const EC2_COMMANDS = {
  * EKS's and EC2's answers about one sample cluster, by command, each recording its call in `calls`.
  * `mockAwsFromSnapshot` registers them on one set of clients; a fleet mock routes to them by cluster.
  */
-export function answersFromSnapshot(snapshot: Json, options: AwsMockOptions, calls: AwsMock['calls']): Record<CommandName, AwsAnswer> {
+export function answersFromSnapshot(snapshot: Snapshot, options: AwsMockOptions, calls: AwsMock['calls']): Record<CommandName, AwsAnswer> {
   const aws = snapshot.aws;
-  const cluster: Json = { ...aws.cluster };
-  if (options.endpoint) cluster.endpoint = options.endpoint;
-  if (options.caData) cluster.certificateAuthority = { data: options.caData };
-  const vpcId: string = aws.cluster.resourcesVpcConfig.vpcId;
+  const sampleCluster = aws.cluster;
+  if (!sampleCluster) throw new Error(`sample ${snapshot.target.clusterName} has no EKS cluster to answer for`);
+  const cluster: Json = { ...sampleCluster };
+  if (options.endpoint) cluster['endpoint'] = options.endpoint;
+  if (options.caData) cluster['certificateAuthority'] = { data: options.caData };
+  const vpcId = sampleCluster.resourcesVpcConfig?.vpcId;
 
   const distractors = !options.noDistractors;
   const otherSubnet = { SubnetId: 'subnet-0f0f0f0f0f0f0ffff', VpcId: vpcId, CidrBlock: '10.99.0.0/24', AvailabilityZone: 'eu-west-2a', State: 'available' };
-  const subnets: Json[] = [...(aws.subnets ?? []), ...(distractors ? [otherSubnet] : [])];
-  const routeTables: Json[] = [
+  const subnets: Ec2Subnet[] = [...(aws.subnets ?? []), ...(distractors ? [otherSubnet] : [])];
+  const routeTables: Ec2RouteTable[] = [
     ...(aws.routeTables ?? []),
     ...(distractors
       ? [
@@ -154,7 +167,7 @@ export function answersFromSnapshot(snapshot: Json, options: AwsMockOptions, cal
       : []),
   ];
   const otherInstance = { InstanceId: 'i-0f0f0f0f0f0f0ffff', SubnetId: otherSubnet.SubnetId, VpcId: vpcId, Tags: [{ Key: 'Name', Value: 'bastion' }], State: { Code: 16, Name: 'running' } };
-  const instances: Json[] = [...(aws.instances ?? []), ...(distractors ? [otherInstance] : [])];
+  const instances: Ec2Instance[] = [...(aws.instances ?? []), ...(distractors ? [otherInstance] : [])];
 
   const pageSize = options.pageSize ?? 1000;
   const handle =
@@ -163,7 +176,7 @@ export function answersFromSnapshot(snapshot: Json, options: AwsMockOptions, cal
       calls.push({ command, input: structuredClone(input) });
       if (options.delayMs) await sleep(options.delayMs);
       if (options.hang?.includes(command)) await new Promise(() => {});
-      if (options.denied?.includes(command)) throw deniedError(command, aws.cluster);
+      if (options.denied?.includes(command)) throw deniedError(command, sampleCluster);
       if (options.throttled?.includes(command)) throw throttledError();
       const answered = answer(input);
       if (options.endless?.command !== command) return answered;
@@ -173,42 +186,46 @@ export function answersFromSnapshot(snapshot: Json, options: AwsMockOptions, cal
     };
 
   /** An EKS List* call: names, paginated with nextToken. */
-  const eksList = (command: CommandName, key: string, names: string[]) =>
+  const eksList = (command: CommandName, key: string, names: Array<string | undefined>) =>
     handle(command, (input) => {
-      const p = page(names, input['nextToken'], Math.min(input['maxResults'] ?? 100, pageSize));
+      const p = page(names, textOf(input['nextToken']), Math.min(numberOf(input['maxResults']) ?? 100, pageSize));
       return { [key]: p.items, ...(p.next ? { nextToken: p.next } : {}) };
     });
   /** An EC2 Describe* call: objects kept by one filter on one field, in the SDK's shape, paginated with NextToken. */
   const ec2List = (command: CommandName, key: string, shape: string, items: Json[], filter: string, field: string, maxPage: number) =>
     handle(command, (input) => {
-      const wanted = filterValues(input['Filters'], filter);
-      const p = page(items.filter((o) => !wanted || wanted.includes(o[field])), input['NextToken'], Math.min(input['MaxResults'] ?? maxPage, pageSize));
+      const wanted = filterValues(filtersOf(input), filter);
+      const kept = (o: Json) => {
+        const value = textOf(o[field]);
+        return !wanted || (value !== undefined && wanted.includes(value));
+      };
+      const p = page(items.filter(kept), textOf(input['NextToken']), Math.min(numberOf(input['MaxResults']) ?? maxPage, pageSize));
       return { [key]: p.items.map((o) => sdkShaped('ec2', shape, o)), ...(p.next ? { NextToken: p.next } : {}) };
     });
 
   return {
     DescribeCluster: handle('DescribeCluster', (input) => {
-      if (input['name'] !== cluster['name']) throw new ResourceNotFoundException({ $metadata: { httpStatusCode: 404 }, message: `No cluster found for name: ${input['name']}.` });
+      if (input['name'] !== cluster['name']) throw new ResourceNotFoundException({ $metadata: { httpStatusCode: 404 }, message: `No cluster found for name: ${textOf(input['name'])}.` });
       return { cluster: sdkShaped('eks', 'Cluster', cluster) };
     }),
-    ListNodegroups: eksList('ListNodegroups', 'nodegroups', (aws.nodegroups ?? []).map((n: Json) => n.nodegroupName)),
-    DescribeNodegroup: handle('DescribeNodegroup', (input) => ({ nodegroup: sdkShaped('eks', 'Nodegroup', aws.nodegroups.find((n: Json) => n.nodegroupName === input['nodegroupName'])) })),
-    ListAddons: eksList('ListAddons', 'addons', (aws.addons ?? []).map((a: Json) => a.addonName)),
-    DescribeAddon: handle('DescribeAddon', (input) => ({ addon: sdkShaped('eks', 'Addon', aws.addons.find((a: Json) => a.addonName === input['addonName'])) })),
+    ListNodegroups: eksList('ListNodegroups', 'nodegroups', (aws.nodegroups ?? []).map((n) => n.nodegroupName)),
+    DescribeNodegroup: handle('DescribeNodegroup', (input) => ({ nodegroup: sdkShaped('eks', 'Nodegroup', (aws.nodegroups ?? []).find((n) => n.nodegroupName === input['nodegroupName'])) })),
+    ListAddons: eksList('ListAddons', 'addons', (aws.addons ?? []).map((a) => a.addonName)),
+    DescribeAddon: handle('DescribeAddon', (input) => ({ addon: sdkShaped('eks', 'Addon', (aws.addons ?? []).find((a) => a.addonName === input['addonName'])) })),
     DescribeInstances: handle('DescribeInstances', (input) => {
-      const ids = filterValues(input['Filters'], 'instance-id');
-      const tag = filterValues(input['Filters'], 'tag-key')?.[0];
-      const selected = instances.filter((i) => (ids ? ids.includes(i.InstanceId) : tag ? (i.Tags ?? []).some((t: Json) => t.Key === tag) : true));
-      const p = page(selected, input['NextToken'], Math.min(input['MaxResults'] ?? 1000, pageSize));
+      const ids = filterValues(filtersOf(input), 'instance-id');
+      const tag = filterValues(filtersOf(input), 'tag-key')?.[0];
+      const selected = instances.filter((i) => (ids ? ids.includes(i.InstanceId) : tag ? (i.Tags ?? []).some((t) => t.Key === tag) : true));
+      const p = page(selected, textOf(input['NextToken']), Math.min(numberOf(input['MaxResults']) ?? 1000, pageSize));
       return {
-        Reservations: p.items.map((i, n) => ({ ReservationId: `r-0${String(n).padStart(16, '0')}`, OwnerId: snapshot.target?.accountId ?? '111122223333', Groups: [], Instances: [sdkShaped('ec2', 'Instance', i)] })),
+        Reservations: p.items.map((i, n) => ({ ReservationId: `r-0${String(n).padStart(16, '0')}`, OwnerId: snapshot.target.accountId, Groups: [], Instances: [sdkShaped('ec2', 'Instance', i)] })),
         ...(p.next ? { NextToken: p.next } : {}),
       };
     }),
     DescribeSecurityGroups: ec2List('DescribeSecurityGroups', 'SecurityGroups', 'SecurityGroup', aws.securityGroups ?? [], 'group-id', 'GroupId', 1000),
     DescribeSubnets: ec2List('DescribeSubnets', 'Subnets', 'Subnet', subnets, 'vpc-id', 'VpcId', 1000),
     DescribeRouteTables: ec2List('DescribeRouteTables', 'RouteTables', 'RouteTable', routeTables, 'vpc-id', 'VpcId', 100),
-    DescribeVpcs: handle('DescribeVpcs', (input) => ({ Vpcs: [aws.vpc].filter((v: Json) => v && (input['VpcIds'] ?? []).includes(v.VpcId)).map((v) => sdkShaped('ec2', 'Vpc', v)) })),
+    DescribeVpcs: handle('DescribeVpcs', (input) => ({ Vpcs: aws.vpc && (vpcIdsOf(input) ?? []).includes(aws.vpc.VpcId) ? [sdkShaped('ec2', 'Vpc', aws.vpc)] : [] })),
   };
 }
 
@@ -217,7 +234,7 @@ export function answerCommands(mock: { on(command: never): { callsFake(fn: never
   for (const name of Object.keys(commands) as CommandName[]) mock.on(commands[name] as never).callsFake(answer(name) as never);
 }
 
-export function mockAwsFromSnapshot(snapshot: Json, clients: AwsClients, options: AwsMockOptions = {}): AwsMock {
+export function mockAwsFromSnapshot(snapshot: Snapshot, clients: AwsClients, options: AwsMockOptions = {}): AwsMock {
   const calls: AwsMock['calls'] = [];
   const answers = answersFromSnapshot(snapshot, options, calls);
   const eks = mockClient(clients.eks);

@@ -14,7 +14,7 @@ import * as ec2Sdk from '@aws-sdk/client-ec2';
 import * as eksSdk from '@aws-sdk/client-eks';
 import { NormalizedSchema } from '@smithy/core/schema';
 
-type Json = Record<string, any>;
+type Json = Record<string, unknown>;
 export type Service = 'ec2' | 'eks';
 
 const CLIENT_EXPORTS: Record<Service, Record<string, unknown>> = { ec2: ec2Sdk, eks: eksSdk };
@@ -136,7 +136,7 @@ export function eksWireJson(shapeName: string, value: unknown): unknown {
     shapeSchema('eks', shapeName),
     value,
     (where, schema, v) => (schema.isTimestampSchema() ? wireTimestamp(timestampOf(where, schema, v), schema, TIMESTAMP_EPOCH_SECONDS) : scalarOf(where, schema, v)),
-    (name, member) => (member.getMergedTraits().jsonName as string | undefined) ?? name,
+    (name, member) => member.getMergedTraits().jsonName ?? name,
   );
 }
 
@@ -147,7 +147,7 @@ function xmlOf(where: string, schema: NormalizedSchema, value: unknown): string 
   if (schema.isStructSchema()) {
     return structEntries(where, schema, value)
       .map(([name, member, memberSchema]) => {
-        const tag = (memberSchema.getMergedTraits().xmlName as string | undefined) ?? name;
+        const tag = memberSchema.getMergedTraits().xmlName ?? name;
         return `<${tag}>${xmlOf(`${where}.${name}`, memberSchema, member)}</${tag}>`;
       })
       .join('');
@@ -155,7 +155,7 @@ function xmlOf(where: string, schema: NormalizedSchema, value: unknown): string 
   if (schema.isListSchema()) {
     if (!Array.isArray(value)) throw wrongShape(where, schema, value);
     const itemSchema = schema.getValueSchema();
-    const tag = (itemSchema.getMergedTraits().xmlName as string | undefined) ?? 'member';
+    const tag = itemSchema.getMergedTraits().xmlName ?? 'member';
     return value.map((item, i) => `<${tag}>${xmlOf(`${where}[${i}]`, itemSchema, item)}</${tag}>`).join('');
   }
   if (schema.isTimestampSchema()) return String(wireTimestamp(timestampOf(where, schema, value), schema, TIMESTAMP_DATE_TIME));

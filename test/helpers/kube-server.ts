@@ -7,13 +7,14 @@
  */
 import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
+import type { KubeObject, Snapshot } from '../../src/snapshot/schema.js';
 import { testTls } from './tls.js';
 
-type Json = Record<string, any>;
+type Json = KubeObject;
 
 export interface FakeKubeOptions {
   /** A snapshot document (as in samples/fleet) whose objects are served. */
-  snapshot: Json;
+  snapshot: Snapshot;
   /** Paths answered with 403 Forbidden. */
   forbidden?: string[];
   /** API groups not served at all: absent from /apis, 404 below. */
@@ -61,7 +62,7 @@ interface Collection {
   tiered?: boolean;
 }
 
-const CALICO_LISTS: Array<[field: string, plural: string, kind: string]> = [
+const CALICO_LISTS = [
   ['clusterInformations', 'clusterinformations', 'ClusterInformation'],
   ['ippools', 'ippools', 'IPPool'],
   ['bgpConfigurations', 'bgpconfigurations', 'BGPConfiguration'],
@@ -74,9 +75,9 @@ const CALICO_LISTS: Array<[field: string, plural: string, kind: string]> = [
   ['globalNetworkSets', 'globalnetworksets', 'GlobalNetworkSet'],
   ['networkSets', 'networksets', 'NetworkSet'],
   ['hostEndpoints', 'hostendpoints', 'HostEndpoint'],
-];
+] as const;
 
-function layout(snapshot: Json): { collections: Map<string, Collection>; objects: Map<string, Json>; groups: Map<string, string> } {
+function layout(snapshot: Snapshot): { collections: Map<string, Collection>; objects: Map<string, Json>; groups: Map<string, string> } {
   const k = snapshot.kubernetes;
   const c = snapshot.calico;
   const collections = new Map<string, Collection>();
@@ -85,7 +86,7 @@ function layout(snapshot: Json): { collections: Map<string, Collection>; objects
     ['policy', 'v1'],
     ['networking.k8s.io', 'v1'],
   ]);
-  const add = (path: string, group: string, version: string, kind: string, items: Json[] | null, tiered = false) =>
+  const add = (path: string, group: string, version: string, kind: string, items: Json[] | null | undefined, tiered = false) =>
     collections.set(path, { group, version, kind, items: items ?? [], tiered });
   add('/api/v1/nodes', '', 'v1', 'Node', k.nodes);
   add('/api/v1/namespaces', '', 'v1', 'Namespace', k.namespaces);
@@ -96,13 +97,13 @@ function layout(snapshot: Json): { collections: Map<string, Collection>; objects
   add('/apis/policy/v1/poddisruptionbudgets', 'policy', 'v1', 'PodDisruptionBudget', k.podDisruptionBudgets);
 
   const objects = new Map<string, Json>();
-  for (const cm of k.configMaps ?? []) objects.set(`/api/v1/namespaces/${cm.metadata.namespace}/configmaps/${cm.metadata.name}`, cm);
+  for (const cm of k.configMaps ?? []) objects.set(`/api/v1/namespaces/${cm.metadata?.namespace}/configmaps/${cm.metadata?.name}`, cm);
 
   if (c.apiGroup) {
     // The raw CRDs are always there (IPAM blocks live only there); the v3 API server serves the rest when installed.
     groups.set('crd.projectcalico.org', 'v1');
     add('/apis/crd.projectcalico.org/v1/ipamblocks', 'crd.projectcalico.org', 'v1', 'IPAMBlock', c.ipamBlocks);
-    const [group, version] = (c.apiGroup as string).split('/') as [string, string];
+    const [group, version] = c.apiGroup.split('/') as [string, string];
     groups.set(group, version);
     for (const [field, plural, kind] of CALICO_LISTS) {
       add(`/apis/${group}/${version}/${plural}`, group, version, kind, c[field], group === 'projectcalico.org' && /policies$/.test(plural));
@@ -132,7 +133,24 @@ export function isEksBearer(header: string | undefined): boolean {
   }
 }
 
-const tierOf = (policy: Json): string => policy.metadata?.labels?.['projectcalico.org/tier'] ?? policy.spec?.tier ?? 'default';
+/** `spec.tier` of a policy, when it is a string. */
+const specTier = (spec: unknown): string | undefined =>
+  typeof spec === 'object' && spec !== null && 'tier' in spec && typeof spec.tier === 'string' ? spec.tier : undefined;
+const tierOf = (policy: Json): string => policy.metadata?.labels?.['projectcalico.org/tier'] ?? specTier(policy.spec) ?? 'default';
+
+/** The offset a `continue` token of this server carries. */
+function continueOffset(token: string): number {
+  const decoded: unknown = JSON.parse(Buffer.from(token, 'base64url').toString());
+  return typeof decoded === 'object' && decoded !== null && 'offset' in decoded ? Number(decoded.offset) : NaN;
+}
+
+/** A list item as the API server sends built-in types: without apiVersion and kind. */
+function withoutTypeMeta(object: Json): Json {
+  const item = { ...object };
+  delete item.apiVersion;
+  delete item.kind;
+  return item;
+}
 
 export async function startFakeKube(options: FakeKubeOptions): Promise<FakeKube> {
   const tls = testTls();
@@ -144,7 +162,7 @@ export async function startFakeKube(options: FakeKubeOptions): Promise<FakeKube>
   const throttle = new Map(Object.entries(options.throttle ?? {}));
   const requests: RecordedRequest[] = [];
 
-  const answer = (path: string, query: Record<string, string>): [number, Json, Record<string, string>?] => {
+  const answer = (path: string, query: Record<string, string>): [number, unknown, Record<string, string>?] => {
     if (path === '/version') return [200, options.snapshot.kubernetes.serverVersion];
     if (path === '/apis') {
       const list = [...groups].filter(([name]) => !absent.has(name));
@@ -194,7 +212,7 @@ export async function startFakeKube(options: FakeKubeOptions): Promise<FakeKube>
       const token = options.endless.tokens === 'repeated' ? 'eyJhZ2FpbiI6dHJ1ZX0' : Buffer.from(JSON.stringify({ page: n })).toString('base64url');
       return [200, { kind: `${collection.kind}List`, apiVersion: 'v1', metadata: { resourceVersion: '99887766', continue: token }, items: items.slice(0, 1) }];
     }
-    const offset = query['continue'] ? Number(JSON.parse(Buffer.from(query['continue'], 'base64url').toString()).offset) : 0;
+    const offset = query['continue'] ? continueOffset(query['continue']) : 0;
     const limit = query['limit'] ? Number(query['limit']) : items.length;
     const page = items.slice(offset, offset + limit);
     const next = offset + limit < items.length ? Buffer.from(JSON.stringify({ offset: offset + limit })).toString('base64url') : undefined;
@@ -203,7 +221,7 @@ export async function startFakeKube(options: FakeKubeOptions): Promise<FakeKube>
       kind: `${collection.kind}List`,
       apiVersion: collection.group ? `${collection.group}/${collection.version}` : collection.version,
       metadata: { resourceVersion: '99887766', ...(next ? { continue: next, remainingItemCount: items.length - offset - limit } : {}) },
-      items: builtIn ? page.map(({ apiVersion: _a, kind: _k, ...rest }) => rest) : page,
+      items: builtIn ? page.map(withoutTypeMeta) : page,
     }];
   };
 

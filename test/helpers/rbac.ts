@@ -14,11 +14,20 @@ export interface PolicyRule {
 
 export const RBAC_FILE = path.join(ROOT, 'infra/k8s/calico-auditor-rbac.yaml');
 
-export function rbacDocuments(): Array<Record<string, any>> {
-  return parseAllDocuments(readFileSync(RBAC_FILE, 'utf8')).map((d) => d.toJS() as Record<string, any>);
+export function rbacDocuments(): Array<Record<string, unknown>> {
+  return parseAllDocuments(readFileSync(RBAC_FILE, 'utf8')).map((d) => d.toJS() as Record<string, unknown>);
 }
 
 export const AUDITOR_GROUP = 'calico-auditors';
+
+/** The parts of an RBAC document these helpers read. */
+interface RbacDocument {
+  kind?: string;
+  metadata?: { name?: string; namespace?: string };
+  rules?: PolicyRule[];
+  roleRef?: { kind: string; name: string };
+  subjects?: Array<{ kind: string; name: string }>;
+}
 
 /** What the auditors' group may do: rules bound cluster-wide, and rules bound in each namespace. */
 export interface AuditorAccess {
@@ -28,21 +37,20 @@ export interface AuditorAccess {
 
 /** The rules of the ClusterRoles (or Roles) bound to the auditors' group, by where they are bound. */
 export function auditorAccess(): AuditorAccess {
-  const documents = rbacDocuments();
+  const documents = rbacDocuments() as RbacDocument[];
   const roleRules = (kind: string, name: string, namespace?: string): PolicyRule[] => {
-    const role = documents.find((d) => d['kind'] === kind && d['metadata']?.name === name && (kind === 'ClusterRole' || d['metadata']?.namespace === namespace));
-    if (!role) throw new Error(`${RBAC_FILE}: no ${kind} ${name}`);
-    return role['rules'] as PolicyRule[];
+    const role = documents.find((d) => d.kind === kind && d.metadata?.name === name && (kind === 'ClusterRole' || d.metadata?.namespace === namespace));
+    if (!role?.rules) throw new Error(`${RBAC_FILE}: no ${kind} ${name}`);
+    return role.rules;
   };
-  const forAuditors = (binding: Record<string, any>) =>
-    (binding['subjects'] as Array<Record<string, string>>).some((s) => s['kind'] === 'Group' && s['name'] === AUDITOR_GROUP);
+  const forAuditors = (binding: RbacDocument) => (binding.subjects ?? []).some((s) => s.kind === 'Group' && s.name === AUDITOR_GROUP);
   const access: AuditorAccess = { cluster: [], namespaced: new Map() };
-  for (const binding of documents.filter((d) => d['kind'] === 'ClusterRoleBinding' && forAuditors(d))) {
-    access.cluster.push(...roleRules('ClusterRole', binding['roleRef'].name));
+  for (const binding of documents.filter((d) => d.kind === 'ClusterRoleBinding' && forAuditors(d))) {
+    access.cluster.push(...roleRules('ClusterRole', binding.roleRef!.name));
   }
-  for (const binding of documents.filter((d) => d['kind'] === 'RoleBinding' && forAuditors(d))) {
-    const namespace = binding['metadata'].namespace as string;
-    const rules = roleRules(binding['roleRef'].kind, binding['roleRef'].name, namespace);
+  for (const binding of documents.filter((d) => d.kind === 'RoleBinding' && forAuditors(d))) {
+    const namespace = binding.metadata!.namespace!;
+    const rules = roleRules(binding.roleRef!.kind, binding.roleRef!.name, namespace);
     access.namespaced.set(namespace, [...(access.namespaced.get(namespace) ?? []), ...rules]);
   }
   return access;

@@ -86,7 +86,7 @@ function containerEnv(container: Record<string, unknown>, namespace: string, con
     const key = text(ref['key']);
     if (!mapName || !key) continue;
     const map = configMaps.find((m) => m.metadata?.name === mapName && (m.metadata?.namespace ?? namespace) === namespace);
-    const resolved = text(record((map as Record<string, unknown> | undefined)?.['data'])[key]);
+    const resolved = text(record(map?.['data'])[key]);
     if (resolved !== undefined) env[name] = resolved;
   }
   return env;

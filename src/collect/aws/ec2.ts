@@ -71,7 +71,8 @@ async function byIdFilter<I extends { Filters?: Filter[] }, O extends { NextToke
 /** Instances flattened out of their reservations; `UserData` never travels (DescribeInstances does not return it, and it is dropped if it ever does). */
 const instancesOf = (page: { Reservations?: Array<{ Instances?: Instance[] }> }): Instance[] =>
   (page.Reservations ?? []).flatMap((r) => r.Instances ?? []).map((instance) => {
-    const { UserData: _never, ...kept } = instance as Instance & { UserData?: unknown };
+    const kept: Instance & { UserData?: unknown } = { ...instance };
+    delete kept.UserData;
     return kept;
   });
 

@@ -52,7 +52,8 @@ export async function describeAddons(eks: EKSClient, clusterName: string, bounds
   for await (const page of boundedPages(pages, (p) => p.nextToken, 'ListAddons', bounds.maxPages)) names.push(...(page.addons ?? []));
   return pMap(names, async (addonName) => {
     const { addon } = await eks.send(new DescribeAddonCommand({ clusterName, addonName }), { abortSignal: bounds.signal });
-    const { configurationValues: _dropped, ...kept }: Addon = addon ?? { addonName };
+    const kept: Addon = { ...(addon ?? { addonName }) };
+    delete kept.configurationValues;
     return kept;
   }, { concurrency: FAN_OUT });
 }

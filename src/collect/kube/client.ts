@@ -114,7 +114,7 @@ export function createKubeApi(connection: KubeConnection, options: KubeClientOpt
     async get(path, query = {}) {
       const params = new URLSearchParams();
       for (const [key, value] of Object.entries(query)) if (value !== undefined) params.set(key, String(value));
-      const url = `${base}${path}${params.size ? `?${params}` : ''}`;
+      const url = `${base}${path}${params.size ? `?${params.toString()}` : ''}`;
       for (let attempt = 1; ; attempt++) {
         try {
           return await inFlight(() => once(url));

@@ -69,7 +69,7 @@ export interface SgRulePlan {
   protocol: 'tcp' | 'udp' | 'icmp' | '-1' | '4';
   from?: number;
   to?: number;
-  peer: 'self' | 'cluster' | string;
+  peer: 'self' | 'cluster' | `${number}.${number}.${number}.${number}/${number}`;
   description: string;
 }
 

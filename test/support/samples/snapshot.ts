@@ -101,7 +101,7 @@ export function buildSnapshot(plan: ClusterPlan, options: BuildOptions = {}): Sn
   }
 
   const [major, minor] = plan.eks.version.split('.');
-  const snapshot: Record<string, Json | unknown> = {
+  const snapshot: Record<string, unknown> = {
     schemaVersion: 1,
     collectedAt: kubeTime(cluster.now),
     collector: { ...COLLECTOR },

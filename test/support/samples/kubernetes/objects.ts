@@ -12,7 +12,8 @@ import { podSpec, type WorkloadDef } from './workload-spec.js';
 export function sortByName<T extends Json>(objects: T[]): T[] {
   const keyed = objects.map((object) => {
     const metadata = (object['metadata'] ?? {}) as Json;
-    return { key: `${String(metadata['namespace'] ?? '')}/${String(metadata['name'] ?? '')}`, object };
+    const text = (value: unknown) => (typeof value === 'string' ? value : '');
+    return { key: `${text(metadata['namespace'])}/${text(metadata['name'])}`, object };
   });
   keyed.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   return keyed.map((k) => k.object);

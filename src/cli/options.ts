@@ -1,0 +1,3 @@
+/** Option values the program declares up front (kept light: `main` loads a command's module only when it runs). */
+export const FORMATS = ['json', 'md', 'html', 'text'] as const;
+export type Format = (typeof FORMATS)[number];
