@@ -422,7 +422,7 @@ describe('running a run id again', () => {
 
     // At most one e-mail per run id: the marker written before the first one stops the second.
     expect(await emails()).toHaveLength(1);
-    expect(again.summary).toMatchObject({ emailed: false, emailSkipped: expect.stringContaining('already sent') });
+    expect(again.summary).toMatchObject({ emailed: false, emailSkipped: stringContaining('already sent') });
     expect(JSON.parse(text(after.get(`runs/${night1.runId}/fleet/email.json`)!))).toMatchObject({ runId: night1.runId, subject: night1Emails[0]!.subject });
   });
 });

@@ -19,6 +19,7 @@ import { CLUSTER_FILES } from '../src/publish/layout.js';
 import { S3Sink } from '../src/publish/sink.js';
 import type { Snapshot } from '../src/snapshot/schema.js';
 import { runIdAt, type ClusterTarget } from '../src/target/index.js';
+import { arrayContaining, objectContaining, stringContaining, stringMatching } from './helpers/matchers.js';
 import { sampleSnapshot } from './helpers/reports.js';
 import { startFaultProxy, type FaultProxy, type ProxiedRequest } from './support/fault-proxy.js';
 import { startLocalS3, type LocalS3 } from './support/s3-server.js';
@@ -145,12 +146,12 @@ describe('S3 faults during a run', () => {
     proxy.clear();
     expect(error).toBeUndefined();
     const outcome = run!.outcomes.find((o) => o.target.clusterName === 'enterprise-vxlan')!;
-    expect(outcome).toMatchObject({ status: 'failed', transient: true, reason: expect.stringMatching(/^reports not published: InternalError/) });
+    expect(outcome).toMatchObject({ status: 'failed', transient: true, reason: stringMatching(/^reports not published: InternalError/) });
     expect(run!.summary).toMatchObject({ audited: 2, notAudited: 1 });
     expect(await latestIsComplete()).toBe(runId);
     const summary = fleetSummarySchema.parse(JSON.parse(await read(`runs/${runId}/fleet/index.json`)));
     expect(summary.clusters.map((c) => c.clusterName)).not.toContain('enterprise-vxlan');
-    expect(summary.notAudited).toEqual([expect.objectContaining({ clusterName: 'enterprise-vxlan', reason: expect.stringMatching(/^reports not published: InternalError/) })]);
+    expect(summary.notAudited).toEqual([objectContaining({ clusterName: 'enterprise-vxlan', reason: stringMatching(/^reports not published: InternalError/) })]);
     // The SDK tried it more than once before giving up.
     expect(proxy.requests.filter((r) => r.fault === 'InternalError').length).toBe(3);
     await noReportLost(before);
@@ -208,9 +209,9 @@ describe('S3 faults during a run', () => {
     expect(summary).toMatchObject({ audited: 1, notAudited: 2, latest: { runId, switched: true }, emailed: true });
     const page = fleetSummarySchema.parse(JSON.parse(await read(`runs/${runId}/fleet/index.json`)));
     expect(page.notAudited).toEqual(
-      expect.arrayContaining([
-        expect.objectContaining({ clusterName: a.clusterName, reason: expect.stringMatching(/^report\.json unreadable: .*JSON/) }),
-        expect.objectContaining({ clusterName: b.clusterName, reason: expect.stringMatching(/^report\.json unreadable: InternalError/) }),
+      arrayContaining([
+        objectContaining({ clusterName: a.clusterName, reason: stringMatching(/^report\.json unreadable: .*JSON/) }),
+        objectContaining({ clusterName: b.clusterName, reason: stringMatching(/^report\.json unreadable: InternalError/) }),
       ]),
     );
     expect(await latestIsComplete()).toBe(runId);
@@ -218,7 +219,7 @@ describe('S3 faults during a run', () => {
     // Summarize run again for the same run id: the same page, and no second e-mail.
     const mails = sent.length;
     const again = await summarizeRun(runId, outcomes, [], summarizeDeps());
-    expect(again).toMatchObject({ emailed: false, emailSkipped: expect.stringContaining('already sent') });
+    expect(again).toMatchObject({ emailed: false, emailSkipped: stringContaining('already sent') });
     expect(sent).toHaveLength(mails);
   });
 

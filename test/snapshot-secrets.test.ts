@@ -19,12 +19,34 @@ import { LocalSink } from '../src/publish/sink.js';
 import { validateSnapshot } from '../src/snapshot/load.js';
 import type { Snapshot } from '../src/snapshot/schema.js';
 import { trimSnapshot } from '../src/snapshot/trim.js';
-import { FAKE_CREDENTIALS, mockAwsFromSnapshot, testAwsClients, type AwsMock } from './helpers/aws-mock.js';
+import { fakeCredentials, mockAwsFromSnapshot, testAwsClients, type AwsMock } from './helpers/aws-mock.js';
 import { sampleDocument } from './helpers/fixtures.js';
 import { startFakeKube, type FakeKube } from './helpers/kube-server.js';
+import { arrayContaining } from './helpers/matchers.js';
+import { without } from './helpers/objects.js';
 import { SAMPLE_NAMES, sampleSnapshot } from './helpers/reports.js';
 
-type Json = Record<string, any>;
+/** The parts of a Kubernetes object the planting writes to (everything else passes through). */
+interface Planted {
+  kind?: string;
+  metadata?: { name?: string; annotations?: Record<string, string>; managedFields?: unknown[] };
+  spec?: PodSpec & { template?: { metadata?: Record<string, unknown>; spec?: PodSpec } };
+  status?: Record<string, unknown>;
+  data?: Record<string, string>;
+}
+interface PodSpec {
+  containers?: Container[];
+  initContainers?: Container[];
+  volumes?: unknown[];
+}
+interface Container {
+  name?: string;
+  image?: string;
+  env?: Array<{ name: string; value?: string; valueFrom?: unknown }>;
+  args?: string[];
+  command?: string[];
+  envFrom?: unknown[];
+}
 
 const dir = mkdtempSync(path.join(tmpdir(), 'snapshot-secrets-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -40,12 +62,25 @@ let planted = 0;
 /** A secret that says where it was planted. */
 const secret = (where: string) => `SECRET-${++planted}-${where.replace(/[^\w.-]/g, '_')}`;
 
-/** Every object in a list field of a section. */
-const objectsOf = (section: Json): Json[] => Object.values(section).flatMap((v) => (Array.isArray(v) ? v : v && typeof v === 'object' && 'metadata' in v ? [v] : [])) as Json[];
+/** Every Kubernetes object of a section: its lists' items, and single objects (the Installation). */
+const objectsOf = (section: Record<string, unknown>): Planted[] =>
+  Object.values(section).flatMap((v): unknown[] => (Array.isArray(v) ? v : v && typeof v === 'object' && 'metadata' in v ? [v] : [])) as Planted[];
+
+function plantInContainer(container: Container, where: string): void {
+  container.env = [
+    ...(container.env ?? []),
+    { name: 'API_TOKEN', value: secret(`${where}/env`) },
+    { name: 'DB_PASSWORD', valueFrom: { secretKeyRef: { name: secret(`${where}/secretKeyRef`), key: 'password' } } },
+    { name: 'FELIX_TYPHAK8SSERVICENAME_UNUSED', value: secret(`${where}/lookalike`) },
+  ];
+  container.args = [`--token=${secret(`${where}/args`)}`];
+  container.command = ['/bin/sh', '-c', `login ${secret(`${where}/command`)}`];
+  container.envFrom = [{ secretRef: { name: secret(`${where}/envFrom`) } }];
+}
 
 function withSecrets(sample: Snapshot): Snapshot {
-  const doc = JSON.parse(JSON.stringify(sample)) as Json;
-  for (const object of [...objectsOf(doc['kubernetes']), ...objectsOf(doc['calico'])]) {
+  const doc = JSON.parse(JSON.stringify(sample)) as Snapshot;
+  for (const object of [...objectsOf(doc.kubernetes), ...objectsOf(doc.calico)]) {
     object.metadata ??= {};
     const where = `${object.kind ?? 'object'}/${object.metadata.name ?? ''}`;
     object.metadata.annotations = {
@@ -55,28 +90,21 @@ function withSecrets(sample: Snapshot): Snapshot {
     };
     object.metadata.managedFields = [{ manager: 'kubectl', fieldsV1: { [`f:${secret(`${where}/managed`)}`]: {} } }];
   }
-  const containerSecrets = (container: Json, where: string) => {
-    container.env = [
-      ...(container.env ?? []),
-      { name: 'API_TOKEN', value: secret(`${where}/env`) },
-      { name: 'DB_PASSWORD', valueFrom: { secretKeyRef: { name: secret(`${where}/secretKeyRef`), key: 'password' } } },
-      { name: 'FELIX_TYPHAK8SSERVICENAME_UNUSED', value: secret(`${where}/lookalike`) },
-    ];
-    container.args = [`--token=${secret(`${where}/args`)}`];
-    container.command = ['/bin/sh', '-c', `login ${secret(`${where}/command`)}`];
-    container.envFrom = [{ secretRef: { name: secret(`${where}/envFrom`) } }];
-  };
-  for (const workload of [...doc['kubernetes'].daemonSets, ...doc['kubernetes'].deployments, ...doc['kubernetes'].pods]) {
-    const podSpec = workload.kind === 'Pod' ? workload.spec : workload.spec.template.spec;
-    for (const container of podSpec.containers ?? []) containerSecrets(container, `${workload.metadata.name}/${container.name}`);
-    podSpec.initContainers = [{ name: 'init', image: 'busybox', env: [{ name: 'SEED', value: secret(`${workload.metadata.name}/init`) }] }];
-    podSpec.volumes = [{ name: 'creds', secret: { secretName: secret(`${workload.metadata.name}/volume`) } }];
-    if (workload.kind !== 'Pod') workload.spec.template.metadata = { ...workload.spec.template.metadata, annotations: { checksum: secret(`${workload.metadata.name}/template`) } };
+  const workloads = [...(doc.kubernetes.daemonSets ?? []), ...(doc.kubernetes.deployments ?? []), ...(doc.kubernetes.pods ?? [])] as Planted[];
+  for (const workload of workloads) {
+    const name = workload.metadata?.name ?? '';
+    const podSpec = (workload.kind === 'Pod' ? workload.spec : workload.spec?.template?.spec) ?? {};
+    for (const container of podSpec.containers ?? []) plantInContainer(container, `${name}/${container.name ?? ''}`);
+    podSpec.initContainers = [{ name: 'init', image: 'busybox', env: [{ name: 'SEED', value: secret(`${name}/init`) }] }];
+    podSpec.volumes = [{ name: 'creds', secret: { secretName: secret(`${name}/volume`) } }];
+    if (workload.kind !== 'Pod' && workload.spec?.template) {
+      workload.spec.template.metadata = { ...workload.spec.template.metadata, annotations: { checksum: secret(`${name}/template`) } };
+    }
   }
-  for (const configMap of doc['kubernetes'].configMaps ?? []) configMap.data = { ...configMap.data, etcd_key: secret('calico-config/etcd_key') };
-  for (const node of doc['kubernetes'].nodes) node.status.images = [{ names: [`registry.example/${secret(`${node.metadata.name}/image`)}`] }];
-  for (const instance of doc['aws'].instances ?? []) instance.UserData = { Value: secret(`${instance.InstanceId}/userdata`) };
-  for (const addon of doc['aws'].addons ?? []) addon.configurationValues = JSON.stringify({ apiKey: secret(`${addon.addonName}/configuration`) });
+  for (const configMap of (doc.kubernetes.configMaps ?? []) as Planted[]) configMap.data = { ...configMap.data, etcd_key: secret('calico-config/etcd_key') };
+  for (const node of (doc.kubernetes.nodes ?? []) as Planted[]) node.status = { ...node.status, images: [{ names: [`registry.example/${secret(`${node.metadata?.name ?? ''}/image`)}`] }] };
+  for (const instance of doc.aws.instances ?? []) Object.assign(instance, { UserData: { Value: secret(`${instance.InstanceId}/userdata`) } });
+  for (const addon of doc.aws.addons ?? []) Object.assign(addon, { configurationValues: JSON.stringify({ apiKey: secret(`${addon.addonName}/configuration`) }) });
   return validateSnapshot(doc, 'with secrets');
 }
 
@@ -112,7 +140,7 @@ describe.each(['enterprise-vxlan', 'reference-crosssubnet'])('secrets planted in
       collect: () =>
         collectSnapshot(
           { clusterName: sample.target.clusterName, region: sample.target.region, now: () => new Date(sample.collectedAt), kube: { retryBaseMs: 1 } },
-          { aws: clients, credentials: () => Promise.resolve(FAKE_CREDENTIALS) },
+          { aws: clients, credentials: fakeCredentials },
         ),
     });
     expect(outcome.status).toBe('audited');
@@ -123,11 +151,12 @@ describe.each(['enterprise-vxlan', 'reference-crosssubnet'])('secrets planted in
     // The planted secrets were served: the collector saw them and left them behind.
     expect(JSON.stringify(sample)).toMatch(/SECRET-\d+-.*last-applied/);
     // And the snapshot still carries what the audit reads: calico-node's env names and its DATASTORE_TYPE.
-    const published = JSON.parse(files.find(([file]) => file.endsWith('snapshot.json.gz'))![1]) as Json;
-    const calicoNode = (published['kubernetes'].daemonSets as Json[]).find((d) => d['metadata'].name === 'calico-node')!;
-    const env = calicoNode['spec'].template.spec.containers[0].env as Json[];
-    expect(env.map((e) => e['name'])).toEqual(expect.arrayContaining(['API_TOKEN', 'DB_PASSWORD']));
-    expect(env.find((e) => e['name'] === 'API_TOKEN')).toEqual({ name: 'API_TOKEN' });
+    const published = JSON.parse(files.find(([file]) => file.endsWith('snapshot.json.gz'))![1]) as Snapshot;
+    const calicoNode = (published.kubernetes.daemonSets as Planted[]).find((d) => d.metadata?.name === 'calico-node')!;
+    const env = calicoNode.spec!.template!.spec!.containers![0]!.env!;
+    expect(env.map((e) => e.name)).toEqual(arrayContaining(['API_TOKEN', 'DB_PASSWORD', 'DATASTORE_TYPE']));
+    expect(env.find((e) => e.name === 'API_TOKEN')).toEqual({ name: 'API_TOKEN' });
+    expect(env.find((e) => e.name === 'DATASTORE_TYPE')).toEqual({ name: 'DATASTORE_TYPE', value: 'kubernetes' });
   });
 
   it('appear in no published file when the snapshot comes untrimmed from elsewhere (an older collector)', async () => {
@@ -150,11 +179,11 @@ describe('trimming', () => {
 
   it('keeps every Felix setting calico-node sets in its environment', () => {
     const snapshot = sampleSnapshot('mesh-120-no-typha');
-    const calicoNode = snapshot.kubernetes.daemonSets!.find((d) => d.metadata?.name === 'calico-node') as Json;
+    const calicoNode = snapshot.kubernetes.daemonSets!.find((d) => d.metadata?.name === 'calico-node') as Planted;
     // Every field the model reads from Felix, set through calico-node's environment to a non-default value.
     const fields = Object.keys(normalizedFelix(snapshot));
     expect(fields.length).toBeGreaterThan(15);
-    calicoNode['spec'].template.spec.containers[0].env.push(...fields.map((field) => ({ name: `FELIX_${field.toUpperCase()}`, value: '4242' })));
+    calicoNode.spec!.template!.spec!.containers![0]!.env!.push(...fields.map((field) => ({ name: `FELIX_${field.toUpperCase()}`, value: '4242' })));
     expect(normalizedFelix(trimSnapshot(snapshot))).toEqual(normalizedFelix(snapshot));
   });
 
@@ -166,6 +195,5 @@ describe('trimming', () => {
 
 /** The Felix settings in force, without the sources list. */
 function normalizedFelix(snapshot: Snapshot): Record<string, unknown> {
-  const { sources: _sources, ...settings } = normalize(snapshot).felix ?? { sources: [] };
-  return settings;
+  return without(normalize(snapshot).felix ?? { sources: [] }, 'sources');
 }
