@@ -6,6 +6,7 @@ import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import middy from '@middy/core';
 import { latestFleetUrl, loadConfig, objectUrl } from '../src/config/config.js';
+import { awsClientDefaults } from '../src/fleet/aws-clients.js';
 import { MemberAccess } from '../src/fleet/member-access.js';
 import { securityHubThroughMemberRole } from '../src/fleet/member-securityhub.js';
 import { clusterKey } from '../src/publish/layout.js';
@@ -18,9 +19,9 @@ import { SesEmailNotifier } from '../src/notify/email.js';
 import { S3Sink } from '../src/publish/sink.js';
 
 const logger = new Logger();
-const s3 = new S3Client({});
-const ses = new SESv2Client({});
-const eventBridge = new EventBridgeClient({});
+const s3 = new S3Client(awsClientDefaults());
+const ses = new SESv2Client(awsClientDefaults());
+const eventBridge = new EventBridgeClient(awsClientDefaults());
 
 const lambdaHandler = async (event: SummarizeEvent) => {
   const config = loadConfig();

@@ -117,12 +117,20 @@ describe('the installed bin', () => {
   });
 });
 
+/** The fleet folder of the run `latest/index.json` names. */
+const latestFleetDir = (out: string): string => {
+  const pointer = JSON.parse(readFileSync(path.join(out, 'latest', 'index.json'), 'utf8')) as { runId: string };
+  return path.join(out, 'runs', pointer.runId, 'fleet');
+};
+
 describe('calico-audit demo', () => {
   it('audits every sample, writes three renderings per cluster and a fleet index, and prints the fleet table', async () => {
     const out = mkdtempSync(path.join(tmpdir(), 'calico-audit-demo-'));
     const { code, stdout } = await run('demo', '--out', out);
     expect(code).toBe(0);
-    const fleetDir = path.join(out, 'latest', 'fleet');
+    const fleetDir = latestFleetDir(out);
+    // latest/fleet/index.html sends the reader on to that run's page.
+    expect(readFileSync(path.join(out, 'latest', 'fleet', 'index.html'), 'utf8')).toContain(`url=../../runs/${path.basename(path.dirname(fleetDir))}/fleet/index.html`);
     const index = JSON.parse(readFileSync(path.join(fleetDir, 'index.json'), 'utf8')) as FleetSummary;
     const names = index.clusters.map((c) => c.clusterName).sort();
     expect(names).toEqual([
@@ -150,7 +158,7 @@ describe('calico-audit demo', () => {
   it('with --previous, reports what changed since that run; a --previous that is not a fleet summary exits 2', async () => {
     const first = mkdtempSync(path.join(tmpdir(), 'calico-audit-demo-'));
     await run('demo', '--out', first);
-    const previousFile = path.join(first, 'latest', 'fleet', 'index.json');
+    const previousFile = path.join(latestFleetDir(first), 'index.json');
     const previous = JSON.parse(readFileSync(previousFile, 'utf8')) as FleetSummary;
     previous.clusters = previous.clusters.filter((c) => c.clusterName !== 'ec2-denied');
     writeFileSync(previousFile, JSON.stringify(previous));
@@ -158,9 +166,9 @@ describe('calico-audit demo', () => {
     const { code, stdout } = await run('demo', '--out', second, '--previous', previousFile);
     expect(code).toBe(0);
     expect(stdout).toContain('1 cluster added');
-    const fleetPage = readFileSync(path.join(second, 'latest', 'fleet', 'index.md'), 'utf8');
+    const fleetPage = readFileSync(path.join(latestFleetDir(second), 'index.md'), 'utf8');
     expect(fleetPage).toMatch(/### Clusters added\n\n- ec2-denied/);
-    expect(readFileSync(path.join(second, 'latest', 'fleet', 'index.html'), 'utf8')).toContain('Clusters added');
+    expect(readFileSync(path.join(latestFleetDir(second), 'index.html'), 'utf8')).toContain('Clusters added');
 
     const bad = await run('demo', '--out', second, '--previous', write('not-fleet.json', '{"clusters": 1}'));
     expect(bad.code).toBe(2);

@@ -45,7 +45,7 @@ const BUCKET = 'reports';
 const PREFIX = 'calico-audit/';
 const REGION = 'eu-west-2';
 const REGIONS = ['eu-west-2', 'us-east-1'];
-const EXTERNAL_ID = 'calico-audit-e2e';
+const EXTERNAL_ID = 'calico-audit-e2e-external-id';
 const RECIPIENT = 'security@example.com';
 const SENDER = 'calico-audit@example.com';
 const REPORTS_URL = 'https://audit.example.com';
@@ -86,7 +86,11 @@ const CONTENT_TYPES: Record<string, string> = {
   'index.json': 'application/json',
   'ledger.json': 'application/json',
   'findings.json': 'application/json',
+  'email.json': 'application/json',
 };
+
+/** The run `latest/index.json` names, in a listing of the bucket. */
+const latestRun = (all: Map<string, Buffer>): string => (JSON.parse(all.get('latest/index.json')!.toString('utf8')) as { runId: string }).runId;
 
 /** A sample re-targeted to a member account (and renamed): what that account's AWS and Kubernetes serve. */
 function memberDocument(member: Member): Snapshot {
@@ -188,7 +192,7 @@ async function execute(startedAt: Date): Promise<Execution> {
 const START = new Date(Math.floor(Date.now() / 1000) * 1000);
 const at = (seconds: number) => new Date(START.getTime() + seconds * 1000);
 
-/** The crashing cluster: S3 refuses its reports, so its function throws. */
+/** The cluster whose reports S3 refuses: it is not audited, with the reason. */
 const batchReports = (r: S3Request) => r.method === 'PUT' && r.path.includes(`/${folder({ accountId: '555566667777', clusterName: 'batch' })}/`);
 
 let night1: Execution;
@@ -230,6 +234,7 @@ beforeAll(async () => {
     AWS_ENDPOINT_URL_SESV2: sesUrl,
     POWERTOOLS_LOG_LEVEL: 'SILENT',
     CALICO_AUDIT_ACCOUNTS: 'organization',
+    CALICO_AUDIT_ORGANIZATION_ID: 'o-a1b2c3d4e5',
     CALICO_AUDIT_REGIONS: REGIONS.join(','),
     CALICO_AUDIT_EXTERNAL_ID: EXTERNAL_ID,
     CALICO_AUDIT_BUCKET: BUCKET,
@@ -304,7 +309,8 @@ describe('a nightly run through the three functions', () => {
       expect(byName.get(member.clusterName)).toEqual({ status: 'audited', target: { accountId: member.accountId, region: REGION, clusterName: member.clusterName } });
     }
     expect(byName.get('payments')).toMatchObject({ status: 'failed', reason: stringMatching(/AccessDeniedException.*eks:DescribeCluster/) });
-    expect(byName.get('batch')).toMatchObject({ status: 'failed', error: 'AccessDenied', cause: stringContaining('Access Denied') });
+    // S3 refused its reports: not audited, said as data (a refusal is not worth a retry).
+    expect(byName.get('batch')).toMatchObject({ status: 'failed', reason: 'reports not published: AccessDenied: Access Denied' });
     expect(byName.get('analytics')).toMatchObject({ status: 'failed', error: 'States.Timeout' });
     expect(night1.summary).toMatchObject({ runId: night1.runId, audited: 3, notAudited: 3, unlisted: REGIONS.length, emailed: true });
   });
@@ -312,12 +318,13 @@ describe('a nightly run through the three functions', () => {
   it('leaves every expected key in the bucket, and nothing else', () => {
     const run = `runs/${night1.runId}/`;
     const clusterKeys = AUDITED.flatMap((m) => CLUSTER_FILES.map((file) => `${folder(m)}/${file}`));
-    const fleetKeys = FLEET_FILES.map((file) => `fleet/${file}`);
-    // The findings ledger: the one the next run continues, and this run's copy of it.
-    const expected = [...[...clusterKeys, ...fleetKeys].flatMap((key) => [run + key, `latest/${key}`]), 'ledger/findings.json', `${run}fleet/ledger.json`].sort();
+    const fleetKeys = [...FLEET_FILES, 'email.json', 'ledger.json'].map((file) => `fleet/${file}`);
+    // The findings ledger the next run continues; latest/ is the pointer and the page that forwards to the run.
+    const expected = [...[...clusterKeys, ...fleetKeys].map((key) => run + key), 'latest/fleet/index.html', 'latest/index.json', 'ledger/findings.json'].sort();
     expect([...night1Objects.keys()]).toEqual(expected);
-    // latest/ holds this run's objects, byte for byte.
-    for (const key of [...clusterKeys, ...fleetKeys]) expect(night1Objects.get(`latest/${key}`)!.equals(night1Objects.get(run + key)!), key).toBe(true);
+    // latest/ names this run, and its page sends readers to this run's fleet page.
+    expect(latestRun(night1Objects)).toBe(night1.runId);
+    expect(text(night1Objects.get('latest/fleet/index.html')!)).toContain(`url=../../runs/${night1.runId}/fleet/index.html`);
   });
 
   it('stores every object with its content type, and asks for server-side encryption on every write and copy', async () => {
@@ -353,7 +360,8 @@ describe('a nightly run through the three functions', () => {
   });
 
   it('lists every cluster on the fleet page: the audited ones linked, the others with the reason', () => {
-    const summary: FleetSummary = fleetSummarySchema.parse(JSON.parse(text(night1Objects.get('latest/fleet/index.json')!)));
+    const page = (file: string) => night1Objects.get(`runs/${latestRun(night1Objects)}/fleet/${file}`)!;
+    const summary: FleetSummary = fleetSummarySchema.parse(JSON.parse(text(page('index.json'))));
     expect(summary.generatedAt).toBe(START.toISOString());
     expect(summary.clusters.map((c) => `${c.accountId}/${c.clusterName}`).sort()).toEqual(AUDITED.map((m) => `${m.accountId}/${m.clusterName}`).sort());
     expect(summary.clusters[0]!.clusterName).toBe('native-multisubnet-srcdst');
@@ -362,21 +370,21 @@ describe('a nightly run through the three functions', () => {
     expect(summary.notAudited).toEqual([
       { accountId: '222233334444', region: REGION, clusterName: 'payments', scope: 'cluster', reason: stringMatching(/^AccessDeniedException: cannot describe EKS cluster payments in eu-west-2: .*eks:DescribeCluster/), ...never },
       { accountId: '555566667777', region: REGION, clusterName: 'analytics', scope: 'cluster', reason: 'States.Timeout: Task timed out after 900.00 seconds', ...never },
-      { accountId: '555566667777', region: REGION, clusterName: 'batch', scope: 'cluster', reason: 'AccessDenied: Access Denied', ...never },
+      { accountId: '555566667777', region: REGION, clusterName: 'batch', scope: 'cluster', reason: 'reports not published: AccessDenied: Access Denied', ...never },
       ...REGIONS.map((region) => ({ accountId: UNASSUMABLE, region, clusterName: '(clusters not listed)', scope: 'account', reason: stringMatching(/^AccessDenied: .*sts:AssumeRole/), openFindings: 0 })),
     ]);
     // An account whose clusters could not be listed is not a cluster: it is counted apart.
     expect(summary.totals).toMatchObject({ clusters: 6, audited: 3, notAudited: 3, unlisted: REGIONS.length });
 
-    const markdown = text(night1Objects.get('latest/fleet/index.md')!);
-    const html = text(night1Objects.get('latest/fleet/index.html')!);
+    const markdown = text(page('index.md'));
+    const html = text(page('index.html'));
     for (const member of AUDITED) {
       expect(markdown).toContain(`[${member.clusterName}](../${folder(member)}/report.md)`);
       expect(html).toContain(`<a href="../${folder(member)}/report.html">${member.clusterName}</a>`);
     }
     expect(markdown).toContain('## Clusters that could not be audited');
     expect(markdown).toContain('| analytics | 555566667777 | eu-west-2 | States.Timeout: Task timed out after 900.00 seconds | 0 | never |');
-    expect(markdown).toContain('| batch | 555566667777 | eu-west-2 | AccessDenied: Access Denied | 0 | never |');
+    expect(markdown).toContain('| batch | 555566667777 | eu-west-2 | reports not published: AccessDenied: Access Denied | 0 | never |');
     for (const name of ['payments', 'analytics', 'batch']) expect(html).toContain(name);
   });
 
@@ -408,85 +416,81 @@ describe('a nightly run through the three functions', () => {
 });
 
 describe('running a run id again', () => {
-  it('leaves the same objects — reports, snapshots and fleet page — and does not diff the run against itself', async () => {
+  it('leaves the same objects — reports, snapshots and fleet page — does not diff the run against itself, and sends no second e-mail', async () => {
     const again = await execute(at(0));
     expect(again.runId).toBe(night1.runId);
     const after = await objects();
     expect([...after.keys()]).toEqual([...night1Objects.keys()]);
-    // latest/ already showed this run; the page is compared with what it was compared with the first time (nothing).
+    // latest/ already named this run; the page is compared with what it was compared with the first time (nothing).
     for (const [key, body] of night1Objects) expect(after.get(key)!.equals(body), key).toBe(true);
     expect(text(after.get(`runs/${night1.runId}/fleet/index.md`)!)).not.toContain('## Changes since');
 
-    const sent = await emails();
-    expect(sent).toHaveLength(2);
-    expect(sent[1]!.subject).toBe(sent[0]!.subject);
-    expect(sent[1]!.subject).toMatch(/ \(first run\), 3 not audited, \d accounts\/regions not listed$/);
+    // At most one e-mail per run id: the marker written before the first one stops the second.
+    expect(await emails()).toHaveLength(1);
+    expect(again.summary).toMatchObject({ emailed: false, emailSkipped: stringContaining('already sent') });
+    expect(JSON.parse(text(after.get(`runs/${night1.runId}/fleet/email.json`)!))).toMatchObject({ runId: night1.runId, subject: night1Emails[0]!.subject });
   });
 });
 
 describe('latest/', () => {
-  it('moves only once the run is complete: the fleet index.json is copied last, after every other object is in place', () => {
+  it('switches only once the run is complete: the pointer latest/index.json is written last and names the run', () => {
     const writes = night1.requests.filter((r) => r.method === 'PUT' && r.status === 200);
-    const last = writes.at(-1)!;
-    expect(last.path).toBe(`${BUCKET}/${PREFIX}latest/fleet/index.json`);
-    expect(last.headers.copySource).toBe(`${BUCKET}/${PREFIX}runs/${night1.runId}/fleet/index.json`);
-    for (const write of writes.slice(0, -1)) expect(write.answeredAt!, write.path).toBeLessThan(last.seq);
-    // Every latest/ copy comes from this run, after its own object was written.
-    for (const copy of writes.filter((w) => w.path.includes('/latest/'))) {
-      const source = writes.find((w) => `${w.path}` === copy.headers.copySource);
-      expect(source, copy.path).toBeDefined();
-      expect(source!.answeredAt!).toBeLessThan(copy.seq);
+    const pointerWrite = writes.filter((w) => w.path === `${BUCKET}/${PREFIX}latest/index.json`);
+    expect(pointerWrite).toHaveLength(1);
+    // Every object of the run (reports, fleet page, latest page) was in place before the pointer was written.
+    for (const write of writes.filter((w) => !w.path.endsWith('/fleet/email.json') && w !== pointerWrite[0])) {
+      expect(write.answeredAt!, write.path).toBeLessThan(pointerWrite[0]!.seq);
     }
+    // Nothing is copied or deleted: latest/ holds the pointer and the page, nothing else.
+    expect(night1.requests.filter((r) => r.headers.copySource || r.method === 'DELETE' || r.method === 'POST')).toEqual([]);
+    expect(JSON.parse(text(night1Objects.get('latest/index.json')!))).toEqual({
+      runId: night1.runId,
+      fleetPage: `runs/${night1.runId}/fleet/index.html`,
+      fleetSummary: `runs/${night1.runId}/fleet/index.json`,
+      switchedAt: START.toISOString(),
+    });
   });
 
-  it('keeps pointing at the previous run when a run fails half-way through moving it, and moves once it is summarised again', async () => {
+  it('keeps naming the previous run when the switch fails, loses no report, and switches once summarised again', async () => {
     vi.setSystemTime(at(60));
-    // The second cluster copy to latest/ is refused: some of the run's reports have moved, the fleet page has not.
-    let copies = 0;
-    s3.refuse((r) => batchReports(r) || (!!r.headers.copySource && r.path.includes('/latest/clusters/') && ++copies === 2));
+    // S3 refuses the pointer: the run's reports and fleet page are written, latest/ is not switched.
+    s3.refuse((r) => batchReports(r) || (r.method === 'PUT' && r.path.endsWith('/latest/index.json')));
     const night2 = await execute(at(60));
     expect(night2.runId).not.toBe(night1.runId);
     expect(night2.summaryError).toMatchObject({ name: 'AccessDenied' });
-    expect(night2.requests.some((r) => r.headers.copySource && r.path.includes('/latest/clusters/') && r.status === 200)).toBe(true);
-    // It read the previous run's summary from latest/, and wrote nothing there.
-    expect(night2.requests.filter((r) => r.path.includes('/latest/fleet/')).map((r) => r.method)).toEqual(['GET']);
+    const during = await objects();
+    expect(latestRun(during)).toBe(night1.runId);
+    expect(during.has(`runs/${night2.runId}/fleet/index.json`)).toBe(true);
+    // No report of the first night is gone or changed.
+    for (const [key, body] of night1Objects) if (key.startsWith('runs/')) expect(during.get(key)!.equals(body), key).toBe(true);
+    // No e-mail for a run latest/ does not name yet.
+    expect(await emails()).toHaveLength(1);
 
-    const latest = await bucket.read('latest/fleet/index.json');
-    expect(text(latest)).toBe(text(night1Objects.get(`runs/${night1.runId}/fleet/index.json`)!));
-    expect(text(await bucket.read(`runs/${night2.runId}/fleet/index.json`))).not.toBe(text(latest));
+    // Summarised again (the state machine's retry, or a re-run with the same input): latest/ switches, one e-mail goes.
+    s3.refuse(batchReports);
+    const summary = json(await handlers.summarize(json({ runId: night2.runId, enumerationFailures: night2.enumeration['failures'], results: night2.results }), lambdaContext('summarize')));
+    expect(summary).toMatchObject({ runId: night2.runId, audited: 3, emailed: true, latest: { runId: night2.runId, switched: true } });
+    const moved = await objects();
+    expect(latestRun(moved)).toBe(night2.runId);
+    const fleet = fleetSummarySchema.parse(JSON.parse(text(moved.get(`runs/${night2.runId}/fleet/index.json`)!)));
+    expect(fleet.generatedAt).toBe(at(60).toISOString());
+    expect(fleet.clusters.every((c) => moved.has(`runs/${night2.runId}/${c.report.replace(/^\.\.\//, '')}`))).toBe(true);
+    expect(text(moved.get(`runs/${night2.runId}/fleet/index.md`)!)).toContain(`## Changes since ${START.toISOString().slice(0, 10)}`);
     expect(await emails()).toHaveLength(2);
 
-    // Summarised again (a retry or a re-run of Summarize with the same input), latest/ moves to the new run.
-    // Meanwhile latest/ also holds the report of a cluster decommissioned since: it must go.
-    const decommissioned = 'latest/clusters/111122223333/eu-west-2/decommissioned/report.html';
-    s3.refuse(batchReports);
-    await bucket.write(decommissioned, '<p>old</p>');
-    const summary = json(await handlers.summarize(json({ runId: night2.runId, enumerationFailures: night2.enumeration.failures, results: night2.results }), lambdaContext('summarize')));
-    expect(summary).toMatchObject({ runId: night2.runId, audited: 3, emailed: true, latestPruned: { removed: 1 } });
-    const moved = await objects();
-    for (const key of [...AUDITED.flatMap((m) => CLUSTER_FILES.map((f) => `${folder(m)}/${f}`)), ...FLEET_FILES.map((f) => `fleet/${f}`)]) {
-      expect(moved.get(`latest/${key}`)!.equals(moved.get(`runs/${night2.runId}/${key}`)!), key).toBe(true);
-    }
-    // latest/ is exactly this run: every cluster object it holds is one of the run's, nothing else.
-    const latestClusters = [...moved.keys()].filter((key) => key.startsWith('latest/clusters/'));
-    expect(latestClusters).not.toContain(decommissioned);
-    expect(latestClusters.map((key) => key.replace('latest/', `runs/${night2.runId}/`)).every((key) => moved.has(key))).toBe(true);
-    expect(latestClusters).toHaveLength(AUDITED.length * CLUSTER_FILES.length);
-    const fleet = fleetSummarySchema.parse(JSON.parse(text(moved.get('latest/fleet/index.json')!)));
-    expect(fleet.generatedAt).toBe(at(60).toISOString());
-    expect(text(moved.get('latest/fleet/index.md')!)).toContain(`## Changes since ${START.toISOString().slice(0, 10)}`);
-    expect(await emails()).toHaveLength(3);
-
-    // Once more, with latest/ now at this run: still the changes since the first night, not since itself.
+    // Once more, with latest/ now at this run: still the changes since the first night, and no second e-mail.
     await handlers.summarize(json({ runId: night2.runId, enumerationFailures: night2.enumeration.failures, results: night2.results }), lambdaContext('summarize'));
     const again = await objects();
     for (const file of FLEET_FILES) {
       expect(again.get(`runs/${night2.runId}/fleet/${file}`)!.equals(moved.get(`runs/${night2.runId}/fleet/${file}`)!), file).toBe(true);
     }
-    expect(fleetSummarySchema.parse(JSON.parse(text(again.get('latest/fleet/index.json')!)))).toMatchObject({ runId: night2.runId, comparedWith: night1.runId });
-    const sent = await emails();
-    expect(sent).toHaveLength(4);
-    expect(sent[3]!.subject).toBe(sent[2]!.subject);
+    expect(fleetSummarySchema.parse(JSON.parse(text(again.get(`runs/${night2.runId}/fleet/index.json`)!)))).toMatchObject({ runId: night2.runId, comparedWith: night1.runId });
+    expect(await emails()).toHaveLength(2);
+
+    // A late summary of the first night (an old retry) leaves latest/ at the newer run.
+    const late = json(await handlers.summarize(json({ runId: night1.runId, enumerationFailures: night1.enumeration['failures'], results: night1.results }), lambdaContext('summarize')));
+    expect(late).toMatchObject({ latest: { runId: night2.runId, switched: false } });
+    expect(latestRun(await objects())).toBe(night2.runId);
   });
 });
 

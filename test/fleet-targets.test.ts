@@ -26,7 +26,7 @@ describe('enumerateTargets', () => {
         if (region === 'us-east-1') return { clusters: ['analytics'] };
         return { clusters: ['edge'] };
       });
-    const config = parseConfig({ accounts: 'organization', regions: ['eu-west-2', 'us-east-1'], bucket: 'reports' });
+    const config = parseConfig({ accounts: 'organization', organizationId: 'o-a1b2c3d4e5', regions: ['eu-west-2', 'us-east-1'], bucket: 'reports', externalId: 'calico-audit-test-external-id' });
     const result = await enumerateTargets(config, {
       organizations: () => new OrganizationsClient({ region: 'us-east-1', credentials }),
       eks: (_accountId, region) => new EKSClient({ region, credentials }),
@@ -48,7 +48,7 @@ describe('enumerateTargets', () => {
   it('records an account whose role cannot be assumed and goes on with the others', async () => {
     const eks = mockClient(EKSClient);
     eks.on(ListClustersCommand).resolves({ clusters: ['main'] });
-    const config = parseConfig({ accounts: ['111122223333', '444455556666'], regions: ['eu-west-2'], bucket: 'reports' });
+    const config = parseConfig({ accounts: ['111122223333', '444455556666'], regions: ['eu-west-2'], bucket: 'reports', externalId: 'calico-audit-test-external-id' });
     const result = await enumerateTargets(config, {
       organizations: () => {
         throw new Error('not used');

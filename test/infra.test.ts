@@ -17,13 +17,18 @@ interface Statement {
 }
 /** The parts of the member-account template these tests read. */
 interface MemberRoleTemplate {
-  Parameters: { RoleName: { Default: string }; AllowSecurityHubImport: { Default: string } };
+  Parameters: {
+    RoleName: { Default: string };
+    AllowSecurityHubImport: { Default: string };
+    ExternalId: { Default?: string; NoEcho?: boolean; MinLength?: number };
+    AuditorStage: { Default?: string };
+  };
   Conditions: Record<string, unknown>;
   Resources: {
     CalicoAuditReadOnlyRole: {
       Properties: {
         Policies: Array<{ PolicyDocument: { Statement: Statement[] } }>;
-        AssumeRolePolicyDocument: { Statement: Array<{ Principal: { AWS: unknown }; Condition: Record<'StringEquals' | 'ArnLike', Record<string, unknown>> }> };
+        AssumeRolePolicyDocument: { Statement: Array<{ Principal: { AWS: unknown }; Condition: Partial<Record<'StringEquals' | 'ArnLike' | 'ArnEquals', Record<string, unknown>>> }> };
       };
     };
   };
@@ -45,11 +50,28 @@ describe('infra/member-account-role.yaml', () => {
     for (const action of actionsOf(statements)) expect(action).toMatch(/^(eks|ec2|autoscaling):(Describe|List)[A-Za-z]+$/);
   });
 
-  it('trusts only the auditor account\'s calico-eks-auditor roles, with the external id', () => {
+  it('trusts only the two reading roles of one auditor stage, with an external id that has no default', () => {
     const trust = role.AssumeRolePolicyDocument.Statement[0]!;
+    expect(role.AssumeRolePolicyDocument.Statement).toHaveLength(1);
     expect(trust.Principal.AWS).toEqual({ 'Fn::Sub': 'arn:${AWS::Partition}:iam::${AuditorAccountId}:root' });
-    expect(trust.Condition.StringEquals['sts:ExternalId']).toEqual({ Ref: 'ExternalId' });
-    expect(trust.Condition.ArnLike['aws:PrincipalArn']).toEqual({ 'Fn::Sub': 'arn:${AWS::Partition}:iam::${AuditorAccountId}:role/calico-eks-auditor-*' });
+    expect(trust.Condition.StringEquals!['sts:ExternalId']).toEqual({ Ref: 'ExternalId' });
+    expect(trust.Condition.ArnLike).toBeUndefined();
+    expect(trust.Condition.ArnEquals!['aws:PrincipalArn']).toEqual([
+      { 'Fn::Sub': 'arn:${AWS::Partition}:iam::${AuditorAccountId}:role/calico-eks-auditor-${AuditorStage}-enumerate' },
+      { 'Fn::Sub': 'arn:${AWS::Partition}:iam::${AuditorAccountId}:role/calico-eks-auditor-${AuditorStage}-audit-cluster' },
+    ]);
+    expect(JSON.stringify(trust)).not.toContain('*');
+    // Required, secret, and at least 16 characters: no public default to guess.
+    expect(template.Parameters.ExternalId).toMatchObject({ NoEcho: true, MinLength: 16 });
+    expect(template.Parameters.ExternalId.Default).toBeUndefined();
+    expect(template.Parameters.AuditorStage.Default).toBeUndefined();
+  });
+
+  it('names exactly the roles serverless.yml gives the enumerate and auditCluster functions', () => {
+    const serverless = readFileSync(path.join(ROOT, 'serverless.yml'), 'utf8');
+    expect(serverless).toContain('RoleName: ${self:service}-${sls:stage}-enumerate');
+    expect(serverless).toContain('RoleName: ${self:service}-${sls:stage}-audit-cluster');
+    expect(serverless).toMatch(/^service: calico-eks-auditor$/m);
   });
 
   it('may import findings into its own Security Hub only when enabled: BatchImportFindings on the account\'s own product, nothing more', () => {

@@ -1,6 +1,7 @@
 /**
  * Child process of the fleet simulation: one real audit (assess, render, gzip of the snapshot) of a
- * generated cluster of N nodes through the cluster pipeline, writes discarded; prints the process's
+ * generated cluster of N nodes through the cluster pipeline, writes discarded (only their sizes kept,
+ * for the pipeline's check that each file landed); prints the process's
  * peak memory and the audit's time as one JSON line.
  */
 import { performance } from 'node:perf_hooks';
@@ -11,9 +12,15 @@ import { buildScaledCluster } from '../../test/support/samples/index.js';
 
 const nodes = Number(process.argv[2]);
 const snapshot = validateSnapshot(JSON.parse(JSON.stringify(buildScaledCluster(nodes))), `generated-${nodes}`);
+const sizes = new Map<string, number>();
 const discard: ReportSink = {
   locate: (key) => key,
-  write: async () => {},
+  write: (key, body) => {
+    sizes.set(key, typeof body === 'string' ? Buffer.byteLength(body, 'utf8') : body.byteLength);
+    return Promise.resolve();
+  },
+  create: () => Promise.resolve(true),
+  size: (key) => Promise.resolve(sizes.get(key) ?? null),
   read: () => Promise.resolve(null),
   list: () => Promise.resolve([]),
   copy: async () => {},

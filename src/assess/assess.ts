@@ -8,6 +8,7 @@ import { SNAPSHOT_SOURCES, type SnapshotField } from '../snapshot/sources.js';
 import { deriveFacts, type Facts } from './facts.js';
 import type { ClusterModel } from './model.js';
 import { normalize } from './normalize/index.js';
+import { renderRemediation } from './remediation.js';
 import { MissingDataError, type Evidence, type FindingObject, type ReportSection, type Rule, type RuleContext, type Severity, type Status } from './rule.js';
 import { RULES } from './rules/index.js';
 import { score, type Score } from './score.js';
@@ -104,9 +105,12 @@ const need: RuleContext['need'] = (value, ...fields) => {
   return value;
 };
 
+/** What a rule is given: the model, the facts, and `need`. */
+export const ruleContext = (model: ClusterModel, facts: Facts): RuleContext => ({ model, facts, need });
+
 /** Runs one rule; exactly one status comes out, whatever the rule or the data does. */
 export function runRule(rule: Rule, model: ClusterModel, facts: Facts): Check {
-  const context: RuleContext = { model, facts, need };
+  const context = ruleContext(model, facts);
   const base = {
     id: rule.id,
     title: rule.title,
@@ -123,13 +127,18 @@ export function runRule(rule: Rule, model: ClusterModel, facts: Facts): Check {
     }
     const outcome = rule.evaluate(context);
     if (outcome.status === 'fail') {
+      // Rendered here, once: a command holding a value that cannot be pasted safely is left out, and the finding says so.
+      const { text, left } = renderRemediation(outcome.remediation);
       return {
         ...base,
         severity: outcome.severity,
         status: 'fail',
         summary: outcome.summary,
-        evidence: outcome.evidence,
-        remediation: outcome.remediation,
+        evidence: [
+          ...outcome.evidence,
+          ...left.map((reason) => ({ object: 'remediation', note: `a command was left out of the fix: ${reason}` })),
+        ],
+        remediation: text,
         ...(outcome.objects?.length ? { objects: dedupeObjects(outcome.objects) } : {}),
       };
     }

@@ -5,6 +5,7 @@
 import type { SnapshotField } from '../snapshot/sources.js';
 import type { Facts } from './facts.js';
 import type { ClusterModel } from './model.js';
+import type { Remediation } from './remediation.js';
 
 export const SEVERITIES = ['critical', 'high', 'medium', 'low', 'info'] as const;
 export type Severity = (typeof SEVERITIES)[number];
@@ -74,7 +75,7 @@ export interface RuleContext {
 
 export type Outcome =
   | { status: 'pass'; summary: string; evidence?: Evidence[] }
-  | { status: 'fail'; severity: Severity; summary: string; evidence: Evidence[]; remediation: string; objects?: FindingObject[] }
+  | { status: 'fail'; severity: Severity; summary: string; evidence: Evidence[]; remediation: Remediation; objects?: FindingObject[] }
   | { status: 'unknown'; summary: string; evidence?: Evidence[] };
 
 export interface Rule {
@@ -105,9 +106,6 @@ export class MissingDataError extends Error {
     super(`not collected: ${fields.join(', ')}`);
   }
 }
-
-/** Shell-quotes a value taken from a cluster for a pasteable command. */
-export const shellQuote = (value: string): string => (/^[\w@%+=:,./-]+$/.test(value) ? value : `'${value.replace(/'/g, `'\\''`)}'`);
 
 /** `a, b and 3 more` for summaries. */
 export function listSome(items: string[], limit = 3): string {

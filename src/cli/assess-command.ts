@@ -11,7 +11,7 @@ import { renderMarkdown } from '../render/markdown.js';
 import { mask } from '../render/mask.js';
 import { renderSarif } from '../render/sarif.js';
 import { renderText } from '../render/text.js';
-import { loadSnapshot } from '../snapshot/load.js';
+import { DEFAULT_SNAPSHOT_LIMITS, loadSnapshot, type SnapshotLimits } from '../snapshot/load.js';
 import { EXIT, UsageError } from './errors.js';
 import { FORMATS, type Format } from './options.js';
 
@@ -50,7 +50,26 @@ export interface AssessOptions {
   out?: string;
   /** Replace account ids, IP addresses and CIDRs with stable placeholders (reports sent by e-mail). */
   mask?: boolean;
+  /** Size limits in MiB, as given on the command line. */
+  maxSnapshotSize?: string;
+  maxDecompressedSize?: string;
 }
+
+const MiB = 1024 * 1024;
+
+/** A size limit in MiB from the command line (a positive number), or the default. */
+function mebibytes(option: string, value: string | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  const parsed = Number(value);
+  if (!/^\d+(\.\d+)?$/.test(value) || !(parsed > 0)) throw new UsageError(`${option} must be a size in MiB, such as 512 (got ${JSON.stringify(value)})`);
+  return Math.floor(parsed * MiB);
+}
+
+/** The snapshot size limits the options ask for. */
+export const snapshotLimits = (options: Pick<AssessOptions, 'maxSnapshotSize' | 'maxDecompressedSize'>): SnapshotLimits => ({
+  maxFileBytes: mebibytes('--max-snapshot-size', options.maxSnapshotSize, DEFAULT_SNAPSHOT_LIMITS.maxFileBytes),
+  maxDecompressedBytes: mebibytes('--max-decompressed-size', options.maxDecompressedSize, DEFAULT_SNAPSHOT_LIMITS.maxDecompressedBytes),
+});
 
 export async function assessCommand(options: AssessOptions, stdout: (text: string) => void): Promise<number> {
   if (!(FORMATS as readonly string[]).includes(options.format)) {
@@ -59,7 +78,7 @@ export async function assessCommand(options: AssessOptions, stdout: (text: strin
   if (options.failOn !== undefined && !(SEVERITIES as readonly string[]).includes(options.failOn)) {
     throw new UsageError(`--fail-on must be one of ${SEVERITIES.join(', ')} (got ${JSON.stringify(options.failOn)})`);
   }
-  const snapshot = await loadSnapshot(options.snapshot);
+  const snapshot = await loadSnapshot(options.snapshot, snapshotLimits(options));
   const assessment = applySuppressions(assess(snapshot), await loadSuppressions(options.suppressions));
   // SARIF locates results in the snapshot file, as a path relative to where the audit ran (a repository checkout in CI).
   const snapshotUri = path.relative(process.cwd(), path.resolve(options.snapshot)).split(path.sep).join('/');

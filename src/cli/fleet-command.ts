@@ -7,6 +7,7 @@
 import { S3Client } from '@aws-sdk/client-s3';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
+import { awsClientDefaults } from '../collect/aws/clients.js';
 import { latestFleetUrl, loadConfig, objectUrl } from '../config/config.js';
 import { securityHubThroughMemberRole } from '../fleet/member-securityhub.js';
 import { clusterKey } from '../publish/layout.js';
@@ -33,20 +34,20 @@ export interface FleetCommandOptions {
 export async function fleetCommand(options: FleetCommandOptions, io: CommandIo): Promise<number> {
   const config = loadConfig();
   const runId = options.runId ?? runIdAt(new Date());
-  const s3 = new S3Client({});
+  const s3 = new S3Client(awsClientDefaults());
   const sink: ReportSink = options.out ? new LocalSink(options.out) : new S3Sink(s3, config.bucket, config.prefix);
   const access = new MemberAccess(config);
   // A local run (--out) names no bucket region: links are file paths.
   const region = options.out ? '' : await s3.config.region();
   const notifier =
-    config.recipients.length && config.sender ? new SesEmailNotifier(new SESv2Client({}), config.sender, config.recipients) : undefined;
+    config.recipients.length && config.sender ? new SesEmailNotifier(new SESv2Client(awsClientDefaults()), config.sender, config.recipients) : undefined;
   const local = options.suppressions ? await loadSuppressions(options.suppressions) : null;
   const readSuppressionsOnce: (runId: string) => Promise<LoadedSuppressions> = local
     ? () => Promise.resolve({ entries: local, source: options.suppressions ?? null, error: null })
     : suppressionsReader(sink, config.suppressionsKey);
   const run = await runFleet(runId, {
     enumerate: () => enumerateTargets(config, memberEnumerationClients((accountId, region) => access.credentialsFor(accountId, region))),
-    audit: { sink, collect: collectThroughMemberRole(access), suppressions: async (id) => (await readSuppressionsOnce(id)).entries, ledger: ledgerReader(sink) },
+    audit: { sink, collect: collectThroughMemberRole(access, { deadlineMs: config.collectionDeadlineSeconds * 1000 }), suppressions: async (id) => (await readSuppressionsOnce(id)).entries, ledger: ledgerReader(sink) },
     summarize: {
       sink,
       history: { suppressions: readSuppressionsOnce },

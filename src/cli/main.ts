@@ -6,6 +6,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import packageJson from '../../package.json' with { type: 'json' };
 import { SEVERITIES } from '../assess/rule.js';
+import { escapeUnsafeKeepingLines } from '../assess/unsafe-text.js';
 import { ConfigError } from '../config/errors.js';
 import { SnapshotInputError } from '../snapshot/errors.js';
 // Types only (erased at build): the option shapes commander hands each command's action.
@@ -31,7 +32,15 @@ const processIo: CliIo = {
 };
 
 /** Runs the CLI and returns its exit code (never calls process.exit, so tests can call it). */
-export async function main(argv: string[], io: CliIo = processIo, deps: CollectCliDeps = {}): Promise<number> {
+export async function main(argv: string[], terminal: CliIo = processIo, deps: CollectCliDeps = {}): Promise<number> {
+  // Whatever is printed (progress, reports, error messages quoting a file or a cluster) reaches the
+  // terminal with control characters and bidi overrides shown escaped: a cluster name cannot clear
+  // the screen or retitle the window.
+  const io: CliIo = {
+    stdout: (text) => terminal.stdout(escapeUnsafeKeepingLines(text)),
+    stderr: (text) => terminal.stderr(escapeUnsafeKeepingLines(text)),
+    stderrStream: terminal.stderrStream,
+  };
   let exitCode: number = EXIT.ok;
   const program = new Command()
     .name('calico-audit')
@@ -49,6 +58,8 @@ export async function main(argv: string[], io: CliIo = processIo, deps: CollectC
     .option('--out <file>', 'write the output to a file instead of stdout')
     .option('--mask', 'replace account ids, IP addresses and CIDRs with stable placeholders (for reports sent by e-mail)')
     .option('--suppressions <file>', 'YAML file of accepted findings ({rule, clusters, match?, reason, owner, ticket?, expires}; the earlier JSON form too): shown, not scored')
+    .option('--max-snapshot-size <MiB>', 'refuse a snapshot file larger than this (default 256)')
+    .option('--max-decompressed-size <MiB>', 'refuse a gzipped snapshot that decompresses to more than this (default 256)')
     .action(async (options: AssessOptions) => {
       const { assessCommand } = await import('./assess-command.js');
       exitCode = await assessCommand(options, io.stdout);
@@ -91,7 +102,8 @@ export async function main(argv: string[], io: CliIo = processIo, deps: CollectC
       .requiredOption('--cluster <name>', 'EKS cluster name')
       .requiredOption('--region <region>', 'AWS region of the cluster, e.g. eu-west-2')
       .option('--role-arn <arn>', 'assume this IAM role (cross-account reads); default: the default credential chain')
-      .option('--external-id <id>', "the external id the role's trust policy requires");
+      .option('--external-id <id>', "the external id the role's trust policy requires")
+      .option('--deadline <seconds>', 'stop collecting after this long and keep what was read, the rest recorded as not collected (default 420)');
 
   clusterOptions(program.command('collect'))
     .description('Read a live EKS cluster (AWS and Kubernetes, read-only) into a snapshot file; progress on stderr.')

@@ -16,7 +16,10 @@ export const configSchema = z.object({
   regions: z.array(region).min(1, 'name at least one region'),
   /** Read-only role in each member account (infra/member-account-role.yaml); assumed with the external id. */
   memberRoleName: z.string().regex(/^[\w+=,.@-]{1,64}$/, 'must be an IAM role name').default('CalicoAuditReadOnly'),
-  externalId: z.string().min(2).max(1224).optional(),
+  /** The external id the member roles require (no default: a secret of the deployment's own). */
+  externalId: z.string().min(16, 'must be at least 16 characters (a secret of your own: the member role requires it)').max(1224),
+  /** With `accounts: organization`, the organization's id: member roles are assumed only in its accounts (the IAM policy says so too). */
+  organizationId: z.string().regex(/^o-[a-z0-9]{10,32}$/, 'must be an organization id such as o-a1b2c3d4e5').optional(),
   bucket: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'must be an S3 bucket name'),
   /** Key prefix inside the bucket, e.g. `calico-audit/` (may be empty). */
   prefix: z
@@ -45,8 +48,17 @@ export const configSchema = z.object({
   securityHub: z.boolean().default(false),
   /** The EventBridge bus that receives the run-completed event; `null` sends none. */
   eventBus: z.string().regex(/^[\w./:-]{1,1600}$/, 'must be an EventBridge bus name or ARN').nullable().default('default'),
+  /**
+   * Longest one cluster's collection may take; what was read by then is assessed, the rest `unknown`.
+   * The auditCluster Lambda (timeout 600 s) also keeps room to assess and publish before its own end.
+   */
+  collectionDeadlineSeconds: z.number().int().min(5).max(840).default(420),
 })
-  .refine((c) => c.recipients.length === 0 || c.sender !== undefined, { message: 'sender is required when recipients are set', path: ['sender'] });
+  .refine((c) => c.recipients.length === 0 || c.sender !== undefined, { message: 'sender is required when recipients are set', path: ['sender'] })
+  .refine((c) => c.accounts !== 'organization' || c.organizationId !== undefined, {
+    message: 'is required with accounts "organization": member roles may be assumed only in its accounts',
+    path: ['organizationId'],
+  });
 
 export type AuditConfig = z.infer<typeof configSchema>;
 
@@ -60,6 +72,7 @@ const ENVIRONMENT: Record<string, (value: string) => [keyof AuditConfig, unknown
   CALICO_AUDIT_REGIONS: (v) => ['regions', list(v)],
   CALICO_AUDIT_MEMBER_ROLE: (v) => ['memberRoleName', v],
   CALICO_AUDIT_EXTERNAL_ID: (v) => ['externalId', v],
+  CALICO_AUDIT_ORGANIZATION_ID: (v) => ['organizationId', v],
   CALICO_AUDIT_BUCKET: (v) => ['bucket', v],
   CALICO_AUDIT_PREFIX: (v) => ['prefix', v],
   CALICO_AUDIT_RECIPIENTS: (v) => ['recipients', list(v)],
@@ -71,6 +84,7 @@ const ENVIRONMENT: Record<string, (value: string) => [keyof AuditConfig, unknown
   CALICO_AUDIT_SUPPRESSIONS_KEY: (v) => ['suppressionsKey', v],
   CALICO_AUDIT_SECURITY_HUB: (v) => ['securityHub', v === 'true' ? true : v === 'false' ? false : v],
   CALICO_AUDIT_EVENT_BUS: (v) => ['eventBus', v === 'none' ? null : v],
+  CALICO_AUDIT_COLLECTION_DEADLINE_SECONDS: (v) => ['collectionDeadlineSeconds', /^\d+$/.test(v) ? Number(v) : v],
 };
 
 /** The variable that sets each field, for error messages. */

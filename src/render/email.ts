@@ -5,6 +5,7 @@
  * default. Pure: sending it (SES) is the caller's job.
  */
 import Handlebars from 'handlebars';
+import { escapeUnsafe, escapeUnsafeKeepingLines } from '../assess/unsafe-text.js';
 import { unlistedPhrase } from './fleet.js';
 import { templateSource } from './template-sources.js';
 import { createMasker } from './mask.js';
@@ -95,5 +96,10 @@ export function renderEmail(fleet: FleetSummary, fleetDiff: FleetDiff | null, op
     },
     fleetUrl: options.fleetUrl,
   };
-  return { subject: view.subject, html: htmlTemplate(view), text: textTemplate(view).replace(/\n{3,}/g, '\n\n') };
+  // Control characters and bidi overrides from cluster names are shown escaped in every part.
+  return {
+    subject: escapeUnsafe(view.subject),
+    html: escapeUnsafeKeepingLines(htmlTemplate(view)),
+    text: escapeUnsafeKeepingLines(textTemplate(view).replace(/\n{3,}/g, '\n\n')),
+  };
 }

@@ -4,7 +4,9 @@
  * data comes from the fleet summary (src/fleet-summary); this file only renders it.
  */
 import type { FleetDiff, FleetRow, FleetSummary } from '../fleet-summary/index.js';
+import { escapeUnsafeKeepingLines } from '../assess/unsafe-text.js';
 import { escapeMarkdown, SafeMarkdown } from './escape.js';
+import { safeJson } from './json.js';
 import { compileTemplate, tidyMarkdown } from './markdown.js';
 import { percent } from './report/index.js';
 import { renderPage, severityChips } from './html.js';
@@ -158,7 +160,7 @@ export function renderFleetHtml(summary: FleetSummary, diff: FleetDiff | null = 
   });
 }
 
-export const renderFleetJson = (summary: FleetSummary): string => `${JSON.stringify(summary, null, 2)}\n`;
+export const renderFleetJson = (summary: FleetSummary): string => safeJson(summary);
 
 /** The fleet as a terminal table (what `demo` prints). */
 export function renderFleetTable(summary: FleetSummary): string {
@@ -177,5 +179,29 @@ export function renderFleetTable(summary: FleetSummary): string {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const lines = [header, ...rows].map((r) => r.map((cell, i) => (i === r.length - 1 ? cell : cell.padEnd(widths[i]!))).join('  '));
   for (const u of summary.notAudited) lines.push(`${u.clusterName}  not audited: ${u.reason}`);
-  return `${lines.join('\n')}\n`;
+  return `${escapeUnsafeKeepingLines(lines.join('\n'))}\n`;
+}
+
+const htmlAttribute = (text: string) => text.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+
+/**
+ * `latest/fleet/index.html`: sends the reader on to the fleet page of the run `latest/index.json`
+ * names (a meta refresh, so it works from S3, CloudFront or a local folder, with no script), and
+ * links it for readers whose browser does not follow.
+ */
+export function renderLatestPage(runId: string, href: string): string {
+  const url = htmlAttribute(href);
+  return [
+    '<!doctype html>',
+    '<html lang="en">',
+    '<head>',
+    '<meta charset="utf-8">',
+    `<meta http-equiv="Content-Security-Policy" content="default-src 'none'">`,
+    `<meta http-equiv="refresh" content="0; url=${url}">`,
+    '<title>Calico networking audit: latest run</title>',
+    '</head>',
+    `<body><p>The latest complete run is <a href="${url}">${htmlAttribute(runId)}</a>.</p></body>`,
+    '</html>',
+    '',
+  ].join('\n');
 }

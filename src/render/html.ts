@@ -12,6 +12,7 @@ import type * as XssModule from 'xss';
 import xssModule from 'xss';
 import type { Assessment } from '../assess/assess.js';
 import { SEVERITIES } from '../assess/rule.js';
+import { escapeUnsafeKeepingLines } from '../assess/unsafe-text.js';
 import { renderMarkdownBody, type RenderOptions } from './markdown.js';
 import { templateSource } from './template-sources.js';
 import { buildReportView, percent, type ReportView } from './report/index.js';
@@ -157,16 +158,18 @@ export interface PageHeader {
   masked: boolean;
 }
 
-/** The page shell around a Markdown body; every header value is HTML-escaped by handlebars. */
+/** The page shell around a Markdown body; every header value is HTML-escaped by handlebars, control characters shown escaped. */
 export function renderPage(options: { title: string; header: PageHeader; markdown: string; footer: string }): string {
-  return pageTemplate({
-    csp: CONTENT_SECURITY_POLICY,
-    css: CSS,
-    title: options.title,
-    header: options.header,
-    body: markdownToSafeHtml(options.markdown),
-    footer: options.footer,
-  });
+  return escapeUnsafeKeepingLines(
+    pageTemplate({
+      csp: CONTENT_SECURITY_POLICY,
+      css: CSS,
+      title: options.title,
+      header: options.header,
+      body: markdownToSafeHtml(options.markdown),
+      footer: options.footer,
+    }),
+  );
 }
 
 /** Severity chips for the counts of failed rules (only the severities that failed). */

@@ -1,6 +1,7 @@
 /** A terminal summary of one assessment: score line, findings most severe first, unknowns. */
 import type { Assessment, Check } from '../assess/assess.js';
 import { SEVERITIES } from '../assess/rule.js';
+import { escapeUnsafeKeepingLines } from '../assess/unsafe-text.js';
 
 export const bySeverity = (a: Check, b: Check): number =>
   SEVERITIES.indexOf(a.severity) - SEVERITIES.indexOf(b.severity) || a.id.localeCompare(b.id);
@@ -52,5 +53,6 @@ export function renderText(assessment: Assessment): string {
     lines.push('', 'Not determined (data not collected):');
     for (const check of unknown) lines.push(`  ${check.id} ${check.title}: ${check.summary}`);
   }
-  return `${lines.join('\n')}\n`;
+  // For a terminal: a cluster's ESC sequences or bidi overrides are shown escaped, never acted on.
+  return `${escapeUnsafeKeepingLines(lines.join('\n'))}\n`;
 }

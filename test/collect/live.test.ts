@@ -9,14 +9,19 @@ import { assess, type Assessment } from '../../src/assess/assess.js';
 import { collectSnapshot, type CollectOptions } from '../../src/collect/collect.js';
 import { validateSnapshot } from '../../src/snapshot/load.js';
 import type { Snapshot } from '../../src/snapshot/schema.js';
+import { trimSnapshot } from '../../src/snapshot/trim.js';
 import { fakeCredentials, mockAwsFromSnapshot, testAwsClients, type AwsMock, type AwsMockOptions } from '../helpers/aws-mock.js';
 import { jsonCopy, sampleDocument } from '../helpers/fixtures.js';
 import { startFakeKube, type FakeKube, type FakeKubeOptions } from '../helpers/kube-server.js';
 import { stringContaining } from '../helpers/matchers.js';
-import { allowsRequest, auditorRules } from '../helpers/rbac.js';
+import { allowsRequest, auditorAccess } from '../helpers/rbac.js';
+import { trimObject } from '../../src/snapshot/trim.js';
 
 /** A Kubernetes object's spec or status as an object to extend (nothing when it is not one). */
 const fieldsOf = (value: unknown): Record<string, unknown> => (typeof value === 'object' && value !== null ? { ...value } : {});
+
+/** A sample as the collector keeps it: every object trimmed (src/snapshot/trim.ts). */
+const trimmed = (sample: Snapshot): Snapshot => JSON.parse(JSON.stringify(trimSnapshot(sample))) as Snapshot;
 
 const open: Array<{ kube?: FakeKube; aws: AwsMock }> = [];
 afterEach(async () => {
@@ -71,8 +76,8 @@ describe.each([
     expect(verdict(assess(snapshot))).toEqual(verdict(assess(validateSnapshot(sample, name))));
   });
 
-  it('reproduces every list of the sample object for object (only the endpoint and CA differ)', async () => {
-    const sample = sampleDocument(name);
+  it('reproduces every list of the sample, trimmed, object for object (only the endpoint and CA differ)', async () => {
+    const sample = trimmed(sampleDocument(name));
     const { snapshot } = await collectFrom(sample, {}, {}, { pageSize: 7 });
     const { cluster, ...aws } = JSON.parse(JSON.stringify(snapshot.aws)) as Snapshot['aws'];
     const { cluster: sampleCluster, ...sampleAws } = sample.aws;
@@ -87,10 +92,10 @@ describe.each([
   it('sends an EKS bearer token, pages with limit/continue, and reads only what the ClusterRole grants', async () => {
     const sample = sampleDocument(name);
     const { kube } = await collectFrom(sample, {}, {}, { pageSize: 7 });
-    const rules = auditorRules();
+    const access = auditorAccess();
     for (const request of kube.requests) {
       expect(request.authorization).toMatch(/^Bearer k8s-aws-v1\.[A-Za-z0-9_-]+$/);
-      expect(allowsRequest(rules, request.path, request.query), `${request.path} ${JSON.stringify(request.query)}`).toBe(true);
+      expect(allowsRequest(access, request.path, request.query), `${request.path} ${JSON.stringify(request.query)}`).toBe(true);
       expect(request.path).not.toMatch(/secrets/);
     }
     const podPages = kube.requests.filter((r) => r.path === '/api/v1/pods');
@@ -105,17 +110,18 @@ describe('sources of nodes: Karpenter NodePools and Auto Scaling groups', () => 
     const sample = sampleDocument('karpenter-growth');
     const { snapshot, kube, aws } = await collectFrom(sample, {}, {}, { pageSize: 7 });
     expect(snapshot.errors).toEqual([]);
-    expect(jsonCopy(snapshot.kubernetes.karpenterNodePools)).toEqual(sample.kubernetes.karpenterNodePools);
+    // Kept as served, less what no rule reads (annotations, managed fields): src/snapshot/trim.ts.
+    expect(jsonCopy(snapshot.kubernetes.karpenterNodePools)).toEqual(sample.kubernetes.karpenterNodePools!.map(trimObject));
     expect(snapshot.kubernetes.karpenterNodePools?.map((p) => p.metadata?.name)).toEqual(['default']);
     // The managed group's Auto Scaling group and the self-managed one; another cluster's group in the account is left out.
     expect(jsonCopy(snapshot.aws.autoScalingGroups)).toEqual(sample.aws.autoScalingGroups);
     expect(snapshot.aws.autoScalingGroups?.map((g) => g.AutoScalingGroupName)).not.toContain('other-cluster-workers');
     const asgCalls = aws.calls.filter((c) => c.command === 'DescribeAutoScalingGroups');
     expect(asgCalls[0]!.input).toMatchObject({ Filters: [{ Name: 'tag-key', Values: ['kubernetes.io/cluster/karpenter-growth'] }] });
-    const rules = auditorRules();
+    const access = auditorAccess();
     const nodePoolReads = kube.requests.filter((r) => r.path === '/apis/karpenter.sh/v1/nodepools');
     expect(nodePoolReads.length).toBeGreaterThan(0);
-    for (const request of nodePoolReads) expect(allowsRequest(rules, request.path, request.query)).toBe(true);
+    for (const request of nodePoolReads) expect(allowsRequest(access, request.path, request.query)).toBe(true);
     const growth = assess(snapshot).facts.growth;
     expect(growth.maxNodes).toBe(113);
     expect(growth.sources.map((g) => `${g.kind} ${g.name}: ${g.limit}`)).toEqual([
@@ -183,7 +189,7 @@ describe('collection failures are data', () => {
     expect(snapshot.calico.bgpConfigurations).toBeNull();
     expect(errorFor(snapshot, 'calico:bgpconfigurations')).toMatchObject({ code: 'Forbidden', message: stringContaining('cannot list resource "bgpconfigurations"') });
     expect(snapshot.errors).toHaveLength(1);
-    expect(snapshot.calico.ippools).toEqual(sample.calico.ippools);
+    expect(snapshot.calico.ippools).toEqual(trimmed(sample).calico.ippools);
     expect(snapshot.kubernetes.nodes).toHaveLength(sample.kubernetes.nodes!.length);
     const check = assess(snapshot).checks.find((c) => c.evidence.some((e) => e.field === 'calico:bgpconfigurations'));
     expect(check?.status).toBe('unknown');
@@ -297,11 +303,19 @@ describe('what is kept', () => {
     expect(JSON.stringify(snapshot)).not.toContain('hunter2');
   });
 
-  it('keeps DaemonSets, Deployments and PDBs of the Calico and system namespaces only', async () => {
+  it('reads DaemonSets, Deployments and PDBs only in the Calico and system namespaces that exist, never cluster-wide', async () => {
     const sample = sampleDocument('reference-crosssubnet');
     const other = { apiVersion: 'apps/v1', kind: 'DaemonSet', metadata: { name: 'node-exporter', namespace: 'monitoring' }, spec: {} };
-    const { snapshot } = await collectFrom(sample, { extra: { '/apis/apps/v1/daemonsets': [other] } });
+    const { snapshot, kube } = await collectFrom(sample, { extra: { '/apis/apps/v1/daemonsets': [other] } });
     expect(snapshot.kubernetes.daemonSets!.map((d) => d.metadata?.name)).toEqual(sample.kubernetes.daemonSets!.map((d) => d.metadata!.name));
+    const workloadReads = kube.requests.filter((r) => /daemonsets|deployments|poddisruptionbudgets/.test(r.path)).map((r) => r.path);
+    // A manifest install: kube-system exists, calico-system and tigera-operator do not, so only kube-system is asked.
+    expect(sample.kubernetes.namespaces!.map((n) => n.metadata?.name)).not.toContain('calico-system');
+    expect([...new Set(workloadReads)].sort()).toEqual([
+      '/apis/apps/v1/namespaces/kube-system/daemonsets',
+      '/apis/apps/v1/namespaces/kube-system/deployments',
+      '/apis/policy/v1/namespaces/kube-system/poddisruptionbudgets',
+    ]);
   });
 
   it('keeps the subnets and route tables of the cluster and its nodes, not the rest of the VPC', async () => {

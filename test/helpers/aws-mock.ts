@@ -82,6 +82,10 @@ export interface AwsMockOptions {
   caData?: string;
   /** Leave out the other workload's subnet, route tables and instance. */
   noDistractors?: boolean;
+  /** Calls that never answer (a hung connection). */
+  hang?: CommandName[];
+  /** A paginated call whose every page carries a next-page token: the same one again, or always a new one. */
+  endless?: { command: CommandName; tokens: 'repeated' | 'fresh' };
 }
 
 export interface AwsMock {
@@ -215,9 +219,14 @@ export function answersFromSnapshot(snapshot: Snapshot, options: AwsMockOptions,
     async (input) => {
       calls.push({ command, input: structuredClone(input) });
       if (options.delayMs) await sleep(options.delayMs);
+      if (options.hang?.includes(command)) await new Promise(() => {});
       if (options.denied?.includes(command)) throw deniedError(command, sampleCluster);
       if (options.throttled?.includes(command)) throw command === 'DescribeAutoScalingGroups' ? autoScalingThrottled() : throttledError();
-      return answer(input);
+      const answered = answer(input);
+      if (options.endless?.command !== command) return answered;
+      const key = command.startsWith('List') ? 'nextToken' : 'NextToken';
+      const token = options.endless.tokens === 'repeated' ? 'page-token-again' : `page-token-${calls.filter((c) => c.command === command).length}`;
+      return { ...answered, [key]: token };
     };
 
   /** An EKS List* call: names, paginated with nextToken. */

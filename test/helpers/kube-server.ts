@@ -29,6 +29,10 @@ export interface FakeKubeOptions {
   replace?: Record<string, Json[]>;
   /** Milliseconds before each answer (simulated latency). */
   delayMs?: number;
+  /** Paths never answered (a hung API server). */
+  hang?: string[];
+  /** A list whose every page carries a `continue` token: the same one again, or always a new one. */
+  endless?: { path: string; tokens: 'repeated' | 'fresh' };
 }
 
 export interface RecordedRequest {
@@ -186,10 +190,12 @@ export async function startFakeKube(options: FakeKubeOptions): Promise<FakeKube>
     }
     const object = objects.get(path);
     if (object) return [200, object];
-    const collection = collections.get(path);
+    // A namespaced list (`…/namespaces/<ns>/<plural>`) serves the cluster-wide collection's objects in that namespace.
+    const namespaced = /^(\/apis?\/.+?)\/namespaces\/([^/]+)\/([^/]+)$/.exec(path);
+    const collection = collections.get(path) ?? (namespaced ? collections.get(`${namespaced[1]}/${namespaced[3]}`) : undefined);
     if (!collection) return [404, status(404, 'NotFound', `the server could not find the requested resource (get ${path})`)];
 
-    let items = collection.items;
+    let items = namespaced && !collections.has(path) ? collection.items.filter((o) => o.metadata?.namespace === namespaced[2]) : collection.items;
     if (collection.tiered) {
       const selector = query['labelSelector'];
       if (selector) {
@@ -204,6 +210,12 @@ export async function startFakeKube(options: FakeKubeOptions): Promise<FakeKube>
       }
     } else if (query['labelSelector']) {
       return [400, status(400, 'BadRequest', 'unexpected labelSelector')];
+    }
+    if (options.endless?.path === path) {
+      // Every page says there is another: the same continue token again, or always a new one.
+      const n = requests.filter((r) => r.path === path).length;
+      const token = options.endless.tokens === 'repeated' ? 'eyJhZ2FpbiI6dHJ1ZX0' : Buffer.from(JSON.stringify({ page: n })).toString('base64url');
+      return [200, { kind: `${collection.kind}List`, apiVersion: 'v1', metadata: { resourceVersion: '99887766', continue: token }, items: items.slice(0, 1) }];
     }
     const offset = query['continue'] ? continueOffset(query['continue']) : 0;
     const limit = query['limit'] ? Number(query['limit']) : items.length;
@@ -235,6 +247,7 @@ export async function startFakeKube(options: FakeKubeOptions): Promise<FakeKube>
       res.writeHead(code, { 'content-type': 'application/json', ...headers });
       res.end(JSON.stringify(body));
     };
+    if (options.hang?.includes(url.pathname)) return; // never answered
     if (options.delayMs) setTimeout(send, options.delayMs);
     else send();
   });

@@ -13,3 +13,9 @@ export const stringMatching = (pattern: string | RegExp): unknown => expect.stri
 
 /** `expect.any(constructor)`. */
 export const anyOf = (constructor: unknown): unknown => expect.any(constructor);
+
+/** `expect.objectContaining(object)`. */
+export const objectContaining = (object: Record<string, unknown>): unknown => expect.objectContaining(object);
+
+/** `expect.arrayContaining(items)`. */
+export const arrayContaining = (items: unknown[]): unknown => expect.arrayContaining(items);

@@ -8,6 +8,8 @@ import type { ClusterModel, FelixSettings } from '../model.js';
 
 export interface FelixOverride<T> {
   node: string;
+  /** The FelixConfiguration's name (`node.<node name>`). */
+  name: string;
   /** `FelixConfiguration node.<name>`. */
   object: string;
   value: T;
@@ -23,7 +25,7 @@ export function felixOverrides<T>(model: ClusterModel, pick: (settings: FelixSet
   const base = JSON.stringify(pick(model.felix));
   return model.felixNodes
     .filter((o) => !present || present.has(o.node))
-    .map((o) => ({ node: o.node, object: `FelixConfiguration ${o.ref.name}`, value: pick(o.settings) }))
+    .map((o) => ({ node: o.node, name: o.ref.name, object: `FelixConfiguration ${o.ref.name}`, value: pick(o.settings) }))
     .filter((o) => JSON.stringify(o.value) !== base);
 }
 

@@ -5,7 +5,9 @@
 import { ApiException } from '@kubernetes/client-node/dist/gen/apis/exception.js';
 import type { KubeObject, Snapshot } from '../../snapshot/schema.js';
 import { SNAPSHOT_SOURCES } from '../../snapshot/sources.js';
+import { trimFor } from '../../snapshot/trim.js';
 import { ReadError, describeFailure, type ErrorLog } from '../errors.js';
+import { collectBounded, DEFAULT_MAX_PAGES } from '../pages.js';
 import { readDiscovery, tierSelector, type Discovery } from './calico.js';
 import type { KubeApi, Query } from './client.js';
 import { CALICO_V3, KUBE_RESOURCES, apiOf, apiVersionOf, pathOf, type GroupVersion, type KubeResource } from './resources.js';
@@ -26,16 +28,17 @@ interface ListBody {
   metadata?: { continue?: string };
 }
 
-/** Every page of a list. */
-async function listAll(api: KubeApi, path: string, query: Query, pageSize: number): Promise<KubeObject[]> {
-  const items: KubeObject[] = [];
-  let token: string | undefined;
-  do {
-    const page = (await api.get(path, { ...query, limit: pageSize, continue: token })) as ListBody;
-    items.push(...(page.items ?? []));
-    token = page.metadata?.continue || undefined;
-  } while (token);
-  return items;
+/** Every page of a list, following `continue` tokens: at most `maxPages`, and never a token twice. */
+async function listAll(api: KubeApi, path: string, query: Query, pageSize: number, maxPages = DEFAULT_MAX_PAGES): Promise<KubeObject[]> {
+  async function* pages(): AsyncGenerator<ListBody> {
+    let token: string | undefined;
+    do {
+      const page = (await api.get(path, { ...query, limit: pageSize, continue: token })) as ListBody;
+      yield page;
+      token = page.metadata?.continue || undefined;
+    } while (token);
+  }
+  return collectBounded(pages(), (page) => page.metadata?.continue, (page) => page.items, `GET ${path}`, maxPages);
 }
 
 /** List items of built-in types come without `apiVersion`/`kind`; put them back, as `kubectl get -o json` does. */
@@ -49,11 +52,15 @@ async function readResource(
   from: GroupVersion,
   pageSize: number,
   labelSelector?: string,
+  existingNamespaces?: () => Promise<ReadonlySet<string> | null>,
+  maxPages?: number,
 ): Promise<KubeObject[] | KubeObject | null> {
   const path = pathOf(resource, from);
+  // Each object is reduced to what the audit reads as it arrives (src/snapshot/trim.ts): no annotations, no env values but Calico's.
+  const trim = trimFor(resource.field);
   if (resource.verb === 'get') {
     try {
-      const object = withTypeMeta((await api.get(path)) as KubeObject, from, resource.kind);
+      const object = trim(withTypeMeta((await api.get(path)) as KubeObject, from, resource.kind));
       return resource.single ? object : [object];
     } catch (error) {
       // Absent is an answer: no calico-config ConfigMap ([]), no Installation (a manifest install: null).
@@ -61,16 +68,24 @@ async function readResource(
       throw error;
     }
   }
-  let items = await listAll(api, path, labelSelector ? { labelSelector } : {}, pageSize);
-  if (resource.keepNamespaces) items = items.filter((o) => resource.keepNamespaces!.includes(o.metadata?.namespace ?? ''));
-  return items.map((o) => {
-    const typed = withTypeMeta(o, from, resource.kind);
-    return resource.trim ? resource.trim(typed) : typed;
-  });
+  const query = labelSelector ? { labelSelector } : {};
+  let items: KubeObject[];
+  if (resource.namespaces) {
+    // One list per namespace that exists (the namespace list unread: try them all), in the order
+    // a cluster-wide list would give (the API server serves by namespace, then name).
+    const existing = existingNamespaces ? await existingNamespaces() : null;
+    const scopes = resource.namespaces.filter((ns) => !existing || existing.has(ns)).sort();
+    items = (await Promise.all(scopes.map((ns) => listAll(api, pathOf(resource, from, ns), query, pageSize, maxPages)))).flat();
+  } else {
+    items = await listAll(api, path, query, pageSize, maxPages);
+  }
+  return items.map((o) => trim(withTypeMeta(o, from, resource.kind)));
 }
 
 export interface KubeCollectOptions {
   pageSize?: number;
+  /** Pages read at most per list (default 1,000). */
+  maxPages?: number;
 }
 
 /**
@@ -100,8 +115,14 @@ export function collectKubernetes(api: KubeApi | Error, log: ErrorLog, options: 
           if (resource.ifServed && !found.serves(from)) return resource.single ? null : [];
         }
       }
-      return readResource(a, resource, from, pageSize, from === CALICO_V3 && labelSelector ? await labelSelector() : undefined);
+      return readResource(a, resource, from, pageSize, from === CALICO_V3 && labelSelector ? await labelSelector() : undefined, existingNamespaces, options.maxPages);
     });
+
+  // Namespaced reads wait for the namespace list, to ask only where a namespace exists.
+  const existingNamespaces = async (): Promise<ReadonlySet<string> | null> => {
+    const namespaces = (await results.get('kubernetes.namespaces')) as KubeObject[] | null | undefined;
+    return namespaces ? new Set(namespaces.map((n) => n.metadata?.name).filter((n): n is string => !!n)) : null;
+  };
 
   // Tiered v3 policies wait for the tier list and name every tier in their selector.
   const tierNames = async (): Promise<string | undefined> => {

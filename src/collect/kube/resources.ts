@@ -3,7 +3,6 @@
  * here, and the RBAC test derives the auditor's ClusterRole from the same table, so the role and
  * the reads cannot drift apart.
  */
-import type { KubeObject } from '../../snapshot/schema.js';
 import type { SnapshotField } from '../../snapshot/sources.js';
 
 export interface GroupVersion {
@@ -37,16 +36,17 @@ export interface KubeResource {
   single?: boolean;
   /** Read only when discovery lists the resource's group; an unserved group means there is nothing to read. */
   ifServed?: boolean;
-  /** Keep only objects in these namespaces (one cluster-wide list, filtered here, instead of one list per namespace). */
-  keepNamespaces?: readonly string[];
+  /**
+   * Read only in these namespaces, one list each, and only in those that exist: the auditor's role
+   * grants these reads there and nowhere else (other teams' workloads are never read).
+   */
+  namespaces?: readonly string[];
   /**
    * Calico policy in projectcalico.org/v3: listed with an explicit tier selector, because the Calico
    * API server silently leaves out the policies of tiers the caller may not read. Needs `get` on
    * `tiers` and `list` on the `tier.<plural>` pseudo-resource.
    */
   tiered?: boolean;
-  /** Reduces each object to what the audit reads. */
-  trim?: (object: KubeObject) => KubeObject;
 }
 
 /** Namespaces whose DaemonSets, Deployments and PDBs the snapshot keeps (snapshot.md). */
@@ -55,26 +55,8 @@ export const COMPONENT_NAMESPACES = ['kube-system', 'calico-system', 'tigera-ope
 /** Non-resource paths read: the server version and API group discovery. */
 export const NON_RESOURCE_PATHS = ['/version', '/apis'] as const;
 
-const pick = (source: unknown, keys: readonly string[]): Record<string, unknown> | undefined => {
-  if (typeof source !== 'object' || source === null) return undefined;
-  const out: Record<string, unknown> = {};
-  for (const key of keys) if ((source as Record<string, unknown>)[key] !== undefined) out[key] = (source as Record<string, unknown>)[key];
-  return out;
-};
-
-/** Pods keep `metadata.{name,namespace,labels,ownerReferences}`, `spec.{nodeName,hostNetwork}`, `status.{phase,podIP,podIPs}` (snapshot.md). */
-export function trimPod(pod: KubeObject): KubeObject {
-  const trimmed: KubeObject = {};
-  if (pod.apiVersion !== undefined) trimmed.apiVersion = pod.apiVersion;
-  if (pod.kind !== undefined) trimmed.kind = pod.kind;
-  const metadata = pick(pod.metadata, ['name', 'namespace', 'labels', 'ownerReferences']);
-  const spec = pick(pod.spec, ['nodeName', 'hostNetwork']);
-  const status = pick(pod.status, ['phase', 'podIP', 'podIPs']);
-  if (metadata) trimmed.metadata = metadata;
-  if (spec) trimmed.spec = spec;
-  if (status) trimmed.status = status;
-  return trimmed;
-}
+/** Pods are trimmed as snapshot.md says (src/snapshot/trim.ts, shared with publishing). */
+export { trimPod } from '../../snapshot/trim.js';
 
 const calicoList = (field: KubeResource['field'], plural: string, kind: string, extra: Partial<KubeResource> = {}): KubeResource => ({
   field,
@@ -88,17 +70,17 @@ const calicoList = (field: KubeResource['field'], plural: string, kind: string, 
 export const KUBE_RESOURCES: readonly KubeResource[] = [
   { field: 'kubernetes.nodes', api: CORE, plural: 'nodes', kind: 'Node', verb: 'list' },
   { field: 'kubernetes.namespaces', api: CORE, plural: 'namespaces', kind: 'Namespace', verb: 'list' },
-  { field: 'kubernetes.pods', api: CORE, plural: 'pods', kind: 'Pod', verb: 'list', trim: trimPod },
+  { field: 'kubernetes.pods', api: CORE, plural: 'pods', kind: 'Pod', verb: 'list' },
   { field: 'kubernetes.networkPolicies', api: { group: 'networking.k8s.io', version: 'v1' }, plural: 'networkpolicies', kind: 'NetworkPolicy', verb: 'list' },
-  { field: 'kubernetes.daemonSets', api: { group: 'apps', version: 'v1' }, plural: 'daemonsets', kind: 'DaemonSet', verb: 'list', keepNamespaces: COMPONENT_NAMESPACES },
-  { field: 'kubernetes.deployments', api: { group: 'apps', version: 'v1' }, plural: 'deployments', kind: 'Deployment', verb: 'list', keepNamespaces: COMPONENT_NAMESPACES },
+  { field: 'kubernetes.daemonSets', api: { group: 'apps', version: 'v1' }, plural: 'daemonsets', kind: 'DaemonSet', verb: 'list', namespaces: COMPONENT_NAMESPACES },
+  { field: 'kubernetes.deployments', api: { group: 'apps', version: 'v1' }, plural: 'deployments', kind: 'Deployment', verb: 'list', namespaces: COMPONENT_NAMESPACES },
   {
     field: 'kubernetes.podDisruptionBudgets',
     api: { group: 'policy', version: 'v1' },
     plural: 'poddisruptionbudgets',
     kind: 'PodDisruptionBudget',
     verb: 'list',
-    keepNamespaces: COMPONENT_NAMESPACES,
+    namespaces: COMPONENT_NAMESPACES,
   },
   // Manifest installs keep their settings in kube-system/calico-config; a 404 means there is none ([]).
   { field: 'kubernetes.configMaps', api: CORE, plural: 'configmaps', kind: 'ConfigMap', verb: 'get', namespace: 'kube-system', name: 'calico-config' },
@@ -136,10 +118,11 @@ export function possibleApisOf(resource: KubeResource): GroupVersion[] {
 
 export const apiVersionOf = (api: GroupVersion): string => (api.group ? `${api.group}/${api.version}` : api.version);
 
-/** The request path of a resource in a group/version: a cluster-wide collection, or one named object. */
-export function pathOf(resource: KubeResource, api: GroupVersion): string {
+/** The request path of a resource in a group/version: a collection (cluster-wide or in `inNamespace`), or one named object. */
+export function pathOf(resource: KubeResource, api: GroupVersion, inNamespace?: string): string {
   const root = api.group ? `/apis/${api.group}/${api.version}` : `/api/${api.version}`;
-  const namespace = resource.namespace ? `/namespaces/${resource.namespace}` : '';
+  const scope = inNamespace ?? resource.namespace;
+  const namespace = scope ? `/namespaces/${scope}` : '';
   const name = resource.verb === 'get' && resource.name ? `/${resource.name}` : '';
   return `${root}${namespace}/${resource.plural}${name}`;
 }

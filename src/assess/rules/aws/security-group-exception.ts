@@ -9,6 +9,7 @@
 import type { SgException } from '../../facts.js';
 import type { Ec2SecurityGroup } from '../../../snapshot/schema.js';
 import type { SnapshotField } from '../../../snapshot/sources.js';
+import { cmd, comment, joined, value, type Remediation, type Step } from '../../remediation.js';
 import { permits, type Traffic } from '../../sg-reachability.js';
 import { listSome, type Evidence, type Outcome, type RuleContext, type Severity } from '../../rule.js';
 import { calicoPresent, calicoRoutesPods } from '../applies.js';
@@ -69,6 +70,17 @@ const MAX_COMMANDS = 12;
 const protocolClause = (traffic: Traffic) =>
   traffic.port === undefined ? `IpProtocol=${traffic.protocol}` : `IpProtocol=${traffic.protocol},FromPort=${traffic.port},ToPort=${traffic.port}`;
 
+/** EC2 security group ids: anything else could smuggle more of the shorthand (`…}],IpRanges=[{CidrIp=0.0.0.0/0}]`) into the rule. */
+const GROUP_ID = /^sg-[0-9a-f]{1,32}$/;
+
+/** `aws ec2 authorize-security-group-{ingress,egress}` for one group admitting the traffic from (or to) another. */
+function authorize(direction: 'ingress' | 'egress', region: string, group: string, peer: string, traffic: Traffic): Step {
+  return cmd(
+    'aws', 'ec2', `authorize-security-group-${direction}`, '--region', value(region, 'region'), '--group-id', value(group, 'security group id', GROUP_ID),
+    '--ip-permissions', joined(`${protocolClause(traffic)},UserIdGroupPairs=[{GroupId=`, value(peer, 'security group id', GROUP_ID), '}]'),
+  );
+}
+
 const admitsFromGroup = (group: Ec2SecurityGroup | undefined, peer: string, traffic: Traffic, direction: 'inbound' | 'outbound') =>
   ((direction === 'inbound' ? group?.IpPermissions : group?.IpPermissionsEgress) ?? []).some(
     (p) => permits(p, traffic) && (p.UserIdGroupPairs ?? []).some((pair) => pair.GroupId === peer),
@@ -79,7 +91,7 @@ const admitsFromGroup = (group: Ec2SecurityGroup | undefined, peer: string, traf
  * node (the one most nodes share, so one self-referencing rule fixes a cluster whose nodes share a
  * group), skipping rules that already exist.
  */
-function remediation(context: RuleContext, exception: SgException): string {
+function remediation(context: RuleContext, exception: SgException): Remediation {
   const { facts, model } = context;
   const { traffic } = exception;
   const region = facts.cluster.region;
@@ -101,19 +113,21 @@ function remediation(context: RuleContext, exception: SgException): string {
   // BGP with reflectors or peers runs both ways (either side may open the session): every node ⇄ the peered nodes.
   const directions: Array<[string[], string[]]> = exception.name === 'BGP' && targetNames ? [[allGroups, targetGroups], [targetGroups, allGroups]] : [[allGroups, targetGroups]];
 
-  const lines: string[] = [];
+  const lines: Step[] = [];
   const reach = exception.reachability!;
+  // Both directions of a BGP session can need the same rule: each command once.
   const seen = new Set<string>();
-  const push = (line: string) => {
-    if (!seen.has(line)) lines.push(line);
-    seen.add(line);
+  const push = (direction: 'ingress' | 'egress', group: string, peer: string) => {
+    const key = `${direction} ${group} ${peer}`;
+    if (!seen.has(key)) lines.push(authorize(direction, region, group, peer, traffic));
+    seen.add(key);
   };
   for (const [sourceGroups, toGroups] of directions) {
     if (reach.inboundBlockedCount > 0) {
       for (const target of toGroups) {
         for (const source of sourceGroups) {
           if (admitsFromGroup(groupsById.get(target), source, traffic, 'inbound')) continue;
-          push(`aws ec2 authorize-security-group-ingress --region ${region} --group-id ${target} --ip-permissions '${protocolClause(traffic)},UserIdGroupPairs=[{GroupId=${source}}]'`);
+          push('ingress', target, source);
         }
       }
     }
@@ -121,16 +135,16 @@ function remediation(context: RuleContext, exception: SgException): string {
       for (const source of sourceGroups) {
         for (const target of toGroups) {
           if (admitsFromGroup(groupsById.get(source), target, traffic, 'outbound')) continue;
-          push(`aws ec2 authorize-security-group-egress --region ${region} --group-id ${source} --ip-permissions '${protocolClause(traffic)},UserIdGroupPairs=[{GroupId=${target}}]'`);
+          push('egress', source, target);
         }
       }
     }
   }
   if (!lines.length) {
-    lines.push(`# every node group's rule for ${traffic.label} exists; check the CIDR and prefix-list rules of the groups named in the evidence`);
+    lines.push(comment`every node group's rule for ${traffic.label} exists; check the CIDR and prefix-list rules of the groups named in the evidence`);
   }
-  const shown = lines.length > MAX_COMMANDS ? [...lines.slice(0, MAX_COMMANDS), `# … and ${lines.length - MAX_COMMANDS} more of the same form`] : lines;
-  return [`# ${traffic.label} must pass for ${exception.scope}:`, ...shown].join('\n');
+  const shown = lines.length > MAX_COMMANDS ? [...lines.slice(0, MAX_COMMANDS), comment`… and ${lines.length - MAX_COMMANDS} more of the same form`] : lines;
+  return [comment`${traffic.label} must pass for ${exception.scope}:`, ...shown];
 }
 
 /**
@@ -161,7 +175,7 @@ export function evaluateException(
       severity: options.severity,
       summary: failed.map((o) => o.summary).join(' '),
       evidence: failed.flatMap((o) => o.evidence),
-      remediation: failed.map((o) => o.remediation).join('\n'),
+      remediation: failed.flatMap((o) => o.remediation),
     };
   }
   const unknown = outcomes.find((o) => o.status === 'unknown');

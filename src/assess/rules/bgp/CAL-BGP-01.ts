@@ -9,6 +9,7 @@
  * when one cannot be bounded, today's count is judged and the growth part stays unknown.
  */
 import { calicoDefaults } from '../../../reference/index.js';
+import { comment, note } from '../../remediation.js';
 import { defineRule, listSome, type Evidence } from '../../rule.js';
 import { meshCommand, ROUTE_REFLECTOR_LABEL, routeReflectorCommands, suggestReflectors } from './topology.js';
 import { calicoRunsBgp, poolsCarryingTraffic } from '../applies.js';
@@ -65,14 +66,14 @@ export default defineRule({
     const routing = facts.pools ? poolsCarryingTraffic(facts.pools) : [];
     const allVxlan = routing.length > 0 && routing.every((p) => p.vxlanMode !== 'Never');
     const remediation = [
-      ...(allVxlan ? ['# every pool is VXLAN, so pod routes do not need BGP: switching BGP off (CAL-RT-04) removes the mesh; otherwise:'] : []),
+      ...(allVxlan ? [note('every pool is VXLAN, so pod routes do not need BGP: switching BGP off (CAL-RT-04) removes the mesh; otherwise:')] : []),
       reflectors.length
-        ? `# make route reflectors (better: dedicated, tainted nodes; one per subnet, at least two): ${reflectors.join(', ')}`
-        : `# peer every node with the existing route reflectors (${existing.join(', ')})`,
+        ? comment`make route reflectors (better: dedicated, tainted nodes; one per subnet, at least two): ${reflectors.join(', ')}`
+        : comment`peer every node with the existing route reflectors (${existing.join(', ')})`,
       ...routeReflectorCommands(reflectors, unlabelled),
-      '# once `calicoctl node status` on a worker shows the reflectors Established, switch the mesh off:',
+      note('once `calicoctl node status` on a worker shows the reflectors Established, switch the mesh off:'),
       meshCommand(false, configurationExists),
-    ].join('\n');
+    ];
     return {
       status: 'fail',
       severity: now ? 'high' : 'medium',

@@ -6,7 +6,8 @@
  * and all instances of calico-node" — a scaling issue "in a cluster with more than 50 nodes".
  * Verify "typha_service_name", the "Typha Service", "Typha Deployment" and "PodDisruptionBudget".
  */
-import { defineRule, shellQuote, type Evidence } from '../../rule.js';
+import { assign, cmd, comment, joined, json, note, pipeline, text, value, variable, word, type Remediation } from '../../remediation.js';
+import { defineRule, type Evidence } from '../../rule.js';
 import { calicoPresent } from '../applies.js';
 import { calicoManifestFile } from '../configuration.js';
 import { canGrowAbove, growthEvidence, growthPhrase, growthUnknownReason } from '../growth.js';
@@ -70,40 +71,42 @@ export default defineRule({
       ...growthEvidence(model, growth),
     ];
 
-    const quotedNamespace = shellQuote(namespace);
+    const ns = value(namespace, 'namespace');
     let summary: string;
-    let remediation: string;
+    let remediation: Remediation;
     if (model.install.method === 'operator') {
       summary = `The Tigera operator should run Typha, but no calico-typha replica is deployed in ${namespace}. ${scale}`;
       remediation = [
-        '# The operator deploys and scales Typha itself: find out why it has not.',
-        'kubectl get tigerastatus',
-        'kubectl -n tigera-operator logs deployment/tigera-operator | grep -i typha',
-      ].join('\n');
+        note('The operator deploys and scales Typha itself: find out why it has not.'),
+        cmd('kubectl', 'get', 'tigerastatus'),
+        pipeline(cmd('kubectl', '-n', 'tigera-operator', 'logs', 'deployment/tigera-operator'), cmd('grep', '-i', 'typha')),
+      ];
     } else if (deployed) {
       summary = `A calico-typha Deployment runs in ${namespace}, but calico-node is not pointed at it (typha_service_name: ${serviceName ?? 'none'}): every calico-node watches the API server directly. ${scale}`;
       remediation = [
-        `kubectl -n ${quotedNamespace} patch configmap calico-config --type merge -p '{"data":{"typha_service_name":"calico-typha"}}'`,
-        `kubectl -n ${quotedNamespace} rollout restart daemonset/calico-node`,
-        '# (if calico-node sets FELIX_TYPHAK8SSERVICENAME as a literal value rather than from calico-config:',
-        `#  kubectl -n ${quotedNamespace} set env daemonset/calico-node FELIX_TYPHAK8SSERVICENAME=calico-typha)`,
-        '# and allow TCP 5473 from every node to the Typha nodes (CAL-AWS-05)',
-      ].join('\n');
+        cmd('kubectl', '-n', ns, 'patch', 'configmap', 'calico-config', '--type', 'merge', '-p', json({ data: { typha_service_name: 'calico-typha' } })),
+        cmd('kubectl', '-n', ns, 'rollout', 'restart', 'daemonset/calico-node'),
+        note('(if calico-node sets FELIX_TYPHAK8SSERVICENAME as a literal value rather than from calico-config:'),
+        comment` kubectl -n ${word(ns)} set env daemonset/calico-node FELIX_TYPHAK8SSERVICENAME=calico-typha)`,
+        note('and allow TCP 5473 from every node to the Typha nodes (CAL-AWS-05)'),
+      ];
     } else {
       const pointed = configured === true ? ` although calico-node is told to use the ${serviceName ?? 'calico-typha'} service` : '';
       summary = `Typha is not deployed${pointed}: every calico-node watches the Kubernetes API server directly. ${scale}`;
       const manifest = calicoManifestFile(facts, true);
       remediation = [
-        `# Manifest install: take Typha from the ${manifest} manifest of your Calico version`,
-        `CALICO_VERSION=${facts.calico.version ?? 'v3.31.0  # the Calico version you run'}`,
-        `curl -fsSLO https://raw.githubusercontent.com/projectcalico/calico/$CALICO_VERSION/manifests/${manifest}`,
-        '# It sets typha_service_name: "calico-typha" in calico-config and adds the calico-typha Service, Deployment and',
-        '# PodDisruptionBudget. Carry over your own calico-config and calico-node changes, set the Deployment replicas',
-        '# (at least 2; one per 100-200 nodes), then apply it and restart calico-node:',
-        `kubectl apply --server-side --force-conflicts -f ${manifest}`,
-        `kubectl -n ${quotedNamespace} rollout restart daemonset/calico-node`,
-        '# and allow TCP 5473 from every node to the Typha nodes (CAL-AWS-05)',
-      ].join('\n');
+        comment`Manifest install: take Typha from the ${manifest} manifest of your Calico version`,
+        facts.calico.version
+          ? assign('CALICO_VERSION', value(facts.calico.version, 'Calico version'))
+          : assign('CALICO_VERSION', 'v3.31.0', text`the Calico version you run`),
+        cmd('curl', '-fsSLO', joined('https://raw.githubusercontent.com/projectcalico/calico/', variable('CALICO_VERSION'), `/manifests/${manifest}`)),
+        note('It sets typha_service_name: "calico-typha" in calico-config and adds the calico-typha Service, Deployment and'),
+        note('PodDisruptionBudget. Carry over your own calico-config and calico-node changes, set the Deployment replicas'),
+        note('(at least 2; one per 100-200 nodes), then apply it and restart calico-node:'),
+        cmd('kubectl', 'apply', '--server-side', '--force-conflicts', '-f', manifest),
+        cmd('kubectl', '-n', ns, 'rollout', 'restart', 'daemonset/calico-node'),
+        note('and allow TCP 5473 from every node to the Typha nodes (CAL-AWS-05)'),
+      ];
     }
     return { status: 'fail', severity: large ? 'high' : 'low', summary, evidence, remediation };
   },

@@ -6,8 +6,9 @@
  * between nodes with WireGuard, with Calico CNI or the AWS VPC CNI alike.
  */
 import { calicoDefaults } from '../../../reference/index.js';
-import { defineRule, listSome, shellQuote } from '../../rule.js';
-import { felixSetting, setFelixCommand } from '../configuration.js';
+import { comment, note } from '../../remediation.js';
+import { defineRule, listSome } from '../../rule.js';
+import { felixSetting, removeNodeFelixSetting, setFelixCommand } from '../configuration.js';
 import { calicoPresent } from '../applies.js';
 import { felixOverrides } from '../../facts/felix.js';
 
@@ -47,8 +48,7 @@ export default defineRule({
         evidence: [...evidence, ...overrideEvidence],
         remediation: overrides
           .filter((o) => offOn.includes(o.node))
-          .map((o) => `kubectl patch felixconfiguration ${shellQuote(o.object.replace('FelixConfiguration ', ''))} --type json -p '[{"op":"remove","path":"/spec/wireguardEnabled"}]'`)
-          .join('\n'),
+          .map((o) => removeNodeFelixSetting(o.name, 'wireguardEnabled')),
       };
     }
     // calico-node's FELIX_* environment overrides the FelixConfiguration: without it, "off" is not established.
@@ -60,11 +60,11 @@ export default defineRule({
       summary: 'WireGuard is off (wireguardEnabled and wireguardEnabledV6 false): pod traffic crosses the VPC between nodes unencrypted.',
       evidence,
       remediation: [
-        `# Nodes must admit UDP ${ports.wireguard} (${ports.wireguardV6} for IPv6) from each other first (CAL-AWS-06).`,
-        `# WireGuard adds ${encapsulationOverhead.WireGuard} bytes per packet (${encapsulationOverhead.WireGuardv6} for IPv6): with MTU auto-detection Calico allows for it;`,
-        '# an MTU set by hand must drop by that much (CAL-RT-07).',
-        setFelixCommand(model, 'wireguardEnabled', true),
-      ].join('\n'),
+        comment`Nodes must admit UDP ${ports.wireguard} (${ports.wireguardV6} for IPv6) from each other first (CAL-AWS-06).`,
+        comment`WireGuard adds ${encapsulationOverhead.WireGuard} bytes per packet (${encapsulationOverhead.WireGuardv6} for IPv6): with MTU auto-detection Calico allows for it;`,
+        note('an MTU set by hand must drop by that much (CAL-RT-07).'),
+        ...setFelixCommand(model, 'wireguardEnabled', true),
+      ],
     };
   },
 });

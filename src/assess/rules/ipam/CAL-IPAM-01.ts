@@ -15,6 +15,7 @@
  */
 import { calicoDefaults } from '../../../reference/index.js';
 import type { IpamDemand, PoolFact } from '../../facts.js';
+import { comment } from '../../remediation.js';
 import { defineRule, listSome, type Evidence } from '../../rule.js';
 import { freePoolCidr, ipPoolManifest } from './pool-manifest.js';
 import { calicoRoutesPods, poolsRoutingWorkloads } from '../applies.js';
@@ -146,9 +147,9 @@ export default defineRule({
         : `${describe(set)} hold${several ? '' : 's'} ${failing.blocks} blocks for ${reach}: less than the ${HEADROOM * 100}% headroom (${failing.wanted} blocks).${unknownNote}`,
       evidence: [...pools.map(poolEvidence), ...growthEvidenceList, { object: 'cluster', field: 'blocks wanted', value: failing.wanted, note: `for ${failing.nodes} nodes in ${set.map((p) => p.name).join(', ')}` }],
       remediation: [
-        `# add a pool with at least ${missing} more /${blockSize} blocks (a /${prefix}) for the same nodes; check ${cidr} is unused in your network (it overlaps no pool, VPC or service CIDR)`,
+        comment`add a pool with at least ${missing} more /${blockSize} blocks (a /${prefix}) for the same nodes; check ${cidr} is unused in your network (it overlaps no pool, VPC or service CIDR)`,
         ipPoolManifest(`${like?.name ?? 'default-ipv4-ippool'}-2`, cidr, like),
-      ].join('\n'),
+      ],
     };
   },
 });

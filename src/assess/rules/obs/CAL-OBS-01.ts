@@ -5,8 +5,9 @@
  * system active", "Flow Logs: Configured and available". Without Felix metrics, dataplane
  * programming errors and policy drops go unseen until traffic fails.
  */
-import { defineRule, listSome, shellQuote, type Evidence } from '../../rule.js';
-import { felixSetting, setFelixCommand } from '../configuration.js';
+import { comment } from '../../remediation.js';
+import { defineRule, listSome, type Evidence } from '../../rule.js';
+import { felixSetting, setFelixCommand, setNodeFelixSetting } from '../configuration.js';
 import { calicoPresent } from '../applies.js';
 import { felixOverrides } from '../../facts/felix.js';
 
@@ -44,7 +45,7 @@ export default defineRule({
         severity: 'low',
         summary: `Felix serves Prometheus metrics, except on ${listSome(dark.map((o) => o.node))}, whose own FelixConfiguration switches them off: that node's dataplane errors go unseen.`,
         evidence,
-        remediation: dark.map((o) => `kubectl patch felixconfiguration ${shellQuote(o.object.replace('FelixConfiguration ', ''))} --type merge -p '{"spec":{"prometheusMetricsEnabled":true}}'`).join('\n'),
+        remediation: dark.map((o) => setNodeFelixSetting(o.name, 'prometheusMetricsEnabled', true)),
       };
     }
     if (metrics && (!enterprise || flowLogs)) {
@@ -66,11 +67,11 @@ export default defineRule({
         ...(metrics
           ? []
           : [
-              setFelixCommand(model, 'prometheusMetricsEnabled', true),
-              `# then let Prometheus scrape TCP ${felix.prometheusMetricsPort} on every node (calico-node runs in the host network)`,
+              ...setFelixCommand(model, 'prometheusMetricsEnabled', true),
+              comment`then let Prometheus scrape TCP ${felix.prometheusMetricsPort} on every node (calico-node runs in the host network)`,
             ]),
-        ...(enterprise && !flowLogs ? [setFelixCommand(model, 'flowLogsFileEnabled', true)] : []),
-      ].join('\n'),
+        ...(enterprise && !flowLogs ? setFelixCommand(model, 'flowLogsFileEnabled', true) : []),
+      ],
     };
   },
 });

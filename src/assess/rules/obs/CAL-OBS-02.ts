@@ -5,8 +5,8 @@
  * sets "logSeverityScreen: Info". Debug (and Trace, more verbose still) floods node logs and costs
  * CPU on every calico-node.
  */
-import { defineRule, listSome, shellQuote } from '../../rule.js';
-import { felixSetting, setFelixCommand } from '../configuration.js';
+import { defineRule, listSome } from '../../rule.js';
+import { felixSetting, setFelixCommand, setNodeFelixSetting } from '../configuration.js';
 import { calicoPresent } from '../applies.js';
 import { felixOverrides } from '../../facts/felix.js';
 
@@ -35,7 +35,7 @@ export default defineRule({
         severity: 'low',
         summary: `Felix logs at ${level} by default but at ${verboseNodes[0]!.value} on ${listSome(verboseNodes.map((o) => o.node))}, by ${verboseNodes.length > 1 ? 'their' : 'its'} own FelixConfiguration: the volume floods that node's logs and costs calico-node CPU.`,
         evidence,
-        remediation: verboseNodes.map((o) => `kubectl patch felixconfiguration ${shellQuote(o.object.replace('FelixConfiguration ', ''))} --type merge -p '{"spec":{"logSeverityScreen":"Info"}}'`).join('\n'),
+        remediation: verboseNodes.map((o) => setNodeFelixSetting(o.name, 'logSeverityScreen', 'Info')),
       };
     }
     if (!TOO_VERBOSE.has(level.toLowerCase())) {

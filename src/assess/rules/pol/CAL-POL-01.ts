@@ -9,50 +9,53 @@
 import { calicoDefaults, isSystemNamespace } from '../../../reference/index.js';
 import type { Namespace } from '../../model.js';
 import { allowAllPolicies, defaultDenyCandidates, workloadNamespaces } from '../../policy-analysis.js';
-import { defineRule, listSome, shellQuote, type Evidence } from '../../rule.js';
+import { cmd, comment, json, note, selectorLiteral, value, yaml, type Remediation, type Step } from '../../remediation.js';
+import { defineRule, listSome, type Evidence } from '../../rule.js';
 import { calicoPolicyName, clusterPolicies } from './policies.js';
 import { calicoPresent } from '../applies.js';
 
 /** Seed 002's `global-deny-all`, leaving the system namespaces (Calico's, the cluster's own) to their own policies. */
-function globalDenyAllManifest(namespaces: Namespace[] | null): string {
+function globalDenyAllManifest(namespaces: Namespace[] | null): Step[] {
   const names = new Set([...calicoDefaults.systemNamespaces, ...(namespaces ?? []).map((n) => n.name).filter(isSystemNamespace)]);
-  const system = [...names].map((n) => `'${n}'`).join(', ');
+  // A name no selector literal can hold (both quote characters) is not a Kubernetes namespace name anyway.
+  const system = [...names].map(selectorLiteral).filter((literal) => literal !== null).join(', ');
+  // Above 1000: Kubernetes NetworkPolicies (converted to order 1000) always come first.
   return [
-    '# Pods then accept only what policies allow: put namespace policies in place first (CAL-POL-03),',
-    '# including anything the EKS control plane calls (admission webhooks, metrics APIs).',
-    `calicoctl apply -f - <<'EOF'`,
-    'apiVersion: projectcalico.org/v3',
-    'kind: GlobalNetworkPolicy',
-    'metadata:',
-    '  name: global-deny-all',
-    'spec:',
-    // Above 1000: Kubernetes NetworkPolicies (converted to order 1000) always come first.
-    '  order: 2000',
-    `  namespaceSelector: kubernetes.io/metadata.name not in {${system}}`,
-    '  types:',
-    '    - Ingress',
-    '    - Egress',
-    '  egress:',
-    '    # Allow egress to kube-system (CoreDNS, metrics-server).',
-    '    - action: Allow',
-    '      destination:',
-    `        namespaceSelector: kubernetes.io/metadata.name == 'kube-system'`,
-    '    # Allow DNS to any destination, over UDP and TCP.',
-    '    - action: Allow',
-    '      protocol: UDP',
-    '      destination:',
-    '        ports: [53]',
-    '    - action: Allow',
-    '      protocol: TCP',
-    '      destination:',
-    '        ports: [53]',
-    '  ingress:',
-    '    # Allow all ingress from kube-system.',
-    '    - action: Allow',
-    '      source:',
-    `        namespaceSelector: kubernetes.io/metadata.name == 'kube-system'`,
-    'EOF',
-  ].join('\n');
+    note('Pods then accept only what policies allow: put namespace policies in place first (CAL-POL-03),'),
+    note('including anything the EKS control plane calls (admission webhooks, metrics APIs).'),
+    {
+      ...cmd('calicoctl', 'apply', '-f', '-'),
+      input: yaml`apiVersion: projectcalico.org/v3
+kind: GlobalNetworkPolicy
+metadata:
+  name: global-deny-all
+spec:
+  order: 2000
+  namespaceSelector: ${`kubernetes.io/metadata.name not in {${system}}`}
+  types:
+    - Ingress
+    - Egress
+  egress:
+    # Allow egress to kube-system (CoreDNS, metrics-server).
+    - action: Allow
+      destination:
+        namespaceSelector: kubernetes.io/metadata.name == 'kube-system'
+    # Allow DNS to any destination, over UDP and TCP.
+    - action: Allow
+      protocol: UDP
+      destination:
+        ports: [53]
+    - action: Allow
+      protocol: TCP
+      destination:
+        ports: [53]
+  ingress:
+    # Allow all ingress from kube-system.
+    - action: Allow
+      source:
+        namespaceSelector: kubernetes.io/metadata.name == 'kube-system'`,
+    },
+  ];
 }
 
 export default defineRule({
@@ -107,19 +110,17 @@ export default defineRule({
     const early = candidates.filter((c) => c.shortfalls.some((s) => s.startsWith('tier ') && s.includes('evaluated before')));
     // A policy that only sits too early is fixed by moving it, not by a second deny.
     const misordered = candidates.find((c) => c.shortfalls.length && c.shortfalls.every((s) => s.startsWith('order ')));
-    const remediation = misordered
-      ? `calicoctl patch globalnetworkpolicy ${shellQuote(calicoPolicyName(misordered.policy))} --patch '{"spec":{"order":2000}}'`
-      : globalDenyAllManifest(namespaces) +
-        (allowAll.length
-          ? `\n# then delete ${listSome(allowAll.map((a) => a.policy.name))}, which would still allow everything (CAL-POL-02)`
-          : '') +
-        early
-          .map(
-            (c) =>
-              `\n# then retire ${c.policy.name}, which denies ahead of namespace policies:\n` +
-              `calicoctl delete globalnetworkpolicy ${shellQuote(calicoPolicyName(c.policy))}`,
-          )
-          .join('');
+    const policyName = (policy: Parameters<typeof calicoPolicyName>[0]) => value(calicoPolicyName(policy), 'GlobalNetworkPolicy name');
+    const remediation: Remediation = misordered
+      ? [cmd('calicoctl', 'patch', 'globalnetworkpolicy', policyName(misordered.policy), '--patch', json({ spec: { order: 2000 } }))]
+      : [
+          ...globalDenyAllManifest(namespaces),
+          ...(allowAll.length ? [comment`then delete ${listSome(allowAll.map((a) => a.policy.name))}, which would still allow everything (CAL-POL-02)`] : []),
+          ...early.flatMap((c) => [
+            comment`then retire ${c.policy.name}, which denies ahead of namespace policies:`,
+            cmd('calicoctl', 'delete', 'globalnetworkpolicy', policyName(c.policy)),
+          ]),
+        ];
     return { status: 'fail', severity: 'high', summary, evidence, remediation };
   },
 });

@@ -6,7 +6,8 @@
  * "global default deny-all policy". An allow-all that selects every workload makes any deny moot.
  */
 import { allowAllPolicies } from '../../policy-analysis.js';
-import { defineRule, listSome, shellQuote } from '../../rule.js';
+import { cmd, note, value } from '../../remediation.js';
+import { defineRule, listSome } from '../../rule.js';
 import { calicoPolicyName, clusterPolicies } from './policies.js';
 import { calicoPresent } from '../applies.js';
 
@@ -54,10 +55,10 @@ export default defineRule({
       ),
       objects: allowAll.map(({ policy }) => ({ kind: 'GlobalNetworkPolicy', name: policy.name })),
       remediation: [
-        '# First put a default deny in place (CAL-POL-01) and the policies each namespace needs (CAL-POL-03).',
-        '# Deleting the allow-all can drop traffic at once: pods that other policies select lose whatever only it allowed.',
-        ...allowAll.map(({ policy }) => `calicoctl delete globalnetworkpolicy ${shellQuote(calicoPolicyName(policy))}`),
-      ].join('\n'),
+        note('First put a default deny in place (CAL-POL-01) and the policies each namespace needs (CAL-POL-03).'),
+        note('Deleting the allow-all can drop traffic at once: pods that other policies select lose whatever only it allowed.'),
+        ...allowAll.map(({ policy }) => cmd('calicoctl', 'delete', 'globalnetworkpolicy', value(calicoPolicyName(policy), 'GlobalNetworkPolicy name'))),
+      ],
     };
   },
 });

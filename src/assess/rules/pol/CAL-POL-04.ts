@@ -7,22 +7,32 @@
  */
 import type { Policy } from '../../model.js';
 import { dnsAllowance } from '../../policy-analysis.js';
+import { quoted, yaml, yamlLines, type Remediation } from '../../remediation.js';
 import { defineRule, type Evidence } from '../../rule.js';
-import { clusterPolicies, policyAheadOfDenyHead } from './policies.js';
+import { clusterPolicies, policyAheadOfDeny } from './policies.js';
 import { calicoPresent } from '../applies.js';
 
 /** A global policy ahead of the deny, selecting the same endpoints, that lets DNS out. */
-function allowDnsManifest(deny: Policy, protocols: Array<'UDP' | 'TCP'>): string {
+function allowDnsManifest(deny: Policy, protocols: Array<'UDP' | 'TCP'>): Remediation {
   return [
-    ...policyAheadOfDenyHead(deny, 'allow-dns-egress'),
-    `  selector: ${JSON.stringify(deny.selector || 'all()')}`,
-    ...(deny.namespaceSelector ? [`  namespaceSelector: ${JSON.stringify(deny.namespaceSelector)}`] : []),
-    '  types:',
-    '    - Egress',
-    '  egress:',
-    ...protocols.flatMap((protocol) => ['    - action: Allow', `      protocol: ${protocol}`, '      destination:', '        ports: [53]']),
-    'EOF',
-  ].join('\n');
+    policyAheadOfDeny(
+      deny,
+      'allow-dns-egress',
+      yamlLines(
+        yaml`  selector: ${quoted(deny.selector || 'all()')}`,
+        ...(deny.namespaceSelector ? [yaml`  namespaceSelector: ${quoted(deny.namespaceSelector)}`] : []),
+        yaml`  types:
+    - Egress
+  egress:`,
+        ...protocols.map(
+          (protocol) => yaml`    - action: Allow
+      protocol: ${protocol}
+      destination:
+        ports: [53]`,
+        ),
+      ),
+    ),
+  ];
 }
 
 export default defineRule({

@@ -7,20 +7,26 @@
  */
 import type { Policy } from '../../model.js';
 import { kubeSystemAllowance } from '../../policy-analysis.js';
+import { yaml, yamlLines, type Remediation } from '../../remediation.js';
 import { defineRule, type Evidence } from '../../rule.js';
-import { clusterPolicies, policyAheadOfDenyHead } from './policies.js';
+import { clusterPolicies, policyAheadOfDeny } from './policies.js';
 import { calicoPresent } from '../applies.js';
 
 /** A global policy ahead of the deny that applies to kube-system only and allows it all traffic. */
-function allowKubeSystemManifest(deny: Policy, directions: Array<'Ingress' | 'Egress'>): string {
+function allowKubeSystemManifest(deny: Policy, directions: Array<'Ingress' | 'Egress'>): Remediation {
   return [
-    ...policyAheadOfDenyHead(deny, 'allow-kube-system'),
-    `  namespaceSelector: kubernetes.io/metadata.name == 'kube-system'`,
-    '  types:',
-    ...directions.map((d) => `    - ${d}`),
-    ...directions.flatMap((d) => [`  ${d.toLowerCase()}:`, '    - action: Allow']),
-    'EOF',
-  ].join('\n');
+    policyAheadOfDeny(
+      deny,
+      'allow-kube-system',
+      yamlLines(
+        yaml`  namespaceSelector: kubernetes.io/metadata.name == 'kube-system'
+  types:`,
+        ...directions.map((d) => yaml`    - ${d}`),
+        ...directions.map((d) => yaml`  ${d.toLowerCase()}:
+    - action: Allow`),
+      ),
+    ),
+  ];
 }
 
 export default defineRule({

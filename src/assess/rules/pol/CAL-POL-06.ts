@@ -9,7 +9,8 @@
 import { calicoDefaults } from '../../../reference/index.js';
 import type { Tier } from '../../model.js';
 import { defaultTierOrder } from '../../policy-analysis.js';
-import { defineRule, listSome, shellQuote, type Evidence } from '../../rule.js';
+import { cmd, json, note, value } from '../../remediation.js';
+import { defineRule, listSome, type Evidence } from '../../rule.js';
 import { calicoPresent } from '../applies.js';
 
 const byEvaluationOrder = (a: Tier, b: Tier) => (a.order ?? Infinity) - (b.order ?? Infinity) || a.name.localeCompare(b.name);
@@ -66,10 +67,10 @@ export default defineRule({
       evidence,
       objects: late.map((t) => ({ kind: 'Tier', name: t.name })),
       remediation: [
-        '# Moving a tier ahead of default makes its policies decide first, and its end-of-tier action (Deny unless',
-        '# spec.defaultAction is Pass) then applies to every endpoint they select: review its policies before applying.',
-        ...late.map((t, i) => `calicoctl patch tier ${shellQuote(t.name)} --patch '{"spec":{"order":${Math.round(floor + step * (i + 1))}}}'`),
-      ].join('\n'),
+        note('Moving a tier ahead of default makes its policies decide first, and its end-of-tier action (Deny unless'),
+        note('spec.defaultAction is Pass) then applies to every endpoint they select: review its policies before applying.'),
+        ...late.map((t, i) => cmd('calicoctl', 'patch', 'tier', value(t.name, 'tier name'), '--patch', json({ spec: { order: Math.round(floor + step * (i + 1)) } }))),
+      ],
     };
   },
 });

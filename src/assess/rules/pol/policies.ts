@@ -1,22 +1,24 @@
 /** The policies the policy rules judge, and where a new one would sit before the default deny. */
 import type { Policy } from '../../model.js';
 import { findDefaultDeny } from '../../policy-analysis.js';
+import { cmd, yaml, yamlLines, type Command, type Yaml } from '../../remediation.js';
 import type { RuleContext } from '../../rule.js';
 /**
- * The head of a GlobalNetworkPolicy that runs just ahead of the default deny, in its tier, for
- * `calicoctl apply -f -` (the caller adds selectors and rules, then `EOF`).
+ * `calicoctl apply -f -` of a GlobalNetworkPolicy that runs just ahead of the default deny, in its
+ * tier; `spec` holds its selectors and rules.
  */
-export function policyAheadOfDenyHead(deny: Policy, baseName: string): string[] {
-  return [
-    `calicoctl apply -f - <<'EOF'`,
-    'apiVersion: projectcalico.org/v3',
-    'kind: GlobalNetworkPolicy',
-    'metadata:',
-    `  name: ${deny.tier === 'default' ? baseName : `${deny.tier}.${baseName}`}`,
-    'spec:',
-    ...(deny.tier === 'default' ? [] : [`  tier: ${deny.tier}`]),
-    `  order: ${deny.order === null ? 2000 : deny.order - 10}`,
-  ];
+export function policyAheadOfDeny(deny: Policy, baseName: string, spec: Yaml): Command {
+  const name = deny.tier === 'default' ? baseName : `${deny.tier}.${baseName}`;
+  const head = yaml`apiVersion: projectcalico.org/v3
+kind: GlobalNetworkPolicy
+metadata:
+  name: ${name}
+spec:`;
+  const order = deny.order === null ? 2000 : deny.order - 10;
+  return {
+    ...cmd('calicoctl', 'apply', '-f', '-'),
+    input: yamlLines(head, ...(deny.tier === 'default' ? [] : [yaml`  tier: ${deny.tier}`]), yaml`  order: ${order}`, spec),
+  };
 }
 
 /**

@@ -7,7 +7,8 @@
  * not know pod addresses, so once nodes span subnets, a native pool's pods are unreachable from
  * every other subnet — wherever the pool's own nodes sit, since any pod may send to them.
  */
-import { defineRule, listSome, shellQuote } from '../../rule.js';
+import { cmd, json, note, value } from '../../remediation.js';
+import { defineRule, listSome } from '../../rule.js';
 import { calicoRoutesPods, poolsCarryingTraffic } from '../applies.js';
 
 export default defineRule({
@@ -46,9 +47,9 @@ export default defineRule({
         { object: 'cluster nodes', field: 'subnets', value: subnetList },
       ],
       remediation: [
-        ...native.map((pool) => `calicoctl patch ippool ${shellQuote(pool.name)} --patch '{"spec":{"ipipMode":"CrossSubnet"}}'`),
-        '# then allow IP-in-IP (IP protocol 4) between the node security groups (CAL-AWS-03)',
-      ].join('\n'),
+        ...native.map((pool) => cmd('calicoctl', 'patch', 'ippool', value(pool.name, 'IPPool name'), '--patch', json({ spec: { ipipMode: 'CrossSubnet' } }))),
+        note('then allow IP-in-IP (IP protocol 4) between the node security groups (CAL-AWS-03)'),
+      ],
     };
   },
 });

@@ -12,6 +12,7 @@
  */
 import type { PoolFact } from '../../facts.js';
 import type { ClusterModel } from '../../model.js';
+import { cmd, json, note, type Step } from '../../remediation.js';
 import { defineRule, listSome, type Evidence } from '../../rule.js';
 import { calicoRoutesPods, poolsCarryingTraffic } from '../applies.js';
 
@@ -21,18 +22,20 @@ const modesOf = (pool: PoolFact): Evidence[] => [
 ];
 
 /** How to switch BIRD on or off for this install method. */
-function bgpSwitch(model: ClusterModel, on: boolean): string[] {
-  const operator = [`kubectl patch installation default --type merge -p '{"spec":{"calicoNetwork":{"bgp":"${on ? 'Enabled' : 'Disabled'}"}}}'`];
+function bgpSwitch(model: ClusterModel, on: boolean): Step[] {
+  const operator = [cmd('kubectl', 'patch', 'installation', 'default', '--type', 'merge', '-p', json({ spec: { calicoNetwork: { bgp: on ? 'Enabled' : 'Disabled' } } }))];
   const manifest = [
-    `kubectl -n kube-system patch configmap calico-config --type merge -p '{"data":{"calico_backend":"${on ? 'bird' : 'vxlan'}"}}'`,
-    on
-      ? '# restore the -bird-live and -bird-ready checks in the calico-node probes (kubectl -n kube-system edit daemonset calico-node), then:'
-      : '# remove the -bird-live and -bird-ready checks from the calico-node probes (kubectl -n kube-system edit daemonset calico-node), then:',
-    'kubectl -n kube-system rollout restart daemonset calico-node',
+    cmd('kubectl', '-n', 'kube-system', 'patch', 'configmap', 'calico-config', '--type', 'merge', '-p', json({ data: { calico_backend: on ? 'bird' : 'vxlan' } })),
+    note(
+      on
+        ? 'restore the -bird-live and -bird-ready checks in the calico-node probes (kubectl -n kube-system edit daemonset calico-node), then:'
+        : 'remove the -bird-live and -bird-ready checks from the calico-node probes (kubectl -n kube-system edit daemonset calico-node), then:',
+    ),
+    cmd('kubectl', '-n', 'kube-system', 'rollout', 'restart', 'daemonset', 'calico-node'),
   ];
   if (model.install.method === 'operator') return operator;
   if (model.install.method === 'manifest') return manifest;
-  return ['# operator install:', ...operator, '# manifest install:', ...manifest];
+  return [note('operator install:'), ...operator, note('manifest install:'), ...manifest];
 }
 
 export default defineRule({
@@ -75,13 +78,16 @@ export default defineRule({
         summary: `${listSome(needBgp.map(describe))} ${needBgp.length > 1 ? 'need' : 'needs'} BGP to distribute pod routes, but BGP is off (${facts.bgp.source ?? 'BIRD not running'}): nodes learn no routes to each other's pods and pod traffic between nodes is dropped.`,
         evidence: [...needBgp.flatMap(modesOf), bgpEvidence],
         remediation: [
-          '# Turn BGP (BIRD) on:',
+          note('Turn BGP (BIRD) on:'),
           ...bgpSwitch(model, true),
-          '# and allow BGP (TCP 179) between the nodes (CAL-AWS-02).',
+          note('and allow BGP (TCP 179) between the nodes (CAL-AWS-02).'),
           ...(ipipOnly
-            ? ['# Or, for IP-in-IP pools only, let Felix program the routes without BIRD:', `calicoctl patch felixconfiguration default --patch '{"spec":{"programClusterRoutes":"Enabled"}}'`]
+            ? [
+                note('Or, for IP-in-IP pools only, let Felix program the routes without BIRD:'),
+                cmd('calicoctl', 'patch', 'felixconfiguration', 'default', '--patch', json({ spec: { programClusterRoutes: 'Enabled' } })),
+              ]
             : []),
-        ].join('\n'),
+        ],
       };
     }
     const vxlanPools = pools.filter((p) => p.vxlanMode !== 'Never');
@@ -123,10 +129,10 @@ export default defineRule({
       summary: `BGP runs (${facts.bgp.source ?? 'BIRD enabled'}) although no pool needs it (${routedBy}) and it peers with no external router: BIRD only adds overhead, and TCP 179 must stay open between nodes for nothing.`,
       evidence: [...pools.flatMap(modesOf), bgpEvidence],
       remediation: [
-        '# Deactivate BGP peering (seed 002: "you should deactivate BGP peering to reduce overhead"):',
+        note('Deactivate BGP peering (seed 002: "you should deactivate BGP peering to reduce overhead"):'),
         ...bgpSwitch(model, false),
-        '# then the TCP 179 security group rule between nodes can go.',
-      ].join('\n'),
+        note('then the TCP 179 security group rule between nodes can go.'),
+      ],
     };
   },
 });

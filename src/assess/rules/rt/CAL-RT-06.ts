@@ -12,7 +12,8 @@
  * addresses count: those pods still send traffic.
  */
 import type { PoolFact } from '../../facts.js';
-import { defineRule, listSome, shellQuote, type Evidence } from '../../rule.js';
+import { cmd, comment, json, note, value } from '../../remediation.js';
+import { defineRule, listSome, type Evidence } from '../../rule.js';
 import { calicoRoutesPods, poolsCarryingTraffic } from '../applies.js';
 
 const label = (p: PoolFact) => `${p.name} (${p.cidr}${p.draining ? ', disabled but still holding pod addresses' : ''})`;
@@ -76,12 +77,12 @@ export default defineRule({
       evidence,
       objects: stranded.map((p) => ({ kind: 'IPPool', name: p.name })),
       remediation: [
-        ...stranded.map((p) => `calicoctl patch ippool ${shellQuote(p.name)} --patch '{"spec":{"natOutgoing":true}}'`),
-        '# (or route the pool to the nodes in every route table of the VPC, as a routable pod network: each node block to its node)',
+        ...stranded.map((p) => cmd('calicoctl', 'patch', 'ippool', value(p.name, 'IPPool name'), '--patch', json({ spec: { natOutgoing: true } }))),
+        comment`(or route the pool to the nodes in every route table of the VPC, as a routable pod network: each node block to its node)`,
         ...(facts.calico.method === 'operator'
-          ? ['# Operator installs: a pool listed in Installation default spec.calicoNetwork.ipPools is managed by the operator; set natOutgoing: Enabled there instead: kubectl edit installation default']
+          ? [note('Operator installs: a pool listed in Installation default spec.calicoNetwork.ipPools is managed by the operator; set natOutgoing: Enabled there instead: kubectl edit installation default')]
           : []),
-      ].join('\n'),
+      ],
     };
   },
 });
