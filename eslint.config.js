@@ -1,6 +1,7 @@
 // ESLint with typescript-eslint's type-checked recommended rules: the compiler's view of the code
 // catches what matters here (a promise left unawaited, an `any` leaking out of a parse).
 import js from '@eslint/js';
+import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
@@ -13,4 +14,6 @@ export default tseslint.config(
     },
   },
   { files: ['**/*.js', '**/*.mjs'], ...tseslint.configs.disableTypeChecked },
+  // Plain JavaScript (bin/, scripts/*.mjs, this file) runs under Node: its globals are defined.
+  { files: ['**/*.js', '**/*.mjs'], languageOptions: { globals: globals.node } },
 );

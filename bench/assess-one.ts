@@ -3,7 +3,7 @@
  * `assess` on it (median of several runs) and reports peak memory, as one JSON line on stdout.
  */
 import { performance } from 'node:perf_hooks';
-import { assess } from '../src/assess/assess.js';
+import { assess, type Assessment } from '../src/assess/assess.js';
 import { buildScaledCluster } from '../test/support/samples/index.js';
 import { validateSnapshot } from '../src/snapshot/load.js';
 
@@ -15,7 +15,7 @@ global.gc?.();
 const heapBefore = process.memoryUsage().heapUsed;
 const rssBefore = process.resourceUsage().maxRSS;
 const times: number[] = [];
-let assessment;
+let assessment: Assessment | undefined;
 for (let i = 0; i < runs; i++) {
   const start = performance.now();
   assessment = assess(snapshot);

@@ -12,7 +12,8 @@ import { assess } from '../src/assess/assess.js';
 import { collectSnapshot } from '../src/collect/collect.js';
 import { DEFAULT_PAGE_SIZE } from '../src/collect/kube/collect-kube.js';
 import { buildScaledCluster } from '../test/support/samples/index.js';
-import { FAKE_CREDENTIALS, mockAwsFromSnapshot, testAwsClients } from '../test/helpers/aws-mock.js';
+import { fakeCredentials, mockAwsFromSnapshot, testAwsClients } from '../test/helpers/aws-mock.js';
+import { jsonCopy } from '../test/helpers/fixtures.js';
 import { startFakeKube } from '../test/helpers/kube-server.js';
 import { machineLine, recordSection } from './results.js';
 
@@ -32,7 +33,7 @@ interface Measurement {
 }
 
 async function measure(nodes: number): Promise<Measurement> {
-  const document = JSON.parse(JSON.stringify(buildScaledCluster(nodes)));
+  const document = jsonCopy(buildScaledCluster(nodes));
   const kube = await startFakeKube({ snapshot: document, delayMs: LATENCY_MS });
   const clients = testAwsClients();
   const aws = mockAwsFromSnapshot(document, clients, { endpoint: kube.url, caData: kube.caData, delayMs: LATENCY_MS, noDistractors: true });
@@ -48,7 +49,7 @@ async function measure(nodes: number): Promise<Measurement> {
       const start = performance.now();
       const snapshot = await collectSnapshot(
         { clusterName: document.target.clusterName, region: document.target.region, now: () => new Date(document.collectedAt) },
-        { aws: clients, credentials: async () => FAKE_CREDENTIALS },
+        { aws: clients, credentials: fakeCredentials },
       );
       times.push(performance.now() - start);
       awsCalls = aws.calls.length;
@@ -67,7 +68,7 @@ async function measure(nodes: number): Promise<Measurement> {
     await kube.close();
   }
   times.sort((a, b) => a - b);
-  return { nodes, pods: document.kubernetes.pods.length, awsCalls, kubeCalls, medianMs: times[Math.floor(times.length / 2)]!, minMs: times[0]!, byCall, sameVerdict };
+  return { nodes, pods: document.kubernetes.pods?.length ?? 0, awsCalls, kubeCalls, medianMs: times[Math.floor(times.length / 2)]!, minMs: times[0]!, byCall, sameVerdict };
 }
 
 const rows: Measurement[] = [];

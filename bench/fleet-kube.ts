@@ -6,20 +6,20 @@
 import { fork } from 'node:child_process';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { buildSnapshot, scaledClusterPlan } from '../test/support/samples/index.js';
+import type { Snapshot } from '../src/snapshot/schema.js';
+import { jsonCopy } from '../test/helpers/fixtures.js';
 import { startFakeKube, type FakeKube } from '../test/helpers/kube-server.js';
-
-type Json = Record<string, any>;
 
 /** Node counts from 3 to 40, spread over the fleet (deterministic). */
 const nodesOf = (i: number) => 3 + ((i * 17) % 38);
 const accountOf = (i: number, accounts: number) => String(200000000000 + (i % accounts) * 1001);
 
 /** `count` generated clusters (reference architecture, 3–40 nodes) spread over `accounts` member accounts. */
-export function fleetDocuments(count: number, accounts: number): Json[] {
+export function fleetDocuments(count: number, accounts: number): Snapshot[] {
   return Array.from({ length: count }, (_, i) => {
     const nodes = nodesOf(i);
     const plan = { ...scaledClusterPlan(nodes, { name: `cluster-${String(i).padStart(3, '0')}-${nodes}n` }), accountId: accountOf(i, accounts) };
-    return JSON.parse(JSON.stringify(buildSnapshot(plan))) as Json;
+    return jsonCopy(buildSnapshot(plan));
   });
 }
 
@@ -66,14 +66,16 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
   const [count, accounts, delayMs] = process.argv.slice(2).map(Number) as [number, number, number];
   const kubes: FakeKube[] = [];
   for (const snapshot of fleetDocuments(count, accounts)) kubes.push(await startFakeKube({ snapshot, delayMs }));
-  process.on('message', async (message) => {
+  const onMessage = async (message: unknown) => {
     if (message === 'requests') {
       process.send!({ type: 'requests', counts: kubes.map((k) => k.requests.splice(0).length) });
     } else if (message === 'exit') {
       for (const kube of kubes) await kube.close();
       process.exit(0);
     }
-  });
+  };
+  // Node does not wait for a listener's promise; nothing here awaits it either.
+  process.on('message', (message) => void onMessage(message));
   // Never outlive the benchmark, even when it dies without saying goodbye.
   process.on('disconnect', () => process.exit(0));
   process.send!({ type: 'ready', servers: kubes.map((k) => ({ url: k.url, caData: k.caData })) });

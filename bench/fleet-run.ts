@@ -37,7 +37,7 @@ const TARGET_MS = 20_000;
 
 console.log(`building ${CLUSTERS} clusters and starting their Kubernetes servers…`);
 const documents = fleetDocuments(CLUSTERS, ACCOUNTS);
-const totalNodes = documents.reduce((sum, d) => sum + d.kubernetes.nodes.length, 0);
+const totalNodes = documents.reduce((sum, d) => sum + (d.kubernetes.nodes?.length ?? 0), 0);
 const kube = await startKubeFleet(CLUSTERS, ACCOUNTS, LATENCY_MS);
 const members: FleetMember[] = documents.map((document, i) => ({
   accountId: document.target.accountId,
@@ -98,7 +98,7 @@ async function measure(runNumber: number): Promise<Measurement> {
           return collect(target);
         },
       },
-      summarize: { sink, notifier: { send: async () => ({ messageId: null }) }, fleetUrl: sink.locate('latest/fleet/index.html'), maskEmail: true, now: () => new Date() },
+      summarize: { sink, notifier: { send: () => Promise.resolve({ messageId: null }) }, fleetUrl: sink.locate('latest/fleet/index.html'), maskEmail: true, now: () => new Date() },
       concurrency: CONCURRENCY,
       onClusterDone: (outcome) => {
         lastDone = performance.now();

@@ -17,7 +17,7 @@ const PAIRS: Array<[string, string]> = [
 const statuses = (name: string) => {
   const document = sampleDocument(name);
   const assessment = assess(validateSnapshot(document, name));
-  return { apiGroup: (document as any).calico.apiGroup, checks: assessment.checks.map((c) => `${c.id} ${c.status} ${c.severity}`), score: assessment.score };
+  return { apiGroup: document.calico.apiGroup, checks: assessment.checks.map((c) => `${c.id} ${c.status} ${c.severity}`), score: assessment.score };
 };
 
 describe('both Calico API groups give the same verdicts', () => {

@@ -8,10 +8,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { StateMachineExecutor, StatesError, type StateMachineDefinition } from './support/asl/executor.js';
 import { startLocalS3, type LocalS3 } from './support/s3-server.js';
 
-const failing = (name: string) => async () => {
+const failing = (name: string) => (): Promise<never> => {
   const error = new Error(`${name} happened`);
   error.name = name;
-  throw error;
+  return Promise.reject(error);
 };
 
 const task = (resource: string, extra: Record<string, unknown> = {}) => ({ Type: 'Task', Resource: resource, End: true, ...extra });
@@ -30,7 +30,7 @@ describe('paths and parameters ("Processing input and output")', () => {
       StartAt: 'Call',
       States: { Call: task('echo', { Parameters: { id: 'fixed', 'who.$': '$.user.name', 'started.$': '$$.Execution.StartTime', 'key.$': "States.Format('runs/{}/{}', $.run, $.user.name)" }, ResultPath: '$.called' }) },
     };
-    const executor = new StateMachineExecutor(machine, { resources: { echo: async (input) => input } });
+    const executor = new StateMachineExecutor(machine, { resources: { echo: (input) => Promise.resolve(input) } });
     const result = await executor.start({ run: 'r1', user: { name: 'ada' } }, 'e1', new Date('2026-11-23T02:00:00Z'));
     expect(result.status).toBe('SUCCEEDED');
     expect(result.output).toEqual({
@@ -42,7 +42,7 @@ describe('paths and parameters ("Processing input and output")', () => {
 
   it('fails with States.Runtime when a path selects nothing', async () => {
     const machine: StateMachineDefinition = { StartAt: 'Call', States: { Call: task('echo', { Parameters: { 'x.$': '$.missing' } }) } };
-    const result = await new StateMachineExecutor(machine, { resources: { echo: async (input) => input } }).start({});
+    const result = await new StateMachineExecutor(machine, { resources: { echo: (input) => Promise.resolve(input) } }).start({});
     expect(result).toMatchObject({ status: 'FAILED', error: 'States.Runtime' });
   });
 });
@@ -63,7 +63,10 @@ describe('errors ("Handling errors in Step Functions workflows")', () => {
         Caught: { Type: 'Pass', End: true },
       },
     };
-    const executor = new StateMachineExecutor(machine, { resources: { flaky: failing('Throttled') }, sleep: async (s) => void waits.push(s) });
+    const executor = new StateMachineExecutor(machine, { resources: { flaky: failing('Throttled') }, sleep: (s) => {
+      waits.push(s);
+      return Promise.resolve();
+    } });
     const result = await executor.start({ keep: true });
     expect(result.history.map((h) => h.outcome)).toEqual(['failed', 'failed', 'failed']);
     expect(waits).toEqual([2, 6]);
@@ -88,7 +91,10 @@ describe('errors ("Handling errors in Step Functions workflows")', () => {
       StartAt: 'Call',
       States: { Call: task('flaky', { Retry: [{ ErrorEquals: ['States.ALL'], IntervalSeconds: 10, MaxAttempts: 3, BackoffRate: 10, MaxDelaySeconds: 50, JitterStrategy: 'FULL' }] }) },
     };
-    await new StateMachineExecutor(machine, { resources: { flaky: failing('Boom') }, sleep: async (s) => void waits.push(s), random: () => 0.5 }).start({});
+    await new StateMachineExecutor(machine, { resources: { flaky: failing('Boom') }, sleep: (s) => {
+      waits.push(s);
+      return Promise.resolve();
+    }, random: () => 0.5 }).start({});
     expect(waits).toEqual([5, 25, 25]);
   });
 });
@@ -128,7 +134,7 @@ describe('Map, inline ("Map state in Inline mode")', () => {
       StartAt: 'Each',
       States: { Each: { Type: 'Map', ItemProcessor: { StartAt: 'Work', States: { Work: task('work') } }, End: true } },
     };
-    const work = async (input: unknown) => (input === 2 ? failing('Broken')() : input);
+    const work = (input: unknown) => (input === 2 ? failing('Broken')() : Promise.resolve(input));
     expect(await new StateMachineExecutor(machine, { resources: { work } }).start([1, 2, 3])).toMatchObject({ status: 'FAILED', error: 'Broken' });
   });
 });
@@ -169,8 +175,8 @@ describe('Map, distributed ("Distributed Map state", "ItemReader", "ResultWriter
     const manifest = (await read(map.ResultWriterDetails.Key)) as { ResultFiles: Record<string, Array<{ Key: string }>> };
     const succeeded = (await read(manifest.ResultFiles['SUCCEEDED']![0]!.Key)) as Array<{ Status: string; Input: string; Output: string }>;
     const failed = (await read(manifest.ResultFiles['FAILED']![0]!.Key)) as Array<{ Status: string; Input: string; Error: string; Cause: string }>;
-    expect(succeeded.map((r) => JSON.parse(r.Output))).toEqual([{ done: 1 }, { done: 2 }, { done: 4 }, { done: 5 }]);
-    expect(failed.map((r) => [JSON.parse(r.Input), r.Error])).toEqual([
+    expect(succeeded.map((r): unknown => JSON.parse(r.Output))).toEqual([{ done: 1 }, { done: 2 }, { done: 4 }, { done: 5 }]);
+    expect(failed.map((r): [unknown, string] => [JSON.parse(r.Input), r.Error])).toEqual([
       [{ item: { n: 3 } }, 'Broken'],
       [{ item: { n: 6 } }, 'Broken'],
     ]);

@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { describe, expect, it } from 'vitest';
+import type { Assessment } from '../src/assess/assess.js';
 import { applySuppressions } from '../src/assess/suppressions.js';
 import {
   ASSESSMENT_JSON_SCHEMA_PATH,
@@ -23,7 +24,7 @@ describe('the assessment JSON Schema', () => {
 
   it.each(SAMPLE_NAMES)('accepts the JSON rendering of %s, masked or not', (name) => {
     for (const assessment of [sampleAssessment(name), mask(sampleAssessment(name))]) {
-      const document = JSON.parse(renderJson(assessment));
+      const document: unknown = JSON.parse(renderJson(assessment));
       expect(validate(document), ajv.errorsText(validate.errors)).toBe(true);
       expect(assessmentSchema.safeParse(document).error).toBeUndefined();
     }
@@ -34,8 +35,8 @@ describe('the assessment JSON Schema', () => {
       { ruleId: 'CAL-DP-01', clusters: ['*'], reason: 'iptables is a deliberate choice here' },
     ]);
     expect(validate(JSON.parse(renderJson(suppressed))), ajv.errorsText(validate.errors)).toBe(true);
-    const extra = JSON.parse(renderJson(sampleAssessment('enterprise-vxlan')));
-    extra.facts.surprise = 1;
+    const extra = JSON.parse(renderJson(sampleAssessment('enterprise-vxlan'))) as Assessment;
+    Object.assign(extra.facts, { surprise: 1 });
     expect(validate(extra)).toBe(false);
   });
 });

@@ -3,6 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { AREAS, SEVERITIES } from '../src/assess/rule.js';
+import { RULE_IDS } from '../src/assess/rule-ids.js';
 import { RULES } from '../src/assess/rules/index.js';
 import { catalogueJson, catalogueMarkdown } from '../src/cli/rules-command.js';
 import { GENERATED_DOCS } from '../scripts/docs.js';
@@ -34,6 +35,10 @@ describe('the rule catalogue', () => {
     expect(RULES.map((r) => r.id)).toEqual(CATALOGUE_IDS);
   });
 
+  it('lists the same ids, in the same order, in src/assess/rule-ids.ts (what suppressions files are checked against)', () => {
+    expect(RULE_IDS).toEqual(RULES.map((r) => r.id));
+  });
+
   it('has unique ids', () => {
     expect(new Set(RULES.map((r) => r.id)).size).toBe(RULES.length);
   });
@@ -61,9 +66,9 @@ describe('the rule catalogue', () => {
 
   it('is generated from the registry in Markdown and JSON', () => {
     const markdown = catalogueMarkdown();
-    const json = JSON.parse(catalogueJson());
+    const json = JSON.parse(catalogueJson()) as Array<{ id: string }>;
     for (const rule of RULES) expect(markdown).toContain(`| ${rule.id} |`);
-    expect(json.map((r: { id: string }) => r.id)).toEqual(RULES.map((r) => r.id));
+    expect(json.map((r) => r.id)).toEqual(RULES.map((r) => r.id));
   });
 
   it('is checked in as docs/rules.md, generated from the registry (run `npm run docs` after changing a rule)', () => {

@@ -7,7 +7,7 @@ import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { main } from '../src/cli/main.js';
 import { SAMPLE_FLEET_DIR } from '../src/samples/index.js';
-import { ROOT } from './helpers/fixtures.js';
+import { jsonCopy, ROOT } from './helpers/fixtures.js';
 import { worldSnapshot } from './helpers/policy-world.js';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'calico-audit-reach-'));
@@ -94,9 +94,9 @@ describe('calico-audit reach', () => {
   it('prints JSON with --format json', async () => {
     const { code, stdout } = await run('reach', '--snapshot', WORLD, '--from', 'payments', '--to', 'kube-system', '--port', '53/udp', '--format', 'json');
     expect(code).toBe(0);
-    const answer = JSON.parse(stdout);
+    const answer = JSON.parse(stdout) as { reach: string; pairs: Array<{ traces: Array<{ egress: { sentence: string } }> }> };
     expect(answer.reach).toBe('allowed');
-    expect(answer.pairs[0].traces[0].egress.sentence).toContain('default.dns, rule 1');
+    expect(answer.pairs[0]?.traces[0]?.egress.sentence).toContain('default.dns, rule 1');
   });
 
   it.each([
@@ -116,7 +116,7 @@ describe('calico-audit reach', () => {
   });
 
   it('exits 2 with one line when the snapshot lacks the policy lists', async () => {
-    const old = JSON.parse(JSON.stringify(worldSnapshot({ pods: { 'a/x': {} } })));
+    const old = jsonCopy(worldSnapshot({ pods: { 'a/x': {} } }));
     old.calico.globalNetworkPolicies = null;
     const { code, stderr } = await run('reach', '--snapshot', write('no-policies.json', JSON.stringify(old)), '--from', 'a', '--to', 'a');
     expect(code).toBe(2);
@@ -163,7 +163,7 @@ describe('calico-audit what-if', () => {
   it('deletes a policy and promotes the staged ones, reporting what changes (JSON)', async () => {
     const { code, stdout } = await run('what-if', '--snapshot', sample('enterprise-vxlan'), '--staged', '--delete', 'globalnetworkpolicy/default-allow-all', '--format', 'json');
     expect(code).toBe(0);
-    const report = JSON.parse(stdout);
+    const report = JSON.parse(stdout) as { changes: string[]; checks: Array<{ id: string }>; flows: unknown[]; newNamespace: { after: string } };
     expect(report.changes).toEqual(['promoted StagedGlobalNetworkPolicy default-deny: created GlobalNetworkPolicy default-deny', 'deleted GlobalNetworkPolicy default-allow-all']);
     expect(report.checks.find((c: { id: string }) => c.id === 'CAL-POL-01')).toMatchObject({ before: 'fail (high)', after: 'pass' });
     expect(report.flows.length).toBeGreaterThan(10);

@@ -5,8 +5,10 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
+import type { Assessment } from '../src/assess/assess.js';
 import { RULES } from '../src/assess/rules/index.js';
 import { main } from '../src/cli/main.js';
+import type { FleetSummary } from '../src/fleet-summary/index.js';
 import { SAMPLE_FLEET_DIR } from '../src/samples/index.js';
 import { ROOT } from './helpers/fixtures.js';
 import { emptySnapshot } from './helpers/minimal-snapshot.js';
@@ -35,10 +37,10 @@ describe('calico-audit assess', () => {
     const { code, stdout, stderr } = await run('assess', '--snapshot', sample('reference-crosssubnet'), '--format', 'json');
     expect(stderr).toBe('');
     expect(code).toBe(0);
-    const assessment = JSON.parse(stdout);
+    const assessment = JSON.parse(stdout) as Assessment;
     expect(assessment.schemaVersion).toBe(1);
     expect(assessment.target.clusterName).toBe('reference-crosssubnet');
-    expect(assessment.checks.map((c: { id: string }) => c.id)).toEqual(RULES.map((r) => r.id));
+    expect(assessment.checks.map((c) => c.id)).toEqual(RULES.map((r) => r.id));
     for (const check of assessment.checks) expect(Object.keys(check)).toEqual(expect.arrayContaining(['id', 'title', 'severity', 'status', 'evidence', 'remediation']));
     expect(Object.keys(assessment.score)).toEqual(expect.arrayContaining(['value', 'grade', 'coverage']));
   });
@@ -99,7 +101,7 @@ describe('calico-audit assess', () => {
 describe('calico-audit rules', () => {
   it('prints the catalogue generated from the registry', async () => {
     const json = await run('rules', '--format', 'json');
-    expect(JSON.parse(json.stdout).map((r: { id: string }) => r.id)).toEqual(RULES.map((r) => r.id));
+    expect((JSON.parse(json.stdout) as Array<{ id: string }>).map((r) => r.id)).toEqual(RULES.map((r) => r.id));
     const markdown = await run('rules');
     expect(markdown.stdout).toContain('| CAL-RT-01 |');
   });
@@ -111,19 +113,37 @@ describe('the installed bin', () => {
       cwd: ROOT,
       env: { ...process.env, npm_config_update_notifier: 'false' },
     });
-    expect(JSON.parse(stdout).target.clusterName).toBe('enterprise-vxlan');
+    expect((JSON.parse(stdout) as Assessment).target.clusterName).toBe('enterprise-vxlan');
   });
 });
+
+/** The fleet folder of the run `latest/index.json` names. */
+const latestFleetDir = (out: string): string => {
+  const pointer = JSON.parse(readFileSync(path.join(out, 'latest', 'index.json'), 'utf8')) as { runId: string };
+  return path.join(out, 'runs', pointer.runId, 'fleet');
+};
 
 describe('calico-audit demo', () => {
   it('audits every sample, writes three renderings per cluster and a fleet index, and prints the fleet table', async () => {
     const out = mkdtempSync(path.join(tmpdir(), 'calico-audit-demo-'));
     const { code, stdout } = await run('demo', '--out', out);
     expect(code).toBe(0);
-    const fleetDir = path.join(out, 'latest', 'fleet');
-    const index = JSON.parse(readFileSync(path.join(fleetDir, 'index.json'), 'utf8'));
-    const names = index.clusters.map((c: { clusterName: string }) => c.clusterName).sort();
-    expect(names).toEqual(['ec2-denied', 'enterprise-vxlan', 'mesh-120-no-typha', 'native-multisubnet-srcdst', 'reference-crosssubnet', 'vpc-cni-policy-only']);
+    const fleetDir = latestFleetDir(out);
+    // latest/fleet/index.html sends the reader on to that run's page.
+    expect(readFileSync(path.join(out, 'latest', 'fleet', 'index.html'), 'utf8')).toContain(`url=../../runs/${path.basename(path.dirname(fleetDir))}/fleet/index.html`);
+    const index = JSON.parse(readFileSync(path.join(fleetDir, 'index.json'), 'utf8')) as FleetSummary;
+    const names = index.clusters.map((c) => c.clusterName).sort();
+    expect(names).toEqual([
+      'ec2-denied',
+      'enterprise-vxlan',
+      'ipv6-policy-only',
+      'karpenter-growth',
+      'mesh-120-no-typha',
+      'native-multisubnet-srcdst',
+      'pool-migration',
+      'reference-crosssubnet',
+      'vpc-cni-policy-only',
+    ]);
     for (const cluster of index.clusters) {
       const folder = path.join(fleetDir, path.dirname(cluster.report));
       for (const file of ['report.json', 'report.md', 'report.html']) expect(existsSync(path.join(folder, file)), `${folder}/${file}`).toBe(true);
@@ -131,24 +151,24 @@ describe('calico-audit demo', () => {
     }
     for (const file of ['index.md', 'index.html']) expect(existsSync(path.join(fleetDir, file))).toBe(true);
     // Worst first: the fleet table starts with a cluster failing a critical rule.
-    expect(index.clusters[0].critical).toBeGreaterThan(0);
+    expect(index.clusters[0]!.critical).toBeGreaterThan(0);
     expect(stdout.split('\n')[0]).toMatch(/^CLUSTER\s+GRADE\s+SCORE\s+COVERAGE\s+CRITICAL\s+HIGH/);
   });
 
   it('with --previous, reports what changed since that run; a --previous that is not a fleet summary exits 2', async () => {
     const first = mkdtempSync(path.join(tmpdir(), 'calico-audit-demo-'));
     await run('demo', '--out', first);
-    const previousFile = path.join(first, 'latest', 'fleet', 'index.json');
-    const previous = JSON.parse(readFileSync(previousFile, 'utf8'));
-    previous.clusters = previous.clusters.filter((c: { clusterName: string }) => c.clusterName !== 'ec2-denied');
+    const previousFile = path.join(latestFleetDir(first), 'index.json');
+    const previous = JSON.parse(readFileSync(previousFile, 'utf8')) as FleetSummary;
+    previous.clusters = previous.clusters.filter((c) => c.clusterName !== 'ec2-denied');
     writeFileSync(previousFile, JSON.stringify(previous));
     const second = mkdtempSync(path.join(tmpdir(), 'calico-audit-demo-'));
     const { code, stdout } = await run('demo', '--out', second, '--previous', previousFile);
     expect(code).toBe(0);
     expect(stdout).toContain('1 cluster added');
-    const fleetPage = readFileSync(path.join(second, 'latest', 'fleet', 'index.md'), 'utf8');
+    const fleetPage = readFileSync(path.join(latestFleetDir(second), 'index.md'), 'utf8');
     expect(fleetPage).toMatch(/### Clusters added\n\n- ec2-denied/);
-    expect(readFileSync(path.join(second, 'latest', 'fleet', 'index.html'), 'utf8')).toContain('Clusters added');
+    expect(readFileSync(path.join(latestFleetDir(second), 'index.html'), 'utf8')).toContain('Clusters added');
 
     const bad = await run('demo', '--out', second, '--previous', write('not-fleet.json', '{"clusters": 1}'));
     expect(bad.code).toBe(2);

@@ -4,8 +4,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../src/config/config.js';
+import { without } from './helpers/objects.js';
 
-const base = { CALICO_AUDIT_ACCOUNTS: '111122223333', CALICO_AUDIT_REGIONS: 'eu-west-2', CALICO_AUDIT_BUCKET: 'calico-audit-reports' };
+const base = { CALICO_AUDIT_ACCOUNTS: '111122223333', CALICO_AUDIT_REGIONS: 'eu-west-2', CALICO_AUDIT_BUCKET: 'calico-audit-reports', CALICO_AUDIT_EXTERNAL_ID: 'calico-audit-test-external-id' };
 
 describe('loadConfig', () => {
   it('reads the environment, with defaults for what is not set', () => {
@@ -13,12 +14,16 @@ describe('loadConfig', () => {
       accounts: ['111122223333'],
       regions: ['eu-west-2'],
       bucket: 'calico-audit-reports',
+      externalId: 'calico-audit-test-external-id',
       memberRoleName: 'CalicoAuditReadOnly',
       prefix: '',
       recipients: [],
       maskEmail: true,
       concurrency: 10,
       linkExpirySeconds: 86_400,
+      securityHub: false,
+      eventBus: 'default',
+      collectionDeadlineSeconds: 420,
     });
   });
 
@@ -26,6 +31,7 @@ describe('loadConfig', () => {
     const config = loadConfig({
       ...base,
       CALICO_AUDIT_ACCOUNTS: 'organization',
+      CALICO_AUDIT_ORGANIZATION_ID: 'o-a1b2c3d4e5',
       CALICO_AUDIT_REGIONS: 'eu-west-2, us-east-1',
       CALICO_AUDIT_RECIPIENTS: 'secops@example.com,netops@example.com',
       CALICO_AUDIT_SENDER: 'calico-audit@example.com',
@@ -38,7 +44,7 @@ describe('loadConfig', () => {
 
   it('reads a JSON file, with the environment taking precedence', () => {
     const file = path.join(mkdtempSync(path.join(tmpdir(), 'config-')), 'config.json');
-    writeFileSync(file, JSON.stringify({ accounts: ['111122223333'], regions: ['us-east-1'], bucket: 'from-file', prefix: 'audits/' }));
+    writeFileSync(file, JSON.stringify({ accounts: ['111122223333'], regions: ['us-east-1'], bucket: 'from-file', prefix: 'audits/', externalId: 'calico-audit-test-external-id' }));
     expect(loadConfig({ CALICO_AUDIT_CONFIG: file, CALICO_AUDIT_BUCKET: 'from-env' })).toMatchObject({ bucket: 'from-env', regions: ['us-east-1'], prefix: 'audits/' });
   });
 
@@ -54,9 +60,20 @@ describe('loadConfig', () => {
     expect(error!.message.split('\n').slice(1)).toEqual([
       '  accounts.0 (CALICO_AUDIT_ACCOUNTS): must be a 12-digit AWS account id',
       '  regions.0 (CALICO_AUDIT_REGIONS): must be an AWS region such as eu-west-2',
+      '  externalId (CALICO_AUDIT_EXTERNAL_ID): is required',
       '  bucket (CALICO_AUDIT_BUCKET): is required',
       '  concurrency (CALICO_AUDIT_CONCURRENCY): Invalid input: expected number, received string',
     ]);
+  });
+
+  it('has no default external id, and refuses a short one', () => {
+    expect(() => loadConfig(without(base, 'CALICO_AUDIT_EXTERNAL_ID'))).toThrow(/externalId \(CALICO_AUDIT_EXTERNAL_ID\): is required/);
+    expect(() => loadConfig({ ...base, CALICO_AUDIT_EXTERNAL_ID: 'calico-audit' })).toThrow(/externalId \(CALICO_AUDIT_EXTERNAL_ID\): must be at least 16 characters/);
+  });
+
+  it('requires the organization id with "organization", the boundary the member roles are assumed within', () => {
+    expect(() => loadConfig({ ...base, CALICO_AUDIT_ACCOUNTS: 'organization' })).toThrow(/organizationId \(CALICO_AUDIT_ORGANIZATION_ID\): is required with accounts "organization"/);
+    expect(() => loadConfig({ ...base, CALICO_AUDIT_ACCOUNTS: 'organization', CALICO_AUDIT_ORGANIZATION_ID: 'acme' })).toThrow(/must be an organization id/);
   });
 
   it('requires a sender when recipients are set', () => {
@@ -83,6 +100,7 @@ describe('calico-audit fleet', () => {
       'calico-audit: invalid configuration (CALICO_AUDIT_* variables):',
       '  accounts (CALICO_AUDIT_ACCOUNTS): is required',
       '  regions (CALICO_AUDIT_REGIONS): is required',
+      '  externalId (CALICO_AUDIT_EXTERNAL_ID): is required',
       '  bucket (CALICO_AUDIT_BUCKET): is required',
     ]);
   });

@@ -20,20 +20,32 @@ import { assess, type Assessment } from '../src/assess/assess.js';
 import { S3Sink } from '../src/publish/sink.js';
 import { SAMPLE_ACCOUNT_ID } from './support/samples/index.js';
 import { validateSnapshot } from '../src/snapshot/load.js';
+import type { Snapshot } from '../src/snapshot/schema.js';
+import type { ClusterTarget } from '../src/target/index.js';
 import { mockAwsFleet, type AwsFleetMock, type FleetMember } from './helpers/aws-fleet.js';
-import { sampleText } from './helpers/fixtures.js';
+import { jsonCopy, sampleText } from './helpers/fixtures.js';
 import { startFakeKube, type FakeKube } from './helpers/kube-server.js';
 import { HUB_ACCOUNT_ID, lambdaContext } from './helpers/lambda.js';
+import { stringContaining, stringMatching } from './helpers/matchers.js';
 import { startLocalS3, type LocalS3, type S3Request } from './support/s3-server.js';
 import { type FleetSummary, fleetSummarySchema } from '../src/fleet-summary/index.js';
 
-type Json = Record<string, any>;
+/** An event or an answer as Step Functions passes it between the functions: JSON. */
+type Json = Record<string, unknown>;
+/** What Enumerate answers. */
+interface Enumeration {
+  runId: string;
+  targets: ClusterTarget[];
+  failures: unknown[];
+}
+/** What the Map hands Summarize per cluster: AuditCluster's answer, or the Catch state's record. */
+type MapResult = Json & { status: string; target: ClusterTarget };
 
 const BUCKET = 'reports';
 const PREFIX = 'calico-audit/';
 const REGION = 'eu-west-2';
 const REGIONS = ['eu-west-2', 'us-east-1'];
-const EXTERNAL_ID = 'calico-audit-e2e';
+const EXTERNAL_ID = 'calico-audit-e2e-external-id';
 const RECIPIENT = 'security@example.com';
 const SENDER = 'calico-audit@example.com';
 const REPORTS_URL = 'https://audit.example.com';
@@ -72,20 +84,28 @@ const CONTENT_TYPES: Record<string, string> = {
   'index.md': 'text/markdown; charset=utf-8',
   'index.html': 'text/html; charset=utf-8',
   'index.json': 'application/json',
+  'ledger.json': 'application/json',
+  'findings.json': 'application/json',
+  'email.json': 'application/json',
 };
 
+/** The run `latest/index.json` names, in a listing of the bucket. */
+const latestRun = (all: Map<string, Buffer>): string => (JSON.parse(all.get('latest/index.json')!.toString('utf8')) as { runId: string }).runId;
+
 /** A sample re-targeted to a member account (and renamed): what that account's AWS and Kubernetes serve. */
-function memberDocument(member: Member): Json {
-  const document = JSON.parse(sampleText(member.sample).replaceAll(SAMPLE_ACCOUNT_ID, member.accountId));
-  document.aws.cluster.name = member.clusterName;
-  document.aws.cluster.arn = document.aws.cluster.arn.replace(/cluster\/.*$/, `cluster/${member.clusterName}`);
+function memberDocument(member: Member): Snapshot {
+  const document = validateSnapshot(JSON.parse(sampleText(member.sample).replaceAll(SAMPLE_ACCOUNT_ID, member.accountId)), member.sample);
+  const cluster = document.aws.cluster!;
+  cluster.name = member.clusterName;
+  cluster.arn = cluster.arn!.replace(/cluster\/.*$/, `cluster/${member.clusterName}`);
   document.target.clusterName = member.clusterName;
   return document;
 }
 
 const folder = (m: Pick<Member, 'accountId' | 'clusterName'>) => `clusters/${m.accountId}/${REGION}/${m.clusterName}`;
 const verdict = (a: Assessment) => a.checks.map((c) => `${c.id} ${c.status} ${c.severity}`);
-const json = <T>(value: T): T => JSON.parse(JSON.stringify(value));
+/** Through JSON, as Step Functions hands state over. */
+const json = jsonCopy;
 const text = (body: Uint8Array | null) => Buffer.from(body ?? []).toString('utf8');
 
 interface SentEmail {
@@ -103,8 +123,8 @@ const kubes: FakeKube[] = [];
 /** Reads the bucket as the test's own client, under the configured prefix. */
 let bucket: S3Sink;
 let handlers: {
-  enumerate: (event: Json, context: unknown) => Promise<Json>;
-  auditCluster: (event: Json, context: unknown) => Promise<Json>;
+  enumerate: (event: Json, context: unknown) => Promise<Enumeration>;
+  auditCluster: (event: Json, context: unknown) => Promise<MapResult>;
   summarize: (event: Json, context: unknown) => Promise<Json>;
 };
 
@@ -121,8 +141,8 @@ async function emails(): Promise<SentEmail[]> {
 
 interface Execution {
   runId: string;
-  enumeration: Json;
-  results: Json[];
+  enumeration: Enumeration;
+  results: MapResult[];
   summary: Json;
   /** The S3 requests of this execution. */
   requests: S3Request[];
@@ -139,11 +159,11 @@ interface Execution {
 async function execute(startedAt: Date): Promise<Execution> {
   const firstRequest = s3.requests.length;
   const enumeration = json(await handlers.enumerate({ startedAt: startedAt.toISOString(), executionName: `nightly-${startedAt.getTime()}` }, lambdaContext('enumerate')));
-  const runId: string = enumeration['runId'];
+  const runId = enumeration.runId;
   const results = await pMap(
-    enumeration['targets'] as Json[],
-    async (target) => {
-      const member = MEMBERS.find((m) => m.accountId === target['accountId'] && m.clusterName === target['clusterName']);
+    enumeration.targets,
+    async (target): Promise<MapResult> => {
+      const member = MEMBERS.find((m) => m.accountId === target.accountId && m.clusterName === target.clusterName);
       if (member?.fate === 'times out') {
         return { status: 'failed', target, error: 'States.Timeout', cause: JSON.stringify({ errorMessage: 'Task timed out after 900.00 seconds' }) };
       }
@@ -159,7 +179,7 @@ async function execute(startedAt: Date): Promise<Execution> {
   let summary: Json = {};
   let summaryError: Error | undefined;
   try {
-    summary = json(await handlers.summarize(json({ runId, enumerationFailures: enumeration['failures'], results }), lambdaContext('summarize')));
+    summary = json(await handlers.summarize(json({ runId, enumerationFailures: enumeration.failures, results }), lambdaContext('summarize')));
   } catch (error) {
     summaryError = error as Error;
   }
@@ -172,7 +192,7 @@ async function execute(startedAt: Date): Promise<Execution> {
 const START = new Date(Math.floor(Date.now() / 1000) * 1000);
 const at = (seconds: number) => new Date(START.getTime() + seconds * 1000);
 
-/** The crashing cluster: S3 refuses its reports, so its function throws. */
+/** The cluster whose reports S3 refuses: it is not audited, with the reason. */
 const batchReports = (r: S3Request) => r.method === 'PUT' && r.path.includes(`/${folder({ accountId: '555566667777', clusterName: 'batch' })}/`);
 
 let night1: Execution;
@@ -214,6 +234,7 @@ beforeAll(async () => {
     AWS_ENDPOINT_URL_SESV2: sesUrl,
     POWERTOOLS_LOG_LEVEL: 'SILENT',
     CALICO_AUDIT_ACCOUNTS: 'organization',
+    CALICO_AUDIT_ORGANIZATION_ID: 'o-a1b2c3d4e5',
     CALICO_AUDIT_REGIONS: REGIONS.join(','),
     CALICO_AUDIT_EXTERNAL_ID: EXTERNAL_ID,
     CALICO_AUDIT_BUCKET: BUCKET,
@@ -250,20 +271,20 @@ afterAll(async () => {
 describe('a nightly run through the three functions', () => {
   it('enumerates every cluster of the ACTIVE accounts and records the account whose role cannot be assumed', () => {
     expect(night1.runId).toBe(START.toISOString().replace(/\.\d{3}Z$/, 'Z').replaceAll(':', '-'));
-    // Accounts in Organizations' order, each account's clusters by name.
+    // Accounts in Organizations' order, each account's clusters by name, taken one account at a time
+    // so that the clusters audited at once read different accounts' APIs.
     const accounts = [...new Set(MEMBERS.map((m) => m.accountId))];
-    expect(night1.enumeration['targets']).toEqual(
-      [...MEMBERS]
-        .sort((a, b) => accounts.indexOf(a.accountId) - accounts.indexOf(b.accountId) || a.clusterName.localeCompare(b.clusterName))
-        .map((m) => ({ accountId: m.accountId, region: REGION, clusterName: m.clusterName })),
-    );
-    expect(night1.enumeration['failures']).toEqual(
-      REGIONS.map((region) => ({ accountId: UNASSUMABLE, region, code: 'AccessDenied', message: expect.stringContaining('sts:AssumeRole') })),
+    const byAccount = accounts.map((id) => MEMBERS.filter((m) => m.accountId === id).sort((a, b) => a.clusterName.localeCompare(b.clusterName)));
+    const rounds = Math.max(...byAccount.map((list) => list.length));
+    const interleaved = Array.from({ length: rounds }, (_, round) => byAccount.flatMap((list) => (list[round] ? [list[round]] : [])));
+    expect(night1.enumeration.targets).toEqual(interleaved.flat().map((m) => ({ accountId: m.accountId, region: REGION, clusterName: m.clusterName })));
+    expect(night1.enumeration.failures).toEqual(
+      REGIONS.map((region) => ({ accountId: UNASSUMABLE, region, code: 'AccessDenied', message: stringContaining('sts:AssumeRole') })),
     );
     const assumed = aws.calls.filter((c) => c.service === 'sts');
     expect(new Set(assumed.map((c) => c.input['RoleArn']))).not.toContain(`arn:aws:iam::${SUSPENDED}:role/CalicoAuditReadOnly`);
     for (const call of assumed) {
-      expect(call.input).toMatchObject({ RoleArn: expect.stringMatching(/^arn:aws:iam::\d{12}:role\/CalicoAuditReadOnly$/), ExternalId: EXTERNAL_ID, RoleSessionName: 'calico-eks-auditor', DurationSeconds: 900 });
+      expect(call.input).toMatchObject({ RoleArn: stringMatching(/^arn:aws:iam::\d{12}:role\/CalicoAuditReadOnly$/), ExternalId: EXTERNAL_ID, RoleSessionName: 'calico-eks-auditor', DurationSeconds: 900 });
     }
   });
 
@@ -282,13 +303,14 @@ describe('a nightly run through the three functions', () => {
   });
 
   it('returns each cluster\'s outcome to the Map: audited, failed with the reason, or the Catch state\'s record', () => {
-    const byName = new Map(night1.results.map((r) => [r['target'].clusterName, r]));
+    const byName = new Map(night1.results.map((r) => [r.target.clusterName, r] as const));
     // Inside a run the function returns only what Summarize needs (the Map's state stays small).
     for (const member of AUDITED) {
       expect(byName.get(member.clusterName)).toEqual({ status: 'audited', target: { accountId: member.accountId, region: REGION, clusterName: member.clusterName } });
     }
-    expect(byName.get('payments')).toMatchObject({ status: 'failed', reason: expect.stringMatching(/AccessDeniedException.*eks:DescribeCluster/) });
-    expect(byName.get('batch')).toMatchObject({ status: 'failed', error: 'AccessDenied', cause: expect.stringContaining('Access Denied') });
+    expect(byName.get('payments')).toMatchObject({ status: 'failed', reason: stringMatching(/AccessDeniedException.*eks:DescribeCluster/) });
+    // S3 refused its reports: not audited, said as data (a refusal is not worth a retry).
+    expect(byName.get('batch')).toMatchObject({ status: 'failed', reason: 'reports not published: AccessDenied: Access Denied' });
     expect(byName.get('analytics')).toMatchObject({ status: 'failed', error: 'States.Timeout' });
     expect(night1.summary).toMatchObject({ runId: night1.runId, audited: 3, notAudited: 3, unlisted: REGIONS.length, emailed: true });
   });
@@ -296,11 +318,13 @@ describe('a nightly run through the three functions', () => {
   it('leaves every expected key in the bucket, and nothing else', () => {
     const run = `runs/${night1.runId}/`;
     const clusterKeys = AUDITED.flatMap((m) => CLUSTER_FILES.map((file) => `${folder(m)}/${file}`));
-    const fleetKeys = FLEET_FILES.map((file) => `fleet/${file}`);
-    const expected = [...clusterKeys, ...fleetKeys].flatMap((key) => [run + key, `latest/${key}`]).sort();
+    const fleetKeys = [...FLEET_FILES, 'email.json', 'ledger.json'].map((file) => `fleet/${file}`);
+    // The findings ledger the next run continues; latest/ is the pointer and the page that forwards to the run.
+    const expected = [...[...clusterKeys, ...fleetKeys].map((key) => run + key), 'latest/fleet/index.html', 'latest/index.json', 'ledger/findings.json'].sort();
     expect([...night1Objects.keys()]).toEqual(expected);
-    // latest/ holds this run's objects, byte for byte.
-    for (const key of [...clusterKeys, ...fleetKeys]) expect(night1Objects.get(`latest/${key}`)!.equals(night1Objects.get(run + key)!), key).toBe(true);
+    // latest/ names this run, and its page sends readers to this run's fleet page.
+    expect(latestRun(night1Objects)).toBe(night1.runId);
+    expect(text(night1Objects.get('latest/fleet/index.html')!)).toContain(`url=../../runs/${night1.runId}/fleet/index.html`);
   });
 
   it('stores every object with its content type, and asks for server-side encryption on every write and copy', async () => {
@@ -328,7 +352,7 @@ describe('a nightly run through the three functions', () => {
       expect(report.target).toEqual(snapshot.target);
       // Collected over the wire, judged exactly as the sample it was served from.
       // Judged at the same moment: the sample's own collectedAt is older, and date-bound rules (EKS-04) move with the clock.
-      const served = { ...(memberDocument(member) as Record<string, unknown>), collectedAt: snapshot.collectedAt };
+      const served = { ...memberDocument(member), collectedAt: snapshot.collectedAt };
       expect(verdict(report)).toEqual(verdict(assess(validateSnapshot(served, member.sample))));
       expect(text(night1Objects.get(`${base}report.md`)!)).toContain(member.clusterName);
       expect(text(night1Objects.get(`${base}report.html`)!)).toMatch(/^<!doctype html>/i);
@@ -336,28 +360,31 @@ describe('a nightly run through the three functions', () => {
   });
 
   it('lists every cluster on the fleet page: the audited ones linked, the others with the reason', () => {
-    const summary: FleetSummary = fleetSummarySchema.parse(JSON.parse(text(night1Objects.get('latest/fleet/index.json')!)));
+    const page = (file: string) => night1Objects.get(`runs/${latestRun(night1Objects)}/fleet/${file}`)!;
+    const summary: FleetSummary = fleetSummarySchema.parse(JSON.parse(text(page('index.json'))));
     expect(summary.generatedAt).toBe(START.toISOString());
     expect(summary.clusters.map((c) => `${c.accountId}/${c.clusterName}`).sort()).toEqual(AUDITED.map((m) => `${m.accountId}/${m.clusterName}`).sort());
     expect(summary.clusters[0]!.clusterName).toBe('native-multisubnet-srcdst');
+    // First night: nothing was known of them before, so the ledger keeps no finding open for them.
+    const never = { openFindings: 0, lastAudited: null, notAuditedSince: START.toISOString().replace(/\.\d{3}Z$/, 'Z') };
     expect(summary.notAudited).toEqual([
-      { accountId: '222233334444', region: REGION, clusterName: 'payments', scope: 'cluster', reason: expect.stringMatching(/^AccessDeniedException: cannot describe EKS cluster payments in eu-west-2: .*eks:DescribeCluster/) },
-      { accountId: '555566667777', region: REGION, clusterName: 'analytics', scope: 'cluster', reason: 'States.Timeout: Task timed out after 900.00 seconds' },
-      { accountId: '555566667777', region: REGION, clusterName: 'batch', scope: 'cluster', reason: 'AccessDenied: Access Denied' },
-      ...REGIONS.map((region) => ({ accountId: UNASSUMABLE, region, clusterName: '(clusters not listed)', scope: 'account', reason: expect.stringMatching(/^AccessDenied: .*sts:AssumeRole/) })),
+      { accountId: '222233334444', region: REGION, clusterName: 'payments', scope: 'cluster', reason: stringMatching(/^AccessDeniedException: cannot describe EKS cluster payments in eu-west-2: .*eks:DescribeCluster/), ...never },
+      { accountId: '555566667777', region: REGION, clusterName: 'analytics', scope: 'cluster', reason: 'States.Timeout: Task timed out after 900.00 seconds', ...never },
+      { accountId: '555566667777', region: REGION, clusterName: 'batch', scope: 'cluster', reason: 'reports not published: AccessDenied: Access Denied', ...never },
+      ...REGIONS.map((region) => ({ accountId: UNASSUMABLE, region, clusterName: '(clusters not listed)', scope: 'account', reason: stringMatching(/^AccessDenied: .*sts:AssumeRole/), openFindings: 0 })),
     ]);
     // An account whose clusters could not be listed is not a cluster: it is counted apart.
     expect(summary.totals).toMatchObject({ clusters: 6, audited: 3, notAudited: 3, unlisted: REGIONS.length });
 
-    const markdown = text(night1Objects.get('latest/fleet/index.md')!);
-    const html = text(night1Objects.get('latest/fleet/index.html')!);
+    const markdown = text(page('index.md'));
+    const html = text(page('index.html'));
     for (const member of AUDITED) {
       expect(markdown).toContain(`[${member.clusterName}](../${folder(member)}/report.md)`);
       expect(html).toContain(`<a href="../${folder(member)}/report.html">${member.clusterName}</a>`);
     }
     expect(markdown).toContain('## Clusters that could not be audited');
-    expect(markdown).toContain('| analytics | 555566667777 | eu-west-2 | States.Timeout: Task timed out after 900.00 seconds |');
-    expect(markdown).toContain('| batch | 555566667777 | eu-west-2 | AccessDenied: Access Denied |');
+    expect(markdown).toContain('| analytics | 555566667777 | eu-west-2 | States.Timeout: Task timed out after 900.00 seconds | 0 | never |');
+    expect(markdown).toContain('| batch | 555566667777 | eu-west-2 | reports not published: AccessDenied: Access Denied | 0 | never |');
     for (const name of ['payments', 'analytics', 'batch']) expect(html).toContain(name);
   });
 
@@ -389,84 +416,153 @@ describe('a nightly run through the three functions', () => {
 });
 
 describe('running a run id again', () => {
-  it('leaves the same objects — reports, snapshots and fleet page — and does not diff the run against itself', async () => {
+  it('leaves the same objects — reports, snapshots and fleet page — does not diff the run against itself, and sends no second e-mail', async () => {
     const again = await execute(at(0));
     expect(again.runId).toBe(night1.runId);
     const after = await objects();
     expect([...after.keys()]).toEqual([...night1Objects.keys()]);
-    // latest/ already showed this run; the page is compared with what it was compared with the first time (nothing).
+    // latest/ already named this run; the page is compared with what it was compared with the first time (nothing).
     for (const [key, body] of night1Objects) expect(after.get(key)!.equals(body), key).toBe(true);
     expect(text(after.get(`runs/${night1.runId}/fleet/index.md`)!)).not.toContain('## Changes since');
 
-    const sent = await emails();
-    expect(sent).toHaveLength(2);
-    expect(sent[1]!.subject).toBe(sent[0]!.subject);
-    expect(sent[1]!.subject).toMatch(/ \(first run\), 3 not audited, \d accounts\/regions not listed$/);
+    // At most one e-mail per run id: the marker written before the first one stops the second.
+    expect(await emails()).toHaveLength(1);
+    expect(again.summary).toMatchObject({ emailed: false, emailSkipped: stringContaining('already sent') });
+    expect(JSON.parse(text(after.get(`runs/${night1.runId}/fleet/email.json`)!))).toMatchObject({ runId: night1.runId, subject: night1Emails[0]!.subject });
   });
 });
 
 describe('latest/', () => {
-  it('moves only once the run is complete: the fleet index.json is copied last, after every other object is in place', () => {
+  it('switches only once the run is complete: the pointer latest/index.json is written last and names the run', () => {
     const writes = night1.requests.filter((r) => r.method === 'PUT' && r.status === 200);
-    const last = writes.at(-1)!;
-    expect(last.path).toBe(`${BUCKET}/${PREFIX}latest/fleet/index.json`);
-    expect(last.headers.copySource).toBe(`${BUCKET}/${PREFIX}runs/${night1.runId}/fleet/index.json`);
-    for (const write of writes.slice(0, -1)) expect(write.answeredAt!, write.path).toBeLessThan(last.seq);
-    // Every latest/ copy comes from this run, after its own object was written.
-    for (const copy of writes.filter((w) => w.path.includes('/latest/'))) {
-      const source = writes.find((w) => `${w.path}` === copy.headers.copySource);
-      expect(source, copy.path).toBeDefined();
-      expect(source!.answeredAt!).toBeLessThan(copy.seq);
+    const pointerWrite = writes.filter((w) => w.path === `${BUCKET}/${PREFIX}latest/index.json`);
+    expect(pointerWrite).toHaveLength(1);
+    // Every object of the run (reports, fleet page, latest page) was in place before the pointer was written.
+    for (const write of writes.filter((w) => !w.path.endsWith('/fleet/email.json') && w !== pointerWrite[0])) {
+      expect(write.answeredAt!, write.path).toBeLessThan(pointerWrite[0]!.seq);
     }
+    // Nothing is copied or deleted: latest/ holds the pointer and the page, nothing else.
+    expect(night1.requests.filter((r) => r.headers.copySource || r.method === 'DELETE' || r.method === 'POST')).toEqual([]);
+    expect(JSON.parse(text(night1Objects.get('latest/index.json')!))).toEqual({
+      runId: night1.runId,
+      fleetPage: `runs/${night1.runId}/fleet/index.html`,
+      fleetSummary: `runs/${night1.runId}/fleet/index.json`,
+      switchedAt: START.toISOString(),
+    });
   });
 
-  it('keeps pointing at the previous run when a run fails half-way through moving it, and moves once it is summarised again', async () => {
+  it('keeps naming the previous run when the switch fails, loses no report, and switches once summarised again', async () => {
     vi.setSystemTime(at(60));
-    // The second cluster copy to latest/ is refused: some of the run's reports have moved, the fleet page has not.
-    let copies = 0;
-    s3.refuse((r) => batchReports(r) || (!!r.headers.copySource && r.path.includes('/latest/clusters/') && ++copies === 2));
+    // S3 refuses the pointer: the run's reports and fleet page are written, latest/ is not switched.
+    s3.refuse((r) => batchReports(r) || (r.method === 'PUT' && r.path.endsWith('/latest/index.json')));
     const night2 = await execute(at(60));
     expect(night2.runId).not.toBe(night1.runId);
     expect(night2.summaryError).toMatchObject({ name: 'AccessDenied' });
-    expect(night2.requests.some((r) => r.headers.copySource && r.path.includes('/latest/clusters/') && r.status === 200)).toBe(true);
-    // It read the previous run's summary from latest/, and wrote nothing there.
-    expect(night2.requests.filter((r) => r.path.includes('/latest/fleet/')).map((r) => r.method)).toEqual(['GET']);
+    const during = await objects();
+    expect(latestRun(during)).toBe(night1.runId);
+    expect(during.has(`runs/${night2.runId}/fleet/index.json`)).toBe(true);
+    // No report of the first night is gone or changed.
+    for (const [key, body] of night1Objects) if (key.startsWith('runs/')) expect(during.get(key)!.equals(body), key).toBe(true);
+    // No e-mail for a run latest/ does not name yet.
+    expect(await emails()).toHaveLength(1);
 
-    const latest = await bucket.read('latest/fleet/index.json');
-    expect(text(latest)).toBe(text(night1Objects.get(`runs/${night1.runId}/fleet/index.json`)!));
-    expect(text(await bucket.read(`runs/${night2.runId}/fleet/index.json`))).not.toBe(text(latest));
+    // Summarised again (the state machine's retry, or a re-run with the same input): latest/ switches, one e-mail goes.
+    s3.refuse(batchReports);
+    const summary = json(await handlers.summarize(json({ runId: night2.runId, enumerationFailures: night2.enumeration['failures'], results: night2.results }), lambdaContext('summarize')));
+    expect(summary).toMatchObject({ runId: night2.runId, audited: 3, emailed: true, latest: { runId: night2.runId, switched: true } });
+    const moved = await objects();
+    expect(latestRun(moved)).toBe(night2.runId);
+    const fleet = fleetSummarySchema.parse(JSON.parse(text(moved.get(`runs/${night2.runId}/fleet/index.json`)!)));
+    expect(fleet.generatedAt).toBe(at(60).toISOString());
+    expect(fleet.clusters.every((c) => moved.has(`runs/${night2.runId}/${c.report.replace(/^\.\.\//, '')}`))).toBe(true);
+    expect(text(moved.get(`runs/${night2.runId}/fleet/index.md`)!)).toContain(`## Changes since ${START.toISOString().slice(0, 10)}`);
     expect(await emails()).toHaveLength(2);
 
-    // Summarised again (a retry or a re-run of Summarize with the same input), latest/ moves to the new run.
-    // Meanwhile latest/ also holds the report of a cluster decommissioned since: it must go.
-    const decommissioned = 'latest/clusters/111122223333/eu-west-2/decommissioned/report.html';
-    s3.refuse(batchReports);
-    await bucket.write(decommissioned, '<p>old</p>');
-    const summary = json(await handlers.summarize(json({ runId: night2.runId, enumerationFailures: night2.enumeration['failures'], results: night2.results }), lambdaContext('summarize')));
-    expect(summary).toMatchObject({ runId: night2.runId, audited: 3, emailed: true, latestPruned: { removed: 1 } });
-    const moved = await objects();
-    for (const key of [...AUDITED.flatMap((m) => CLUSTER_FILES.map((f) => `${folder(m)}/${f}`)), ...FLEET_FILES.map((f) => `fleet/${f}`)]) {
-      expect(moved.get(`latest/${key}`)!.equals(moved.get(`runs/${night2.runId}/${key}`)!), key).toBe(true);
-    }
-    // latest/ is exactly this run: every cluster object it holds is one of the run's, nothing else.
-    const latestClusters = [...moved.keys()].filter((key) => key.startsWith('latest/clusters/'));
-    expect(latestClusters).not.toContain(decommissioned);
-    expect(latestClusters.map((key) => key.replace('latest/', `runs/${night2.runId}/`)).every((key) => moved.has(key))).toBe(true);
-    expect(latestClusters).toHaveLength(AUDITED.length * CLUSTER_FILES.length);
-    const fleet = fleetSummarySchema.parse(JSON.parse(text(moved.get('latest/fleet/index.json')!)));
-    expect(fleet.generatedAt).toBe(at(60).toISOString());
-    expect(text(moved.get('latest/fleet/index.md')!)).toContain(`## Changes since ${START.toISOString().slice(0, 10)}`);
-    expect(await emails()).toHaveLength(3);
-
-    // Once more, with latest/ now at this run: still the changes since the first night, not since itself.
-    await handlers.summarize(json({ runId: night2.runId, enumerationFailures: night2.enumeration['failures'], results: night2.results }), lambdaContext('summarize'));
+    // Once more, with latest/ now at this run: still the changes since the first night, and no second e-mail.
+    await handlers.summarize(json({ runId: night2.runId, enumerationFailures: night2.enumeration.failures, results: night2.results }), lambdaContext('summarize'));
     const again = await objects();
     for (const file of FLEET_FILES) {
       expect(again.get(`runs/${night2.runId}/fleet/${file}`)!.equals(moved.get(`runs/${night2.runId}/fleet/${file}`)!), file).toBe(true);
     }
-    expect(fleetSummarySchema.parse(JSON.parse(text(again.get('latest/fleet/index.json')!)))).toMatchObject({ runId: night2.runId, comparedWith: night1.runId });
-    const sent = await emails();
-    expect(sent).toHaveLength(4);
-    expect(sent[3]!.subject).toBe(sent[2]!.subject);
+    expect(fleetSummarySchema.parse(JSON.parse(text(again.get(`runs/${night2.runId}/fleet/index.json`)!)))).toMatchObject({ runId: night2.runId, comparedWith: night1.runId });
+    expect(await emails()).toHaveLength(2);
+
+    // A late summary of the first night (an old retry) leaves latest/ at the newer run.
+    const late = json(await handlers.summarize(json({ runId: night1.runId, enumerationFailures: night1.enumeration['failures'], results: night1.results }), lambdaContext('summarize')));
+    expect(late).toMatchObject({ latest: { runId: night2.runId, switched: false } });
+    expect(latestRun(await objects())).toBe(night2.runId);
+  });
+});
+
+describe('the suppressions file in the bucket (issue 15)', () => {
+  it('applies to the nightly run as of the run\'s time: accepted objects with their owner, expired and unused entries and those expiring soon on the page and in the e-mail', async () => {
+    vi.setSystemTime(at(120));
+    const day = (offset: number) => new Date(START.getTime() + offset * 86_400_000).toISOString().slice(0, 10);
+    const yaml = [
+      'suppressions:',
+      '  - rule: CAL-AWS-01',
+      '    clusters: ["777788889999/eu-west-2/native-*"]',
+      '    match: ip-10-2-3-41*',
+      '    reason: Node replaced by the autoscaler this week',
+      '    owner: platform-team',
+      `    expires: ${day(7)}`,
+      '  - rule: CAL-DP-01',
+      '    clusters: ["*"]',
+      '    reason: iptables until the kernel upgrade lands',
+      '    owner: network-team',
+      `    expires: ${day(-1)}`,
+      '  - rule: CAL-IPAM-03',
+      '    clusters: ["payments"]',
+      '    reason: the pools are being renumbered this quarter',
+      '    owner: network-team',
+      `    expires: ${day(90)}`,
+    ].join('\n');
+    await bucket.write('config/suppressions.yaml', yaml);
+    vi.stubEnv('CALICO_AUDIT_SUPPRESSIONS_KEY', 'config/suppressions.yaml');
+    const sentBefore = (await emails()).length;
+    const night = await execute(at(120));
+    // Unset again (an empty variable is ignored), keeping the rest of the functions' environment.
+    vi.stubEnv('CALICO_AUDIT_SUPPRESSIONS_KEY', '');
+    expect(night.summaryError).toBeUndefined();
+
+    const report = JSON.parse(text(await bucket.read(`runs/${night.runId}/${folder({ accountId: '777788889999', clusterName: 'native-multisubnet-srcdst' })}/report.json`))) as Assessment;
+    const srcDst = report.checks.find((c) => c.id === 'CAL-AWS-01')!;
+    expect(srcDst.suppressedObjects).toEqual([
+      { object: { kind: 'Node', name: 'ip-10-2-3-41.eu-west-2.compute.internal' }, suppression: { reason: 'Node replaced by the autoscaler this week', owner: 'platform-team', expires: day(7) } },
+    ]);
+    // The expired decision no longer applies: the finding counts again.
+    expect(report.checks.find((c) => c.id === 'CAL-DP-01')!.suppression).toBeUndefined();
+    expect(report.suppressions!.expired).toEqual([{ ruleId: 'CAL-DP-01', reason: 'iptables until the kernel upgrade lands', expires: day(-1), owner: 'network-team' }]);
+
+    const fleet = fleetSummarySchema.parse(JSON.parse(text(await bucket.read(`runs/${night.runId}/fleet/index.json`))));
+    expect(fleet.suppressions).toMatchObject({
+      entries: 3,
+      error: null,
+      expiring: [{ ruleId: 'CAL-AWS-01', owner: 'platform-team', expires: day(7), line: 2 }],
+      expired: [{ ruleId: 'CAL-DP-01', line: 8 }],
+      // payments could not be audited: its entry matched nothing this run.
+      unused: [{ ruleId: 'CAL-IPAM-03', line: 13 }],
+    });
+    const sent = (await emails()).slice(sentBefore);
+    expect(sent).toHaveLength(1);
+    expect(sent[0]!.body.text).toContain(`Suppressions expiring within 14 days (renew with a new date, or fix the finding):\n- CAL-AWS-01 in ACCOUNT-`);
+    expect(sent[0]!.body.text).toContain(`expires ${day(7)}, owner platform-team`);
+    expect(sent[0]!.body.text).toContain('Expired suppressions (their findings count again):\n- CAL-DP-01 in *: expired after');
+    // The ledger of this night continues the one before: nothing counted twice.
+    const ledger = JSON.parse(text(await bucket.read('ledger/findings.json'))) as { runId: string; runs: Array<{ runId: string }> };
+    expect(ledger.runId).toBe(night.runId);
+    expect(new Set(ledger.runs.map((r) => r.runId)).size).toBe(ledger.runs.length);
+  });
+
+  it('runs with no suppression, and says why, when the file is broken', async () => {
+    vi.setSystemTime(at(180));
+    await bucket.write('config/suppressions.yaml', 'suppressions:\n  - rule: CAL-AWS-01\n    reason: too short\n');
+    vi.stubEnv('CALICO_AUDIT_SUPPRESSIONS_KEY', 'config/suppressions.yaml');
+    const night = await execute(at(180));
+    // Unset again (an empty variable is ignored), keeping the rest of the functions' environment.
+    vi.stubEnv('CALICO_AUDIT_SUPPRESSIONS_KEY', '');
+    const fleet = fleetSummarySchema.parse(JSON.parse(text(await bucket.read(`runs/${night.runId}/fleet/index.json`))));
+    expect(fleet.suppressions!.error).toMatch(/config\/suppressions\.yaml: line 2: suppressions\[0\]\.clusters: .*: no suppression applied$/);
+    expect(text(await bucket.read(`runs/${night.runId}/fleet/index.md`))).toContain('**The suppressions file could not be used, so no suppression applied:**');
   });
 });

@@ -7,6 +7,8 @@ import { renderEmail } from '../src/render/email.js';
 import { renderFleetHtml, renderFleetMarkdown } from '../src/render/fleet.js';
 import { SAMPLE_NAMES, sampleAssessment, sensitiveValues } from './helpers/reports.js';
 import { sampleText } from './helpers/fixtures.js';
+import { anyOf } from './helpers/matchers.js';
+import { without } from './helpers/objects.js';
 import { WELL_KNOWN_ADDRESSES } from '../src/render/mask.js';
 import { diffFleet, type FleetSummary, fleetSummarySchema, summarizeFleet } from '../src/fleet-summary/index.js';
 import { reportFolder } from '../src/publish/layout.js';
@@ -24,18 +26,21 @@ describe('summarizeFleet', () => {
       'mesh-120-no-typha',
       'enterprise-vxlan',
       'ec2-denied',
+      'karpenter-growth',
+      'pool-migration',
+      'ipv6-policy-only',
       'vpc-cni-policy-only',
       'reference-crosssubnet',
     ]);
     const worst = summary.clusters[0]!;
     expect(worst).toMatchObject({ grade: 'D', score: 72, coverage: 1, critical: 2, high: 1, calicoVersion: 'v3.30.3', nodes: 5 });
     expect(worst.failed[0]!.severity).toBe('critical');
-    expect(summary.totals).toEqual({ clusters: 7, audited: 6, notAudited: 1, unlisted: 0, critical: 2, high: 10, clustersWithCritical: 1 });
+    expect(summary.totals).toEqual({ clusters: 10, audited: 9, notAudited: 1, unlisted: 0, critical: 2, high: 12, clustersWithCritical: 1 });
     expect(fleetSummarySchema.parse(JSON.parse(JSON.stringify(summary)))).toEqual(summary);
   });
 
   it('counts the clusters failing each rule, and keeps the clusters that could not be audited with the reason', () => {
-    expect(summary.failuresByRule[0]).toEqual({ id: 'CAL-DP-01', title: expect.any(String), severity: 'low', clusters: 6 });
+    expect(summary.failuresByRule[0]).toEqual({ id: 'CAL-DP-01', title: anyOf(String), severity: 'low', clusters: 9 });
     expect(summary.failuresByRule.find((r) => r.id === 'CAL-AWS-01')?.clusters).toBe(1);
     expect(summary.notAudited).toEqual([{ accountId: '444455556666', region: 'us-east-1', clusterName: 'payments', reason: unaudited[0]!.reason, scope: 'cluster' }]);
     const markdown = renderFleetMarkdown(summary);
@@ -47,14 +52,13 @@ describe('summarizeFleet', () => {
   it('counts an account whose clusters could not be listed apart from clusters, on the page and in the e-mail', () => {
     const unlisted = { target: { accountId: '777788889999', region: 'eu-west-1', clusterName: '(clusters not listed)' }, reason: 'AccessDenied: sts:AssumeRole', scope: 'account' as const };
     const withUnlisted = summarizeFleet(fleet(), [...unaudited, unlisted], { generatedAt: '2026-11-23T02:00:00Z' });
-    expect(withUnlisted.totals).toMatchObject({ clusters: 7, audited: 6, notAudited: 1, unlisted: 1 });
-    expect(renderFleetMarkdown(withUnlisted)).toContain('**Clusters:** 7 (6 audited, 1 not audited) · **Not listed:** 1 account/region (their clusters are unknown)');
+    expect(withUnlisted.totals).toMatchObject({ clusters: 10, audited: 9, notAudited: 1, unlisted: 1 });
+    expect(renderFleetMarkdown(withUnlisted)).toContain('**Clusters:** 10 (9 audited, 1 not audited) · **Not listed:** 1 account/region (their clusters are unknown)');
     const email = renderEmail(withUnlisted, null, { fleetUrl: 'https://reports.example/latest/fleet/index.html', masked: false });
-    expect(email.subject).toBe('Calico audit 2026-11-23: 7 clusters, 2 critical (first run), 1 not audited, 1 account/region not listed');
-    expect(email.text).toContain('7 clusters (6 audited, 1 could not be audited; the clusters of 1 account/region could not be listed)');
+    expect(email.subject).toBe('Calico audit 2026-11-23: 10 clusters, 2 critical (first run), 1 not audited, 1 account/region not listed');
+    expect(email.text).toContain('10 clusters (9 audited, 1 could not be audited; the clusters of 1 account/region could not be listed)');
     // A summary written before accounts were counted apart still reads (every entry a cluster).
-    const { unlisted: _dropped, ...olderTotals } = summary.totals;
-    const older = fleetSummarySchema.parse({ ...summary, totals: olderTotals, notAudited: summary.notAudited.map(({ scope: _s, ...rest }) => rest) });
+    const older = fleetSummarySchema.parse({ ...summary, totals: without(summary.totals, 'unlisted'), notAudited: summary.notAudited.map((entry) => without(entry, 'scope')) });
     expect(older.totals.unlisted).toBe(0);
     expect(older.notAudited[0]!.scope).toBe('cluster');
   });
@@ -128,8 +132,8 @@ describe('the e-mail summary', () => {
 
   it('has a subject with the date, cluster count, critical count and change since the last run', () => {
     const email = renderEmail(current, diff, { fleetUrl: 'https://audit.example.com/index.html' });
-    expect(email.subject).toBe('Calico audit 2026-11-23: 7 clusters, 2 critical (+1 since last run, 1 new finding), 1 not audited');
-    expect(renderEmail(current, null, { fleetUrl: 'x' }).subject).toBe('Calico audit 2026-11-23: 7 clusters, 2 critical (first run), 1 not audited');
+    expect(email.subject).toBe('Calico audit 2026-11-23: 10 clusters, 2 critical (+1 since last run, 1 new finding), 1 not audited');
+    expect(renderEmail(current, null, { fleetUrl: 'x' }).subject).toBe('Calico audit 2026-11-23: 10 clusters, 2 critical (first run), 1 not audited');
   });
 
   it('lists the worst clusters and the new critical and high findings, in HTML and text, linking the fleet page', () => {
@@ -138,7 +142,7 @@ describe('the e-mail summary', () => {
       expect(body).toContain('native-multisubnet-srcdst');
       expect(body).toContain('mesh-120-no-typha');
       expect(body).not.toContain('reference-crosssubnet');
-      expect(body).toContain('and 3 more on the fleet page');
+      expect(body).toContain('and 6 more on the fleet page');
       expect(body).toContain('CAL-RT-01');
       expect(body).toContain('https://audit.example.com/index.html');
       expect(body).toContain('AccessDenied');

@@ -22,7 +22,7 @@ const handlers: Record<string, Handler> = {};
 
 beforeAll(async () => {
   process.env['POWERTOOLS_LOG_LEVEL'] = 'SILENT';
-  Object.assign(process.env, { CALICO_AUDIT_ACCOUNTS: '111122223333', CALICO_AUDIT_REGIONS: 'eu-west-2', CALICO_AUDIT_BUCKET: 'calico-audit-reports' });
+  Object.assign(process.env, { CALICO_AUDIT_ACCOUNTS: '111122223333', CALICO_AUDIT_REGIONS: 'eu-west-2', CALICO_AUDIT_BUCKET: 'calico-audit-reports', CALICO_AUDIT_EXTERNAL_ID: 'calico-audit-test-external-id' });
   // Imported after the environment is set: the logger reads its level when the module loads.
   handlers['enumerate'] = (await import('../functions/enumerate.js')).handler as Handler;
   handlers['audit-cluster'] = (await import('../functions/audit-cluster.js')).handler as Handler;
@@ -45,6 +45,8 @@ describe('event validation', () => {
     ['audit-cluster', { accountId: '42', region: 'eu-west-2', clusterName: 'prod' }, 'must be a 12-digit AWS account id'],
     ['audit-cluster', { runId: '../../etc', target: { accountId: '111122223333', region: 'eu-west-2', clusterName: 'prod' } }, 'runId'],
     ['audit-cluster', { region: 'eu-west-2', clusterName: 'prod; rm -rf /' }, 'must be an EKS cluster name'],
+    // On demand, only an account the deployment audits: the member role is not assumed anywhere else.
+    ['audit-cluster', { accountId: '999988887777', region: 'eu-west-2', clusterName: 'prod' }, 'accountId 999988887777 is not one of the accounts this deployment audits (111122223333)'],
     ['enumerate', { runId: 'bad id with spaces' }, 'runId'],
     ['summarize', { runId: 'r1' }, 'results'],
     ['summarize', { runId: 'r1', results: [{ status: 'audited' }] }, 'results.0'],

@@ -14,7 +14,7 @@ const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 function occurrences(text: string, value: string): string[] {
   const forms = [value];
   if (/^\d+\.\d+\.\d+\.\d+$/.test(value)) forms.push(`ip-${value.replace(/\./g, '-')}`);
-  return forms.flatMap((form) => [...text.matchAll(new RegExp(`(?<![\\w.])${escapeRegExp(form)}(?![\\w/]|\\.\\d)`, 'g'))].map((m) => text.slice(Math.max(0, m.index! - 40), m.index! + form.length + 20)));
+  return forms.flatMap((form) => [...text.matchAll(new RegExp(`(?<![\\w.])${escapeRegExp(form)}(?![\\w/]|\\.\\d)`, 'g'))].map((m) => text.slice(Math.max(0, m.index - 40), m.index + form.length + 20)));
 }
 
 describe('masking', () => {

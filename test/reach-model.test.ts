@@ -8,6 +8,7 @@ import { assess } from '../src/assess/assess.js';
 import { normalize } from '../src/assess/normalize/index.js';
 import { ALLOWED, reachAnalysis, reachOf, UNDECIDED, DENIED } from '../src/assess/reach/analysis.js';
 import { validateSnapshot } from '../src/snapshot/load.js';
+import type { Snapshot } from '../src/snapshot/schema.js';
 import { sampleDocument } from './helpers/fixtures.js';
 import { world, worldSnapshot, type WorldSpec } from './helpers/policy-world.js';
 
@@ -97,17 +98,23 @@ describe('the namespace matrix', () => {
   });
 });
 
+/** Pods as an older collector kept them: no service account, no container ports. */
+function withoutPodIdentity(document: Snapshot): void {
+  for (const pod of document.kubernetes.pods ?? []) {
+    const spec = pod.spec as Record<string, unknown> | undefined;
+    delete spec?.['serviceAccountName'];
+    delete spec?.['containers'];
+  }
+}
+
 describe('snapshots from before the policy model', () => {
   /** A sample as an older collector wrote it: none of the lists this version added. */
   function olderSnapshot(name: string) {
-    const document = sampleDocument(name) as Record<string, any>;
-    for (const key of ['services', 'endpointSlices', 'adminNetworkPolicies', 'baselineAdminNetworkPolicies']) delete document['kubernetes'][key];
-    for (const key of ['stagedGlobalNetworkPolicies', 'stagedNetworkPolicies', 'stagedKubernetesNetworkPolicies']) delete document['calico'][key];
-    document['errors'] = document['errors'].filter((e: { source: string }) => !e.source.includes('adminnetworkpolicies'));
-    for (const pod of document['kubernetes'].pods) {
-      delete pod.spec.serviceAccountName;
-      delete pod.spec.containers;
-    }
+    const document = sampleDocument(name);
+    for (const key of ['services', 'endpointSlices', 'adminNetworkPolicies', 'baselineAdminNetworkPolicies'] as const) delete document.kubernetes[key];
+    for (const key of ['stagedGlobalNetworkPolicies', 'stagedNetworkPolicies', 'stagedKubernetesNetworkPolicies'] as const) delete document.calico[key];
+    document.errors = document.errors.filter((e) => !e.source.includes('adminnetworkpolicies'));
+    withoutPodIdentity(document);
     return validateSnapshot(document, `${name} (older)`);
   }
 
@@ -126,10 +133,10 @@ describe('snapshots from before the policy model', () => {
   });
 
   it('judge policy when Calico enforces no admin policy (no admin tiers): the missing lists are not needed', () => {
-    const document = sampleDocument('reference-crosssubnet') as Record<string, any>;
-    delete document['kubernetes'].adminNetworkPolicies;
-    delete document['kubernetes'].baselineAdminNetworkPolicies;
-    document['calico'].tiers = document['calico'].tiers.filter((t: { metadata: { name: string } }) => t.metadata.name === 'default');
+    const document = sampleDocument('reference-crosssubnet');
+    delete document.kubernetes.adminNetworkPolicies;
+    delete document.kubernetes.baselineAdminNetworkPolicies;
+    document.calico.tiers = (document.calico.tiers ?? []).filter((t) => t.metadata?.name === 'default');
     const checks = assess(validateSnapshot(document, 'no admin tiers')).checks.filter((c) => c.area === 'POL');
     expect(checks.map((c) => [c.id, c.status])).toEqual([
       ['CAL-POL-01', 'pass'],
@@ -148,10 +155,7 @@ describe('snapshots from before the policy model', () => {
         ['by-account', { order: 1, selector: "projectcalico.org/namespace == 'a'", serviceAccountSelector: "projectcalico.org/name == 'default'", types: ['Ingress'], ingress: [{ action: 'Allow', protocol: 'TCP', destination: { ports: ['http'] } }] }],
       ],
       patch: (document) => {
-        for (const pod of document['kubernetes'].pods) {
-          delete pod.spec.serviceAccountName;
-          delete pod.spec.containers;
-        }
+        withoutPodIdentity(document);
       },
     };
     const analysis = reachAnalysis(normalize(worldSnapshot(spec)))!;

@@ -4,7 +4,7 @@
  * fences in them must come out as text in the Markdown and the HTML — never as markup, a link or
  * the end of a code block. (The browser half of this is in report-browser.test.ts.)
  */
-import { marked, type Token } from 'marked';
+import { marked, type Token, type Tokens } from 'marked';
 import { describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { assess } from '../src/assess/assess.js';
@@ -21,8 +21,12 @@ function tokens(list: Token[]): Token[] {
   return list.flatMap((t) => {
     const children: Token[] = [];
     if ('tokens' in t && Array.isArray(t.tokens)) children.push(...tokens(t.tokens));
-    if (t.type === 'list') for (const item of t.items) children.push(...tokens(item.tokens));
-    if (t.type === 'table') for (const cell of [...t.header, ...t.rows.flat()]) children.push(...tokens(cell.tokens));
+    // `Token` includes marked's generic token, so `type` does not narrow it: name the list and table types.
+    if (t.type === 'list') for (const item of (t as Tokens.List).items) children.push(...tokens(item.tokens));
+    if (t.type === 'table') {
+      const table = t as Tokens.Table;
+      for (const cell of [...table.header, ...table.rows.flat()]) children.push(...tokens(cell.tokens));
+    }
     return [t, ...children];
   });
 }
@@ -69,7 +73,7 @@ describe('hostile values in a snapshot', () => {
     const lexed = tokens(marked.lexer(report));
     expect(lexed.filter((t) => t.type === 'html' || t.type === 'link' || t.type === 'image')).toEqual([]);
     // The front matter still reads back, as YAML, to the exact name.
-    const frontMatter = parseYaml(report.split('\n---\n')[0]!.replace(/^---\n/, ''));
+    const frontMatter = parseYaml(report.split('\n---\n')[0]!.replace(/^---\n/, '')) as { cluster?: unknown };
     expect(frontMatter.cluster).toBe(name);
   });
 });

@@ -5,7 +5,8 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { checkReachability, permits, type NodeEndpoint, type Traffic } from '../src/assess/sg-reachability.js';
+import { checkReachability, mergeReachability, permits, type NodeEndpoint, type Traffic } from '../src/assess/sg-reachability.js';
+import { cidr6Contains, cidr6ContainsIp, parseCidr6, parseIpv6 } from '../src/assess/ipv6.js';
 import { cidrContainsIp, parseCidr, parseIpv4 } from '../src/assess/ipv4.js';
 import type { Ec2IpPermission, Ec2SecurityGroup } from '../src/snapshot/schema.js';
 
@@ -56,7 +57,8 @@ describe('checkReachability', () => {
     const nodes = [node('a', '10.0.0.1', ['sg-1']), node('b', '10.0.0.2', ['sg-1'])];
     const narrowed = allFromSelf('sg-1', { IpPermissionsEgress: [{ IpProtocol: 'tcp', FromPort: 443, ToPort: 443, IpRanges: [{ CidrIp: '0.0.0.0/0' }] }] });
     expect(checkReachability(nodes, [narrowed], BGP)).toMatchObject({ blockedCount: 2, outboundBlockedCount: 2, certainlyBlockedCount: 2 });
-    const { IpPermissionsEgress: _, ...withoutEgress } = allFromSelf('sg-1');
+    const withoutEgress: Ec2SecurityGroup = { ...allFromSelf('sg-1') };
+    delete withoutEgress.IpPermissionsEgress;
     expect(checkReachability(nodes, [withoutEgress], BGP).admitted).toBe(true);
   });
 
@@ -105,6 +107,70 @@ function bruteForce(nodes: NodeEndpoint[], groups: Ec2SecurityGroup[], traffic: 
     }
   return { pairs, blocked };
 }
+
+describe('IPv6 and direction', () => {
+  const TYPHA6: Traffic = { protocol: 'tcp', port: 5473, family: 6, label: 'Typha (TCP 5473, IPv6)' };
+  const node6 = (name: string, ip: string, ipv6: string | null, groupIds: string[]): NodeEndpoint => ({ name, privateIp: ip, ipv6, groupIds, subnetId: 'subnet-a' });
+  const rule = (ranges: Partial<Ec2IpPermission>): Ec2SecurityGroup => ({
+    GroupId: 'sg-1',
+    IpPermissions: [{ IpProtocol: 'tcp', FromPort: 5473, ToPort: 5473, ...ranges }],
+    IpPermissionsEgress: [{ IpProtocol: '-1', IpRanges: [{ CidrIp: '0.0.0.0/0' }], Ipv6Ranges: [{ CidrIpv6: '::/0' }] }],
+  });
+  const nodes = [node6('a', '10.7.3.18', '2001:db8:7a00::a7aa:b7d3:21cb:534e', ['sg-1']), node6('b', '10.7.20.201', '2001:db8:7a00:1:37cb:9214:9586:1d22', ['sg-1'])];
+
+  it('admits IPv6 traffic by Ipv6Ranges holding the source\'s IPv6 address, never by IpRanges', () => {
+    expect(checkReachability(nodes, [rule({ Ipv6Ranges: [{ CidrIpv6: '2001:db8:7a00::/56' }] })], TYPHA6).admitted).toBe(true);
+    const v4Only = checkReachability(nodes, [rule({ IpRanges: [{ CidrIp: '10.7.0.0/16' }] })], TYPHA6);
+    expect(v4Only).toMatchObject({ admitted: false, blockedCount: 2, certainlyBlockedCount: 2 });
+    // And IPv4 traffic is not admitted by an IPv6 range.
+    expect(checkReachability(nodes, [rule({ Ipv6Ranges: [{ CidrIpv6: '::/0' }] })], { ...TYPHA6, family: 4 }).admitted).toBe(false);
+    expect(checkReachability(nodes, [rule({ Ipv6Ranges: [{ CidrIpv6: '::/0' }] })], TYPHA6).admitted).toBe(true);
+    expect(checkReachability(nodes, [rule({ Ipv6Ranges: [{ CidrIpv6: '2001:db8:7a00:1::/64' }] })], TYPHA6).blocked).toEqual([
+      expect.objectContaining({ from: 'a', to: 'b', refusedBy: 'inbound', certain: true }),
+    ]);
+  });
+
+  it('leaves a refusal uncertain when a node\'s IPv6 address is unknown and a CIDR rule might hold it', () => {
+    const unknown = [nodes[0]!, { ...nodes[1]!, ipv6: null }];
+    const result = checkReachability(unknown, [rule({ Ipv6Ranges: [{ CidrIpv6: '2001:db8:7a00::/56' }] })], TYPHA6);
+    expect(result).toMatchObject({ blockedCount: 1, certainlyBlockedCount: 0, nodesWithoutAddress: ['b'] });
+  });
+
+  it('treats a prefix-list rule as unresolved for IPv6 as for IPv4', () => {
+    const result = checkReachability(nodes, [rule({ PrefixListIds: [{ PrefixListId: 'pl-0a1b2c3d4e5f60718' }] })], TYPHA6);
+    expect(result).toMatchObject({ admitted: false, certainlyBlockedCount: 0 });
+    expect(result.unresolvedRules).toEqual(['sg-1 inbound tcp 5473 from prefix list pl-0a1b2c3d4e5f60718']);
+  });
+
+  it('checks both directions of a session and names the one refused', () => {
+    // The reflector's group admits 179 from the clients; the clients' group admits nothing from the reflector.
+    const groups: Ec2SecurityGroup[] = [
+      { GroupId: 'sg-rr', IpPermissions: [{ IpProtocol: 'tcp', FromPort: 179, ToPort: 179, UserIdGroupPairs: [{ GroupId: 'sg-node' }] }] },
+      { GroupId: 'sg-node', IpPermissions: [] },
+    ];
+    const all = [node('rr', '10.0.0.1', ['sg-node', 'sg-rr']), node('c1', '10.0.0.2', ['sg-node']), node('c2', '10.0.0.3', ['sg-node'])];
+    const peered = new Set(['rr']);
+    const merged = mergeReachability([
+      { direction: 'client → route reflector', reachability: checkReachability(all, groups, BGP, { targets: peered }) },
+      { direction: 'route reflector → client', reachability: checkReachability(all, groups, BGP, { sources: peered }) },
+    ]);
+    expect(merged).toMatchObject({ pairsChecked: 4, blockedCount: 2, certainlyBlockedCount: 2 });
+    // One sample per sender and group set: the clients share theirs.
+    expect(merged.blocked.map((b) => `${b.from}→${b.to} ${b.direction}`)).toEqual(['rr→c1 route reflector → client']);
+  });
+
+  it('parses IPv6 addresses and CIDRs as EC2 writes them', () => {
+    expect(parseIpv6('2001:db8::1')).toBe((0x20010db8n << 96n) | 1n);
+    expect(parseIpv6('::ffff:192.0.2.1')).toBe(0xffffc0000201n);
+    expect(parseIpv6('2001:db8::1::2')).toBeUndefined();
+    expect(parseIpv6('10.0.0.1')).toBeUndefined();
+    const vpc = parseCidr6('2001:db8:7a00::/56')!;
+    expect(cidr6ContainsIp(vpc, parseIpv6('2001:db8:7a00:ff:1::1')!)).toBe(true);
+    expect(cidr6ContainsIp(vpc, parseIpv6('2001:db8:7b00::1')!)).toBe(false);
+    expect(cidr6Contains(vpc, parseCidr6('2001:db8:7a00:1::/64')!)).toBe(true);
+    expect(cidr6Contains(parseCidr6('2001:db8:7a00:1::/64')!, vpc)).toBe(false);
+  });
+});
 
 describe('checkReachability against every pair', () => {
   const groupId = fc.constantFrom('sg-1', 'sg-2', 'sg-3');

@@ -29,7 +29,7 @@ const names = Object.keys(onDisk).sort();
 function embedded(moduleText: string): Record<string, string> {
   const body = /= \{\n([\s\S]*)\n\};\n$/.exec(moduleText)?.[1];
   if (body === undefined) throw new Error(`not a templates module:\n${moduleText.slice(0, 200)}`);
-  return JSON.parse(`{${body.replace(/,$/, '')}}`);
+  return JSON.parse(`{${body.replace(/,$/, '')}}`) as Record<string, string>;
 }
 
 describe('the templates build', () => {

@@ -8,9 +8,12 @@ import { SNAPSHOT_SOURCES, type SnapshotField } from '../snapshot/sources.js';
 import { deriveFacts, type Facts } from './facts.js';
 import type { ClusterModel } from './model.js';
 import { normalize } from './normalize/index.js';
-import { MissingDataError, type Evidence, type ReportSection, type Rule, type RuleContext, type Severity, type Status } from './rule.js';
+import { renderRemediation } from './remediation.js';
+import { MissingDataError, type Evidence, type FindingObject, type ReportSection, type Rule, type RuleContext, type Severity, type Status } from './rule.js';
 import { RULES } from './rules/index.js';
 import { score, type Score } from './score.js';
+import type { SuppressionNote } from './suppressions.js';
+import type { FindingHistory } from './findings.js';
 
 export const ASSESSMENT_SCHEMA_VERSION = 1 as const;
 
@@ -30,8 +33,20 @@ export interface Check {
   alsoIn?: ReportSection[];
   /** The summary is a key fact of a report section, under this label. */
   keyFact?: { section: ReportSection; label: string };
+  /** On `fail`, the objects the failure is about (absent: the cluster as a whole); see `findingsOf`. */
+  objects?: FindingObject[];
   /** A recorded decision to accept this finding (src/assess/suppressions.ts): shown, not scored. */
-  suppression?: { reason: string; expires: string | null };
+  suppression?: CheckSuppression;
+  /** Objects of a partly suppressed failure that a suppression with `match` accepts (the rest still count). */
+  suppressedObjects?: Array<{ object: FindingObject; suppression: CheckSuppression }>;
+}
+
+/** Who accepted a finding, why and until when. */
+export interface CheckSuppression {
+  reason: string;
+  expires: string | null;
+  owner?: string;
+  ticket?: string;
 }
 
 export interface Assessment {
@@ -45,8 +60,17 @@ export interface Assessment {
   score: Score;
   /** Collection errors carried over from the snapshot. */
   errors: Snapshot['errors'];
-  /** Present when suppressions were given: which findings they covered, and which had expired. */
-  suppressions?: { applied: string[]; expired: Array<{ ruleId: string; reason: string; expires: string }> };
+  /**
+   * Present when suppressions were given: which rules' findings they covered, the expired ones whose
+   * finding is back, and the ones naming this cluster that matched nothing here.
+   */
+  suppressions?: {
+    applied: string[];
+    expired: Array<{ ruleId: string; reason: string; expires: string; owner?: string }>;
+    unused?: SuppressionNote[];
+  };
+  /** Present when a findings ledger was kept: how long each finding has been open, what was resolved lately. */
+  history?: FindingHistory;
 }
 
 /** Evidence for `unknown`: the fields asked for that were not collected, with the errors that hid them. */
@@ -65,14 +89,28 @@ function missingEvidence(model: ClusterModel, fields: SnapshotField[]): Evidence
   });
 }
 
+/** Each object once, in the rule's order. */
+function dedupeObjects(objects: FindingObject[]): FindingObject[] {
+  const seen = new Set<string>();
+  return objects.filter((o) => {
+    const key = `${o.kind}/${o.namespace ?? ''}/${o.name}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
 const need: RuleContext['need'] = (value, ...fields) => {
   if (value === null || value === undefined) throw new MissingDataError(fields);
   return value;
 };
 
+/** What a rule is given: the model, the facts, and `need`. */
+export const ruleContext = (model: ClusterModel, facts: Facts): RuleContext => ({ model, facts, need });
+
 /** Runs one rule; exactly one status comes out, whatever the rule or the data does. */
 export function runRule(rule: Rule, model: ClusterModel, facts: Facts): Check {
-  const context: RuleContext = { model, facts, need };
+  const context = ruleContext(model, facts);
   const base = {
     id: rule.id,
     title: rule.title,
@@ -89,13 +127,19 @@ export function runRule(rule: Rule, model: ClusterModel, facts: Facts): Check {
     }
     const outcome = rule.evaluate(context);
     if (outcome.status === 'fail') {
+      // Rendered here, once: a command holding a value that cannot be pasted safely is left out, and the finding says so.
+      const { text, left } = renderRemediation(outcome.remediation);
       return {
         ...base,
         severity: outcome.severity,
         status: 'fail',
         summary: outcome.summary,
-        evidence: outcome.evidence,
-        remediation: outcome.remediation,
+        evidence: [
+          ...outcome.evidence,
+          ...left.map((reason) => ({ object: 'remediation', note: `a command was left out of the fix: ${reason}` })),
+        ],
+        remediation: text,
+        ...(outcome.objects?.length ? { objects: dedupeObjects(outcome.objects) } : {}),
       };
     }
     return { ...base, severity: highest, status: outcome.status, summary: outcome.summary, evidence: outcome.evidence ?? [], remediation: null };

@@ -25,7 +25,8 @@ const status = z.enum(STATUSES);
 
 const objectRef = z.strictObject({ kind: str, name: str, namespace: str.optional() });
 const reach = z.enum(REACH_VALUES);
-const traffic = z.strictObject({ protocol: z.enum(['tcp', 'udp', '4']), port: int.optional(), label: str });
+const family = z.union([z.literal(4), z.literal(6)]);
+const traffic = z.strictObject({ protocol: z.enum(['tcp', 'udp', '4']), port: int.optional(), family: family.optional(), label: str });
 
 const reachability = z.strictObject({
   traffic,
@@ -33,7 +34,13 @@ const reachability = z.strictObject({
   pairsChecked: count,
   acrossSubnetsOnly: z.boolean(),
   blocked: z.array(
-    z.strictObject({ from: str, to: str, refusedBy: z.enum(['inbound', 'outbound', 'inbound and outbound']), certain: z.boolean() }),
+    z.strictObject({
+      from: str,
+      to: str,
+      direction: str.optional().describe('Which way the refused traffic flows, when the exchange has sides (BGP clients and route reflectors).'),
+      refusedBy: z.enum(['inbound', 'outbound', 'inbound and outbound']),
+      certain: z.boolean(),
+    }),
   ),
   blockedCount: count,
   certainlyBlockedCount: count,
@@ -41,6 +48,7 @@ const reachability = z.strictObject({
   outboundBlockedCount: count,
   missingGroups: z.array(str),
   nodesWithoutGroups: z.array(str),
+  nodesWithoutAddress: z.array(str),
   unresolvedRules: z.array(str),
   admittingRules: z.array(str),
 });
@@ -54,6 +62,7 @@ const nodeFact = z.strictObject({
   subnetId: nullable(str),
   subnetCidr: nullable(str),
   privateIp: nullable(str),
+  ipv6Address: nullable(str).describe('The node’s IPv6 address (IPv6 and dual-stack clusters).'),
   calicoAddress: nullable(str).describe('projectcalico.org/IPv4Address: the node address Calico uses, with prefix length.'),
   srcDstCheck: nullable(z.boolean()),
   securityGroupIds: z.array(str),
@@ -62,6 +71,18 @@ const nodeFact = z.strictObject({
   routeReflector: z.boolean(),
   ready: nullable(z.boolean()),
   nodegroup: nullable(str),
+  os: nullable(str),
+  group: nullable(str).describe('The source of nodes it belongs to: `managed node group/<name>`, `Karpenter NodePool/<name>`, …'),
+});
+
+const growthSource = z.strictObject({
+  id: str,
+  kind: z.enum(['managed node group', 'self-managed Auto Scaling group', 'Karpenter NodePool', 'EKS Auto Mode NodePool', 'no known group']),
+  name: str,
+  nodesNow: count,
+  limit: nullable(count).describe('The most nodes it can hold; null when nothing bounds it.'),
+  basis: str,
+  labels: z.record(str, str),
 });
 
 const poolFact = z.strictObject({
@@ -76,6 +97,8 @@ const poolFact = z.strictObject({
   nodeSelector: str,
   encapsulation: z.enum(['VXLAN', 'VXLANCrossSubnet', 'IPIP', 'IPIPCrossSubnet', 'None', 'IPIP+VXLAN']),
   routesWorkloads: z.boolean(),
+  draining: nullable(z.boolean()).describe('Disabled, yet pods still hold its addresses: still routed with its encapsulation.'),
+  carriesTraffic: nullable(z.boolean()),
   addresses: nullable(count),
   addressesPerBlock: nullable(count),
   blocks: nullable(count),
@@ -83,6 +106,10 @@ const poolFact = z.strictObject({
   allocated: nullable(count),
   utilisation: nullable(z.number().min(0)),
   outsideVpc: nullable(z.boolean()),
+  nodesSelected: nullable(count).describe('Nodes its nodeSelector selects now.'),
+  nodesMax: nullable(count).describe('The most nodes it may have to serve as the cluster grows.'),
+  vpcRoutesBack: nullable(z.boolean()).describe('Whether the VPC routes its addresses back to the nodes.'),
+  vpcRouteNote: nullable(str),
   legacyFields: z.array(str),
 });
 
@@ -97,6 +124,8 @@ const facts = z.strictObject({
     vpcId: nullable(str),
     vpcCidrs: nullable(z.array(str)),
     serviceCidr: nullable(str),
+    ipFamily: nullable(z.enum(['ipv4', 'ipv6'])),
+    dualStack: z.boolean(),
   }),
   calico: z.strictObject({
     presence: z.enum(['present', 'absent', 'unknown']),
@@ -118,18 +147,34 @@ const facts = z.strictObject({
     nodes: nullable(z.array(nodeFact)),
     nodeCount: nullable(count),
     fargateNodeCount: count,
+    windowsNodeCount: count,
     subnets: nullable(
       z.array(z.strictObject({ subnetId: str, cidr: nullable(str), availabilityZone: nullable(str), nodeCount: count })),
     ),
     availabilityZones: nullable(z.array(str)),
     multiSubnet: nullable(z.boolean()),
   }),
-  growth: z.strictObject({ nodesNow: nullable(count), maxNodes: nullable(count), source: str }),
+  growth: z.strictObject({
+    nodesNow: nullable(count),
+    maxNodes: nullable(count).describe('The most nodes the cluster can grow to; null when some capacity cannot be bounded or was not collected.'),
+    atLeast: nullable(count).describe('What the bounded sources alone reach: a floor for maxNodes.'),
+    source: str,
+    sources: z.array(growthSource),
+    unbounded: z.array(str),
+    missing: z.array(snapshotField),
+  }),
   pools: nullable(z.array(poolFact)),
   ipam: nullable(
     z
       .strictObject({
         pools: count,
+        demand: nullable(
+          z.strictObject({
+            now: z.array(z.strictObject({ pools: z.array(str), nodes: count })),
+            growth: z.array(z.strictObject({ source: str, extra: count, poolSets: z.array(z.array(str)) })),
+            growthKnown: z.boolean(),
+          }),
+        ).describe('The nodes the pools serve, by the set of pools that select them, now and as each source of nodes grows.'),
         addresses: nullable(count),
         addressesPerBlock: nullable(count),
         blocks: nullable(count).describe('Each node claims at least one block: the most nodes the pools can serve.'),
@@ -139,7 +184,9 @@ const facts = z.strictObject({
       })
       .describe('The pools that route pods (enabled, IPv4, for workloads) taken together.'),
   ),
-  encapsulation: nullable(z.strictObject({ ipip: z.boolean(), vxlan: z.boolean(), unencapsulated: z.boolean(), crossSubnet: z.boolean() })),
+  encapsulation: nullable(
+    z.strictObject({ ipip: z.boolean(), vxlan: z.boolean(), unencapsulated: z.boolean(), crossSubnet: z.boolean(), vxlanIpv6: z.boolean() }),
+  ),
   bgp: z.strictObject({
     enabled: nullable(z.boolean()),
     source: nullable(str),
@@ -163,7 +210,7 @@ const facts = z.strictObject({
   }),
   datastore: z.strictObject({ type: nullable(z.enum(['kubernetes', 'etcd'])), source: nullable(str) }),
   dataplane: z.strictObject({ mode: nullable(z.enum(['iptables', 'nftables', 'bpf'])), source: nullable(str) }),
-  wireguard: z.strictObject({ enabled: nullable(z.boolean()) }),
+  wireguard: z.strictObject({ enabled: nullable(z.boolean()), exceptNodes: z.array(str) }),
   mtu: z.strictObject({
     networkMtu: nullable(int),
     networkMtuReason: nullable(str),
@@ -180,6 +227,7 @@ const facts = z.strictObject({
     healthPort: nullable(int),
     vxlanVNI: nullable(int),
     awsSrcDstCheck: nullable(str),
+    nodeOverrides: z.array(z.strictObject({ node: str, object: str, fields: z.array(str) })),
   }),
   policy: z.strictObject({
     tiers: nullable(z.array(z.strictObject({ ref: objectRef, name: str, order: nullable(z.number()), defaultAction: str }))),
@@ -237,6 +285,7 @@ const facts = z.strictObject({
     z.array(
       z.strictObject({
         name: z.enum(['BGP', 'IPIP', 'VXLAN', 'Typha', 'WireGuard']),
+        family,
         traffic,
         required: nullable(z.boolean()),
         scope: str,
@@ -284,6 +333,18 @@ const evidence = z.strictObject({
     .describe('On unknown: the collection errors that hid this data (empty when it was simply not collected).'),
 });
 const section = z.enum(REPORT_SECTIONS);
+const findingObject = z.strictObject({ kind: str, name: str, namespace: str.optional() });
+const decision = z.strictObject({ reason: str, expires: nullable(str), owner: str.optional(), ticket: str.optional() });
+const suppressionNote = z.strictObject({
+  ruleId: str,
+  clusters: z.array(str),
+  match: str.optional(),
+  reason: str,
+  owner: str.optional(),
+  ticket: str.optional(),
+  expires: nullable(str),
+  line: int.optional(),
+});
 
 const check = z.strictObject({
   id: str,
@@ -297,10 +358,15 @@ const check = z.strictObject({
   seed: str,
   alsoIn: z.array(section).optional().describe('Report sections that also list this verdict, besides its area’s.'),
   keyFact: z.strictObject({ section, label: str }).optional().describe('The summary is a key fact of this report section, under this label.'),
-  suppression: z
-    .strictObject({ reason: str, expires: nullable(str) })
+  objects: z
+    .array(findingObject)
     .optional()
-    .describe('A recorded decision to accept this finding: shown, not scored.'),
+    .describe('On fail: the objects the failure is about, each a finding of its own; absent: the cluster as a whole.'),
+  suppression: decision.optional().describe('A recorded decision to accept this finding: shown, not scored.'),
+  suppressedObjects: z
+    .array(z.strictObject({ object: findingObject, suppression: decision }))
+    .optional()
+    .describe('Objects of the failure that a suppression naming them accepts; the others still count.'),
 });
 
 const severityCounts = z.strictObject({ critical: count, high: count, medium: count, low: count, info: count });
@@ -321,9 +387,24 @@ export const assessmentSchema = z.strictObject({
   }),
   errors: z.array(z.looseObject({ source: str, code: str, message: str })),
   suppressions: z
-    .strictObject({ applied: z.array(str), expired: z.array(z.strictObject({ ruleId: str, reason: str, expires: str })) })
+    .strictObject({
+      applied: z.array(str),
+      expired: z.array(z.strictObject({ ruleId: str, reason: str, expires: str, owner: str.optional() })),
+      unused: z.array(suppressionNote).optional(),
+    })
     .optional()
-    .describe('Present when suppressions were given: which findings they covered, and which had expired.'),
+    .describe('Present when suppressions were given: which findings they covered, the expired ones whose finding is back, and those naming this cluster that matched nothing.'),
+  history: z
+    .strictObject({
+      asOf: str,
+      since: nullable(str),
+      open: z.array(z.strictObject({ fingerprint: str, firstSeen: str, openedAt: str, openDays: count, reopened: count })),
+      resolved: z.array(
+        z.strictObject({ fingerprint: str, ruleId: str, title: str, severity, object: nullable(findingObject), firstSeen: str, resolvedAt: str }),
+      ),
+    })
+    .optional()
+    .describe('Present when a findings ledger is kept: when each open finding was first seen and how long it has been open; findings resolved in the last 30 days.'),
 });
 
 // The schema and the type must describe the same document: this fails to compile when they drift.

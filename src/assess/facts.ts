@@ -11,14 +11,17 @@ import { type SecurityGroupFact, securityGroupFacts, type SgException, sgFacts }
 import { workloadFacts, type WorkloadsFact } from './facts/workloads.js';
 import { type RouteTableFact, routeTableFacts } from './facts/route-tables.js';
 import { componentFacts } from './facts/components.js';
-import { growthFacts, type NodeFact, nodeFacts } from './facts/nodes.js';
+import { type NodeFact, nodeFacts } from './facts/nodes.js';
+import { type GrowthFact, growthFacts } from './facts/growth.js';
 import { cniFacts, type CniMode } from './facts/cni.js';
 import { policyFacts, type ReachFact } from './facts/policy.js';
 import type { Reach } from './reach/analysis.js';
 import { bgpFacts } from './facts/bgp.js';
+import { felixNodeObjects, felixOverrides } from './facts/felix.js';
 export { CNI_MODE_LABELS, type CniMode } from './facts/cni.js';
 export type { NodeFact } from './facts/nodes.js';
-export type { IpamFact, PoolEncapsulation, PoolFact } from './facts/pools.js';
+export type { GrowthFact, GrowthSource } from './facts/growth.js';
+export type { IpamDemand, IpamFact, PoolEncapsulation, PoolFact } from './facts/pools.js';
 export type { RouteTableFact } from './facts/route-tables.js';
 export type { SecurityGroupFact, SgException } from './facts/security-groups.js';
 export type { WorkloadsFact } from './facts/workloads.js';
@@ -36,6 +39,10 @@ export interface Facts {
     vpcId: string | null;
     vpcCidrs: string[] | null;
     serviceCidr: string | null;
+    /** `ipv4` or `ipv6` (EKS `kubernetesNetworkConfig.ipFamily`): node-to-node traffic uses this family. */
+    ipFamily: 'ipv4' | 'ipv6' | null;
+    /** Calico's pools hand out both IPv4 and IPv6 addresses. */
+    dualStack: boolean;
   };
   calico: Pick<CalicoInstall, 'presence' | 'method' | 'variant' | 'version' | 'versionSource'> & { apiGroup: string | null };
   cni: { mode: CniMode | null; label: string; plugin: CalicoInstall['cni']; source: string | null };
@@ -50,11 +57,13 @@ export interface Facts {
     nodes: NodeFact[] | null;
     nodeCount: number | null;
     fargateNodeCount: number;
+    /** Windows nodes (they run calico-node-windows, not calico-node). */
+    windowsNodeCount: number;
     subnets: Array<{ subnetId: string; cidr: string | null; availabilityZone: string | null; nodeCount: number }> | null;
     availabilityZones: string[] | null;
     multiSubnet: boolean | null;
   };
-  growth: { nodesNow: number | null; maxNodes: number | null; source: string };
+  growth: GrowthFact;
   pools: PoolFact[] | null;
   ipam: IpamFact | null;
   encapsulation: {
@@ -63,6 +72,8 @@ export interface Facts {
     /** Some pod traffic leaves nodes unencapsulated (a pool `Never`/`Never`, or `CrossSubnet` within a subnet). */
     unencapsulated: boolean;
     crossSubnet: boolean;
+    /** An IPv6 pool uses VXLAN: tunnelled over IPv6 between nodes, 70 bytes of overhead. */
+    vxlanIpv6: boolean;
   } | null;
   bgp: {
     enabled: boolean | null;
@@ -85,7 +96,12 @@ export interface Facts {
   };
   datastore: { type: CalicoInstall['datastore']; source: string | null };
   dataplane: { mode: CalicoInstall['dataplane']; source: string | null };
-  wireguard: { enabled: boolean | null };
+  wireguard: {
+    /** On cluster-wide (IPv4 or IPv6), by the `default` FelixConfiguration or calico-node's environment. */
+    enabled: boolean | null;
+    /** Nodes whose own FelixConfiguration turns it the other way. */
+    exceptNodes: string[];
+  };
   mtu: {
     networkMtu: number | null;
     networkMtuReason: string | null;
@@ -103,6 +119,8 @@ export interface Facts {
     healthPort: number | null;
     vxlanVNI: number | null;
     awsSrcDstCheck: string | null;
+    /** Nodes with their own `node.<name>` FelixConfiguration, and the fields it sets. */
+    nodeOverrides: Array<{ node: string; object: string; fields: string[] }>;
   };
   policy: {
     tiers: Tier[] | null;
@@ -141,28 +159,35 @@ export interface Facts {
 /** Derives every fact once. Never throws on odd data: a fact it cannot establish is `null`. */
 export function deriveFacts(model: ClusterModel): Facts {
   const nodes = nodeFacts(model);
-  const pools = poolFacts(model);
+  // Growth also records on each node the group it belongs to, which pool capacity reads.
+  const growth = growthFacts(model, nodes);
+  const pools = poolFacts(model, nodes, growth);
   const cni = cniFacts(model, pools);
   const calicoNetworking =
     cni.mode === null ? (model.install.presence === 'absent' ? false : null) : cni.mode.startsWith('calico-');
 
-  const routing = pools?.filter((p) => p.routesWorkloads && p.ipVersion === 4) ?? null;
-  const encapsulation =
-    calicoNetworking && routing
-      ? {
-          ipip: routing.some((p) => p.ipipMode !== 'Never'),
-          vxlan: routing.some((p) => p.vxlanMode !== 'Never'),
-          unencapsulated: routing.some(
-            (p) => (p.ipipMode === 'Never' && p.vxlanMode === 'Never') || p.ipipMode === 'CrossSubnet' || p.vxlanMode === 'CrossSubnet',
-          ),
-          crossSubnet: routing.some((p) => p.ipipMode === 'CrossSubnet' || p.vxlanMode === 'CrossSubnet'),
-        }
-      : calicoNetworking === false
-        ? { ipip: false, vxlan: false, unencapsulated: false, crossSubnet: false }
-        : null;
+  // Pools that route pod traffic now: enabled ones, and disabled ones whose pods still hold addresses.
+  const routing = pools?.filter((p) => p.carriesTraffic === true && p.ipVersion === 4) ?? null;
+  const undecided = pools?.filter((p) => p.carriesTraffic === null && p.ipVersion === 4) ?? [];
+  const encapsulationOf = (list: PoolFact[]) => ({
+    ipip: list.some((p) => p.ipipMode !== 'Never'),
+    vxlan: list.some((p) => p.vxlanMode !== 'Never'),
+    unencapsulated: list.some((p) => (p.ipipMode === 'Never' && p.vxlanMode === 'Never') || p.ipipMode === 'CrossSubnet' || p.vxlanMode === 'CrossSubnet'),
+    crossSubnet: list.some((p) => p.ipipMode === 'CrossSubnet' || p.vxlanMode === 'CrossSubnet'),
+  });
+  const ipv6Pools = pools?.filter((p) => p.carriesTraffic === true && p.ipVersion === 6) ?? [];
+  let encapsulation: Facts['encapsulation'] = null;
+  if (calicoNetworking && routing) {
+    const known = encapsulationOf(routing);
+    // A disabled pool whose allocations were not read decides nothing only if it would add nothing.
+    const widened = encapsulationOf([...routing, ...undecided]);
+    if (JSON.stringify(known) === JSON.stringify(widened)) encapsulation = { ...known, vxlanIpv6: ipv6Pools.some((p) => p.vxlanMode !== 'Never') };
+  } else if (calicoNetworking === false) {
+    encapsulation = { ipip: false, vxlan: false, unencapsulated: false, crossSubnet: false, vxlanIpv6: false };
+  }
 
   const subnetIds = nodes ? nodes.map((n) => n.subnetId) : null;
-  const knownSubnets = subnetIds && subnetIds.every((s) => s !== null) ? (subnetIds as string[]) : null;
+  const knownSubnets = subnetIds && subnetIds.every((s) => s !== null) ? subnetIds : null;
   const subnets = knownSubnets
     ? [...new Set(knownSubnets)].sort().map((subnetId) => {
         const subnet = model.subnets?.find((s) => s.SubnetId === subnetId);
@@ -203,6 +228,8 @@ export function deriveFacts(model: ClusterModel): Facts {
       vpcId: model.vpcId,
       vpcCidrs: model.vpcCidrs,
       serviceCidr: model.eks?.kubernetesNetworkConfig?.serviceIpv4Cidr ?? null,
+      ipFamily: model.ipFamily,
+      dualStack: !!pools?.some((p) => p.ipVersion === 4 && p.carriesTraffic) && !!pools?.some((p) => p.ipVersion === 6 && p.carriesTraffic),
     },
     calico: {
       presence: model.install.presence,
@@ -220,19 +247,20 @@ export function deriveFacts(model: ClusterModel): Facts {
       nodes,
       nodeCount: nodes?.length ?? null,
       fargateNodeCount: model.nodes?.filter((n) => n.fargate).length ?? 0,
+      windowsNodeCount: nodes?.filter((n) => n.os === 'windows').length ?? 0,
       subnets,
       availabilityZones: nodes ? [...new Set(nodes.map((n) => n.availabilityZone).filter((z): z is string => !!z))].sort() : null,
       multiSubnet: subnets ? subnets.length > 1 : null,
     },
-    growth: growthFacts(model, nodes),
+    growth,
     pools,
-    ipam: ipamFacts(pools),
+    ipam: ipamFacts(model, pools, nodes, growth),
     encapsulation,
     bgp,
     typha,
     datastore: { type: model.install.datastore, source: model.install.datastoreSource },
     dataplane: { mode: model.install.dataplane, source: model.install.dataplaneSource },
-    wireguard: { enabled: wireguard },
+    wireguard: { enabled: wireguard, exceptNodes: felixOverrides(model, (f) => f.wireguardEnabled || f.wireguardEnabledV6).map((o) => o.node) },
     mtu: mtuFacts(model, nodes, encapsulation, wireguard),
     felix: {
       logSeverityScreen: model.felix?.logSeverityScreen ?? null,
@@ -241,10 +269,11 @@ export function deriveFacts(model: ClusterModel): Facts {
       healthPort: model.felix?.healthPort ?? null,
       vxlanVNI: model.felix?.vxlanVNI ?? null,
       awsSrcDstCheck: model.felix?.awsSrcDstCheck ?? null,
+      nodeOverrides: felixNodeObjects(model),
     },
     policy: policyFacts(model),
     components: componentFacts(model),
-    sgExceptions: sgFacts(model, nodes, calicoNetworking, routing, encapsulation, bgp, typha, wireguard),
+    sgExceptions: sgFacts(model, nodes, calicoNetworking, routing, encapsulation, bgp, typha, wireguard, ipv6Pools),
     securityGroups: securityGroupFacts(model, nodes),
     routeTables: routeTableFacts(model, subnets, pools),
     workloads: workloadFacts(model),

@@ -56,6 +56,18 @@ export interface BgpPeer {
   asNumber: number | null;
 }
 
+/**
+ * A node whose `node.<name>` FelixConfiguration overrides the `default` one: the settings in force
+ * there (default, then the node's object, then calico-node's `FELIX_*` env), and the fields it sets.
+ */
+export interface FelixNodeOverride {
+  node: string;
+  ref: ObjectRef;
+  settings: FelixSettings;
+  /** The `spec` fields the node's object sets, e.g. `wireguardEnabled`. */
+  fields: string[];
+}
+
 /** Felix settings in force: the `default` FelixConfiguration overlaid by calico-node `FELIX_*` env. */
 export interface FelixSettings {
   sources: ObjectRef[];
@@ -74,8 +86,13 @@ export interface FelixSettings {
   vxlanPort: number;
   ipipMTU: number | null;
   vxlanMTU: number | null;
+  /** VXLAN over IPv6 (IPv6 pools). */
+  vxlanMTUV6: number | null;
   wireguardMTU: number | null;
+  wireguardMTUV6: number | null;
   wireguardListeningPort: number;
+  /** UDP port of WireGuard over IPv6 (default 51821). */
+  wireguardListeningPortV6: number;
   typhaK8sServiceName: string | null;
   /** `Enabled`: Felix, not BIRD, programs IPIP routes, so IPIP works without BGP (default `Disabled`). */
   programClusterRoutes: string;
@@ -198,11 +215,17 @@ export interface KubeNode {
   internalIp: string | null;
   ready: boolean | null;
   fargate: boolean;
+  /** `kubernetes.io/os`: `linux`, `windows`, or null when unlabelled. */
+  os: string | null;
+  /** `InternalIP` addresses that are IPv6 (IPv6 and dual-stack clusters). */
+  internalIpv6: string | null;
   /** `projectcalico.org/IPv4Address`: the node's BGP address with prefix length. */
   calicoIPv4Address: string | null;
   ipipTunnelAddress: string | null;
   vxlanTunnelAddress: string | null;
   wireguardAddress: string | null;
+  /** `projectcalico.org/IPv6Address`: the node's IPv6 BGP address, when Calico has one. */
+  calicoIPv6Address: string | null;
   asNumber: number | null;
   routeReflectorClusterId: string | null;
 }
@@ -273,6 +296,8 @@ export interface CalicoInstall {
 
 export interface Components {
   calicoNode: Workload | null;
+  /** The Windows dataplane's DaemonSet (calico-node-windows), on clusters with Windows nodes. */
+  calicoNodeWindows: Workload | null;
   typha: Workload | null;
   kubeControllers: Workload | null;
   csiNodeDriver: Workload | null;
@@ -285,6 +310,33 @@ export interface Components {
 /** Names the snapshot source behind each model list, and the collection errors that hid it. */
 export type MissingSources = Record<string, CollectionError[]>;
 
+/** A self-managed or managed node group's Auto Scaling group (DescribeAutoScalingGroups). */
+export interface AutoScalingGroupModel {
+  name: string;
+  minSize: number | null;
+  maxSize: number | null;
+  desiredSize: number | null;
+  instanceIds: string[];
+  tags: Record<string, string>;
+  /** `eks:nodegroup-name`: the managed node group behind it, or null for a self-managed group. */
+  managedNodegroup: string | null;
+}
+
+/** A Karpenter NodePool (karpenter.sh/v1) as the growth facts read it. */
+export interface KarpenterNodePool {
+  ref: ObjectRef;
+  name: string;
+  /** `spec.limits` as written (Kubernetes quantities): `cpu`, `memory`, `nodes`, … */
+  limits: Record<string, string>;
+  /** `spec.replicas`: a static NodePool keeps exactly this many nodes. */
+  replicas: number | null;
+  /** `spec.template.metadata.labels`: labels every node it launches carries. */
+  labels: Record<string, string>;
+  requirements: Array<{ key: string; operator: string; values: string[] }>;
+  /** `status.nodes`, when Karpenter reports it. */
+  nodes: number | null;
+}
+
 export interface ClusterModel {
   target: ClusterTarget;
   collectedAt: string;
@@ -292,7 +344,22 @@ export interface ClusterModel {
   kubernetesVersion: string | null;
 
   eks: EksCluster | null;
-  nodegroups: Array<{ name: string; maxSize: number | null; desiredSize: number | null; instanceTypes: string[] }> | null;
+  nodegroups: Array<{
+    name: string;
+    maxSize: number | null;
+    desiredSize: number | null;
+    instanceTypes: string[];
+    /** Kubernetes labels its nodes carry. */
+    labels: Record<string, string>;
+    /** Its Auto Scaling groups (`resources.autoScalingGroups`). */
+    autoScalingGroups: string[];
+  }> | null;
+  /** Auto Scaling groups tagged with the cluster (self-managed node groups, and the groups behind managed ones). */
+  autoScalingGroups: AutoScalingGroupModel[] | null;
+  /** EKS Auto Mode (`computeConfig.enabled`) and its built-in node pools; null when the cluster was not described. */
+  autoMode: { enabled: boolean; nodePools: string[] } | null;
+  /** `kubernetesNetworkConfig.ipFamily`: `ipv4` or `ipv6`; null when unknown. */
+  ipFamily: 'ipv4' | 'ipv6' | null;
   instances: Ec2Instance[] | null;
   securityGroups: Ec2SecurityGroup[] | null;
   subnets: Ec2Subnet[] | null;
@@ -301,6 +368,8 @@ export interface ClusterModel {
   vpcId: string | null;
 
   nodes: KubeNode[] | null;
+  /** karpenter.sh/v1 NodePools; `[]` when Karpenter is not installed. */
+  karpenterNodePools: KarpenterNodePool[] | null;
   namespaces: Namespace[] | null;
   pods: Pod[] | null;
   components: Components | null;
@@ -311,6 +380,8 @@ export interface ClusterModel {
   bgpConfiguration: BgpConfiguration | null;
   bgpPeers: BgpPeer[] | null;
   felix: FelixSettings | null;
+  /** Nodes with a `node.<name>` FelixConfiguration; empty when none (null when Felix was not collected). */
+  felixNodes: FelixNodeOverride[] | null;
   tiers: Tier[] | null;
   /** Every enforced policy: Calico, Kubernetes and the Kubernetes admin policies Calico enforces; `null` when one of their lists was not collected. */
   policies: Policy[] | null;

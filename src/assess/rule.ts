@@ -5,6 +5,7 @@
 import type { SnapshotField } from '../snapshot/sources.js';
 import type { Facts } from './facts.js';
 import type { ClusterModel } from './model.js';
+import type { Remediation } from './remediation.js';
 
 export const SEVERITIES = ['critical', 'high', 'medium', 'low', 'info'] as const;
 export type Severity = (typeof SEVERITIES)[number];
@@ -50,16 +51,31 @@ export interface Evidence {
   causes?: MissingCause[];
 }
 
+/**
+ * An object a failure is about — a node, a pool, a policy, a namespace. A rule that fails on several
+ * objects names each one: each is a finding of its own for the ledger, Security Hub, SARIF and a
+ * suppression's `match`. A failure naming none is about the cluster as a whole.
+ */
+export interface FindingObject {
+  /** `Node`, `IPPool`, `GlobalNetworkPolicy`, `Namespace`, `ec2:RouteTable`. */
+  kind: string;
+  name: string;
+  namespace?: string;
+}
+
 export interface RuleContext {
   model: ClusterModel;
   facts: Facts;
-  /** Returns `value`, or stops the rule as `unknown` naming the snapshot fields that were not collected. */
-  need<T>(value: T | null | undefined, ...fields: SnapshotField[]): T;
+  /**
+   * Returns `value`, or stops the rule as `unknown` naming the snapshot fields that were not collected.
+   * A function property, not a method: rules destructure it (`{ need }`) and it uses no `this`.
+   */
+  need: <T>(value: T | null | undefined, ...fields: SnapshotField[]) => T;
 }
 
 export type Outcome =
   | { status: 'pass'; summary: string; evidence?: Evidence[] }
-  | { status: 'fail'; severity: Severity; summary: string; evidence: Evidence[]; remediation: string }
+  | { status: 'fail'; severity: Severity; summary: string; evidence: Evidence[]; remediation: Remediation; objects?: FindingObject[] }
   | { status: 'unknown'; summary: string; evidence?: Evidence[] };
 
 export interface Rule {
@@ -90,9 +106,6 @@ export class MissingDataError extends Error {
     super(`not collected: ${fields.join(', ')}`);
   }
 }
-
-/** Shell-quotes a value taken from a cluster for a pasteable command. */
-export const shellQuote = (value: string): string => (/^[\w@%+=:,./-]+$/.test(value) ? value : `'${value.replace(/'/g, `'\\''`)}'`);
 
 /** `a, b and 3 more` for summaries. */
 export function listSome(items: string[], limit = 3): string {

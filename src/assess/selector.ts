@@ -31,7 +31,7 @@ export type SelectorNode =
 type Token = { kind: 'word' | 'string' | 'op'; value: string };
 
 const OPERATORS = ['&&', '||', '==', '!=', '!', '(', ')', '{', '}', ','];
-const WORD = /^[A-Za-z0-9_.\/\-]+/;
+const WORD = /^[A-Za-z0-9_./-]+/;
 
 function tokenize(source: string): Token[] {
   const tokens: Token[] = [];

@@ -9,23 +9,33 @@
  * that was not collected can turn a refusal into an admission but never the reverse: a refusal is
  * `certain` only when every group and source that could have admitted it is known.
  *
+ * Traffic is IPv4 or IPv6: a CIDR rule admits IPv4 traffic through `IpRanges` and IPv6 traffic
+ * through `Ipv6Ranges` (EC2 keeps them apart), tested against the node's address of that family;
+ * a group reference admits either. A managed prefix list may hold either family: its entries are
+ * not collected, so a rule naming one leaves a refusal uncertain.
+ *
  * Nodes are grouped by the set of groups they carry and admission is worked out per set (and per
  * pair of sets for the outbound side), so the cost grows with nodes × distinct group sets, never
  * with node pairs.
  */
 import type { Ec2IpPermission, Ec2SecurityGroup } from '../snapshot/schema.js';
 import { cidrContainsIp, parseCidr, parseIpv4, type Ipv4Cidr } from './ipv4.js';
+import { cidr6ContainsIp, parseCidr6, parseIpv6, type Ipv6Cidr } from './ipv6.js';
 
 export interface Traffic {
   /** EC2 `IpProtocol` as written in rules: `tcp`, `udp`, or a protocol number such as `4` (IP-in-IP). */
   protocol: 'tcp' | 'udp' | '4';
   port?: number;
+  /** The address family the nodes exchange it over; IPv4 unless said. */
+  family?: 4 | 6;
   label: string;
 }
 
 export interface NodeEndpoint {
   name: string;
   privateIp: string | null;
+  /** The node's IPv6 address, for IPv6 traffic. */
+  ipv6?: string | null;
   /** Groups on the node's interfaces; empty when they are not known (no matching EC2 instance). */
   groupIds: string[];
   /** Needed only with `acrossSubnetsOnly`. */
@@ -35,6 +45,8 @@ export interface NodeEndpoint {
 export interface BlockedPair {
   from: string;
   to: string;
+  /** Which way the refused traffic flows, in the exchange's words (`client → route reflector`), when it has sides. */
+  direction?: string;
   /** Which side refuses: the target's inbound rules, the source's outbound rules, or both. */
   refusedBy: 'inbound' | 'outbound' | 'inbound and outbound';
   /** False when a group or source that was not collected (or cannot be resolved) might admit it. */
@@ -62,6 +74,8 @@ export interface Reachability {
   missingGroups: string[];
   /** Nodes whose security groups are not known (no matching EC2 instance). */
   nodesWithoutGroups: string[];
+  /** Nodes with no address of the traffic's family known: a CIDR rule may or may not hold them. */
+  nodesWithoutAddress: string[];
   /** Rules that permit the traffic from or to sources the audit cannot resolve (managed prefix lists). */
   unresolvedRules: string[];
   /** The inbound rules that admit the traffic, `sg-… inbound tcp 179 from sg-…`, for evidence. */
@@ -89,15 +103,17 @@ function describe(group: Ec2SecurityGroup, permission: Ec2IpPermission, directio
   const peers = [
     ...(permission.UserIdGroupPairs ?? []).map((p) => p.GroupId),
     ...(permission.IpRanges ?? []).map((r) => r.CidrIp),
-    ...(permission.PrefixListIds ?? []).map((p) => p.PrefixListId),
+    ...(permission.Ipv6Ranges ?? []).map((r) => r.CidrIpv6),
+    ...(permission.PrefixListIds ?? []).map((p) => (p.PrefixListId ? `prefix list ${p.PrefixListId}` : undefined)),
   ].filter(Boolean);
-  return `${group.GroupId} ${direction} ${protocol} ${direction === 'inbound' ? 'from' : 'to'} ${peers.join(', ') || '(no IPv4 peer)'}`;
+  return `${group.GroupId} ${direction} ${protocol} ${direction === 'inbound' ? 'from' : 'to'} ${peers.join(', ') || '(no peer)'}`;
 }
 
 /** What one side (inbound or outbound) of a set of groups lets through for the traffic. */
 interface Side {
   groups: Set<string>;
-  cidrs: Ipv4Cidr[];
+  /** CIDRs of the traffic's family: `IpRanges` for IPv4, `Ipv6Ranges` for IPv6. */
+  cidrs: Array<Ipv4Cidr | Ipv6Cidr>;
   /** A rule admits every peer: `0.0.0.0/0`, or (outbound) a group whose egress rules were not collected. */
   anyPeer: boolean;
   /** Every group was collected and every permitting rule resolved: a refusal is certain. */
@@ -112,21 +128,26 @@ interface Signature {
 
 interface Endpoint {
   node: NodeEndpoint;
-  ip: number | undefined;
+  /** The node's address in the traffic's family. */
+  ip: number | bigint | undefined;
   groups: Set<string>;
   groupsKnown: boolean;
   subnet: string | null;
   signature: Signature;
   target: boolean;
+  source: boolean;
 }
 
 type Verdict = 'admitted' | 'refused' | 'uncertain';
+
+const contains = (cidr: Ipv4Cidr | Ipv6Cidr, ip: number | bigint): boolean =>
+  typeof ip === 'bigint' ? typeof cidr.base === 'bigint' && cidr6ContainsIp(cidr as Ipv6Cidr, ip) : typeof cidr.base === 'number' && cidrContainsIp(cidr as Ipv4Cidr, ip);
 
 /** Does `side` let traffic through to or from `peer`? */
 function sideVerdict(side: Side, peer: Endpoint): Verdict {
   if (side.anyPeer) return 'admitted';
   for (const group of peer.groups) if (side.groups.has(group)) return 'admitted';
-  if (peer.ip !== undefined && side.cidrs.some((c) => cidrContainsIp(c, peer.ip!))) return 'admitted';
+  if (peer.ip !== undefined && side.cidrs.some((c) => contains(c, peer.ip!))) return 'admitted';
   const certain = side.complete && peer.groupsKnown && (peer.ip !== undefined || side.cidrs.length === 0);
   return certain ? 'refused' : 'uncertain';
 }
@@ -135,8 +156,9 @@ export function checkReachability(
   nodes: NodeEndpoint[],
   securityGroups: Ec2SecurityGroup[],
   traffic: Traffic,
-  options: { targets?: Set<string>; acrossSubnetsOnly?: boolean; sampleLimit?: number } = {},
+  options: { targets?: Set<string>; sources?: Set<string>; acrossSubnetsOnly?: boolean; sampleLimit?: number } = {},
 ): Reachability {
+  const ipv6 = traffic.family === 6;
   const groupsById = new Map(securityGroups.map((g) => [g.GroupId, g]));
   const sampleLimit = options.sampleLimit ?? 5;
   const acrossSubnetsOnly = options.acrossSubnetsOnly ?? false;
@@ -168,8 +190,8 @@ export function checkReachability(
             admitsSomething = true;
           }
         }
-        for (const range of permission.IpRanges ?? []) {
-          const cidr = parseCidr(range.CidrIp);
+        const ranges = ipv6 ? (permission.Ipv6Ranges ?? []).map((r) => parseCidr6(r.CidrIpv6)) : (permission.IpRanges ?? []).map((r) => parseCidr(r.CidrIp));
+        for (const cidr of ranges) {
           if (!cidr) continue;
           if (cidr.prefix === 0) result.anyPeer = true;
           else result.cidrs.push(cidr);
@@ -197,12 +219,13 @@ export function checkReachability(
     }
     return {
       node,
-      ip: parseIpv4(node.privateIp ?? undefined),
+      ip: ipv6 ? parseIpv6(node.ipv6 ?? undefined) : parseIpv4(node.privateIp ?? undefined),
       groups: new Set(groupIds),
       groupsKnown: groupIds.length > 0,
       subnet: node.subnetId ?? null,
       signature,
       target: !options.targets || options.targets.has(node.name),
+      source: !options.sources || options.sources.has(node.name),
     };
   });
 
@@ -218,7 +241,7 @@ export function checkReachability(
     else targetsBySignature.set(endpoint.signature, [endpoint]);
   }
   const outboundTallies = new Map<Signature, Map<Signature, { all: Tally; bySubnet: Map<string, Tally> }>>();
-  for (const source of new Set(endpoints.map((e) => e.signature))) {
+  for (const source of new Set(endpoints.filter((e) => e.source).map((e) => e.signature))) {
     const row = new Map<Signature, { all: Tally; bySubnet: Map<string, Tally> }>();
     for (const [targetSignature, members] of targetsBySignature) {
       const tally = { all: emptyTally(), bySubnet: new Map<string, Tally>() };
@@ -245,6 +268,7 @@ export function checkReachability(
   let outboundBlockedCount = 0;
 
   for (const source of endpoints) {
+    if (!source.source) continue;
     const row = outboundTallies.get(source.signature)!;
     for (const [targetSignature, members] of targetsBySignature) {
       const { all, bySubnet } = row.get(targetSignature)!;
@@ -303,7 +327,40 @@ export function checkReachability(
     outboundBlockedCount,
     missingGroups: [...missingGroups].sort(),
     nodesWithoutGroups: endpoints.filter((e) => !e.groupsKnown).map((e) => e.node.name),
+    nodesWithoutAddress: endpoints.filter((e) => e.ip === undefined).map((e) => e.node.name),
     unresolvedRules: [...unresolvedRules].sort(),
     admittingRules: [...admittingRules].sort(),
+  };
+}
+
+/**
+ * Two checks of the same traffic in opposite directions as one (BGP between clients and route
+ * reflectors: either side may open the session): counts add up, samples keep the direction they
+ * were refused in, certain refusals first.
+ */
+export function mergeReachability(parts: Array<{ direction: string; reachability: Reachability }>, sampleLimit = 5): Reachability {
+  const [first] = parts;
+  if (!first) throw new Error('mergeReachability needs at least one check');
+  const sum = (pick: (r: Reachability) => number) => parts.reduce((total, p) => total + pick(p.reachability), 0);
+  const union = (pick: (r: Reachability) => string[]) => [...new Set(parts.flatMap((p) => pick(p.reachability)))].sort();
+  // Round-robin over the directions, so the samples show each direction that is refused.
+  const lists = parts.map((p) => p.reachability.blocked.map((b) => ({ ...b, direction: p.direction })));
+  const blocked: BlockedPair[] = [];
+  for (let i = 0; lists.some((l) => i < l.length); i++) for (const list of lists) if (list[i]) blocked.push(list[i]!);
+  return {
+    traffic: first.reachability.traffic,
+    admitted: parts.every((p) => p.reachability.admitted),
+    pairsChecked: sum((r) => r.pairsChecked),
+    acrossSubnetsOnly: first.reachability.acrossSubnetsOnly,
+    blocked: [...blocked.filter((b) => b.certain).slice(0, sampleLimit), ...blocked.filter((b) => !b.certain).slice(0, sampleLimit)],
+    blockedCount: sum((r) => r.blockedCount),
+    certainlyBlockedCount: sum((r) => r.certainlyBlockedCount),
+    inboundBlockedCount: sum((r) => r.inboundBlockedCount),
+    outboundBlockedCount: sum((r) => r.outboundBlockedCount),
+    missingGroups: union((r) => r.missingGroups),
+    nodesWithoutGroups: union((r) => r.nodesWithoutGroups),
+    nodesWithoutAddress: union((r) => r.nodesWithoutAddress),
+    unresolvedRules: union((r) => r.unresolvedRules),
+    admittingRules: union((r) => r.admittingRules),
   };
 }

@@ -117,7 +117,7 @@ function objectsOf(value: unknown, where: string): Array<{ object: KubeObject; w
   if (!apiVersion || !kind) throw new WhatIfError(`${where}: no apiVersion or kind`);
   if (!placementOf(apiVersion, kind)) throw new WhatIfError(`${where}: unknown kind ${kind} (${apiVersion}); what-if applies ${SUPPORTED_KINDS}`);
   if (!text(record(object['metadata'])['name'])) throw new WhatIfError(`${where}: ${kind} has no metadata.name`);
-  return [{ object: object as KubeObject, where }];
+  return [{ object, where }];
 }
 
 /** The enforced object a staged one becomes (`stagedAction: Set`). */

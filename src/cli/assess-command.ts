@@ -1,5 +1,6 @@
 /** `calico-audit assess`: one snapshot file → one assessment, printed or written; never touches the network. */
 import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
 import { assess, type Assessment } from '../assess/assess.js';
 import { SEVERITIES, type Severity } from '../assess/rule.js';
 import { applySuppressions } from '../assess/suppressions.js';
@@ -8,15 +9,16 @@ import { renderHtml } from '../render/html.js';
 import { renderJson } from '../render/json.js';
 import { renderMarkdown } from '../render/markdown.js';
 import { mask } from '../render/mask.js';
+import { renderSarif } from '../render/sarif.js';
 import { renderText } from '../render/text.js';
-import { loadSnapshot } from '../snapshot/load.js';
+import { DEFAULT_SNAPSHOT_LIMITS, loadSnapshot, type SnapshotLimits } from '../snapshot/load.js';
 import { EXIT, UsageError } from './errors.js';
 import { FORMATS, type Format } from './options.js';
 
 export { FORMATS, type Format };
 
 /** Renders one assessment; with `masked`, account ids, addresses and CIDRs become placeholders first. */
-export function render(assessment: Assessment, format: Format, options: { masked?: boolean } = {}): string {
+export function render(assessment: Assessment, format: Format, options: { masked?: boolean; snapshotUri?: string } = {}): string {
   const subject = options.masked ? mask(assessment) : assessment;
   switch (format) {
     case 'json':
@@ -27,6 +29,8 @@ export function render(assessment: Assessment, format: Format, options: { masked
       return renderHtml(subject, options);
     case 'text':
       return renderText(subject);
+    case 'sarif':
+      return renderSarif(subject, options.snapshotUri ? { snapshotUri: options.snapshotUri } : {});
   }
 }
 
@@ -46,7 +50,26 @@ export interface AssessOptions {
   out?: string;
   /** Replace account ids, IP addresses and CIDRs with stable placeholders (reports sent by e-mail). */
   mask?: boolean;
+  /** Size limits in MiB, as given on the command line. */
+  maxSnapshotSize?: string;
+  maxDecompressedSize?: string;
 }
+
+const MiB = 1024 * 1024;
+
+/** A size limit in MiB from the command line (a positive number), or the default. */
+function mebibytes(option: string, value: string | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  const parsed = Number(value);
+  if (!/^\d+(\.\d+)?$/.test(value) || !(parsed > 0)) throw new UsageError(`${option} must be a size in MiB, such as 512 (got ${JSON.stringify(value)})`);
+  return Math.floor(parsed * MiB);
+}
+
+/** The snapshot size limits the options ask for. */
+export const snapshotLimits = (options: Pick<AssessOptions, 'maxSnapshotSize' | 'maxDecompressedSize'>): SnapshotLimits => ({
+  maxFileBytes: mebibytes('--max-snapshot-size', options.maxSnapshotSize, DEFAULT_SNAPSHOT_LIMITS.maxFileBytes),
+  maxDecompressedBytes: mebibytes('--max-decompressed-size', options.maxDecompressedSize, DEFAULT_SNAPSHOT_LIMITS.maxDecompressedBytes),
+});
 
 export async function assessCommand(options: AssessOptions, stdout: (text: string) => void): Promise<number> {
   if (!(FORMATS as readonly string[]).includes(options.format)) {
@@ -55,9 +78,11 @@ export async function assessCommand(options: AssessOptions, stdout: (text: strin
   if (options.failOn !== undefined && !(SEVERITIES as readonly string[]).includes(options.failOn)) {
     throw new UsageError(`--fail-on must be one of ${SEVERITIES.join(', ')} (got ${JSON.stringify(options.failOn)})`);
   }
-  const snapshot = await loadSnapshot(options.snapshot);
+  const snapshot = await loadSnapshot(options.snapshot, snapshotLimits(options));
   const assessment = applySuppressions(assess(snapshot), await loadSuppressions(options.suppressions));
-  const output = render(assessment, options.format as Format, { masked: options.mask === true });
+  // SARIF locates results in the snapshot file, as a path relative to where the audit ran (a repository checkout in CI).
+  const snapshotUri = path.relative(process.cwd(), path.resolve(options.snapshot)).split(path.sep).join('/');
+  const output = render(assessment, options.format as Format, { masked: options.mask === true, snapshotUri });
   if (options.out) await writeFile(options.out, output);
   else stdout(output);
   return options.failOn && meetsFailOn(assessment, options.failOn as Severity) ? EXIT.failOn : EXIT.ok;

@@ -10,6 +10,8 @@ export interface ClusterOptions {
   region: string;
   roleArn?: string;
   externalId?: string;
+  /** The collection deadline in seconds, as given on the command line. */
+  deadline?: string;
 }
 
 export interface CollectCommandOptions extends ClusterOptions {
@@ -38,6 +40,9 @@ export function checkClusterOptions(options: ClusterOptions): void {
     throw new UsageError(`--role-arn must be an IAM role ARN such as arn:aws:iam::111122223333:role/CalicoAuditReadOnly (got ${JSON.stringify(options.roleArn)})`);
   }
   if (options.externalId !== undefined && options.roleArn === undefined) throw new UsageError('--external-id only applies with --role-arn');
+  if (options.deadline !== undefined && !(/^\d+$/.test(options.deadline) && Number(options.deadline) > 0)) {
+    throw new UsageError(`--deadline must be a number of seconds, such as 300 (got ${JSON.stringify(options.deadline)})`);
+  }
 }
 
 /** One stderr line per source as it settles. */
@@ -55,7 +60,13 @@ export async function collectWithProgress(options: ClusterOptions, io: CommandIo
   io.stderr(`Collecting EKS cluster ${options.cluster} in ${options.region}${options.roleArn ? ` as ${options.roleArn}` : ''}\n`);
   const live = { region: options.region, ...(options.roleArn ? { roleArn: options.roleArn } : {}), ...(options.externalId ? { externalId: options.externalId } : {}) };
   const snapshot = await collectSnapshot(
-    { clusterName: options.cluster, region: options.region, ...(deps.now ? { now: deps.now } : {}), onProgress: (event) => io.stderr(progressLine(started, event)) },
+    {
+      clusterName: options.cluster,
+      region: options.region,
+      ...(deps.now ? { now: deps.now } : {}),
+      ...(options.deadline ? { deadlineMs: Number(options.deadline) * 1000 } : {}),
+      onProgress: (event) => io.stderr(progressLine(started, event)),
+    },
     (deps.collectDeps ?? liveCollectDeps)(live),
   );
   const seconds = ((performance.now() - started) / 1000).toFixed(1);

@@ -6,9 +6,12 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { SingleBar } from 'cli-progress';
+import { escapeUnsafe } from '../assess/unsafe-text.js';
 import { fleetSummarySchema, type FleetSummary } from '../fleet-summary/index.js';
+import { ledgerReader } from '../fleet/ledger.js';
 import { runFleet } from '../fleet/run.js';
-import { latestFleetKey } from '../publish/layout.js';
+import { readLatestSummary } from '../fleet/summarize.js';
+import { LATEST_PAGE_KEY } from '../publish/layout.js';
 import { LocalSink } from '../publish/sink.js';
 import { renderFleetTable } from '../render/fleet.js';
 import { listSampleSnapshots } from '../samples/index.js';
@@ -58,7 +61,7 @@ async function sampleFleet(): Promise<{ targets: ClusterTarget[]; collect: (targ
   }
   return {
     targets: [...snapshots.values()].map((s) => ({ accountId: s.target.accountId, region: s.target.region, clusterName: s.target.clusterName })),
-    collect: async (target) => snapshots.get(clusterId(target))!,
+    collect: (target) => Promise.resolve(snapshots.get(clusterId(target))!),
   };
 }
 
@@ -73,14 +76,22 @@ export async function demoCommand(options: DemoOptions, io: DemoIo): Promise<num
   const bar = new SingleBar({ stream: io.stderr, format: 'Auditing sample fleet [{bar}] {value}/{total} {cluster}', hideCursor: true, clearOnComplete: true });
   bar.start(fleet.targets.length, 0, { cluster: '' });
   const run = await runFleet(runIdAt(new Date()), {
-    enumerate: async () => ({ targets: fleet.targets, failures: [] }),
-    audit: { sink, collect: fleet.collect, suppressions },
-    summarize: { sink, fleetUrl: sink.locate(latestFleetKey('index.html')), maskEmail: false, now: () => new Date(), ...(previous ? { previous } : {}) },
+    enumerate: () => Promise.resolve({ targets: fleet.targets, failures: [] }),
+    audit: { sink, collect: fleet.collect, suppressions, ledger: ledgerReader(sink) },
+    summarize: {
+      sink,
+      fleetUrl: sink.locate(LATEST_PAGE_KEY),
+      maskEmail: false,
+      now: () => new Date(),
+      ...(previous ? { previous } : {}),
+      ...(options.suppressions ? { history: { suppressions: () => Promise.resolve({ entries: suppressions, source: options.suppressions ?? null, error: null }) } } : {}),
+    },
     concurrency: 4,
-    onClusterDone: (outcome) => bar.increment({ cluster: outcome.target.clusterName }),
+    onClusterDone: (outcome) => bar.increment({ cluster: escapeUnsafe(outcome.target.clusterName) }),
   });
   bar.stop();
-  const summary = fleetSummarySchema.parse(JSON.parse(new TextDecoder().decode((await sink.read(latestFleetKey('index.json')))!)));
+  const summary = await readLatestSummary(sink);
+  if (!summary) throw new Error(`the run just written is not readable back from ${sink.locate('latest/index.json')}`);
   io.stdout(renderFleetTable(summary));
   const changes = run.summary.changes;
   if (changes) {
@@ -88,6 +99,6 @@ export async function demoCommand(options: DemoOptions, io: DemoIo): Promise<num
       `\nSince the previous run: ${count(changes.newFindings, 'new finding')}, ${count(changes.resolvedFindings, 'resolved finding')}, ${count(changes.scoreMoves, 'score move')}, ${count(changes.added, 'cluster')} added, ${changes.gone} gone.\n`,
     );
   }
-  io.stdout(`\nReports for ${run.summary.audited} clusters written to ${outDir} (open ${sink.locate(latestFleetKey('index.html'))}).\n`);
+  io.stdout(`\nReports for ${run.summary.audited} clusters written to ${outDir} (open ${sink.locate(LATEST_PAGE_KEY)}).\n`);
   return 0;
 }

@@ -1,20 +1,26 @@
-/** Reads a suppressions file (`--suppressions FILE`): JSON `{ "suppressions": [ { ruleId, clusters?, reason, expires? } ] }`. */
+/**
+ * Reads a suppressions file (`--suppressions FILE`): YAML `suppressions: [{ rule, clusters, match?,
+ * reason, owner, ticket?, expires }]`, or the earlier JSON `{ "suppressions": [{ ruleId, ... }] }`.
+ */
 import { readFile } from 'node:fs/promises';
-import { suppressionsFileSchema, type Suppression } from '../assess/suppressions.js';
+import type { Suppression } from '../assess/suppressions.js';
+import { parseSuppressions, SuppressionsFileError } from '../assess/suppressions-file.js';
 import { UsageError } from './errors.js';
 
 export async function loadSuppressions(file: string | undefined): Promise<Suppression[]> {
   if (!file) return [];
-  let document: unknown;
+  let text: string;
   try {
-    document = JSON.parse(await readFile(file, 'utf8'));
+    text = await readFile(file, 'utf8');
   } catch (cause) {
     throw new UsageError(`${file}: cannot read the suppressions (${(cause as Error).message.split('\n')[0]})`, { cause });
   }
-  const result = suppressionsFileSchema.safeParse(document);
-  if (!result.success) {
-    const issue = result.error.issues[0]!;
-    throw new UsageError(`${file}: not a suppressions file: ${issue.path.join('.') || '(root)'}: ${issue.message}`);
+  try {
+    return parseSuppressions(text);
+  } catch (error) {
+    if (error instanceof SuppressionsFileError) {
+      throw new UsageError(`${file}${error.line ? `:${error.line}` : ''}: not a suppressions file: ${error.message.replace(/^line \d+: /, '')}`);
+    }
+    throw error;
   }
-  return result.data.suppressions;
 }

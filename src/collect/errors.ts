@@ -103,11 +103,41 @@ export interface SourceSettled {
   code?: string;
 }
 
+/**
+ * Races `work` against the collection deadline: past it, the read fails with `DeadlineExceeded`
+ * at once (its calls, aborted by the same signal, stop in the background), and a read not yet
+ * started is not started.
+ */
+export function withinDeadline<T>(deadline: AbortSignal | undefined, start: () => Promise<T>): Promise<T> {
+  if (!deadline) return start();
+  const exceeded = () => new ReadError('DeadlineExceeded', String(deadline.reason ?? 'the collection deadline passed before this read finished'));
+  if (deadline.aborted) return Promise.reject(exceeded());
+  const work = start();
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(exceeded());
+    deadline.addEventListener('abort', onAbort, { once: true });
+    work.then(
+      (value) => {
+        deadline.removeEventListener('abort', onAbort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        deadline.removeEventListener('abort', onAbort);
+        reject(error instanceof Error ? error : new Error(String(error)));
+      },
+    );
+  });
+}
+
 /** Collects the errors of one collection run and reports each source as it settles. */
 export class ErrorLog {
   readonly entries: CollectionError[] = [];
 
-  constructor(private readonly onSettled: (event: SourceSettled) => void = () => {}) {}
+  constructor(
+    private readonly onSettled: (event: SourceSettled) => void = () => {},
+    /** Aborted at the collection deadline: every read still running then fails as `DeadlineExceeded`. */
+    private readonly deadline?: AbortSignal,
+  ) {}
 
   add(source: string, error: unknown): void {
     const entry = { source, ...describeFailure(error) };
@@ -119,7 +149,7 @@ export class ErrorLog {
   async attempt<T>(source: string, run: () => Promise<T>): Promise<T | null> {
     let result: T;
     try {
-      result = await run();
+      result = await withinDeadline(this.deadline, run);
     } catch (error) {
       this.add(source, error);
       return null;

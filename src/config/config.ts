@@ -16,7 +16,10 @@ export const configSchema = z.object({
   regions: z.array(region).min(1, 'name at least one region'),
   /** Read-only role in each member account (infra/member-account-role.yaml); assumed with the external id. */
   memberRoleName: z.string().regex(/^[\w+=,.@-]{1,64}$/, 'must be an IAM role name').default('CalicoAuditReadOnly'),
-  externalId: z.string().min(2).max(1224).optional(),
+  /** The external id the member roles require (no default: a secret of the deployment's own). */
+  externalId: z.string().min(16, 'must be at least 16 characters (a secret of your own: the member role requires it)').max(1224),
+  /** With `accounts: organization`, the organization's id: member roles are assumed only in its accounts (the IAM policy says so too). */
+  organizationId: z.string().regex(/^o-[a-z0-9]{10,32}$/, 'must be an organization id such as o-a1b2c3d4e5').optional(),
   bucket: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'must be an S3 bucket name'),
   /** Key prefix inside the bucket, e.g. `calico-audit/` (may be empty). */
   prefix: z
@@ -33,8 +36,29 @@ export const configSchema = z.object({
   reportsUrl: z.url({ protocol: /^https$/ }).optional(),
   /** Lifetime of the presigned report links returned by on-demand audits. */
   linkExpirySeconds: z.number().int().min(60).max(604_800).default(86_400),
+  /**
+   * The suppressions file (YAML, or the earlier JSON form) in the reports bucket, under the prefix
+   * and in `config/` (the only place the functions may read it from), e.g. `config/suppressions.yaml`.
+   */
+  suppressionsKey: z
+    .string()
+    .regex(/^config\/(?!.*\.\.)[\w./-]+\.(ya?ml|json)$/, 'must be a key under config/ ending in .yaml, .yml or .json (e.g. config/suppressions.yaml)')
+    .optional(),
+  /** Import open findings into Security Hub in each cluster's own account (through the member role) and archive resolved ones. */
+  securityHub: z.boolean().default(false),
+  /** The EventBridge bus that receives the run-completed event; `null` sends none. */
+  eventBus: z.string().regex(/^[\w./:-]{1,1600}$/, 'must be an EventBridge bus name or ARN').nullable().default('default'),
+  /**
+   * Longest one cluster's collection may take; what was read by then is assessed, the rest `unknown`.
+   * The auditCluster Lambda (timeout 600 s) also keeps room to assess and publish before its own end.
+   */
+  collectionDeadlineSeconds: z.number().int().min(5).max(840).default(420),
 })
-  .refine((c) => c.recipients.length === 0 || c.sender !== undefined, { message: 'sender is required when recipients are set', path: ['sender'] });
+  .refine((c) => c.recipients.length === 0 || c.sender !== undefined, { message: 'sender is required when recipients are set', path: ['sender'] })
+  .refine((c) => c.accounts !== 'organization' || c.organizationId !== undefined, {
+    message: 'is required with accounts "organization": member roles may be assumed only in its accounts',
+    path: ['organizationId'],
+  });
 
 export type AuditConfig = z.infer<typeof configSchema>;
 
@@ -48,6 +72,7 @@ const ENVIRONMENT: Record<string, (value: string) => [keyof AuditConfig, unknown
   CALICO_AUDIT_REGIONS: (v) => ['regions', list(v)],
   CALICO_AUDIT_MEMBER_ROLE: (v) => ['memberRoleName', v],
   CALICO_AUDIT_EXTERNAL_ID: (v) => ['externalId', v],
+  CALICO_AUDIT_ORGANIZATION_ID: (v) => ['organizationId', v],
   CALICO_AUDIT_BUCKET: (v) => ['bucket', v],
   CALICO_AUDIT_PREFIX: (v) => ['prefix', v],
   CALICO_AUDIT_RECIPIENTS: (v) => ['recipients', list(v)],
@@ -56,6 +81,10 @@ const ENVIRONMENT: Record<string, (value: string) => [keyof AuditConfig, unknown
   CALICO_AUDIT_CONCURRENCY: (v) => ['concurrency', /^\d+$/.test(v) ? Number(v) : v],
   CALICO_AUDIT_REPORTS_URL: (v) => ['reportsUrl', v.replace(/\/+$/, '')],
   CALICO_AUDIT_LINK_EXPIRY_SECONDS: (v) => ['linkExpirySeconds', /^\d+$/.test(v) ? Number(v) : v],
+  CALICO_AUDIT_SUPPRESSIONS_KEY: (v) => ['suppressionsKey', v],
+  CALICO_AUDIT_SECURITY_HUB: (v) => ['securityHub', v === 'true' ? true : v === 'false' ? false : v],
+  CALICO_AUDIT_EVENT_BUS: (v) => ['eventBus', v === 'none' ? null : v],
+  CALICO_AUDIT_COLLECTION_DEADLINE_SECONDS: (v) => ['collectionDeadlineSeconds', /^\d+$/.test(v) ? Number(v) : v],
 };
 
 /** The variable that sets each field, for error messages. */
@@ -82,7 +111,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AuditConfig {
   const file = env['CALICO_AUDIT_CONFIG'];
   if (file) {
     try {
-      base = JSON.parse(readFileSync(file, 'utf8'));
+      const parsed: unknown = JSON.parse(readFileSync(file, 'utf8'));
+      if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new Error('it does not hold a JSON object');
+      base = parsed as Record<string, unknown>;
     } catch (cause) {
       throw new ConfigError(`cannot read CALICO_AUDIT_CONFIG ${file}: ${(cause as Error).message}`, { cause });
     }
@@ -94,6 +125,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AuditConfig {
     base[field] = parsed;
   }
   return parseConfig(base, file ? `configuration (${file} and CALICO_AUDIT_* variables)` : 'configuration (CALICO_AUDIT_* variables)');
+}
+
+/** The address a reader opens for an object of the reports bucket (a key under the prefix, e.g. `runs/<run>/clusters/…/report.html`). */
+export function objectUrl(config: Pick<AuditConfig, 'reportsUrl' | 'bucket' | 'prefix'>, region: string, key: string): string {
+  if (config.reportsUrl) return `${config.reportsUrl}/${key.split('/').map(encodeURIComponent).join('/')}`;
+  return `https://console.aws.amazon.com/s3/object/${config.bucket}?region=${region}&prefix=${encodeURIComponent(`${config.prefix}${key}`)}`;
 }
 
 /** The address a reader opens for the latest fleet page. */

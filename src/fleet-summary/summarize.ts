@@ -1,5 +1,6 @@
 /** Many assessments → one fleet summary: pure, worst clusters first. */
 import type { Assessment } from '../assess/assess.js';
+import { objectKey } from '../assess/findings.js';
 import { SEVERITIES, type Severity } from '../assess/rule.js';
 import type { Grade } from '../assess/score.js';
 import { clusterId, type ClusterTarget } from '../target/index.js';
@@ -16,12 +17,9 @@ export interface UnauditedCluster {
 const GRADE_ORDER: Array<Grade | null> = ['F', null, 'D', 'C', 'B', 'A'];
 const severityRank = (s: Severity) => SEVERITIES.indexOf(s);
 
-export function summarizeFleet(
-  entries: Array<{ assessment: Assessment; report: string }>,
-  unaudited: UnauditedCluster[] = [],
-  options: { generatedAt?: string; runId?: string; comparedWith?: string | null } = {},
-): FleetSummary {
-  const clusters: FleetRow[] = entries.map(({ assessment, report }) => ({
+/** One cluster's row of the fleet summary: all the fleet page needs of its assessment. */
+export function fleetRowOf(assessment: Assessment, report: string): FleetRow {
+  return {
     ...assessment.target,
     grade: assessment.score.grade,
     score: assessment.score.value,
@@ -37,8 +35,34 @@ export function summarizeFleet(
     failed: assessment.checks
       .filter((c) => c.status === 'fail' && !c.suppression)
       .sort((a, b) => severityRank(a.severity) - severityRank(b.severity) || a.id.localeCompare(b.id))
-      .map((c) => ({ id: c.id, severity: c.severity, title: c.title })),
-  }));
+      .map((c) => ({ id: c.id, severity: c.severity, title: c.title, ...(c.objects?.length ? { objects: c.objects.map(objectKey) } : {}) })),
+  };
+}
+
+export interface SummaryOptions {
+  generatedAt?: string;
+  runId?: string;
+  comparedWith?: string | null;
+}
+
+export function summarizeFleet(
+  entries: Array<{ assessment: Assessment; report: string }>,
+  unaudited: UnauditedCluster[] = [],
+  options: SummaryOptions = {},
+): FleetSummary {
+  return summarizeRows(
+    entries.map(({ assessment, report }) => fleetRowOf(assessment, report)),
+    unaudited,
+    options,
+  );
+}
+
+/**
+ * The fleet summary from the clusters' rows: a run of thousands of clusters reads each assessment,
+ * keeps its row and lets the assessment go, instead of holding every assessment at once.
+ */
+export function summarizeRows(rows: readonly FleetRow[], unaudited: UnauditedCluster[] = [], options: SummaryOptions = {}): FleetSummary {
+  const clusters = [...rows];
   clusters.sort(
     (a, b) =>
       GRADE_ORDER.indexOf(a.grade) - GRADE_ORDER.indexOf(b.grade) ||
@@ -56,7 +80,7 @@ export function summarizeFleet(
     }
   }
   const sum = (pick: (r: FleetRow) => number) => clusters.reduce((total, r) => total + pick(r), 0);
-  const latest = entries.map((e) => e.assessment.collectedAt).sort().at(-1) ?? null;
+  const latest = clusters.map((r) => r.collectedAt).sort().at(-1) ?? null;
   const unauditedClusters = unaudited.filter((u) => u.scope !== 'account').length;
   return {
     schemaVersion: FLEET_SCHEMA_VERSION,

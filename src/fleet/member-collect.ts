@@ -6,11 +6,11 @@ import type { MemberAccess } from './member-access.js';
 import type { ClusterTarget } from '../target/index.js';
 
 export const collectThroughMemberRole =
-  (access: MemberAccess) =>
+  (access: MemberAccess, options: { deadlineMs?: number } = {}) =>
   (target: ClusterTarget): Promise<Snapshot> => {
     const credentials = access.credentialsFor(target.accountId, target.region);
     return collectSnapshot(
-      { clusterName: target.clusterName, region: target.region },
+      { clusterName: target.clusterName, region: target.region, ...(options.deadlineMs ? { deadlineMs: options.deadlineMs } : {}) },
       { aws: createAwsClients({ region: target.region, credentials }), credentials },
     );
   };

@@ -5,6 +5,8 @@
  */
 import { EKSClient, paginateListClusters, type EKSClientConfig } from '@aws-sdk/client-eks';
 import { OrganizationsClient, paginateListAccounts } from '@aws-sdk/client-organizations';
+import { awsClientDefaults } from '../collect/aws/clients.js';
+import { boundedPages } from '../collect/pages.js';
 import type { AuditConfig } from '../config/config.js';
 import type { ClusterTarget } from '../target/index.js';
 
@@ -33,15 +35,17 @@ export function memberRoleArn(accountId: string, roleName: string, region: strin
 }
 
 export const failureOf = (error: unknown): { code: string; message: string } => {
-  const e = error as { name?: string; Code?: string; message?: string };
-  return { code: e.Code ?? e.name ?? 'Error', message: (e.message ?? String(error)).split('\n')[0]! };
+  const e = error as { name?: string; Code?: string; code?: string; message?: string };
+  // A read error of our own (a repeated page token) carries its code as `code`.
+  const code = e.Code ?? (e.name === 'ReadError' ? e.code : undefined) ?? e.name ?? 'Error';
+  return { code, message: (e.message ?? String(error)).split('\n')[0]! };
 };
 
 async function accountIds(config: AuditConfig, clients: EnumerationClients, failures: EnumerationFailure[]): Promise<string[]> {
   if (config.accounts !== 'organization') return [...new Set(config.accounts)];
   const ids: string[] = [];
   try {
-    for await (const page of paginateListAccounts({ client: clients.organizations() }, {})) {
+    for await (const page of boundedPages(paginateListAccounts({ client: clients.organizations() }, {}), (p) => p.NextToken, 'organizations:ListAccounts')) {
       for (const account of page.Accounts ?? []) {
         // `State` replaces the deprecated `Status`; either says whether the account is usable.
         const state = (account as { State?: string }).State ?? account.Status;
@@ -62,7 +66,8 @@ export async function enumerateTargets(config: AuditConfig, clients: Enumeration
       config.regions.map(async (region) => {
         const names: string[] = [];
         try {
-          for await (const page of paginateListClusters({ client: clients.eks(accountId, region) }, {})) names.push(...(page.clusters ?? []));
+          const pages = paginateListClusters({ client: clients.eks(accountId, region) }, {});
+          for await (const page of boundedPages(pages, (p) => p.nextToken, 'eks:ListClusters')) names.push(...(page.clusters ?? []));
         } catch (error) {
           failures.push({ accountId, region, ...failureOf(error) });
         }
@@ -70,7 +75,29 @@ export async function enumerateTargets(config: AuditConfig, clients: Enumeration
       }),
     ),
   );
-  return { targets: perRegion.flat(), failures };
+  return { targets: interleaveByAccount(perRegion.flat()), failures };
+}
+
+/**
+ * Targets in the order the run audits them: one cluster from each account and region in turn,
+ * keeping each account's own order. The Map runs a window of consecutive targets at once; taken
+ * account by account, that window would spend one account's EKS and EC2 request tokens (a bucket per
+ * account and region) while the others sat idle (bench/fleet-sim.ts measures the difference).
+ */
+export function interleaveByAccount<T extends ClusterTarget>(targets: readonly T[]): T[] {
+  const queues = new Map<string, T[]>();
+  for (const target of targets) {
+    const key = `${target.accountId}/${target.region}`;
+    let queue = queues.get(key);
+    if (!queue) queues.set(key, (queue = []));
+    queue.push(target);
+  }
+  const out: T[] = [];
+  const lists = [...queues.values()];
+  for (let round = 0; out.length < targets.length; round++) {
+    for (const list of lists) if (round < list.length) out.push(list[round]!);
+  }
+  return out;
 }
 
 /** Enumeration clients reading each member account through its role (the hub's own identity lists Organizations). */
@@ -79,7 +106,7 @@ export function memberEnumerationClients(
   organizationsRegion = 'us-east-1',
 ): EnumerationClients {
   return {
-    organizations: () => new OrganizationsClient({ region: organizationsRegion }),
-    eks: (accountId, region) => new EKSClient({ region, credentials: credentialsFor(accountId, region), retryMode: 'adaptive' }),
+    organizations: () => new OrganizationsClient({ region: organizationsRegion, ...awsClientDefaults() }),
+    eks: (accountId, region) => new EKSClient({ region, credentials: credentialsFor(accountId, region), retryMode: 'adaptive', ...awsClientDefaults() }),
   };
 }

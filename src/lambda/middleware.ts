@@ -2,11 +2,14 @@
  * The handlers' own middy middlewares, in middy's shape (a factory returning named before/onError):
  * - `parseEvent(schema)` validates the event with zod and replaces it with the parsed value;
  * - `publicErrors(logger)` logs the full error and lets only `Type: message` leave the function,
- *   so a malformed event gets a clear validation error and nobody gets a stack trace.
+ *   so a malformed event gets a clear validation error and nobody gets a stack trace. A transient
+ *   failure (throttling, a timeout, a 5xx) leaves as `TransientError`, the name the state machine
+ *   retries; its message keeps the original name.
  */
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type middy from '@middy/core';
 import type * as z from 'zod';
+import { isTransient } from '../fleet/transient.js';
 
 export class EventValidationError extends Error {
   override readonly name = 'EventValidationError';
@@ -41,8 +44,9 @@ export function publicErrors(logger: Logger): middy.MiddlewareObj<unknown, unkno
     const error = request.error;
     if (!error) return;
     logger.error(error.message, error);
-    const exposed = new Error(error.message.split('\n').join('; '));
-    exposed.name = error.name;
+    const transient = isTransient(error) && error.name !== 'TransientError';
+    const exposed = new Error(`${transient ? `${error.name}: ` : ''}${error.message.split('\n').join('; ')}`);
+    exposed.name = transient ? 'TransientError' : error.name;
     // The runtime returns `stack` to the caller: keep it to the one line a caller can act on.
     exposed.stack = `${exposed.name}: ${exposed.message}`;
     request.error = exposed;

@@ -1,9 +1,15 @@
 /**
  * The one place that names report files and keys. Under the configured prefix:
- *   runs/<runId>/clusters/<account>/<region>/<cluster>/{report.md,report.html,report.json,snapshot.json.gz}
+ *   runs/<runId>/clusters/<account>/<region>/<cluster>/{snapshot.json.gz,report.md,report.html,report.json}
  *   runs/<runId>/fleet/{index.md,index.html,index.json}
- *   latest/…  the same tree, copied only once a run has completed
- * A single-cluster audit writes the same four files into one folder of its own.
+ *   runs/<runId>/fleet/ledger.json  the findings ledger as this run left it
+ *   runs/<runId>/fleet/email.json   written before the run's e-mail is sent, so it is sent at most once
+ *   ledger/findings.json            the findings ledger: the current one, which the next run continues
+ *   latest/index.json               the pointer: names the last complete run; written last, in one PUT
+ *   latest/fleet/index.html         a page that sends the reader on to that run's fleet page
+ * A run is never copied: `latest/` switches to a new run by one write of the pointer, made only once
+ * every file of the run is in place, so it always names a complete run, and a failure at any point
+ * leaves it naming the previous one. A single-cluster audit writes the four files into one folder.
  * Re-running a run id writes the same keys (idempotent).
  */
 import type { ClusterTarget } from '../target/index.js';
@@ -14,6 +20,9 @@ export const CLUSTER_FILES = {
   'report.json': 'application/json',
   'snapshot.json.gz': 'application/gzip',
 } as const;
+
+/** Written last of a cluster's files: its presence says the others were written first. */
+export const CLUSTER_COMMIT_FILE = 'report.json' satisfies ClusterFile;
 export type ClusterFile = keyof typeof CLUSTER_FILES;
 
 export const FLEET_FILES = {
@@ -35,8 +44,21 @@ export const clusterFolder = (runId: string, target: ClusterTarget) => `${runPre
 export const clusterKey = (runId: string, target: ClusterTarget, file: ClusterFile) => `${clusterFolder(runId, target)}${file}`;
 export const fleetKey = (runId: string, file: FleetFile) => `${runPrefix(runId)}fleet/${file}`;
 export const LATEST_PREFIX = 'latest/';
-/** The fleet page's files in `latest/`, where readers open them. */
-export const latestFleetKey = (file: FleetFile) => `${LATEST_PREFIX}fleet/${file}`;
+/** The pointer naming the last complete run (`{ runId, … }`): what readers and the next run follow. */
+export const LATEST_POINTER_KEY = `${LATEST_PREFIX}index.json`;
+/** Where readers open the latest fleet page: a page forwarding to the run the pointer names. */
+export const LATEST_PAGE_KEY = `${LATEST_PREFIX}fleet/index.html`;
+/** From `latest/fleet/index.html`, the fleet page of a run. */
+export const runPageFromLatestPage = (runId: string) => `../../${fleetKey(runId, 'index.html')}`;
+/** The marker written before a run's e-mail is sent. */
+export const emailMarkerKey = (runId: string) => `${runPrefix(runId)}fleet/email.json`;
+/** The cluster folder (`<account>/<region>/<cluster>`) a key under `runs/<runId>/clusters/` belongs to, and its file. */
+export function clusterOfKey(runId: string, key: string): { folder: string; file: string } | null {
+  const base = `${runPrefix(runId)}clusters/`;
+  if (!key.startsWith(base)) return null;
+  const rest = key.slice(base.length).split('/');
+  return rest.length === 4 ? { folder: rest.slice(0, 3).join('/'), file: rest[3]! } : null;
+}
 
 /** The keys of a cluster's four files inside `folder` (`''` for a folder of its own). */
 export const clusterFileKeys = (folder: string): Record<ClusterFile, string> =>
@@ -46,7 +68,13 @@ export const clusterFileKeys = (folder: string): Record<ClusterFile, string> =>
 export const fleetFileKeys = (runId: string): Record<FleetFile, string> =>
   Object.fromEntries(Object.keys(FLEET_FILES).map((file) => [file, fleetKey(runId, file as FleetFile)])) as Record<FleetFile, string>;
 
+/** The findings ledger the next run continues, and the copy each run keeps of the ledger it left. */
+export const LEDGER_KEY = 'ledger/findings.json';
+export const runLedgerKey = (runId: string) => `${runPrefix(runId)}fleet/ledger.json`;
+
 export function contentTypeOf(key: string): string {
+  if (key.endsWith('.json')) return 'application/json';
   const file = key.slice(key.lastIndexOf('/') + 1);
+  if (file === 'email.json') return 'application/json';
   return (CLUSTER_FILES as Record<string, string>)[file] ?? (FLEET_FILES as Record<string, string>)[file] ?? 'application/octet-stream';
 }

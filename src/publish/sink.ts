@@ -1,11 +1,13 @@
 /** Where reports are published: an S3 bucket or a local folder, behind one small interface. */
-import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import {
   CopyObjectCommand,
   DeleteObjectsCommand,
   GetObjectCommand,
+  HeadObjectCommand,
   ListObjectsV2Command,
+  NotFound,
   NoSuchKey,
   PutObjectCommand,
   type S3Client,
@@ -17,8 +19,12 @@ export interface ReportSink {
   /** Human-readable location of a key (s3://… or a path). */
   locate(key: string): string;
   write(key: string, body: string | Uint8Array): Promise<void>;
+  /** Writes only if there is no such object yet; `false` when there was one (nothing written). */
+  create(key: string, body: string | Uint8Array): Promise<boolean>;
   /** `null` when there is no such object. */
   read(key: string): Promise<Uint8Array | null>;
+  /** The size in bytes of an object, `null` when there is none (to verify a write landed). */
+  size(key: string): Promise<number | null>;
   /** Keys under a prefix, sorted. */
   list(prefix: string): Promise<string[]>;
   copy(fromKey: string, toKey: string): Promise<void>;
@@ -27,6 +33,9 @@ export interface ReportSink {
   /** A link a person can open for a limited time. */
   link(key: string, expiresInSeconds: number): Promise<string>;
 }
+
+/** Pages of 1,000 keys listed at most under one prefix (10 million keys). */
+const MAX_LIST_PAGES = 10_000;
 
 /** S3: server-side encryption on every object, the right Content-Type, no ACLs (the bucket owns objects). */
 export class S3Sink implements ReportSink {
@@ -41,6 +50,10 @@ export class S3Sink implements ReportSink {
   }
 
   async write(key: string, body: string | Uint8Array): Promise<void> {
+    await this.put(key, body);
+  }
+
+  private async put(key: string, body: string | Uint8Array, ifAbsent = false): Promise<void> {
     await this.client.send(
       new PutObjectCommand({
         Bucket: this.bucket,
@@ -48,8 +61,32 @@ export class S3Sink implements ReportSink {
         Body: typeof body === 'string' ? Buffer.from(body, 'utf8') : body,
         ContentType: contentTypeOf(key),
         ServerSideEncryption: 'AES256',
+        // S3's conditional write: refused (412) when the key exists, so two writers cannot both create it.
+        ...(ifAbsent ? { IfNoneMatch: '*' } : {}),
       }),
     );
+  }
+
+  async create(key: string, body: string | Uint8Array): Promise<boolean> {
+    if ((await this.size(key)) !== null) return false;
+    try {
+      await this.put(key, body, true);
+      return true;
+    } catch (error) {
+      const e = error as { name?: string; $metadata?: { httpStatusCode?: number } };
+      if (e.name === 'PreconditionFailed' || e.$metadata?.httpStatusCode === 412) return false;
+      throw error;
+    }
+  }
+
+  async size(key: string): Promise<number | null> {
+    try {
+      const head = await this.client.send(new HeadObjectCommand({ Bucket: this.bucket, Key: this.prefix + key }));
+      return head.ContentLength ?? 0;
+    } catch (error) {
+      if (error instanceof NotFound || (error as { name?: string }).name === 'NotFound' || (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === 404) return null;
+      throw error;
+    }
   }
 
   async read(key: string): Promise<Uint8Array | null> {
@@ -64,14 +101,20 @@ export class S3Sink implements ReportSink {
 
   async list(prefix: string): Promise<string[]> {
     const keys: string[] = [];
+    const seen = new Set<string>();
     let token: string | undefined;
-    do {
+    for (let pages = 1; ; pages++) {
       const page = await this.client.send(
         new ListObjectsV2Command({ Bucket: this.bucket, Prefix: this.prefix + prefix, ContinuationToken: token }),
       );
       for (const object of page.Contents ?? []) if (object.Key) keys.push(object.Key.slice(this.prefix.length));
       token = page.IsTruncated ? page.NextContinuationToken : undefined;
-    } while (token);
+      if (!token) break;
+      // Bounded like every paginated read: a token seen before, or more pages than any run has keys for, stops it.
+      if (seen.has(token)) throw new Error(`listing ${this.locate(prefix)}: S3 returned a continuation token it had already returned`);
+      if (pages >= MAX_LIST_PAGES) throw new Error(`listing ${this.locate(prefix)}: more than ${MAX_LIST_PAGES} pages`);
+      seen.add(token);
+    }
     return keys.sort();
   }
 
@@ -125,6 +168,28 @@ export class LocalSink implements ReportSink {
     await writeFile(file, body);
   }
 
+  async create(key: string, body: string | Uint8Array): Promise<boolean> {
+    const file = this.file(key);
+    await mkdir(path.dirname(file), { recursive: true });
+    try {
+      await writeFile(file, body, { flag: 'wx' });
+      return true;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
+      throw error;
+    }
+  }
+
+  async size(key: string): Promise<number | null> {
+    try {
+      const info = await stat(this.file(key));
+      return info.isFile() ? info.size : null;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+      throw error;
+    }
+  }
+
   async read(key: string): Promise<Uint8Array | null> {
     try {
       return await readFile(this.file(key));
@@ -158,7 +223,7 @@ export class LocalSink implements ReportSink {
     await Promise.all(keys.map((key) => rm(this.file(key), { force: true })));
   }
 
-  async link(key: string): Promise<string> {
-    return `file://${this.file(key)}`;
+  link(key: string): Promise<string> {
+    return Promise.resolve(`file://${this.file(key)}`);
   }
 }

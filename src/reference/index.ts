@@ -3,8 +3,21 @@ import awsNetwork from './aws-network.json' with { type: 'json' };
 import calicoDefaults from './calico-defaults.json' with { type: 'json' };
 import calicoReleases from './calico-releases.json' with { type: 'json' };
 import eksVersions from './eks-versions.json' with { type: 'json' };
+import ec2InstanceSizes from './ec2-instance-sizes.json' with { type: 'json' };
 
-export { awsNetwork, calicoDefaults, calicoReleases, eksVersions };
+export { awsNetwork, calicoDefaults, calicoReleases, ec2InstanceSizes, eksVersions };
+
+/**
+ * The fewest vCPUs an instance of this size (`large`, `4xlarge`) or type (`m5.large`) can have,
+ * or null when the size is not one the table knows.
+ */
+export function minimumVcpus(sizeOrType: string): number | null {
+  const size = sizeOrType.includes('.') ? sizeOrType.slice(sizeOrType.indexOf('.') + 1) : sizeOrType;
+  const known = (ec2InstanceSizes.vcpuBySize as Record<string, number>)[size];
+  if (known !== undefined) return known;
+  const multiple = /^(\d+)xlarge$/.exec(size);
+  return multiple ? 4 * Number(multiple[1]) : null;
+}
 
 /** System namespaces: excluded from the workload-namespace checks. */
 export function isSystemNamespace(name: string): boolean {

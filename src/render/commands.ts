@@ -3,69 +3,82 @@
  * evidence by hand, with this cluster's names, namespace and region filled in (shell-quoted).
  */
 import type { Assessment } from '../assess/assess.js';
-import { shellQuote } from '../assess/rule.js';
+import { blank, cmd, note, joined, renderRemediation, value, type Step } from '../assess/remediation.js';
 
-/** One block of commented commands, ready to paste. */
-export function diagnosticCommands(assessment: Assessment): string {
+/** One block of commented commands, ready to paste (rendered by the remediation model's one quoting function). */
+export const diagnosticCommands = (assessment: Assessment): string => `${renderRemediation(diagnosticSteps(assessment)).text}\n`;
+
+/** The diagnostic commands as data. */
+export function diagnosticSteps(assessment: Assessment): Step[] {
   const { facts, target } = assessment;
-  const region = shellQuote(target.region);
-  const cluster = shellQuote(target.clusterName);
-  const namespace = shellQuote(facts.components?.find((c) => c.name === 'calico-node')?.namespace ?? 'calico-system');
+  const region = value(target.region, 'region');
+  const cluster = value(target.clusterName, 'cluster name');
+  const namespace = value(facts.components?.find((c) => c.name === 'calico-node')?.namespace ?? 'calico-system', 'namespace');
   const calico = facts.calico.presence !== 'absent';
   const operator = facts.calico.method === 'operator';
-  const lines: string[] = [
-    '# Point kubectl at the cluster',
-    `aws eks update-kubeconfig --region ${region} --name ${cluster}`,
-    '',
-    '# The control plane: version, endpoint access, logging, secrets encryption',
-    `aws eks describe-cluster --region ${region} --name ${cluster} --query 'cluster.{version:version,platform:platformVersion,endpoint:resourcesVpcConfig,logging:logging,encryption:encryptionConfig}'`,
-    '',
+  const steps: Step[] = [
+    note('Point kubectl at the cluster'),
+    cmd('aws', 'eks', 'update-kubeconfig', '--region', region, '--name', cluster),
+    blank,
+    note('The control plane: version, endpoint access, logging, secrets encryption'),
+    cmd(
+      'aws', 'eks', 'describe-cluster', '--region', region, '--name', cluster, '--query',
+      'cluster.{version:version,platform:platformVersion,endpoint:resourcesVpcConfig,logging:logging,encryption:encryptionConfig}',
+    ),
+    blank,
   ];
   if (calico) {
-    lines.push(
-      "# calicoctl refuses to run against a different Calico version: add --allow-version-mismatch if it does",
-      '# Calico version, and how it is installed',
-      'calicoctl version',
-      ...(operator ? ['kubectl get installation default -o yaml', 'kubectl get tigerastatus'] : []),
-      '',
-      '# Calico components and their health',
-      `kubectl get daemonset,deployment -n ${namespace} -o wide`,
-      `kubectl get pods -n ${namespace} -o wide`,
-      '',
-      '# IP pools (encapsulation, NAT outgoing, block size) and address use',
-      'calicoctl get ippool -o wide',
-      'calicoctl ipam show --show-blocks',
-      '',
-      '# BGP: configuration, peers, and the sessions seen from a node (run calicoctl node status on the node)',
-      'calicoctl get bgpconfiguration default -o yaml',
-      'calicoctl get bgppeer -o wide',
-      'calicoctl get nodes -o wide',
-      '',
-      '# Felix: dataplane, WireGuard, MTU, metrics, log level, awsSrcDstCheck',
-      'calicoctl get felixconfiguration default -o yaml',
-      '',
-      '# Policy: tiers in order, global and namespaced policies',
-      'calicoctl get tier',
-      'calicoctl get globalnetworkpolicy -o wide',
-      'calicoctl get networkpolicy --all-namespaces -o wide',
-      'kubectl get networkpolicy --all-namespaces',
-      '',
+    steps.push(
+      note('calicoctl refuses to run against a different Calico version: add --allow-version-mismatch if it does'),
+      note('Calico version, and how it is installed'),
+      cmd('calicoctl', 'version'),
+      ...(operator ? [cmd('kubectl', 'get', 'installation', 'default', '-o', 'yaml'), cmd('kubectl', 'get', 'tigerastatus')] : []),
+      blank,
+      note('Calico components and their health'),
+      cmd('kubectl', 'get', 'daemonset,deployment', '-n', namespace, '-o', 'wide'),
+      cmd('kubectl', 'get', 'pods', '-n', namespace, '-o', 'wide'),
+      blank,
+      note('IP pools (encapsulation, NAT outgoing, block size) and address use'),
+      cmd('calicoctl', 'get', 'ippool', '-o', 'wide'),
+      cmd('calicoctl', 'ipam', 'show', '--show-blocks'),
+      blank,
+      note('BGP: configuration, peers, and the sessions seen from a node (run calicoctl node status on the node)'),
+      cmd('calicoctl', 'get', 'bgpconfiguration', 'default', '-o', 'yaml'),
+      cmd('calicoctl', 'get', 'bgppeer', '-o', 'wide'),
+      cmd('calicoctl', 'get', 'nodes', '-o', 'wide'),
+      blank,
+      note('Felix: dataplane, WireGuard, MTU, metrics, log level, awsSrcDstCheck'),
+      cmd('calicoctl', 'get', 'felixconfiguration', 'default', '-o', 'yaml'),
+      blank,
+      note('Policy: tiers in order, global and namespaced policies'),
+      cmd('calicoctl', 'get', 'tier'),
+      cmd('calicoctl', 'get', 'globalnetworkpolicy', '-o', 'wide'),
+      cmd('calicoctl', 'get', 'networkpolicy', '--all-namespaces', '-o', 'wide'),
+      cmd('kubectl', 'get', 'networkpolicy', '--all-namespaces'),
+      blank,
     );
   }
-  lines.push(
-    '# Nodes: instance, subnet, private address, source/destination check, security groups',
-    `aws ec2 describe-instances --region ${region} --filters ${shellQuote(`Name=tag:eks:cluster-name,Values=${target.clusterName}`)} --query 'Reservations[].Instances[].{id:InstanceId,name:PrivateDnsName,subnet:SubnetId,ip:PrivateIpAddress,srcDst:SourceDestCheck,groups:SecurityGroups[].GroupId}' --output table`,
+  steps.push(
+    note('Nodes: instance, subnet, private address, source/destination check, security groups'),
+    cmd(
+      'aws', 'ec2', 'describe-instances', '--region', region, '--filters', joined('Name=tag:eks:cluster-name,Values=', value(target.clusterName, 'cluster name')),
+      '--query', 'Reservations[].Instances[].{id:InstanceId,name:PrivateDnsName,subnet:SubnetId,ip:PrivateIpAddress,srcDst:SourceDestCheck,groups:SecurityGroups[].GroupId}',
+      '--output', 'table',
+    ),
   );
-  const groups = (facts.securityGroups ?? []).map((g) => shellQuote(g.groupId));
+  const groups = (facts.securityGroups ?? []).map((g) => value(g.groupId, 'security group id'));
   if (groups.length) {
-    lines.push('', '# The node security groups and the traffic they admit', `aws ec2 describe-security-groups --region ${region} --group-ids ${groups.join(' ')}`);
+    steps.push(blank, note('The node security groups and the traffic they admit'), cmd('aws', 'ec2', 'describe-security-groups', '--region', region, '--group-ids', ...groups));
   }
   if (facts.cluster.vpcId) {
-    lines.push(
-      '',
-      '# Route tables of the VPC (pod routes count toward the per-table route quota)',
-      `aws ec2 describe-route-tables --region ${region} --filters ${shellQuote(`Name=vpc-id,Values=${facts.cluster.vpcId}`)} --query 'RouteTables[].{id:RouteTableId,subnets:Associations[].SubnetId,routes:length(Routes)}'`,
+    steps.push(
+      blank,
+      note('Route tables of the VPC (pod routes count toward the per-table route quota)'),
+      cmd(
+        'aws', 'ec2', 'describe-route-tables', '--region', region, '--filters', joined('Name=vpc-id,Values=', value(facts.cluster.vpcId, 'VPC id')),
+        '--query', 'RouteTables[].{id:RouteTableId,subnets:Associations[].SubnetId,routes:length(Routes)}',
+      ),
     );
   }
-  return `${lines.join('\n')}\n`;
+  return steps;
 }

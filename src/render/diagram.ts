@@ -18,7 +18,7 @@ const length = (s: string): number => chars(s).length;
 const fit = (s: string, width: number): string => (length(s) > width ? `${chars(s).slice(0, width - 1).join('')}…` : s);
 const padEnd = (s: string, width: number): string => s + ' '.repeat(Math.max(0, width - length(s)));
 // Control characters would break the drawing (and a fence); box contents are one plain line each.
-const clean = (s: string): string => s.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, ' ');
+const clean = (s: string): string => s.replace(/[\p{Cc}\u2028\u2029]/gu, ' ');
 
 /** A box of `inner` columns; `in`/`out` put ▼ on the top border / ┬ on the bottom border at the centre. */
 function box(lines: string[], inner: number, options: { in?: boolean; out?: boolean; split?: number } = {}): string[] {

@@ -5,6 +5,7 @@
  * default. Pure: sending it (SES) is the caller's job.
  */
 import Handlebars from 'handlebars';
+import { escapeUnsafe, escapeUnsafeKeepingLines } from '../assess/unsafe-text.js';
 import { unlistedPhrase } from './fleet.js';
 import { templateSource } from './template-sources.js';
 import { createMasker } from './mask.js';
@@ -40,7 +41,7 @@ const textTemplate = load('email.txt.hbs', true);
 
 const signed = (n: number): string => (n > 0 ? `+${n}` : n < 0 ? `-${-n}` : '±0');
 
-/** The subject line: `Calico audit 2026-11-23: 6 clusters, 2 critical (+1 since last run, 3 new findings)`. */
+/** The subject line: `Calico audit 2026-11-23: 9 clusters, 2 critical (+1 since last run, 3 new findings)`. */
 export function emailSubject(summary: FleetSummary, diff: FleetDiff | null): string {
   const date = summary.generatedAt?.slice(0, 10) ?? 'undated';
   const count = `${summary.totals.clusters} cluster${summary.totals.clusters === 1 ? '' : 's'}`;
@@ -82,8 +83,23 @@ export function renderEmail(fleet: FleetSummary, fleetDiff: FleetDiff | null, op
       resolvedFindings: diff.resolvedFindings.length,
     },
     newSevere: diff ? diff.newFindings.filter((f) => f.severity === 'critical' || f.severity === 'high') : [],
-    notAudited: summary.notAudited,
+    notAudited: summary.notAudited.map((u) => ({ ...u, kept: u.openFindings ?? 0 })),
+    // Resolved by this run (the ledger's), most severe first.
+    resolvedNow: (summary.resolved ?? [])
+      .filter((r) => r.resolvedAt === summary.ledger?.asOf)
+      .map((r) => ({ ...r, object: r.object ?? '', how: r.resolution === 'fixed' ? 'no longer found' : 'cluster left the fleet' })),
+    suppressions: summary.suppressions && {
+      error: summary.suppressions.error,
+      expiring: summary.suppressions.expiring.map((s) => ({ ...s, owner: s.owner ?? 'no owner named', clusters: s.clusters.join(', '), match: s.match ?? '' })),
+      expired: summary.suppressions.expired.map((s) => ({ ...s, owner: s.owner ?? 'no owner named', clusters: s.clusters.join(', '), match: s.match ?? '' })),
+      unused: summary.suppressions.unused.length,
+    },
     fleetUrl: options.fleetUrl,
   };
-  return { subject: view.subject, html: htmlTemplate(view), text: textTemplate(view).replace(/\n{3,}/g, '\n\n') };
+  // Control characters and bidi overrides from cluster names are shown escaped in every part.
+  return {
+    subject: escapeUnsafe(view.subject),
+    html: escapeUnsafeKeepingLines(htmlTemplate(view)),
+    text: escapeUnsafeKeepingLines(textTemplate(view).replace(/\n{3,}/g, '\n\n')),
+  };
 }

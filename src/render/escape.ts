@@ -18,6 +18,17 @@ export class SafeMarkdown {
   }
 }
 
+/**
+ * A template value as the text `String()` gives it, nothing for null or undefined. Values come from
+ * templates and tagged strings untyped; objects among them (`SafeMarkdown`, handlebars' `SafeString`)
+ * print through their own `toString`.
+ */
+function textOf(value: unknown): string {
+  if (typeof value === 'string') return value;
+  // eslint-disable-next-line @typescript-eslint/no-base-to-string -- any value may arrive here; String() is the intended conversion (objects with their own toString are expected)
+  return String(value ?? '');
+}
+
 const LINE_BREAKS = /[\r\n\u2028\u2029\u0085\v\f]+/g;
 // Inline metacharacters: escapes, code, emphasis, links/images, raw HTML and autolinks, table cells,
 // strikethrough, entities. A backslash before any ASCII punctuation is a literal in CommonMark.
@@ -31,7 +42,7 @@ const BLOCK_START = /^(\s*)([#+\-=>]|\d+[.)])/;
  * autolink. (In a table cell that is enough; where a value starts a line, use `escapeMarkdownBlock`.)
  */
 export function escapeMarkdown(value: unknown): string {
-  return String(value ?? '')
+  return textOf(value)
     .replace(LINE_BREAKS, ' ')
     .replace(INLINE_META, (c) => `\\${c}`)
     // GFM turns bare URLs and e-mail addresses into links; break the patterns it looks for.
@@ -81,7 +92,7 @@ const longestRun = (text: string, char: string): number => {
  * it cannot be closed early (in a table, use `escapeMarkdown`: GFM splits cells on `|` even in code).
  */
 export function codeSpan(value: unknown): SafeMarkdown {
-  const text = String(value ?? '').replace(LINE_BREAKS, ' ');
+  const text = textOf(value).replace(LINE_BREAKS, ' ');
   const ticks = '`'.repeat(longestRun(text, '`') + 1);
   const pad = text.startsWith('`') || text.endsWith('`') || text.startsWith(' ') ? ' ' : '';
   return new SafeMarkdown(`${ticks}${pad}${text}${pad}${ticks}`);
@@ -103,7 +114,7 @@ export function yamlScalar(value: unknown): string {
   if (value === null || value === undefined) return 'null';
   if (typeof value === 'number' || typeof value === 'boolean') return String(value);
   const unicode = (c: string) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
-  return JSON.stringify(String(value))
+  return JSON.stringify(textOf(value))
     .replace(/[<>&`[\]@]/g, unicode)
     .replace(/:(?=\/\/)/g, unicode)
     .replace(/\b(www)\./gi, (_all, www: string) => `${www}${unicode('.')}`);

@@ -4,10 +4,32 @@
  * data comes from the fleet summary (src/fleet-summary); this file only renders it.
  */
 import type { FleetDiff, FleetRow, FleetSummary } from '../fleet-summary/index.js';
+import { escapeUnsafeKeepingLines } from '../assess/unsafe-text.js';
 import { escapeMarkdown, SafeMarkdown } from './escape.js';
+import { safeJson } from './json.js';
 import { compileTemplate, tidyMarkdown } from './markdown.js';
 import { percent } from './report/index.js';
 import { renderPage, severityChips } from './html.js';
+import { scoreSparkline, severityTrendChart, textSparkline } from './svg.js';
+
+/** Clusters named per rule on the page; index.json keeps them all. */
+const WHERE_LIMIT = 20;
+
+/** `new in this run`, `under a day`, `1 day`, `12 days`. */
+const openDays = (days: number, openedAt: string, asOf: string | undefined): string =>
+  openedAt === asOf ? 'new in this run' : days === 0 ? 'under a day' : `${days} day${days === 1 ? '' : 's'}`;
+
+type SuppressionNote = NonNullable<FleetSummary['suppressions']>['expired'][number];
+const noteView = (s: SuppressionNote) => ({
+  id: s.ruleId,
+  clusters: s.clusters.join(', '),
+  match: s.match ?? 'any object',
+  reason: s.reason,
+  owner: s.owner ?? 'not named',
+  ticket: s.ticket ?? '',
+  expires: s.expires ?? 'no expiry',
+  line: s.line ?? 'n/a',
+});
 
 /** A relative link destination, each path segment percent-encoded (parentheses too, for Markdown). */
 export const encodePath = (path: string): string =>
@@ -22,8 +44,45 @@ const signed = (n: number): string => (n > 0 ? `+${n}` : n < 0 ? `âˆ’${-n}` : 'Â
 export const unlistedPhrase = (n: number): string => `${n} ${n === 1 ? 'account/region' : 'accounts/regions'}`;
 
 function fleetView(summary: FleetSummary, diff: FleetDiff | null, reportExtension: 'md' | 'html', standalone: boolean) {
-  const link = (row: FleetRow) => new SafeMarkdown(`[${escapeMarkdown(row.clusterName)}](${encodePath(row.report.replace(/\.html$/, `.${reportExtension}`))})`);
+  const linkTo = (clusterName: string, report: string) => new SafeMarkdown(`[${escapeMarkdown(clusterName)}](${encodePath(report.replace(/\.html$/, `.${reportExtension}`))})`);
+  const link = (row: FleetRow) => linkTo(row.clusterName, row.report);
+  const html = reportExtension === 'html';
+  const asOf = summary.ledger?.asOf;
+  const trend = summary.trend?.length ? summary.trend : null;
+  const trendCell = (row: FleetRow) =>
+    !row.trend ? null : html ? new SafeMarkdown(scoreSparkline(row.trend, `Score of ${row.clusterName} over the last ${row.trend.length} runs`)) : new SafeMarkdown(textSparkline(row.trend, 100));
   return {
+    hasTrend: trend !== null,
+    trend: trend && {
+      runs: trend.length,
+      from: trend[0]!.at.slice(0, 10),
+      to: trend.at(-1)!.at.slice(0, 10),
+      chart: html ? new SafeMarkdown(severityTrendChart(trend)) : null,
+      critical: textSparkline(trend.map((r) => r.critical)),
+      high: textSparkline(trend.map((r) => r.high)),
+      criticalFirst: trend[0]!.critical,
+      criticalLast: trend.at(-1)!.critical,
+      highFirst: trend[0]!.high,
+      highLast: trend.at(-1)!.high,
+    },
+    ledger: summary.ledger ?? null,
+    resolved: (summary.resolved ?? []).map((r) => ({
+      ...r,
+      object: r.object ?? 'the cluster',
+      firstSeen: r.firstSeen.slice(0, 10),
+      resolvedAt: r.resolvedAt.slice(0, 10),
+      how: r.resolution === 'fixed' ? 'no longer found' : 'cluster left the fleet',
+    })),
+    hasLedger: summary.ledger !== undefined,
+    suppressions: summary.suppressions
+      ? {
+          entries: summary.suppressions.entries,
+          error: summary.suppressions.error,
+          unused: summary.suppressions.unused.map(noteView),
+          expired: summary.suppressions.expired.map(noteView),
+          expiring: summary.suppressions.expiring.map(noteView),
+        }
+      : null,
     standalone,
     date: summary.generatedAt?.slice(0, 10) ?? 'n/a',
     totals: summary.totals,
@@ -36,9 +95,22 @@ function fleetView(summary: FleetSummary, diff: FleetDiff | null, reportExtensio
       coverage: percent(row.coverage),
       calico: row.calicoVersion ? `${row.calicoVersion}${row.calicoVariant === 'Calico Enterprise' ? ' Enterprise' : ''}` : 'n/a',
       nodes: row.nodes ?? 'n/a',
+      trend: trendCell(row),
     })),
-    failuresByRule: summary.failuresByRule,
-    notAudited: summary.notAudited,
+    failuresByRule: summary.failuresByRule.map((rule) => {
+      const where = rule.where ?? [];
+      const shown = where.slice(0, WHERE_LIMIT).map((w) => {
+        const objects = w.objects > 1 ? `, ${w.objects} objects` : '';
+        return new SafeMarkdown(`${linkTo(w.clusterName, w.report).text} (${openDays(w.openDays, w.openedAt, asOf)}${objects})`);
+      });
+      const more = where.length > WHERE_LIMIT ? [new SafeMarkdown(`and ${where.length - WHERE_LIMIT} more`)] : [];
+      return { ...rule, where: where.length ? new SafeMarkdown([...shown, ...more].map((m) => m.text).join('; ')) : null };
+    }),
+    notAudited: summary.notAudited.map((u) => ({
+      ...u,
+      kept: u.openFindings === undefined ? null : u.openFindings,
+      lastAudited: u.lastAudited ? u.lastAudited.slice(0, 10) : u.scope === 'account' ? 'n/a' : 'never',
+    })),
     diff: diff && {
       previous: diff.previousGeneratedAt?.slice(0, 10) ?? 'the previous run',
       criticalChange: signed(diff.criticalChange),
@@ -88,7 +160,7 @@ export function renderFleetHtml(summary: FleetSummary, diff: FleetDiff | null = 
   });
 }
 
-export const renderFleetJson = (summary: FleetSummary): string => `${JSON.stringify(summary, null, 2)}\n`;
+export const renderFleetJson = (summary: FleetSummary): string => safeJson(summary);
 
 /** The fleet as a terminal table (what `demo` prints). */
 export function renderFleetTable(summary: FleetSummary): string {
@@ -107,5 +179,29 @@ export function renderFleetTable(summary: FleetSummary): string {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const lines = [header, ...rows].map((r) => r.map((cell, i) => (i === r.length - 1 ? cell : cell.padEnd(widths[i]!))).join('  '));
   for (const u of summary.notAudited) lines.push(`${u.clusterName}  not audited: ${u.reason}`);
-  return `${lines.join('\n')}\n`;
+  return `${escapeUnsafeKeepingLines(lines.join('\n'))}\n`;
+}
+
+const htmlAttribute = (text: string) => text.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+
+/**
+ * `latest/fleet/index.html`: sends the reader on to the fleet page of the run `latest/index.json`
+ * names (a meta refresh, so it works from S3, CloudFront or a local folder, with no script), and
+ * links it for readers whose browser does not follow.
+ */
+export function renderLatestPage(runId: string, href: string): string {
+  const url = htmlAttribute(href);
+  return [
+    '<!doctype html>',
+    '<html lang="en">',
+    '<head>',
+    '<meta charset="utf-8">',
+    `<meta http-equiv="Content-Security-Policy" content="default-src 'none'">`,
+    `<meta http-equiv="refresh" content="0; url=${url}">`,
+    '<title>Calico networking audit: latest run</title>',
+    '</head>',
+    `<body><p>The latest complete run is <a href="${url}">${htmlAttribute(runId)}</a>.</p></body>`,
+    '</html>',
+    '',
+  ].join('\n');
 }

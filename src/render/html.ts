@@ -12,9 +12,11 @@ import type * as XssModule from 'xss';
 import xssModule from 'xss';
 import type { Assessment } from '../assess/assess.js';
 import { SEVERITIES } from '../assess/rule.js';
+import { escapeUnsafeKeepingLines } from '../assess/unsafe-text.js';
 import { renderMarkdownBody, type RenderOptions } from './markdown.js';
 import { templateSource } from './template-sources.js';
 import { buildReportView, percent, type ReportView } from './report/index.js';
+import { SVG_ALLOWED, SVG_CLASSES } from './svg.js';
 
 /** Nothing may load: no script, image, font, frame or connection; only the inline stylesheet applies. */
 export const CONTENT_SECURITY_POLICY =
@@ -103,6 +105,17 @@ const ALLOWED_ATTRIBUTES: Record<string, string[]> = {
   ol: ['start'],
   th: ['align'],
   td: ['align', 'data-label', 'class'],
+  // The inline charts (src/render/svg.ts): shapes and a title, nothing that loads or runs.
+  ...SVG_ALLOWED,
+};
+const SVG_NUMBER = /^-?\d+(\.\d+)?$/;
+/** What each chart attribute may hold: numbers and point lists only, so no value can smuggle markup or a URL. */
+const SVG_VALUES: Record<string, RegExp> = {
+  viewbox: /^[\d. -]+$/,
+  points: /^[\d., -]+$/,
+  role: /^img$/,
+  preserveaspectratio: /^none$/,
+  width: SVG_NUMBER, height: SVG_NUMBER, cx: SVG_NUMBER, cy: SVG_NUMBER, r: SVG_NUMBER, x1: SVG_NUMBER, y1: SVG_NUMBER, x2: SVG_NUMBER, y2: SVG_NUMBER,
 };
 const ALLOWED_CLASSES: Record<string, ReadonlySet<string>> = {
   div: new Set(['table-wrap']),
@@ -119,6 +132,15 @@ const sanitizer = new xss.FilterXSS({
   whiteList: ALLOWED_ATTRIBUTES,
   css: false,
   onTagAttr(tag, name, value) {
+    if (Object.hasOwn(SVG_ALLOWED, tag)) {
+      if (name === 'class') {
+        const classes = value.split(/\s+/).filter((c) => SVG_CLASSES.has(c));
+        return classes.length ? `class="${classes.join(' ')}"` : '';
+      }
+      const allowed = SVG_VALUES[name];
+      if (allowed) return allowed.test(value) ? `${name}="${value}"` : '';
+      return undefined; // aria-label: escaped by default
+    }
     if (name === 'class') {
       const classes = value.split(/\s+/).filter((c) => ALLOWED_CLASSES[tag]?.has(c));
       return classes.length ? `class="${classes.join(' ')}"` : '';
@@ -149,16 +171,18 @@ export interface PageHeader {
   masked: boolean;
 }
 
-/** The page shell around a Markdown body; every header value is HTML-escaped by handlebars. */
+/** The page shell around a Markdown body; every header value is HTML-escaped by handlebars, control characters shown escaped. */
 export function renderPage(options: { title: string; header: PageHeader; markdown: string; footer: string }): string {
-  return pageTemplate({
-    csp: CONTENT_SECURITY_POLICY,
-    css: CSS,
-    title: options.title,
-    header: options.header,
-    body: markdownToSafeHtml(options.markdown),
-    footer: options.footer,
-  });
+  return escapeUnsafeKeepingLines(
+    pageTemplate({
+      csp: CONTENT_SECURITY_POLICY,
+      css: CSS,
+      title: options.title,
+      header: options.header,
+      body: markdownToSafeHtml(options.markdown),
+      footer: options.footer,
+    }),
+  );
 }
 
 /** Severity chips for the counts of failed rules (only the severities that failed). */

@@ -4,6 +4,7 @@
  */
 import type { Assessment } from '../assess/assess.js';
 import { renderFleetHtml, renderFleetJson, renderFleetMarkdown } from './fleet.js';
+export { renderLatestPage } from './fleet.js';
 import { renderHtml } from './html.js';
 import { renderJson } from './json.js';
 import { renderMarkdown } from './markdown.js';

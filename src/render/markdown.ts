@@ -6,6 +6,7 @@
  */
 import Handlebars from 'handlebars';
 import type { Assessment } from '../assess/assess.js';
+import { escapeUnsafeKeepingLines } from '../assess/unsafe-text.js';
 import { asLineStart, codeSpan, escapeMarkdown, md, SafeMarkdown, yamlScalar } from './escape.js';
 import { partialSources, templateSource } from './template-sources.js';
 import { buildReportView, formatNumber, percent, type RenderOptions, type ReportView } from './report/index.js';
@@ -61,7 +62,8 @@ export function tidyMarkdown(text: string): string {
     out.push(line);
   }
   while (out.length && out.at(-1)!.trim() === '') out.pop();
-  return `${out.join('\n')}\n`;
+  // Control characters and bidi overrides from the cluster are shown escaped, never acted on.
+  return `${escapeUnsafeKeepingLines(out.join('\n'))}\n`;
 }
 
 /** The whole Markdown report: front matter, title, header lines and the twelve sections. */

@@ -1,6 +1,7 @@
 /** A terminal summary of one assessment: score line, findings most severe first, unknowns. */
 import type { Assessment, Check } from '../assess/assess.js';
 import { SEVERITIES } from '../assess/rule.js';
+import { escapeUnsafeKeepingLines } from '../assess/unsafe-text.js';
 
 export const bySeverity = (a: Check, b: Check): number =>
   SEVERITIES.indexOf(a.severity) - SEVERITIES.indexOf(b.severity) || a.id.localeCompare(b.id);
@@ -32,12 +33,26 @@ export function renderText(assessment: Assessment): string {
   const suppressed = assessment.checks.filter((c) => c.status === 'fail' && c.suppression).sort(bySeverity);
   if (suppressed.length) {
     lines.push('', 'Suppressed (not scored):');
-    for (const check of suppressed) lines.push(`  [${check.severity.toUpperCase()}] ${check.id} ${check.title}: ${check.suppression!.reason}`);
+    for (const check of suppressed) {
+      const { reason, owner, expires } = check.suppression!;
+      lines.push(`  [${check.severity.toUpperCase()}] ${check.id} ${check.title}: ${reason}${owner ? ` (${owner}` : ' ('}${expires ? `${owner ? ', ' : ''}until ${expires})` : owner ? ')' : 'no end date)'}`);
+    }
+  }
+  const expired = assessment.suppressions?.expired ?? [];
+  if (expired.length) {
+    lines.push('', 'Expired suppressions (their findings count again):');
+    for (const s of expired) lines.push(`  ${s.ruleId}: ${s.reason} (expired after ${s.expires})`);
+  }
+  const unused = assessment.suppressions?.unused ?? [];
+  if (unused.length) {
+    lines.push('', 'Suppressions naming this cluster that matched nothing:');
+    for (const s of unused) lines.push(`  ${s.ruleId}${s.match ? ` match ${s.match}` : ''}${s.line ? ` (line ${s.line})` : ''}`);
   }
   const unknown = assessment.checks.filter((c) => c.status === 'unknown');
   if (unknown.length) {
     lines.push('', 'Not determined (data not collected):');
     for (const check of unknown) lines.push(`  ${check.id} ${check.title}: ${check.summary}`);
   }
-  return `${lines.join('\n')}\n`;
+  // For a terminal: a cluster's ESC sequences or bidi overrides are shown escaped, never acted on.
+  return `${escapeUnsafeKeepingLines(lines.join('\n'))}\n`;
 }

@@ -44,8 +44,13 @@ const groupIdentifier = z.looseObject({ GroupId: z.string().optional(), GroupNam
 export const ec2Instance = z.looseObject({
   InstanceId: z.string(),
   InstanceType: z.string().optional(),
+  /** `windows` on Windows instances (absent on Linux). */
+  Platform: z.string().optional(),
+  PlatformDetails: z.string().optional(),
   PrivateIpAddress: z.string().optional(),
   PrivateDnsName: z.string().optional(),
+  /** The primary IPv6 address, on instances launched with one (IPv6 clusters). */
+  Ipv6Address: z.string().optional(),
   SubnetId: z.string().optional(),
   VpcId: z.string().optional(),
   SourceDestCheck: z.boolean().optional(),
@@ -57,6 +62,7 @@ export const ec2Instance = z.looseObject({
         NetworkInterfaceId: z.string().optional(),
         SubnetId: z.string().optional(),
         PrivateIpAddress: z.string().optional(),
+        Ipv6Addresses: z.array(z.looseObject({ Ipv6Address: z.string().optional(), IsPrimaryIpv6: z.boolean().optional() })).optional(),
         SourceDestCheck: z.boolean().optional(),
         Groups: z.array(groupIdentifier).optional(),
         Attachment: z.looseObject({ DeviceIndex: z.number().optional() }).optional(),
@@ -72,7 +78,7 @@ const ipPermission = z.looseObject({
   FromPort: z.number().optional(),
   ToPort: z.number().optional(),
   IpRanges: z.array(z.looseObject({ CidrIp: z.string().optional(), Description: z.string().optional() })).optional(),
-  Ipv6Ranges: z.array(z.looseObject({ CidrIpv6: z.string().optional() })).optional(),
+  Ipv6Ranges: z.array(z.looseObject({ CidrIpv6: z.string().optional(), Description: z.string().optional() })).optional(),
   UserIdGroupPairs: z.array(z.looseObject({ GroupId: z.string().optional(), UserId: z.string().optional() })).optional(),
   PrefixListIds: z.array(z.looseObject({ PrefixListId: z.string().optional() })).optional(),
 });
@@ -92,9 +98,12 @@ export const ec2SecurityGroup = z.looseObject({
 export type Ec2SecurityGroup = z.infer<typeof ec2SecurityGroup>;
 
 /** EC2 Subnet as DescribeSubnets returns it. */
+const ipv6CidrAssociation = z.looseObject({ Ipv6CidrBlock: z.string().optional() });
+
 export const ec2Subnet = z.looseObject({
   SubnetId: z.string(),
   CidrBlock: z.string().optional(),
+  Ipv6CidrBlockAssociationSet: z.array(ipv6CidrAssociation).optional(),
   AvailabilityZone: z.string().optional(),
   VpcId: z.string().optional(),
   Tags: z.array(tag).optional(),
@@ -112,6 +121,7 @@ export const ec2RouteTable = z.looseObject({
     .array(
       z.looseObject({
         DestinationCidrBlock: z.string().optional(),
+        DestinationIpv6CidrBlock: z.string().optional(),
         GatewayId: z.string().optional(),
         InstanceId: z.string().optional(),
         NetworkInterfaceId: z.string().optional(),
@@ -131,6 +141,7 @@ export const ec2Vpc = z.looseObject({
   VpcId: z.string(),
   CidrBlock: z.string().optional(),
   CidrBlockAssociationSet: z.array(z.looseObject({ CidrBlock: z.string().optional() })).optional(),
+  Ipv6CidrBlockAssociationSet: z.array(ipv6CidrAssociation).optional(),
 });
 export type Ec2Vpc = z.infer<typeof ec2Vpc>;
 
@@ -156,6 +167,8 @@ export const eksCluster = z.looseObject({
   kubernetesNetworkConfig: z
     .looseObject({ serviceIpv4Cidr: z.string().optional(), serviceIpv6Cidr: z.string().optional(), ipFamily: z.string().optional() })
     .optional(),
+  /** EKS Auto Mode: EKS launches and scales the nodes itself. */
+  computeConfig: z.looseObject({ enabled: z.boolean().optional(), nodePools: z.array(z.string()).optional() }).optional(),
   logging: z
     .looseObject({
       clusterLogging: z.array(z.looseObject({ types: z.array(z.string()).optional(), enabled: z.boolean().optional() })).optional(),
@@ -181,8 +194,27 @@ export const eksNodegroup = z.looseObject({
   scalingConfig: z
     .looseObject({ minSize: z.number().optional(), maxSize: z.number().optional(), desiredSize: z.number().optional() })
     .optional(),
+  /** Kubernetes labels the group's nodes carry. */
+  labels: z.record(z.string(), z.string()).optional(),
+  resources: z.looseObject({ autoScalingGroups: z.array(z.looseObject({ name: z.string().optional() })).optional() }).optional(),
 });
 export type EksNodegroup = z.infer<typeof eksNodegroup>;
+
+/**
+ * Auto Scaling DescribeAutoScalingGroups().AutoScalingGroups[] (PascalCase): the groups tagged
+ * `kubernetes.io/cluster/<name>`, self-managed node groups and the groups behind managed ones.
+ */
+export const autoScalingGroup = z.looseObject({
+  AutoScalingGroupName: z.string().optional(),
+  MinSize: z.number().optional(),
+  MaxSize: z.number().optional(),
+  DesiredCapacity: z.number().optional(),
+  Instances: z.array(z.looseObject({ InstanceId: z.string().optional(), InstanceType: z.string().optional(), LifecycleState: z.string().optional() })).optional(),
+  Tags: z
+    .array(z.looseObject({ Key: z.string().optional(), Value: z.string().optional(), ResourceId: z.string().optional(), PropagateAtLaunch: z.boolean().optional() }))
+    .optional(),
+});
+export type AutoScalingGroup = z.infer<typeof autoScalingGroup>;
 
 /** EKS DescribeAddon().addon. */
 export const eksAddon = z.looseObject({
@@ -215,6 +247,7 @@ export const snapshotSchema = z.looseObject({
     subnets: collected(ec2Subnet),
     routeTables: collected(ec2RouteTable),
     vpc: ec2Vpc.nullish(),
+    autoScalingGroups: collected(autoScalingGroup),
   }),
   kubernetes: z.looseObject({
     serverVersion: z
@@ -233,6 +266,7 @@ export const snapshotSchema = z.looseObject({
     endpointSlices: collected(kubeObject),
     adminNetworkPolicies: collected(kubeObject),
     baselineAdminNetworkPolicies: collected(kubeObject),
+    karpenterNodePools: collected(kubeObject),
   }),
   calico: z.looseObject({
     apiGroup: z.enum(CALICO_API_GROUPS).nullish(),

@@ -20,3 +20,11 @@ export const RUN_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,79}$/;
 
 /** A run id from the run's start time: `2026-11-23T02-00-00Z` (sortable, safe in keys). */
 export const runIdAt = (startedAt: Date): string => startedAt.toISOString().replace(/\.\d{3}Z$/, 'Z').replace(/:/g, '-');
+
+/** The start time a run id made by `runIdAt` stands for (ISO); `null` for a run id chosen by hand. */
+export function runTimeOf(runId: string): string | null {
+  const parts = /^(\d{4}-\d{2}-\d{2})T(\d{2})-(\d{2})-(\d{2})Z$/.exec(runId);
+  if (!parts) return null;
+  const iso = `${parts[1]}T${parts[2]}:${parts[3]}:${parts[4]}Z`;
+  return Number.isNaN(Date.parse(iso)) ? null : iso;
+}

@@ -4,16 +4,14 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
-import { assess } from '../../src/assess/assess.js';
+import { assess, type Assessment } from '../../src/assess/assess.js';
 import { main } from '../../src/cli/main.js';
 import type { CollectCliDeps } from '../../src/cli/collect-command.js';
 import { loadSnapshot } from '../../src/snapshot/load.js';
-import { FAKE_CREDENTIALS, mockAwsFromSnapshot, testAwsClients, type AwsMock, type AwsMockOptions } from '../helpers/aws-mock.js';
+import type { Snapshot } from '../../src/snapshot/schema.js';
+import { fakeCredentials, mockAwsFromSnapshot, testAwsClients, type AwsMock, type AwsMockOptions } from '../helpers/aws-mock.js';
 import { sampleDocument } from '../helpers/fixtures.js';
 import { startFakeKube, type FakeKube } from '../helpers/kube-server.js';
-
-/** A sample snapshot document, indexable without ceremony. */
-const sampleOf = (name: string): Record<string, any> => sampleDocument(name);
 
 const dir = mkdtempSync(path.join(tmpdir(), 'calico-audit-collect-'));
 const open: Array<{ kube: FakeKube; aws: AwsMock }> = [];
@@ -24,7 +22,7 @@ afterEach(async () => {
   }
 });
 
-const sample = sampleOf('reference-crosssubnet');
+const sample = sampleDocument('reference-crosssubnet');
 
 /** Dependencies that point the CLI at the fake cluster: mocked EKS/EC2, a local Kubernetes API, a fixed clock. */
 async function fakeCluster(awsOptions: AwsMockOptions = {}): Promise<CollectCliDeps> {
@@ -32,7 +30,7 @@ async function fakeCluster(awsOptions: AwsMockOptions = {}): Promise<CollectCliD
   const clients = testAwsClients();
   const aws = mockAwsFromSnapshot(sample, clients, { endpoint: kube.url, caData: kube.caData, ...awsOptions });
   open.push({ kube, aws });
-  return { collectDeps: () => ({ aws: clients, credentials: async () => FAKE_CREDENTIALS }), now: () => new Date(sample['collectedAt']) };
+  return { collectDeps: () => ({ aws: clients, credentials: fakeCredentials }), now: () => new Date(sample.collectedAt) };
 }
 
 async function run(deps: CollectCliDeps, ...args: string[]) {
@@ -55,8 +53,8 @@ describe('calico-audit collect', () => {
     expect(code).toBe(0);
     expect(stdout).toBe('');
     expect(readFileSync(out).subarray(0, 2)).toEqual(Buffer.from([0x1f, 0x8b]));
-    const snapshot = JSON.parse(gunzipSync(readFileSync(out)).toString('utf8'));
-    expect(snapshot.target).toEqual(sample['target']);
+    const snapshot = JSON.parse(gunzipSync(readFileSync(out)).toString('utf8')) as Snapshot;
+    expect(snapshot.target).toEqual(sample.target);
     expect(stderr).toContain('ok    kubernetes:pods (58)');
     expect(stderr).toContain('ok    ec2:DescribeInstances (6)');
     expect(stderr).toContain('Collected reference-crosssubnet');
@@ -110,9 +108,9 @@ describe('calico-audit audit', () => {
     const { code, stdout, stderr } = await run(await fakeCluster(), 'audit', ...cluster, '--out', out);
     expect(code).toBe(0);
     for (const file of ['report.json', 'report.md', 'report.html', 'snapshot.json.gz']) expect(existsSync(path.join(out, file)), file).toBe(true);
-    const report = JSON.parse(readFileSync(path.join(out, 'report.json'), 'utf8'));
+    const report = JSON.parse(readFileSync(path.join(out, 'report.json'), 'utf8')) as Assessment;
     const expected = assess(await loadSnapshot(path.join(out, 'snapshot.json.gz')));
-    expect(report.checks.map((c: { id: string; status: string }) => `${c.id}:${c.status}`)).toEqual(expected.checks.map((c) => `${c.id}:${c.status}`));
+    expect(report.checks.map((c) => `${c.id}:${c.status}`)).toEqual(expected.checks.map((c) => `${c.id}:${c.status}`));
     expect(stdout).toMatch(/^reference-crosssubnet: score \d+/);
     expect(stderr).toContain(`Reports and snapshot written to ${out}`);
   });

@@ -13,10 +13,12 @@ const REGION = 'eu-west-2';
 const CLUSTER = 'reference-crosssubnet';
 const AT = new Date('2026-11-23T02:00:00Z');
 
-const sts = (config: Record<string, unknown> = {}) =>
-  new STSClient({ region: REGION, credentials: async () => CREDENTIALS, requestHandler: noNetwork, ...config });
+const fixedCredentials = () => Promise.resolve(CREDENTIALS);
 
-async function tokenFor(client = sts(), credentials: () => Promise<typeof CREDENTIALS & { sessionToken?: string }> = async () => CREDENTIALS) {
+const sts = (config: Record<string, unknown> = {}) =>
+  new STSClient({ region: REGION, credentials: fixedCredentials, requestHandler: noNetwork, ...config });
+
+async function tokenFor(client = sts(), credentials: () => Promise<typeof CREDENTIALS & { sessionToken?: string }> = fixedCredentials) {
   const endpoint = await resolveStsEndpoint(client);
   const token = await eksToken({ clusterName: CLUSTER, credentials, endpoint, signingDate: AT });
   return { endpoint, token, url: new URL(Buffer.from(token.slice(EKS_TOKEN_PREFIX.length), 'base64url').toString('utf8')) };
@@ -89,13 +91,13 @@ describe('EKS token', () => {
 
   it('depends on the cluster name (a token for one cluster is no token for another)', async () => {
     const endpoint: StsEndpoint = await resolveStsEndpoint(sts());
-    const a = await eksToken({ clusterName: 'a', credentials: async () => CREDENTIALS, endpoint, signingDate: AT });
-    const b = await eksToken({ clusterName: 'b', credentials: async () => CREDENTIALS, endpoint, signingDate: AT });
+    const a = await eksToken({ clusterName: 'a', credentials: fixedCredentials, endpoint, signingDate: AT });
+    const b = await eksToken({ clusterName: 'b', credentials: fixedCredentials, endpoint, signingDate: AT });
     expect(a).not.toBe(b);
   });
 
   it('carries the session token of temporary credentials in the signed query', async () => {
-    const { url } = await tokenFor(sts(), async () => ({ ...CREDENTIALS, sessionToken: 'FwoGZXIvYXdzEXAMPLE' }));
+    const { url } = await tokenFor(sts(), () => Promise.resolve({ ...CREDENTIALS, sessionToken: 'FwoGZXIvYXdzEXAMPLE' }));
     expect(url.searchParams.get('X-Amz-Security-Token')).toBe('FwoGZXIvYXdzEXAMPLE');
     expect(url.searchParams.get('X-Amz-Signature')).toBe(handSignature(url, CLUSTER, CREDENTIALS.secretAccessKey));
   });

@@ -4,7 +4,7 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { Ajv } from 'ajv';
+import { Ajv, type AnySchema } from 'ajv';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { SAMPLE_FLEET_DIR, SAMPLE_VARIANTS_DIR } from '../../src/samples/index.js';
@@ -21,20 +21,30 @@ const goRegExp = (pattern: string) =>
   pattern.includes('(?i)') ? new RegExp(pattern.replace('(?i)', ''), 'i') : new RegExp(pattern);
 const ajv = new Ajv({ strict: false, validateFormats: false, allErrors: true, code: { regExp: goRegExp as never } });
 
+/** The parts of a CustomResourceDefinition read here. */
+interface Crd {
+  spec: { names: { kind: string }; versions: Array<{ name: string; schema: { openAPIV3Schema: AnySchema } }> };
+}
+
 /** kind → validator, from each CRD's openAPIV3Schema. */
 const validators = new Map(
   readdirSync(path.join(CORPUS, 'crds')).map((file) => {
-    const crd = parse(readFileSync(path.join(CORPUS, 'crds', file), 'utf8'));
-    const version = crd.spec.versions.find((v: any) => v.name === 'v1') ?? crd.spec.versions[0];
-    return [crd.spec.names.kind as string, ajv.compile(version.schema.openAPIV3Schema)];
+    const crd = parse(readFileSync(path.join(CORPUS, 'crds', file), 'utf8')) as Crd;
+    const version = crd.spec.versions.find((v) => v.name === 'v1') ?? crd.spec.versions[0]!;
+    return [crd.spec.names.kind, ajv.compile(version.schema.openAPIV3Schema)];
   }),
 );
 
-function rawCalicoObjects(document: any): any[] {
-  const calico = document?.calico ?? {};
+/** An object of a document's `calico` lists, whatever its fields hold. */
+type RawObject = Record<string, unknown> & { kind?: unknown; metadata?: { name?: unknown } };
+const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null;
+const labelOf = (object: RawObject) => `${String(object.kind)} ${String(object.metadata?.name)}`;
+
+function rawCalicoObjects(document: unknown): RawObject[] {
+  const calico = isRecord(document) && isRecord(document['calico']) ? document['calico'] : {};
   return Object.values(calico)
-    .flatMap((value) => (Array.isArray(value) ? value : []))
-    .filter((o: any) => o?.apiVersion === 'crd.projectcalico.org/v1');
+    .flatMap((value): unknown[] => (Array.isArray(value) ? value : []))
+    .filter((o): o is RawObject => isRecord(o) && o['apiVersion'] === 'crd.projectcalico.org/v1');
 }
 
 const sampleNames = [SAMPLE_FLEET_DIR, SAMPLE_VARIANTS_DIR].flatMap((dir) =>
@@ -50,7 +60,7 @@ const sources = [
 
 describe('raw crd.projectcalico.org/v1 objects match the Calico CRD schemas', () => {
   it('finds raw objects to check, of kinds the corpus has schemas for', () => {
-    const kinds = new Set(sources.flatMap((s) => rawCalicoObjects(s.document()).map((o) => o.kind)));
+    const kinds = new Set(sources.flatMap((s) => rawCalicoObjects(s.document()).map((o) => String(o.kind))));
     expect(kinds.size).toBeGreaterThan(3);
     expect([...kinds].filter((k) => !validators.has(k))).toEqual([]);
   });
@@ -58,9 +68,9 @@ describe('raw crd.projectcalico.org/v1 objects match the Calico CRD schemas', ()
   for (const source of sources) {
     it(source.label, () => {
       const problems = rawCalicoObjects(source.document()).flatMap((object) => {
-        const validate = validators.get(object.kind);
-        if (!validate) return [`${object.kind} ${object.metadata?.name}: no CRD schema for this kind`];
-        return validate(object) ? [] : [`${object.kind} ${object.metadata?.name}: ${ajv.errorsText(validate.errors)}`];
+        const validate = typeof object.kind === 'string' ? validators.get(object.kind) : undefined;
+        if (!validate) return [`${labelOf(object)}: no CRD schema for this kind`];
+        return validate(object) ? [] : [`${labelOf(object)}: ${ajv.errorsText(validate.errors)}`];
       });
       expect(problems).toEqual([]);
     });

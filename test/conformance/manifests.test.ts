@@ -8,20 +8,25 @@ import { parseAllDocuments } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { normalize } from '../../src/assess/normalize/index.js';
 import { validateSnapshot } from '../../src/snapshot/load.js';
+import type { KubeObject } from '../../src/snapshot/schema.js';
 import { emptySnapshot } from '../helpers/minimal-snapshot.js';
 import { corpusDir } from './corpus.js';
 
 const CORPUS = corpusDir();
 
-const documents = (file: string): any[] =>
+/** The Kubernetes objects of a YAML file (empty documents left out). */
+const documents = (file: string): KubeObject[] =>
   parseAllDocuments(readFileSync(path.join(CORPUS, file), 'utf8'))
-    .map((d) => d.toJS())
-    .filter(Boolean);
+    .map((d) => d.toJS() as KubeObject | null)
+    .filter((d): d is KubeObject => Boolean(d));
+
+/** An object's spec, as an object to extend. */
+const specOf = (o: KubeObject): Record<string, unknown> => (typeof o.spec === 'object' && o.spec !== null ? { ...o.spec } : {});
 
 /** A snapshot holding a manifest's workloads and ConfigMap as the API server would serve them. */
-function fromManifest(file: string, extraDaemonSets: any[] = []) {
+function fromManifest(file: string, extraDaemonSets: KubeObject[] = []) {
   const objects = documents(path.join('manifests', file));
-  const inNamespace = (o: any) => ({ ...o, metadata: { namespace: 'kube-system', ...o.metadata } });
+  const inNamespace = (o: KubeObject) => ({ ...o, metadata: { namespace: 'kube-system', ...o.metadata } });
   const snapshot = emptySnapshot({ clusterName: file });
   snapshot.kubernetes.daemonSets = [...objects.filter((o) => o.kind === 'DaemonSet').map(inNamespace), ...extraDaemonSets];
   snapshot.kubernetes.deployments = objects.filter((o) => o.kind === 'Deployment').map(inNamespace);
@@ -84,7 +89,7 @@ describe('operator installs (the Calico project Installation)', () => {
   it('on EKS the operator defaults to the AWS VPC CNI with BGP off', () => {
     const snapshot = emptySnapshot();
     snapshot.calico.apiGroup = 'projectcalico.org/v3';
-    snapshot.calico.installation = { ...installation, spec: { ...installation.spec, kubernetesProvider: 'EKS' } };
+    snapshot.calico.installation = { ...installation, spec: { ...specOf(installation!), kubernetesProvider: 'EKS' } };
     const { install } = normalize(validateSnapshot(snapshot, 'custom-resources.yaml'));
     expect(install).toMatchObject({ method: 'operator', cni: 'AmazonVPC', bgpEnabled: false });
   });

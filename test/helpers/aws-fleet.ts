@@ -9,13 +9,13 @@
  *   `answersFromSnapshot` from that cluster's sample.
  */
 import { createRequire } from 'node:module';
+import { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { EKSClient, ListClustersCommand, ResourceNotFoundException } from '@aws-sdk/client-eks';
 import { ListAccountsCommand, OrganizationsClient } from '@aws-sdk/client-organizations';
 import { mockClient } from 'aws-sdk-client-mock';
-import { answerCommands, answersFromSnapshot, EC2_COMMANDS, EKS_COMMANDS, type AwsAnswer, type AwsMock, type AwsMockOptions, type CommandName } from './aws-mock.js';
-
-type Json = Record<string, any>;
+import type { Snapshot } from '../../src/snapshot/schema.js';
+import { answerCommands, answersFromSnapshot, AUTO_SCALING_COMMANDS, EC2_COMMANDS, EKS_COMMANDS, filtersOf, textOf, vpcIdsOf, type AwsMock, type AwsMockOptions, type CommandName, type Json } from './aws-mock.js';
 
 /**
  * `fromTemporaryCredentials` assumes roles through the STS client of `@aws-sdk/nested-clients`,
@@ -29,7 +29,7 @@ export interface FleetMember {
   accountId: string;
   region: string;
   /** A snapshot document (as in samples/fleet) whose `aws` section answers for this cluster. */
-  snapshot: Json;
+  snapshot: Snapshot;
   /** Per cluster: DescribeCluster's endpoint and CA (its Kubernetes server), denied calls, … */
   options?: AwsMockOptions;
 }
@@ -44,7 +44,7 @@ export interface AwsFleetOptions {
 }
 
 export interface FleetCall {
-  service: 'sts' | 'organizations' | 'eks' | 'ec2';
+  service: 'sts' | 'organizations' | 'eks' | 'ec2' | 'autoscaling';
   command: string;
   /** The member account the calling client's credentials belong to (null: the auditor's own identity). */
   accountId: string | null;
@@ -77,18 +77,26 @@ async function callerOf(getClient: () => unknown): Promise<{ accountId: string |
   return { accountId: accountOfKey(credentials.accessKeyId), region };
 }
 
+/** The sample's EKS cluster, which a fleet member must have. */
+function clusterOf(snapshot: Snapshot) {
+  const cluster = snapshot.aws.cluster;
+  if (!cluster?.name) throw new Error(`fleet member ${snapshot.target.clusterName}: the sample has no named EKS cluster`);
+  return { ...cluster, name: cluster.name };
+}
+
 /** Every id an EC2 request of the collector may filter on, for routing it to its cluster. */
-function ec2Ids(snapshot: Json): Set<string> {
+function ec2Ids(snapshot: Snapshot): Set<string> {
   const aws = snapshot.aws;
+  const cluster = clusterOf(snapshot);
   return new Set<string>([
-    aws.cluster.resourcesVpcConfig.vpcId,
-    ...(aws.instances ?? []).map((i: Json) => i.InstanceId),
-    ...(aws.securityGroups ?? []).map((g: Json) => g.GroupId),
-    `kubernetes.io/cluster/${aws.cluster.name}`,
+    ...(cluster.resourcesVpcConfig?.vpcId ? [cluster.resourcesVpcConfig.vpcId] : []),
+    ...(aws.instances ?? []).map((i) => i.InstanceId),
+    ...(aws.securityGroups ?? []).map((g) => g.GroupId),
+    `kubernetes.io/cluster/${cluster.name}`,
   ]);
 }
 
-const requestedIds = (input: Json): string[] => [...(input['VpcIds'] ?? []), ...(input['Filters'] ?? []).flatMap((f: Json) => f.Values ?? [])];
+const requestedIds = (input: Json): string[] => [...(vpcIdsOf(input) ?? []), ...(filtersOf(input) ?? []).flatMap((f) => f.Values ?? [])];
 
 export function mockAwsFleet(members: FleetMember[], options: AwsFleetOptions = {}): AwsFleetMock {
   const calls: FleetCall[] = [];
@@ -98,7 +106,7 @@ export function mockAwsFleet(members: FleetMember[], options: AwsFleetOptions = 
     const memberCalls: AwsMock['calls'] = [];
     return {
       ...member,
-      name: member.snapshot.aws.cluster.name as string,
+      name: clusterOf(member.snapshot).name,
       ids: ec2Ids(member.snapshot),
       answers: answersFromSnapshot(member.snapshot, { ...(options.delayMs ? { delayMs: options.delayMs } : {}), ...member.options }, memberCalls),
     };
@@ -106,13 +114,13 @@ export function mockAwsFleet(members: FleetMember[], options: AwsFleetOptions = 
   const inScope = (accountId: string | null, region: string) => clusters.filter((c) => c.accountId === accountId && c.region === region);
 
   const sts = mockClient(nestedSts.STSClient as never);
-  sts.on(nestedSts.AssumeRoleCommand as never).callsFake((async (input: Json, getClient: () => unknown) => {
+  sts.on(nestedSts.AssumeRoleCommand as never).callsFake((async (input: { RoleArn: string; RoleSessionName: string }, getClient: () => unknown) => {
     const region = await (getClient() as ClientConfig).config.region();
-    const accountId = /^arn:[\w-]+:iam::(\d{12}):role\//.exec(input['RoleArn'])?.[1] ?? null;
+    const accountId = /^arn:[\w-]+:iam::(\d{12}):role\//.exec(input.RoleArn)?.[1] ?? null;
     calls.push({ service: 'sts', command: 'AssumeRole', accountId: null, region, input: structuredClone(input) });
     await wait();
     if (!accountId || unassumable.has(accountId)) {
-      throw Object.assign(new Error(`User: arn:aws:sts::000011112222:assumed-role/calico-audit-hub/auditor is not authorized to perform: sts:AssumeRole on resource: ${input['RoleArn']}`), {
+      throw Object.assign(new Error(`User: arn:aws:sts::000011112222:assumed-role/calico-audit-hub/auditor is not authorized to perform: sts:AssumeRole on resource: ${input.RoleArn}`), {
         name: 'AccessDenied',
         $fault: 'client',
         $metadata: { httpStatusCode: 403 },
@@ -120,12 +128,12 @@ export function mockAwsFleet(members: FleetMember[], options: AwsFleetOptions = 
     }
     return {
       Credentials: { AccessKeyId: accessKeyFor(accountId), SecretAccessKey: 'fleet-test-secret', SessionToken: 'fleet-test-session', Expiration: new Date(Date.now() + 3_600_000) },
-      AssumedRoleUser: { Arn: `arn:aws:sts::${accountId}:assumed-role/${input['RoleArn'].split('/').pop()}/${input['RoleSessionName']}`, AssumedRoleId: `AROA${accountId}:${input['RoleSessionName']}` },
+      AssumedRoleUser: { Arn: `arn:aws:sts::${accountId}:assumed-role/${input.RoleArn.split('/').pop()}/${input.RoleSessionName}`, AssumedRoleId: `AROA${accountId}:${input.RoleSessionName}` },
     };
   }) as never);
 
   const organizations = mockClient(OrganizationsClient);
-  organizations.on(ListAccountsCommand).callsFake(async (input, getClient) => {
+  organizations.on(ListAccountsCommand).callsFake(async (input: Json, getClient) => {
     const region = await (getClient() as unknown as ClientConfig).config.region();
     calls.push({ service: 'organizations', command: 'ListAccounts', accountId: null, region, input: structuredClone(input) });
     await wait();
@@ -135,30 +143,34 @@ export function mockAwsFleet(members: FleetMember[], options: AwsFleetOptions = 
 
   /** A collector call, answered by the sample of the cluster it is about. */
   const routed =
-    (service: 'eks' | 'ec2', name: CommandName, pick: (candidates: typeof clusters, input: Json) => (typeof clusters)[number] | undefined) =>
+    (service: 'eks' | 'ec2' | 'autoscaling', name: CommandName, pick: (candidates: typeof clusters, input: Json) => (typeof clusters)[number] | undefined) =>
     async (input: Json, getClient: () => unknown): Promise<Json> => {
       const { accountId, region } = await callerOf(getClient);
       calls.push({ service, command: name, accountId, region, input: structuredClone(input) });
       const cluster = pick(inScope(accountId, region), input);
-      if (cluster) return (cluster.answers[name] as AwsAnswer)(input);
+      if (cluster) return cluster.answers[name](input);
       await wait();
-      if (service === 'eks') throw new ResourceNotFoundException({ $metadata: { httpStatusCode: 404 }, message: `No cluster found for name: ${input['name'] ?? input['clusterName']}.` });
-      // Ids nobody in this account and region owns: EC2 answers with nothing.
-      return { Reservations: [], SecurityGroups: [], Subnets: [], RouteTables: [], Vpcs: [] };
+      if (service === 'eks') throw new ResourceNotFoundException({ $metadata: { httpStatusCode: 404 }, message: `No cluster found for name: ${textOf(input['name']) ?? textOf(input['clusterName'])}.` });
+      // Ids nobody in this account and region owns: EC2 and Auto Scaling answer with nothing.
+      return service === 'autoscaling' ? { AutoScalingGroups: [] } : { Reservations: [], SecurityGroups: [], Subnets: [], RouteTables: [], Vpcs: [] };
     };
 
   const eks = mockClient(EKSClient);
-  eks.on(ListClustersCommand).callsFake(async (input, getClient) => {
+  eks.on(ListClustersCommand).callsFake(async (input: Json, getClient) => {
     const { accountId, region } = await callerOf(getClient);
     calls.push({ service: 'eks', command: 'ListClusters', accountId, region, input: structuredClone(input) });
     await wait();
     return { clusters: inScope(accountId, region).map((c) => c.name) };
   });
-  answerCommands(eks, EKS_COMMANDS, (name) => routed('eks', name, (candidates, input) => candidates.find((c) => c.name === (input['name'] ?? input['clusterName']))));
+  answerCommands(eks, EKS_COMMANDS, (name) => routed('eks', name, (candidates, input) => candidates.find((c) => c.name === (textOf(input['name']) ?? textOf(input['clusterName'])))));
   const ec2 = mockClient(EC2Client);
   answerCommands(ec2, EC2_COMMANDS, (name) => routed('ec2', name, (candidates, input) => candidates.find((c) => requestedIds(input).some((id) => c.ids.has(id)))));
 
-  const mocks = [sts, organizations, eks, ec2];
+  const autoScaling = mockClient(AutoScalingClient);
+  // Routed by the cluster tag the collector filters on.
+  answerCommands(autoScaling, AUTO_SCALING_COMMANDS, (name) => routed('autoscaling', name, (candidates, input) => candidates.find((c) => requestedIds(input).includes(`kubernetes.io/cluster/${c.name}`))));
+
+  const mocks = [sts, organizations, eks, ec2, autoScaling];
   return {
     calls,
     resetHistory: () => {

@@ -10,14 +10,23 @@
  * where the shape has a list, …), throws with its path, so a fixture the real API could never have
  * produced cannot pass through a test unnoticed.
  */
+import * as autoScalingSdk from '@aws-sdk/client-auto-scaling';
 import * as ec2Sdk from '@aws-sdk/client-ec2';
 import * as eksSdk from '@aws-sdk/client-eks';
+import * as eventBridgeSdk from '@aws-sdk/client-eventbridge';
+import * as securityHubSdk from '@aws-sdk/client-securityhub';
 import { NormalizedSchema } from '@smithy/core/schema';
 
-type Json = Record<string, any>;
-export type Service = 'ec2' | 'eks';
+type Json = Record<string, unknown>;
+export type Service = 'ec2' | 'eks' | 'autoscaling' | 'securityhub' | 'eventbridge';
 
-const CLIENT_EXPORTS: Record<Service, Record<string, unknown>> = { ec2: ec2Sdk, eks: eksSdk };
+const CLIENT_EXPORTS: Record<Service, Record<string, unknown>> = {
+  ec2: ec2Sdk,
+  eks: eksSdk,
+  autoscaling: autoScalingSdk,
+  securityhub: securityHubSdk,
+  eventbridge: eventBridgeSdk,
+};
 
 // Smithy's timestamp schema sentinels (@smithy/types): which wire format a timestamp takes.
 const TIMESTAMP_DATE_TIME = 5;
@@ -136,7 +145,7 @@ export function eksWireJson(shapeName: string, value: unknown): unknown {
     shapeSchema('eks', shapeName),
     value,
     (where, schema, v) => (schema.isTimestampSchema() ? wireTimestamp(timestampOf(where, schema, v), schema, TIMESTAMP_EPOCH_SECONDS) : scalarOf(where, schema, v)),
-    (name, member) => (member.getMergedTraits().jsonName as string | undefined) ?? name,
+    (name, member) => member.getMergedTraits().jsonName ?? name,
   );
 }
 
@@ -147,7 +156,7 @@ function xmlOf(where: string, schema: NormalizedSchema, value: unknown): string 
   if (schema.isStructSchema()) {
     return structEntries(where, schema, value)
       .map(([name, member, memberSchema]) => {
-        const tag = (memberSchema.getMergedTraits().xmlName as string | undefined) ?? name;
+        const tag = memberSchema.getMergedTraits().xmlName ?? name;
         return `<${tag}>${xmlOf(`${where}.${name}`, memberSchema, member)}</${tag}>`;
       })
       .join('');
@@ -155,7 +164,7 @@ function xmlOf(where: string, schema: NormalizedSchema, value: unknown): string 
   if (schema.isListSchema()) {
     if (!Array.isArray(value)) throw wrongShape(where, schema, value);
     const itemSchema = schema.getValueSchema();
-    const tag = (itemSchema.getMergedTraits().xmlName as string | undefined) ?? 'member';
+    const tag = itemSchema.getMergedTraits().xmlName ?? 'member';
     return value.map((item, i) => `<${tag}>${xmlOf(`${where}[${i}]`, itemSchema, item)}</${tag}>`).join('');
   }
   if (schema.isTimestampSchema()) return String(wireTimestamp(timestampOf(where, schema, value), schema, TIMESTAMP_DATE_TIME));
@@ -163,6 +172,22 @@ function xmlOf(where: string, schema: NormalizedSchema, value: unknown): string 
   if (schema.isMapSchema() || schema.isDocumentSchema()) throw new Error(`${where}: ec2Xml does not write ${schemaKind(schema)} shapes`);
   return escapeXml(String(scalarOf(where, schema, value)));
 }
+
+/**
+ * An Auto Scaling (awsQuery protocol) response body, e.g.
+ * `autoScalingXml('DescribeAutoScalingGroups', 'AutoScalingGroupsType', { AutoScalingGroups: [...] })`:
+ * the output shape's members wrapped in `<OperationResult>`, list items in `<member>`, as the service writes it.
+ */
+export const autoScalingXml = (operation: string, outputShape: string, output: Json): string =>
+  `<?xml version="1.0" encoding="UTF-8"?>\n<${operation}Response xmlns="http://autoscaling.amazonaws.com/doc/2011-01-01/"><${operation}Result>${xmlOf(
+    `${operation}Result`,
+    shapeSchema('autoscaling', outputShape),
+    output,
+  )}</${operation}Result><ResponseMetadata><RequestId>5e7bd2c3-asg-example</RequestId></ResponseMetadata></${operation}Response>`;
+
+/** An awsQuery error response body (Auto Scaling). */
+export const queryErrorXml = (code: string, message: string): string =>
+  `<?xml version="1.0" encoding="UTF-8"?>\n<ErrorResponse xmlns="http://autoscaling.amazonaws.com/doc/2011-01-01/"><Error><Type>Sender</Type><Code>${code}</Code><Message>${escapeXml(message)}</Message></Error><RequestId>5e7bd2c3-asg-error</RequestId></ErrorResponse>`;
 
 /** An EC2 query-protocol response body, e.g. `ec2Xml('DescribeVpcs', { Vpcs: [...] })`. */
 export const ec2Xml = (operation: string, output: Json): string =>

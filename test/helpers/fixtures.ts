@@ -10,6 +10,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import jsonPatch from 'fast-json-patch';
+import * as z from 'zod';
 import { SAMPLE_FLEET_DIR, SAMPLE_VARIANTS_DIR } from '../../src/samples/index.js';
 import type { Snapshot } from '../../src/snapshot/schema.js';
 import { validateSnapshot } from '../../src/snapshot/load.js';
@@ -32,6 +33,14 @@ export interface RuleFixture {
   expect: { severity?: string; summaryIncludes?: string };
 }
 
+/** A fixture file; fast-json-patch checks each operation itself when it applies the patch. */
+const fixtureFileSchema = z.object({
+  description: z.string().optional(),
+  base: z.string(),
+  patch: z.array(z.custom<jsonPatch.Operation>((op) => typeof op === 'object' && op !== null)).optional(),
+  expect: z.object({ severity: z.string().optional(), summaryIncludes: z.string().optional() }).optional(),
+});
+
 const sampleCache = new Map<string, string>();
 
 /** The raw JSON text of a sample, by name. */
@@ -46,8 +55,14 @@ export function sampleText(name: string): string {
   return text;
 }
 
-/** A fresh, mutable copy of a sample snapshot document. */
-export const sampleDocument = (name: string): Record<string, unknown> => JSON.parse(sampleText(name));
+/**
+ * A deep copy through JSON, as a value arrives from disk or the wire. Only for values that are JSON
+ * already (a snapshot, an assessment): the copy then has the original's type.
+ */
+export const jsonCopy = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
+
+/** A fresh, mutable copy of a sample snapshot document, validated as a snapshot. */
+export const sampleDocument = (name: string): Snapshot => validateSnapshot(JSON.parse(sampleText(name)), name);
 
 export function listRuleFixtures(): RuleFixture[] {
   if (!existsSync(RULE_FIXTURES_DIR)) return [];
@@ -61,7 +76,7 @@ export function listRuleFixtures(): RuleFixture[] {
           const file = path.join(RULE_FIXTURES_DIR, ruleId, name);
           const status = EXPECTED_STATUSES.find((s) => name.startsWith(`${s}-`));
           if (!status) throw new Error(`${file}: the name must start with one of ${EXPECTED_STATUSES.map((s) => `${s}-`).join(', ')}`);
-          const body = JSON.parse(readFileSync(file, 'utf8'));
+          const body = fixtureFileSchema.parse(JSON.parse(readFileSync(file, 'utf8')));
           return {
             ruleId,
             file,
@@ -76,10 +91,10 @@ export function listRuleFixtures(): RuleFixture[] {
     );
 }
 
-/** The fixture's document: its base sample with its patch applied (validated as a snapshot). */
-export function fixtureDocument(fixture: RuleFixture): Record<string, unknown> {
+/** The fixture's document: its base sample with its patch applied (not validated: a patch may break it on purpose). */
+export function fixtureDocument(fixture: RuleFixture): unknown {
   const document = sampleDocument(fixture.base);
-  return jsonPatch.applyPatch(document, fixture.patch, true, true).newDocument as Record<string, unknown>;
+  return jsonPatch.applyPatch(document, fixture.patch, true, true).newDocument;
 }
 
 export const fixtureSnapshot = (fixture: RuleFixture): Snapshot => validateSnapshot(fixtureDocument(fixture), fixture.file);

@@ -7,13 +7,14 @@
  */
 import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
+import type { KubeObject, Snapshot } from '../../src/snapshot/schema.js';
 import { testTls } from './tls.js';
 
-type Json = Record<string, any>;
+type Json = KubeObject;
 
 export interface FakeKubeOptions {
   /** A snapshot document (as in samples/fleet) whose objects are served. */
-  snapshot: Json;
+  snapshot: Snapshot;
   /** Paths answered with 403 Forbidden. */
   forbidden?: string[];
   /** API groups not served at all: absent from /apis, 404 below. */
@@ -28,6 +29,10 @@ export interface FakeKubeOptions {
   replace?: Record<string, Json[]>;
   /** Milliseconds before each answer (simulated latency). */
   delayMs?: number;
+  /** Paths never answered (a hung API server). */
+  hang?: string[];
+  /** A list whose every page carries a `continue` token: the same one again, or always a new one. */
+  endless?: { path: string; tokens: 'repeated' | 'fresh' };
 }
 
 export interface RecordedRequest {
@@ -59,7 +64,7 @@ interface Collection {
   selectable?: boolean;
 }
 
-const CALICO_LISTS: Array<[field: string, plural: string, kind: string]> = [
+const CALICO_LISTS = [
   ['clusterInformations', 'clusterinformations', 'ClusterInformation'],
   ['ippools', 'ippools', 'IPPool'],
   ['bgpConfigurations', 'bgpconfigurations', 'BGPConfiguration'],
@@ -75,9 +80,9 @@ const CALICO_LISTS: Array<[field: string, plural: string, kind: string]> = [
   ['stagedGlobalNetworkPolicies', 'stagedglobalnetworkpolicies', 'StagedGlobalNetworkPolicy'],
   ['stagedNetworkPolicies', 'stagednetworkpolicies', 'StagedNetworkPolicy'],
   ['stagedKubernetesNetworkPolicies', 'stagedkubernetesnetworkpolicies', 'StagedKubernetesNetworkPolicy'],
-];
+] as const;
 
-function layout(snapshot: Json): { collections: Map<string, Collection>; objects: Map<string, Json>; groups: Map<string, string> } {
+function layout(snapshot: Snapshot): { collections: Map<string, Collection>; objects: Map<string, Json>; groups: Map<string, string> } {
   const k = snapshot.kubernetes;
   const c = snapshot.calico;
   const collections = new Map<string, Collection>();
@@ -86,7 +91,7 @@ function layout(snapshot: Json): { collections: Map<string, Collection>; objects
     ['policy', 'v1'],
     ['networking.k8s.io', 'v1'],
   ]);
-  const add = (path: string, group: string, version: string, kind: string, items: Json[] | null, tiered = false, selectable = false) =>
+  const add = (path: string, group: string, version: string, kind: string, items: Json[] | null | undefined, tiered = false, selectable = false) =>
     collections.set(path, { group, version, kind, items: items ?? [], tiered, selectable });
   add('/api/v1/nodes', '', 'v1', 'Node', k.nodes);
   add('/api/v1/namespaces', '', 'v1', 'Namespace', k.namespaces);
@@ -95,14 +100,20 @@ function layout(snapshot: Json): { collections: Map<string, Collection>; objects
   add('/apis/apps/v1/daemonsets', 'apps', 'v1', 'DaemonSet', k.daemonSets);
   add('/apis/apps/v1/deployments', 'apps', 'v1', 'Deployment', k.deployments);
   add('/apis/policy/v1/poddisruptionbudgets', 'policy', 'v1', 'PodDisruptionBudget', k.podDisruptionBudgets);
+  // Karpenter's CRDs are installed where the sample has NodePools; elsewhere karpenter.sh is not served at all.
+  if (k.karpenterNodePools?.length) {
+    groups.set('karpenter.sh', 'v1');
+    add('/apis/karpenter.sh/v1/nodepools', 'karpenter.sh', 'v1', 'NodePool', k.karpenterNodePools);
+  }
 
   const objects = new Map<string, Json>();
-  for (const cm of k.configMaps ?? []) objects.set(`/api/v1/namespaces/${cm.metadata.namespace}/configmaps/${cm.metadata.name}`, cm);
-  for (const service of k.services ?? []) objects.set(`/api/v1/namespaces/${service.metadata.namespace}/services/${service.metadata.name}`, service);
+  for (const cm of k.configMaps ?? []) objects.set(`/api/v1/namespaces/${cm.metadata?.namespace}/configmaps/${cm.metadata?.name}`, cm);
+  for (const service of k.services ?? []) objects.set(`/api/v1/namespaces/${service.metadata?.namespace}/services/${service.metadata?.name}`, service);
   // EndpointSlices, listed per namespace (the collector narrows each list to one service).
   groups.set('discovery.k8s.io', 'v1');
-  for (const namespace of new Set<string>((k.endpointSlices ?? []).map((s: Json) => s.metadata.namespace))) {
-    add(`/apis/discovery.k8s.io/v1/namespaces/${namespace}/endpointslices`, 'discovery.k8s.io', 'v1', 'EndpointSlice', k.endpointSlices.filter((s: Json) => s.metadata.namespace === namespace), false, true);
+  const slices = k.endpointSlices ?? [];
+  for (const namespace of new Set(slices.map((s) => s.metadata?.namespace ?? ''))) {
+    add(`/apis/discovery.k8s.io/v1/namespaces/${namespace}/endpointslices`, 'discovery.k8s.io', 'v1', 'EndpointSlice', slices.filter((s) => s.metadata?.namespace === namespace), false, true);
   }
   // The network-policy-api CRDs, when the snapshot holds their lists (null: not installed): v1alpha1
   // AdminNetworkPolicy/BaselineAdminNetworkPolicy, and v1alpha2 ClusterNetworkPolicy when one is held.
@@ -122,7 +133,7 @@ function layout(snapshot: Json): { collections: Map<string, Collection>; objects
     // The raw CRDs are always there (IPAM blocks live only there); the v3 API server serves the rest when installed.
     groups.set('crd.projectcalico.org', 'v1');
     add('/apis/crd.projectcalico.org/v1/ipamblocks', 'crd.projectcalico.org', 'v1', 'IPAMBlock', c.ipamBlocks);
-    const [group, version] = (c.apiGroup as string).split('/') as [string, string];
+    const [group, version] = c.apiGroup.split('/') as [string, string];
     groups.set(group, version);
     for (const [field, plural, kind] of CALICO_LISTS) {
       add(`/apis/${group}/${version}/${plural}`, group, version, kind, c[field], group === 'projectcalico.org' && /policies$/.test(plural) && plural !== 'stagedkubernetesnetworkpolicies');
@@ -152,7 +163,24 @@ export function isEksBearer(header: string | undefined): boolean {
   }
 }
 
-const tierOf = (policy: Json): string => policy.metadata?.labels?.['projectcalico.org/tier'] ?? policy.spec?.tier ?? 'default';
+/** `spec.tier` of a policy, when it is a string. */
+const specTier = (spec: unknown): string | undefined =>
+  typeof spec === 'object' && spec !== null && 'tier' in spec && typeof spec.tier === 'string' ? spec.tier : undefined;
+const tierOf = (policy: Json): string => policy.metadata?.labels?.['projectcalico.org/tier'] ?? specTier(policy.spec) ?? 'default';
+
+/** The offset a `continue` token of this server carries. */
+function continueOffset(token: string): number {
+  const decoded: unknown = JSON.parse(Buffer.from(token, 'base64url').toString());
+  return typeof decoded === 'object' && decoded !== null && 'offset' in decoded ? Number(decoded.offset) : NaN;
+}
+
+/** A list item as the API server sends built-in types: without apiVersion and kind. */
+function withoutTypeMeta(object: Json): Json {
+  const item = { ...object };
+  delete item.apiVersion;
+  delete item.kind;
+  return item;
+}
 
 export async function startFakeKube(options: FakeKubeOptions): Promise<FakeKube> {
   const tls = testTls();
@@ -164,7 +192,7 @@ export async function startFakeKube(options: FakeKubeOptions): Promise<FakeKube>
   const throttle = new Map(Object.entries(options.throttle ?? {}));
   const requests: RecordedRequest[] = [];
 
-  const answer = (path: string, query: Record<string, string>): [number, Json, Record<string, string>?] => {
+  const answer = (path: string, query: Record<string, string>): [number, unknown, Record<string, string>?] => {
     if (path === '/version') return [200, options.snapshot.kubernetes.serverVersion];
     if (path === '/apis') {
       const list = [...groups].filter(([name]) => !absent.has(name));
@@ -191,10 +219,12 @@ export async function startFakeKube(options: FakeKubeOptions): Promise<FakeKube>
     }
     const object = objects.get(path);
     if (object) return [200, object];
-    const collection = collections.get(path);
+    // A namespaced list (`…/namespaces/<ns>/<plural>`) serves the cluster-wide collection's objects in that namespace.
+    const namespaced = /^(\/apis?\/.+?)\/namespaces\/([^/]+)\/([^/]+)$/.exec(path);
+    const collection = collections.get(path) ?? (namespaced ? collections.get(`${namespaced[1]}/${namespaced[3]}`) : undefined);
     if (!collection) return [404, status(404, 'NotFound', `the server could not find the requested resource (get ${path})`)];
 
-    let items = collection.items;
+    let items = namespaced && !collections.has(path) ? collection.items.filter((o) => o.metadata?.namespace === namespaced[2]) : collection.items;
     if (collection.tiered) {
       const selector = query['labelSelector'];
       if (selector) {
@@ -212,7 +242,13 @@ export async function startFakeKube(options: FakeKubeOptions): Promise<FakeKube>
       if (!collection.selectable || !match) return [400, status(400, 'BadRequest', 'unexpected labelSelector')];
       items = items.filter((o) => o.metadata?.labels?.[match[1]!] === match[2]);
     }
-    const offset = query['continue'] ? Number(JSON.parse(Buffer.from(query['continue'], 'base64url').toString()).offset) : 0;
+    if (options.endless?.path === path) {
+      // Every page says there is another: the same continue token again, or always a new one.
+      const n = requests.filter((r) => r.path === path).length;
+      const token = options.endless.tokens === 'repeated' ? 'eyJhZ2FpbiI6dHJ1ZX0' : Buffer.from(JSON.stringify({ page: n })).toString('base64url');
+      return [200, { kind: `${collection.kind}List`, apiVersion: 'v1', metadata: { resourceVersion: '99887766', continue: token }, items: items.slice(0, 1) }];
+    }
+    const offset = query['continue'] ? continueOffset(query['continue']) : 0;
     const limit = query['limit'] ? Number(query['limit']) : items.length;
     const page = items.slice(offset, offset + limit);
     const next = offset + limit < items.length ? Buffer.from(JSON.stringify({ offset: offset + limit })).toString('base64url') : undefined;
@@ -221,7 +257,7 @@ export async function startFakeKube(options: FakeKubeOptions): Promise<FakeKube>
       kind: `${collection.kind}List`,
       apiVersion: collection.group ? `${collection.group}/${collection.version}` : collection.version,
       metadata: { resourceVersion: '99887766', ...(next ? { continue: next, remainingItemCount: items.length - offset - limit } : {}) },
-      items: builtIn ? page.map(({ apiVersion: _a, kind: _k, ...rest }) => rest) : page,
+      items: builtIn ? page.map(withoutTypeMeta) : page,
     }];
   };
 
@@ -242,6 +278,7 @@ export async function startFakeKube(options: FakeKubeOptions): Promise<FakeKube>
       res.writeHead(code, { 'content-type': 'application/json', ...headers });
       res.end(JSON.stringify(body));
     };
+    if (options.hang?.includes(url.pathname)) return; // never answered
     if (options.delayMs) setTimeout(send, options.delayMs);
     else send();
   });

@@ -1,5 +1,7 @@
+import type { Snapshot } from '../../src/snapshot/schema.js';
+
 /** A snapshot with every list collected and empty, for tests that place a few objects of their own. */
-export function emptySnapshot(overrides: { clusterName?: string } = {}): Record<string, any> {
+export function emptySnapshot(overrides: { clusterName?: string } = {}): Snapshot {
   return {
     schemaVersion: 1,
     collectedAt: '2026-11-23T02:00:00Z',

@@ -11,7 +11,7 @@ import { validateSnapshot } from '../../src/snapshot/load.js';
 import type { Snapshot } from '../../src/snapshot/schema.js';
 import { emptySnapshot } from './minimal-snapshot.js';
 
-type Json = Record<string, any>;
+type Json = Record<string, unknown>;
 
 export interface PodSpec {
   labels?: Record<string, string>;
@@ -42,7 +42,7 @@ export interface WorldSpec {
   /** kube-dns's EndpointSlice points at these pods (`namespace/app`). */
   dnsPods?: string[];
   /** Change the document before it is validated. */
-  patch?: (document: Json) => void;
+  patch?: (document: Snapshot) => void;
 }
 
 export function worldSnapshot(spec: WorldSpec): Snapshot {
@@ -96,14 +96,14 @@ export function worldSnapshot(spec: WorldSpec): Snapshot {
   c.stagedGlobalNetworkPolicies = (spec.stagedGlobalPolicies ?? []).map(([name, s]) => ({ apiVersion: 'projectcalico.org/v3', kind: 'StagedGlobalNetworkPolicy', metadata: { name }, spec: s }));
   if (spec.dnsPods) {
     k.services = [{ apiVersion: 'v1', kind: 'Service', metadata: { name: 'kube-dns', namespace: 'kube-system' }, spec: { clusterIP: '172.20.0.10', ports: [{ name: 'dns', port: 53, protocol: 'UDP' }, { name: 'dns-tcp', port: 53, protocol: 'TCP' }] } }];
-    const pods = k.pods.filter((p: Json) => spec.dnsPods!.includes(`${p.metadata.namespace}/${p.metadata.labels.app}`));
+    const pods = (k.pods ?? []).filter((p) => spec.dnsPods!.includes(`${p.metadata?.namespace}/${p.metadata?.labels?.['app']}`));
     k.endpointSlices = [
       {
         apiVersion: 'discovery.k8s.io/v1',
         kind: 'EndpointSlice',
         metadata: { name: 'kube-dns-abcde', namespace: 'kube-system', labels: { 'kubernetes.io/service-name': 'kube-dns' } },
         addressType: 'IPv4',
-        endpoints: pods.map((p: Json) => ({ addresses: [p.status.podIP], conditions: { ready: true }, targetRef: { kind: 'Pod', name: p.metadata.name, namespace: p.metadata.namespace } })),
+        endpoints: pods.map((p) => ({ addresses: [(p.status as { podIP?: string } | undefined)?.podIP], conditions: { ready: true }, targetRef: { kind: 'Pod', name: p.metadata?.name, namespace: p.metadata?.namespace } })),
         ports: [{ name: 'dns', port: 53, protocol: 'UDP' }, { name: 'dns-tcp', port: 53, protocol: 'TCP' }],
       },
     ];

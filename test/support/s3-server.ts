@@ -4,6 +4,7 @@
  * can check what headers the code sent and in what order; chosen requests can be refused (403).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
+import { stat } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -44,9 +45,31 @@ const header = (req: IncomingMessage, name: string): string | undefined => {
   return Array.isArray(value) ? value.join(',') : value;
 };
 
+interface FilesystemStore {
+  putObject(object: { bucket: string; key: string }): Promise<{ size: number; md5: string }>;
+  getResourcePath(bucket: string, key: string, resource: 'object'): string;
+}
+
+/**
+ * S3 is read-after-write consistent; s3rver 3.7 is not quite: its filesystem store resolves a PUT
+ * when its hashing stream finishes, before the file stream has flushed (lib/stores/filesystem.js,
+ * `putObject`), so a HEAD just after a PUT can see a short or empty file. Wait for the file, as S3 would.
+ */
+function readAfterWrite(server: S3rver): void {
+  const store = (server as unknown as { store: FilesystemStore }).store;
+  const put = store.putObject.bind(store);
+  store.putObject = async (object) => {
+    const result = await put(object);
+    const file = store.getResourcePath(object.bucket, object.key, 'object');
+    for (let i = 0; i < 400 && (await stat(file)).size !== result.size; i++) await new Promise((resolve) => setTimeout(resolve, 5));
+    return result;
+  };
+}
+
 export async function startLocalS3(buckets: string[]): Promise<LocalS3> {
   const directory = mkdtempSync(path.join(tmpdir(), 's3rver-'));
   const server = new S3rver({ address: '127.0.0.1', port: 0, silent: true, directory });
+  readAfterWrite(server);
   const { port } = await server.run();
   const endpoint = `http://127.0.0.1:${port}`;
 

@@ -39,7 +39,8 @@ export function cniFacts(model: ClusterModel, pools: PoolFact[] | null): Facts['
   if (install.cni === 'AmazonVPC') return make('aws-vpc-cni-policy-only');
   if (install.cni === 'other') return make('other-cni-policy-only');
   if (install.cni !== 'Calico' || !pools) return make(null);
-  const routing = pools.filter((p) => p.routesWorkloads && p.ipVersion === 4);
+  // Draining pools count: their pods are still routed with the pool's encapsulation.
+  const routing = pools.filter((p) => p.carriesTraffic === true && p.ipVersion === 4);
   const kinds = new Set(routing.map((p) => p.encapsulation));
   if (kinds.size === 0) return make('calico-no-pools');
   if (kinds.size > 1) return make('calico-mixed');

@@ -17,6 +17,7 @@ export function componentFacts(model: ClusterModel): Facts['components'] {
     });
   };
   add('calico-node', components.calicoNode);
+  add('calico-node-windows', components.calicoNodeWindows);
   add('calico-typha', components.typha);
   add('calico-kube-controllers', components.kubeControllers);
   add('csi-node-driver', components.csiNodeDriver);

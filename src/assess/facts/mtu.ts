@@ -23,12 +23,22 @@ export function mtuFacts(model: ClusterModel, nodes: NodeFact[] | null, encapsul
     const candidates: Array<[number, string, number | null]> = [[0, 'native routing', null]];
     if (encapsulation.ipip) candidates.push([encapsulationOverhead.IPIP, 'IP-in-IP', model.felix?.ipipMTU ?? null]);
     if (encapsulation.vxlan) candidates.push([encapsulationOverhead.VXLAN, 'VXLAN', model.felix?.vxlanMTU ?? null]);
-    if (wireguard) candidates.push([encapsulationOverhead.WireGuard, 'WireGuard', model.felix?.wireguardMTU ?? null]);
+    // IPv6 pools tunnel VXLAN over IPv6 (70 bytes), and WireGuard over IPv6 costs 80 (Calico "Configure MTU").
+    if (encapsulation.vxlanIpv6) candidates.push([encapsulationOverhead.VXLANv6, 'VXLAN over IPv6', model.felix?.vxlanMTUV6 ?? null]);
+    if (wireguard && (model.felix?.wireguardEnabled ?? true)) candidates.push([encapsulationOverhead.WireGuard, 'WireGuard', model.felix?.wireguardMTU ?? null]);
+    if (wireguard && model.felix?.wireguardEnabledV6) candidates.push([encapsulationOverhead.WireGuardv6, 'WireGuard over IPv6', model.felix?.wireguardMTUV6 ?? null]);
     const [bytes, reason, specific] = candidates.reduce((a, b) => (b[0] > a[0] ? b : a));
     overhead = bytes;
     overheadReason = `${reason}${bytes ? ` (${bytes} bytes)` : ''}`;
     if (specific) {
-      const field = reason === 'IP-in-IP' ? 'ipipMTU' : reason === 'VXLAN' ? 'vxlanMTU' : 'wireguardMTU';
+      const FIELDS: Record<string, string> = {
+        'IP-in-IP': 'ipipMTU',
+        VXLAN: 'vxlanMTU',
+        'VXLAN over IPv6': 'vxlanMTUV6',
+        WireGuard: 'wireguardMTU',
+        'WireGuard over IPv6': 'wireguardMTUV6',
+      };
+      const field = FIELDS[reason] ?? 'wireguardMTU';
       const envNames = field === 'ipipMTU' ? ['FELIX_IPINIPMTU', 'FELIX_IPIPMTU'] : [`FELIX_${field.toUpperCase()}`];
       const envName = model.felix?.sources.find((s) => s.kind === 'calico-node env' && envNames.includes(s.name))?.name;
       configured = specific;

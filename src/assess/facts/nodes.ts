@@ -1,6 +1,5 @@
-/** Nodes: each node joined with its EC2 instance, subnet, Calico annotations and IPAM blocks; and how far the cluster can grow. */
+/** Nodes: each node joined with its EC2 instance, subnet, Calico annotations and IPAM blocks. */
 import type { ClusterModel } from '../model.js';
-import type { Facts } from '../facts.js';
 export interface NodeFact {
   name: string;
   instanceId: string | null;
@@ -11,6 +10,8 @@ export interface NodeFact {
   subnetId: string | null;
   subnetCidr: string | null;
   privateIp: string | null;
+  /** The node's IPv6 address (IPv6 and dual-stack clusters): its InternalIP, else its instance's primary IPv6 address. */
+  ipv6Address: string | null;
   /** Calico's own record of the node address (annotation), with prefix length. */
   calicoAddress: string | null;
   srcDstCheck: boolean | null;
@@ -20,6 +21,10 @@ export interface NodeFact {
   routeReflector: boolean;
   ready: boolean | null;
   nodegroup: string | null;
+  /** `linux`, `windows`, or null when the node does not say. */
+  os: string | null;
+  /** The source of nodes it belongs to (`managed node group/workers`, `Karpenter NodePool/default`): see growth facts. */
+  group: string | null;
 }
 
 export const instanceSecurityGroups = (instance: NonNullable<ClusterModel['instances']>[number]): string[] => {
@@ -50,6 +55,7 @@ export function nodeFacts(model: ClusterModel): NodeFact[] | null {
       subnetId,
       subnetCidr: (subnetId ? subnetsById.get(subnetId)?.CidrBlock : undefined) ?? null,
       privateIp: instance.PrivateIpAddress ?? primary?.PrivateIpAddress ?? null,
+      ipv6Address: instance.Ipv6Address ?? primary?.Ipv6Addresses?.find((a) => a.IsPrimaryIpv6)?.Ipv6Address ?? primary?.Ipv6Addresses?.[0]?.Ipv6Address ?? null,
       srcDstCheck: instance.SourceDestCheck ?? primary?.SourceDestCheck ?? null,
       securityGroupIds: instanceSecurityGroups(instance),
     };
@@ -69,6 +75,7 @@ export function nodeFacts(model: ClusterModel): NodeFact[] | null {
           subnetId: ec2?.subnetId ?? null,
           subnetCidr: ec2?.subnetCidr ?? null,
           privateIp: ec2?.privateIp ?? node.internalIp,
+          ipv6Address: node.internalIpv6 ?? ec2?.ipv6Address ?? null,
           calicoAddress: node.calicoIPv4Address,
           srcDstCheck: ec2?.srcDstCheck ?? null,
           securityGroupIds: ec2?.securityGroupIds ?? [],
@@ -77,6 +84,8 @@ export function nodeFacts(model: ClusterModel): NodeFact[] | null {
           routeReflector: node.routeReflectorClusterId !== null,
           ready: node.ready,
           nodegroup: node.labels['eks.amazonaws.com/nodegroup'] ?? null,
+          os: node.os,
+          group: null,
         };
       });
   }
@@ -93,26 +102,10 @@ export function nodeFacts(model: ClusterModel): NodeFact[] | null {
         routeReflector: false,
         ready: null,
         nodegroup: instance.Tags?.find((t) => t.Key === 'eks:nodegroup-name')?.Value ?? null,
+        os: instance.Platform === 'windows' ? 'windows' : instance.PlatformDetails?.startsWith('Windows') ? 'windows' : null,
+        group: null,
       };
     });
   }
   return null;
-}
-
-export function growthFacts(model: ClusterModel, nodes: NodeFact[] | null): Facts['growth'] {
-  const nodesNow = nodes?.length ?? null;
-  if (!model.nodegroups || nodesNow === null) {
-    return { nodesNow, maxNodes: null, source: 'node groups were not collected' };
-  }
-  const managed = new Set(model.nodegroups.map((ng) => ng.name));
-  const unmanaged = (nodes ?? []).filter((n) => !n.nodegroup || !managed.has(n.nodegroup)).length;
-  const groupMax = model.nodegroups.reduce((sum, ng) => sum + (ng.maxSize ?? ng.desiredSize ?? 0), 0);
-  const maxNodes = Math.max(nodesNow, groupMax + unmanaged);
-  return {
-    nodesNow,
-    maxNodes,
-    source: model.nodegroups.length
-      ? `sum of managed node groups' maxSize (${groupMax})${unmanaged ? ` plus ${unmanaged} nodes outside them` : ''}`
-      : 'no managed node groups: the current node count',
-  };
 }

@@ -91,7 +91,7 @@ function reachFact(analysis: ReachAnalysis): ReachFact {
       pods: groups.reduce((sum, g) => sum + g.pods, 0),
       groups: groups.length,
       dns: cluster.coreDns.length ? (dns.perNamespace.get(name) ?? reachOf(dnsFlags)) : null,
-      apiServer: cluster.apiServer ? reachOf(apiFlags) : ('unknown' as Reach),
+      apiServer: cluster.apiServer ? reachOf(apiFlags) : 'unknown',
       sameNamespace: cells[i]![i]!,
       internet: reachOf(internetFlags),
       to: counts(cells[i]!),

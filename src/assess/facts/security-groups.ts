@@ -1,5 +1,5 @@
 /** Security groups: the exceptions Calico needs between nodes, whether they are admitted, and the groups the nodes carry. */
-import { checkReachability, type NodeEndpoint, type Reachability, type Traffic } from '../sg-reachability.js';
+import { checkReachability, mergeReachability, type NodeEndpoint, type Reachability, type Traffic } from '../sg-reachability.js';
 import type { Facts } from '../facts.js';
 import type { PoolFact } from './pools.js';
 import type { SnapshotField } from '../../snapshot/sources.js';
@@ -7,15 +7,18 @@ import type { ClusterModel } from '../model.js';
 import { calicoDefaults } from '../../reference/index.js';
 import type { NodeFact } from './nodes.js';
 import { selects } from '../selector.js';
+import { felixOverrides } from './felix.js';
 export interface SgException {
   name: 'BGP' | 'IPIP' | 'VXLAN' | 'Typha' | 'WireGuard';
+  /** The address family the nodes exchange it over: an exception may be needed over IPv4 and IPv6 both. */
+  family: 4 | 6;
   traffic: Traffic;
   required: boolean | null;
   /** The node pairs that exchange the traffic, in words: `every pair of nodes`, `every node to the 2 route reflectors`. */
   scope: string;
   /** Fields whose absence widened the pairs checked beyond those that exchange the traffic: a refusal then proves nothing. */
   widenedBy: SnapshotField[];
-  /** The nodes that receive the traffic; `null` = every node. */
+  /** The nodes that receive the traffic (for BGP without the mesh: the reflectors and peered nodes, both ways); `null` = every node. */
   targets: string[] | null;
   reachability: Reachability | null;
 }
@@ -31,21 +34,31 @@ export interface SecurityGroupFact {
   collected: boolean;
 }
 
-/** Which nodes exchange BGP sessions: all pairs with the mesh, else every node to the reflectors and peered nodes. */
-export function bgpScope(model: ClusterModel, bgp: Facts['bgp']): { scope: string; widenedBy: SnapshotField[]; targets?: Set<string> } {
+/**
+ * Which nodes exchange BGP sessions: all pairs with the mesh, else every node with the reflectors
+ * and peered nodes. Either side of a session may open it — Calico makes one side passive by
+ * comparing the peers' addresses as text, and node-scoped BGPPeers leave both sides active (confd
+ * bird.cfg.template, "passive on; # Peering is unidirectional, peer will connect to us.") — so
+ * TCP 179 must pass both ways: clients to reflectors and reflectors to clients.
+ */
+export function bgpScope(model: ClusterModel, bgp: Facts['bgp']): { scope: string; widenedBy: SnapshotField[]; peered?: Set<string> } {
   if (bgp.meshEnabled === null) return { scope: 'every pair of nodes', widenedBy: ['calico.bgpConfigurations'] };
-  if (bgp.meshEnabled) return { scope: 'every pair of nodes, node-to-node mesh', widenedBy: [] };
+  if (bgp.meshEnabled) return { scope: 'every pair of nodes, node-to-node mesh, both directions', widenedBy: [] };
   if (!model.nodes || !model.bgpPeers) return { scope: 'every pair of nodes', widenedBy: model.nodes ? ['calico.bgpPeers'] : ['kubernetes.nodes'] };
   const peerSelectors = model.bgpPeers.map((p) => p.peerSelector).filter((s): s is string => !!s);
   const peered = model.nodes.filter((n) => n.routeReflectorClusterId !== null || peerSelectors.some((s) => selects(s, n.labels)));
   return {
     scope: peered.length
-      ? `every node to the ${peered.length} route reflector or peered node${peered.length > 1 ? 's' : ''} with the mesh off`
+      ? `every node to and from the ${peered.length} route reflector or peered node${peered.length > 1 ? 's' : ''} with the mesh off`
       : 'no node-to-node BGP sessions: mesh off, no route reflector or peered node',
     widenedBy: [],
-    targets: new Set(peered.map((n) => n.name)),
+    peered: new Set(peered.map((n) => n.name)),
   };
 }
+
+type ExceptionSpec = Omit<SgException, 'reachability' | 'targets'> & { targets?: Set<string>; acrossSubnetsOnly?: boolean; peered?: Set<string> };
+
+const familyLabel = (label: string, family: 4 | 6) => (family === 6 ? label.replace(/\)$/, ', IPv6)') : label);
 
 export function sgFacts(
   model: ClusterModel,
@@ -56,12 +69,14 @@ export function sgFacts(
   bgp: Facts['bgp'],
   typha: Facts['typha'],
   wireguard: boolean | null,
+  ipv6Pools: PoolFact[],
 ): SgException[] | null {
   if (!nodes || !model.securityGroups || !model.instances) return null;
-  const endpoints: NodeEndpoint[] = nodes.map((n) => ({ name: n.name, privateIp: n.privateIp, groupIds: n.securityGroupIds, subnetId: n.subnetId }));
+  const endpoints: NodeEndpoint[] = nodes.map((n) => ({ name: n.name, privateIp: n.privateIp, ipv6: n.ipv6Address, groupIds: n.securityGroupIds, subnetId: n.subnetId }));
   const { ports } = calicoDefaults;
   const vxlanPort = model.felix?.vxlanPort ?? ports.vxlan;
   const wireguardPort = model.felix?.wireguardListeningPort ?? ports.wireguard;
+  const wireguardPortV6 = model.felix?.wireguardListeningPortV6 ?? ports.wireguardV6;
   const routed = calicoNetworking === true;
   const routedOnly = (value: boolean | null | undefined) => (routed ? (value ?? null) : calicoNetworking === false ? false : null);
   // With CrossSubnet, nodes in one subnet exchange pod traffic unencapsulated: only pairs across subnets need the tunnel.
@@ -77,39 +92,94 @@ export function sgFacts(
       : typha.nodes.length
         ? { scope: `every node to the ${typha.nodes.length} node${typha.nodes.length > 1 ? 's' : ''} running Typha`, widenedBy: [], targets: new Set(typha.nodes) }
         : { scope: 'every pair of nodes, as no Typha pod is scheduled and Typha may land on any node', widenedBy: [] };
-  const specs: Array<Omit<SgException, 'reachability' | 'targets'> & { targets?: Set<string>; acrossSubnetsOnly?: boolean }> = [
-    { name: 'BGP', traffic: { protocol: 'tcp', port: ports.bgp, label: `BGP (TCP ${ports.bgp})` }, required: routedOnly(bgp.enabled), ...bgpScope(model, bgp) },
+  // Host-networked Calico traffic runs over the cluster's address family: IPv6 in an IPv6 cluster.
+  const clusterFamily: 4 | 6 = model.ipFamily === 'ipv6' ? 6 : 4;
+  const v6Vxlan = ipv6Pools.filter((p) => p.vxlanMode !== 'Never');
+  const v6CrossSubnetOnly = v6Vxlan.length > 0 && v6Vxlan.every((p) => p.vxlanMode === 'CrossSubnet');
+  const felix = model.felix;
+  const bgpFamilies: Array<4 | 6> = [...(ipv6Pools.length && !(routing ?? []).length ? [] : [4 as const]), ...(ipv6Pools.length ? [6 as const] : [])];
+  const specs: ExceptionSpec[] = [
+    ...bgpFamilies.map((family) => ({
+      name: 'BGP' as const,
+      family,
+      traffic: { protocol: 'tcp' as const, port: ports.bgp, family, label: familyLabel(`BGP (TCP ${ports.bgp})`, family) },
+      required: routedOnly(bgp.enabled),
+      ...bgpScope(model, bgp),
+    })),
     {
       name: 'IPIP',
-      traffic: { protocol: '4', label: 'IP-in-IP (IP protocol 4)' },
+      family: 4,
+      traffic: { protocol: '4', family: 4, label: 'IP-in-IP (IP protocol 4)' },
       required: routedOnly(encapsulation?.ipip),
       widenedBy: [],
       ...tunnelScope(crossSubnetOnly((p) => p.ipipMode), 'ipipMode'),
     },
     {
       name: 'VXLAN',
-      traffic: { protocol: 'udp', port: vxlanPort, label: `VXLAN (UDP ${vxlanPort})` },
+      family: 4,
+      traffic: { protocol: 'udp', port: vxlanPort, family: 4, label: `VXLAN (UDP ${vxlanPort})` },
       required: routedOnly(encapsulation?.vxlan),
       widenedBy: [],
       ...tunnelScope(crossSubnetOnly((p) => p.vxlanMode), 'vxlanMode'),
     },
-    { name: 'Typha', traffic: { protocol: 'tcp', port: ports.typha, label: `Typha (TCP ${ports.typha})` }, required: typha.deployed, ...typhaScope },
+    ...(encapsulation?.vxlanIpv6
+      ? [
+          {
+            name: 'VXLAN' as const,
+            family: 6 as const,
+            traffic: { protocol: 'udp' as const, port: vxlanPort, family: 6 as const, label: `VXLAN (UDP ${vxlanPort}, IPv6)` },
+            required: routedOnly(true),
+            widenedBy: [],
+            ...tunnelScope(v6CrossSubnetOnly, 'vxlanMode'),
+          },
+        ]
+      : []),
     {
-      name: 'WireGuard',
-      traffic: { protocol: 'udp', port: wireguardPort, label: `WireGuard (UDP ${wireguardPort})` },
-      required: wireguard,
-      scope: 'every pair of nodes',
-      widenedBy: [],
+      name: 'Typha',
+      family: clusterFamily,
+      traffic: { protocol: 'tcp', port: ports.typha, family: clusterFamily, label: familyLabel(`Typha (TCP ${ports.typha})`, clusterFamily) },
+      required: typha.deployed,
+      ...typhaScope,
     },
+    ...(felix?.wireguardEnabledV6 && !felix.wireguardEnabled
+      ? []
+      : [
+          {
+            name: 'WireGuard' as const,
+            family: 4 as const,
+            traffic: { protocol: 'udp' as const, port: wireguardPort, family: 4 as const, label: `WireGuard (UDP ${wireguardPort})` },
+            // On anywhere: the nodes that run it exchange it (a node.<name> FelixConfiguration may turn it on alone).
+            required: felix ? felix.wireguardEnabled || felixOverrides(model, (f) => f.wireguardEnabled).some((o) => o.value) : wireguard,
+            scope: 'every pair of nodes',
+            widenedBy: [],
+          },
+        ]),
+    ...(felix?.wireguardEnabledV6 || felixOverrides(model, (f) => f.wireguardEnabledV6).some((o) => o.value)
+      ? [
+          {
+            name: 'WireGuard' as const,
+            family: 6 as const,
+            traffic: { protocol: 'udp' as const, port: wireguardPortV6, family: 6 as const, label: `WireGuard (UDP ${wireguardPortV6}, IPv6)` },
+            required: true,
+            scope: 'every pair of nodes',
+            widenedBy: [],
+          },
+        ]
+      : []),
   ];
-  return specs.map(({ targets, acrossSubnetsOnly, ...spec }) => ({
-    ...spec,
-    targets: targets ? [...targets].sort() : null,
-    reachability: checkReachability(endpoints, model.securityGroups!, spec.traffic, {
-      ...(targets ? { targets } : {}),
-      ...(acrossSubnetsOnly ? { acrossSubnetsOnly } : {}),
-    }),
-  }));
+  const reflectors = new Set((model.nodes ?? []).filter((n) => n.routeReflectorClusterId !== null).map((n) => n.name));
+  return specs.map(({ targets, acrossSubnetsOnly, peered, ...spec }) => {
+    const check = (options: Parameters<typeof checkReachability>[3]) => checkReachability(endpoints, model.securityGroups!, spec.traffic, options);
+    const reflectorsOnly = !!peered && [...peered].every((name) => reflectors.has(name));
+    const [toPeer, fromPeer] = reflectorsOnly ? ['client → route reflector', 'route reflector → client'] : ['node → BGP peer', 'BGP peer → node'];
+    const reachability = peered
+      ? mergeReachability([
+          { direction: toPeer, reachability: check({ targets: peered }) },
+          { direction: fromPeer, reachability: check({ sources: peered }) },
+        ])
+      : check({ ...(targets ? { targets } : {}), ...(acrossSubnetsOnly ? { acrossSubnetsOnly } : {}) });
+    return { ...spec, targets: (peered ?? targets) ? [...(peered ?? targets)!].sort() : null, reachability };
+  });
 }
 
 /** The security groups on the nodes' interfaces, with their names and descriptions when collected. */

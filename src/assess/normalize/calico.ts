@@ -5,7 +5,17 @@
  */
 import type { KubeObject } from '../../snapshot/schema.js';
 import { isIpv6 } from '../ipv4.js';
-import type { BgpConfiguration, BgpPeer, EncapsulationMode, FelixSettings, IpamBlock, IpPool, ObjectRef, Tier } from '../model.js';
+import type {
+  BgpConfiguration,
+  BgpPeer,
+  EncapsulationMode,
+  FelixNodeOverride,
+  FelixSettings,
+  IpamBlock,
+  IpPool,
+  ObjectRef,
+  Tier,
+} from '../model.js';
 import { flag, integer, list, record, strings, text } from './read.js';
 
 export const refOf = (kind: string, object: KubeObject): ObjectRef => {
@@ -113,17 +123,15 @@ const FELIX_DEFAULTS = {
   vxlanVNI: 4096,
   vxlanPort: 4789,
   wireguardListeningPort: 51820,
+  wireguardListeningPortV6: 51821,
   programClusterRoutes: 'Disabled',
 } as const;
 
 /**
- * Felix settings in force: the `default` FelixConfiguration, overlaid by calico-node's `FELIX_<FIELD>`
+ * Felix settings from one FelixConfiguration spec, overlaid by calico-node's `FELIX_<FIELD>`
  * environment variables (Felix gives the environment precedence over the datastore).
  */
-export function normalizeFelix(objects: KubeObject[], calicoNodeEnv: Record<string, string>): FelixSettings {
-  const object = objects.find((o) => o.metadata?.name === 'default');
-  const spec = object ? specOf(object) : {};
-  const sources: ObjectRef[] = object ? [refOf('FelixConfiguration', object)] : [];
+function felixSettings(spec: Record<string, unknown>, sources: ObjectRef[], calicoNodeEnv: Record<string, string>): FelixSettings {
   const envUsed = new Set<string>();
   const raw = (field: string): unknown => {
     const envName = `FELIX_${field.toUpperCase()}`;
@@ -138,7 +146,7 @@ export function normalizeFelix(objects: KubeObject[], calicoNodeEnv: Record<stri
     return value && value > 0 ? value : null;
   };
   const settings: FelixSettings = {
-    sources,
+    sources: [...sources],
     bpfEnabled: flag(raw('bpfEnabled')) ?? FELIX_DEFAULTS.bpfEnabled,
     nftablesMode: text(raw('nftablesMode')) ?? FELIX_DEFAULTS.nftablesMode,
     wireguardEnabled: flag(raw('wireguardEnabled')) ?? FELIX_DEFAULTS.wireguardEnabled,
@@ -154,13 +162,44 @@ export function normalizeFelix(objects: KubeObject[], calicoNodeEnv: Record<stri
     vxlanPort: integer(raw('vxlanPort')) ?? FELIX_DEFAULTS.vxlanPort,
     ipipMTU: positive('ipipMTU') ?? positive('ipInIpMtu'),
     vxlanMTU: positive('vxlanMTU'),
+    vxlanMTUV6: positive('vxlanMTUV6'),
     wireguardMTU: positive('wireguardMTU'),
+    wireguardMTUV6: positive('wireguardMTUV6'),
     wireguardListeningPort: integer(raw('wireguardListeningPort')) ?? FELIX_DEFAULTS.wireguardListeningPort,
+    wireguardListeningPortV6: integer(raw('wireguardListeningPortV6')) ?? FELIX_DEFAULTS.wireguardListeningPortV6,
     typhaK8sServiceName: text(raw('typhaK8sServiceName')) ?? null,
     programClusterRoutes: text(raw('programClusterRoutes')) || FELIX_DEFAULTS.programClusterRoutes,
   };
-  for (const name of envUsed) sources.push({ kind: 'calico-node env', name });
+  for (const name of envUsed) settings.sources.push({ kind: 'calico-node env', name });
   return settings;
+}
+
+/** The settings in force cluster-wide: the `default` FelixConfiguration, then calico-node's environment. */
+export function normalizeFelix(objects: KubeObject[], calicoNodeEnv: Record<string, string>): FelixSettings {
+  const object = objects.find((o) => o.metadata?.name === 'default');
+  return felixSettings(object ? specOf(object) : {}, object ? [refOf('FelixConfiguration', object)] : [], calicoNodeEnv);
+}
+
+/**
+ * Per-node FelixConfigurations (`node.<nodename>`): Felix reads the `default` object and then its
+ * own node's, the node's fields winning (Felix's config precedence: environment, config file,
+ * per-host datastore config, global datastore config — docs "Configuring Felix").
+ */
+export function normalizeFelixNodes(objects: KubeObject[], calicoNodeEnv: Record<string, string>): FelixNodeOverride[] {
+  const base = objects.find((o) => o.metadata?.name === 'default');
+  const baseSpec = base ? specOf(base) : {};
+  return objects
+    .filter((o) => (o.metadata?.name ?? '').startsWith('node.') && (o.metadata?.name ?? '').length > 'node.'.length)
+    .map((object) => {
+      const own = specOf(object);
+      const ref = refOf('FelixConfiguration', object);
+      return {
+        node: object.metadata!.name!.slice('node.'.length),
+        ref,
+        settings: felixSettings({ ...baseSpec, ...own }, [...(base ? [refOf('FelixConfiguration', base)] : []), ref], calicoNodeEnv),
+        fields: Object.keys(own).filter((field) => own[field] !== undefined && own[field] !== null),
+      };
+    });
 }
 
 /** Orders of the tiers Calico creates itself, for raw objects stored without one. */

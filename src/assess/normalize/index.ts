@@ -2,7 +2,7 @@
 import type { KubeObject, Snapshot } from '../../snapshot/schema.js';
 import { SNAPSHOT_SOURCES, type SnapshotField } from '../../snapshot/sources.js';
 import type { ClusterModel, Policy, StagedPolicy, Tier } from '../model.js';
-import { normalizeBgpConfiguration, normalizeBgpPeer, normalizeFelix, normalizeIpamBlock, normalizeIpPool, normalizeTier } from './calico.js';
+import { normalizeBgpConfiguration, normalizeBgpPeer, normalizeFelix, normalizeFelixNodes, normalizeIpamBlock, normalizeIpPool, normalizeTier } from './calico.js';
 import { detectInstall } from './install.js';
 import { findComponents, normalizeNamespace, normalizeNode, normalizePod, serviceEndpoints } from './kubernetes.js';
 import {
@@ -13,7 +13,8 @@ import {
   normalizeNetworkSet,
   normalizeStagedPolicy,
 } from './policy.js';
-import { integer, strings, text } from './read.js';
+import { normalizeAutoScalingGroup, normalizeKarpenterNodePool } from './growth.js';
+import { integer, labelMap, strings, text } from './read.js';
 
 /** Maps a list that may not have been collected; `undefined` (an older collector) counts as not collected. */
 const each = <T>(items: KubeObject[] | null | undefined, convert: (item: KubeObject) => T): T[] | null =>
@@ -32,6 +33,8 @@ export function normalize(snapshot: Snapshot): ClusterModel {
 
   const felix =
     calico.felixConfigurations != null ? normalizeFelix(calico.felixConfigurations, components?.calicoNode?.env ?? {}) : null;
+  const felixNodes =
+    calico.felixConfigurations != null ? normalizeFelixNodes(calico.felixConfigurations, components?.calicoNode?.env ?? {}) : null;
   const tiers = each(calico.tiers, normalizeTier);
 
   const calicoListsMissing = [calico.ippools, calico.felixConfigurations, calico.clusterInformations].every((l) => l == null);
@@ -72,7 +75,12 @@ export function normalize(snapshot: Snapshot): ClusterModel {
         maxSize: integer(ng.scalingConfig?.maxSize) ?? null,
         desiredSize: integer(ng.scalingConfig?.desiredSize) ?? null,
         instanceTypes: strings(ng.instanceTypes),
+        labels: labelMap(ng.labels),
+        autoScalingGroups: (ng.resources?.autoScalingGroups ?? []).map((g) => g.name).filter((n): n is string => !!n),
       })) ?? null,
+    autoScalingGroups: aws.autoScalingGroups?.map(normalizeAutoScalingGroup) ?? null,
+    autoMode: aws.cluster ? { enabled: aws.cluster.computeConfig?.enabled === true, nodePools: strings(aws.cluster.computeConfig?.nodePools) } : null,
+    ipFamily: ipFamilyOf(aws.cluster?.kubernetesNetworkConfig?.ipFamily),
     instances: aws.instances ?? null,
     securityGroups: aws.securityGroups ?? null,
     subnets: aws.subnets ?? null,
@@ -81,6 +89,7 @@ export function normalize(snapshot: Snapshot): ClusterModel {
     vpcId: vpc?.VpcId ?? aws.cluster?.resourcesVpcConfig?.vpcId ?? null,
 
     nodes: each(kube.nodes, normalizeNode),
+    karpenterNodePools: each(kube.karpenterNodePools, normalizeKarpenterNodePool),
     namespaces: each(kube.namespaces, normalizeNamespace),
     pods: each(kube.pods, normalizePod),
     components,
@@ -91,6 +100,7 @@ export function normalize(snapshot: Snapshot): ClusterModel {
     bgpConfiguration: calico.bgpConfigurations != null ? normalizeBgpConfiguration(calico.bgpConfigurations) : null,
     bgpPeers: each(calico.bgpPeers, normalizeBgpPeer),
     felix,
+    felixNodes,
     tiers,
     policies,
     policyGaps,
@@ -167,6 +177,11 @@ function notCollected(snapshot: Snapshot): SnapshotField[] {
     return value == null;
   });
 }
+
+const ipFamilyOf = (value: string | undefined): 'ipv4' | 'ipv6' | null => {
+  const family = value?.toLowerCase();
+  return family === 'ipv4' || family === 'ipv6' ? family : null;
+};
 
 /** `1.31` from the API server's version, else from the EKS cluster. */
 function kubernetesVersion(snapshot: Snapshot): string | null {

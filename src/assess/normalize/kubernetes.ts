@@ -7,6 +7,7 @@ import { flag, integer, labelMap, list, record, strings, text } from './read.js'
 /** Calico keeps each node's BGP and tunnel addresses as annotations on the core/v1 Node. */
 export const CALICO_NODE_ANNOTATIONS = {
   ipv4Address: 'projectcalico.org/IPv4Address',
+  ipv6Address: 'projectcalico.org/IPv6Address',
   ipipTunnelAddress: 'projectcalico.org/IPv4IPIPTunnelAddr',
   vxlanTunnelAddress: 'projectcalico.org/IPv4VXLANTunnelAddr',
   wireguardAddress: 'projectcalico.org/IPv4WireguardInterfaceAddr',
@@ -31,15 +32,20 @@ export function normalizeNode(object: KubeObject): KubeNode {
     .map(record)
     .find((c) => c['type'] === 'Ready');
   const annotation = (key: string) => annotations[key] || null;
+  // An IPv6 (or dual-stack) node lists an InternalIP of each family.
+  const internal = addresses.filter((a) => a['type'] === 'InternalIP').map((a) => text(a['address'])).filter((a): a is string => !!a);
   return {
     name: object.metadata?.name ?? '(unnamed)',
     labels,
     instanceId: instanceIdFromProviderId(providerId ?? undefined),
     providerId,
-    internalIp: text(addresses.find((a) => a['type'] === 'InternalIP')?.['address']) ?? null,
+    internalIp: internal.find((a) => !a.includes(':')) ?? null,
+    internalIpv6: internal.find((a) => a.includes(':')) ?? null,
     ready: ready ? ready['status'] === 'True' : null,
     fargate: labels['eks.amazonaws.com/compute-type'] === 'fargate',
+    os: labels['kubernetes.io/os'] ?? labels['beta.kubernetes.io/os'] ?? null,
     calicoIPv4Address: annotation(CALICO_NODE_ANNOTATIONS.ipv4Address),
+    calicoIPv6Address: annotation(CALICO_NODE_ANNOTATIONS.ipv6Address),
     ipipTunnelAddress: annotation(CALICO_NODE_ANNOTATIONS.ipipTunnelAddress),
     vxlanTunnelAddress: annotation(CALICO_NODE_ANNOTATIONS.vxlanTunnelAddress),
     wireguardAddress: annotation(CALICO_NODE_ANNOTATIONS.wireguardAddress),
@@ -154,7 +160,7 @@ function containerEnv(container: Record<string, unknown>, namespace: string, con
     const key = text(ref['key']);
     if (!mapName || !key) continue;
     const map = configMaps.find((m) => m.metadata?.name === mapName && (m.metadata?.namespace ?? namespace) === namespace);
-    const resolved = text(record((map as Record<string, unknown> | undefined)?.['data'])[key]);
+    const resolved = text(record(map?.['data'])[key]);
     if (resolved !== undefined) env[name] = resolved;
   }
   return env;
@@ -221,6 +227,8 @@ export function findComponents(
   const typhaPdb = podDisruptionBudgets ? pick(podDisruptionBudgets, ['calico-typha']) : undefined;
   return {
     calicoNode: workload(daemonSets, 'DaemonSet', ['calico-node'], 'calico-node'),
+    // The operator and the Windows manifests both name it calico-node-windows; its Felix runs in container felix.
+    calicoNodeWindows: workload(daemonSets, 'DaemonSet', ['calico-node-windows'], 'felix'),
     typha: workload(deployments, 'Deployment', ['calico-typha'], 'calico-typha'),
     kubeControllers: workload(deployments, 'Deployment', ['calico-kube-controllers'], 'calico-kube-controllers'),
     csiNodeDriver: workload(daemonSets, 'DaemonSet', ['csi-node-driver', 'calico-csi-node-driver'], 'calico-csi'),

@@ -18,6 +18,12 @@ export function calicoPresent({ facts, need }: RuleContext): true | string {
 /** Enabled IPv4 pools that hand out workload addresses. */
 export const poolsRoutingWorkloads = (pools: PoolFact[]): PoolFact[] => pools.filter((p) => p.routesWorkloads && p.ipVersion === 4);
 
+/**
+ * IPv4 pools whose pods Calico routes now: the enabled ones, and disabled ones whose pods still
+ * hold addresses (a migration in progress), which keep their encapsulation and BGP needs.
+ */
+export const poolsCarryingTraffic = (pools: PoolFact[]): PoolFact[] => pools.filter((p) => p.carriesTraffic === true && p.ipVersion === 4);
+
 /** BGP rules apply where Calico routes pods and BIRD runs. */
 export function calicoRunsBgp(context: RuleContext): true | string {
   const routes = calicoRoutesPods(context);
@@ -34,9 +40,11 @@ export function calicoRunsBgp(context: RuleContext): true | string {
 export function podRoutesUseBgp(context: RuleContext): true | string {
   const runs = calicoRunsBgp(context);
   if (runs !== true) return runs;
-  const pools = poolsRoutingWorkloads(context.need(context.facts.pools, 'calico.ippools'));
-  if (!pools.length) return 'No enabled IPv4 pool hands out pod addresses, so BGP carries no pod routes.';
-  return pools.some((p) => p.vxlanMode === 'Never')
-    ? true
-    : 'Every enabled pool uses VXLAN: pod routes do not travel over BGP (CAL-RT-04 asks to switch BGP off).';
+  const pools = poolsCarryingTraffic(context.need(context.facts.pools, 'calico.ippools'));
+  if (!pools.length) return 'No IPv4 pool routes pods, so BGP carries no pod routes.';
+  if (pools.some((p) => p.vxlanMode === 'Never')) return true;
+  // A disabled non-VXLAN pool may still route pods: that depends on its allocations.
+  const all = context.facts.pools ?? [];
+  if (all.some((p) => p.carriesTraffic === null && p.ipVersion === 4 && p.vxlanMode === 'Never')) context.need(null, 'calico.ipamBlocks');
+  return 'Every pool that routes pods uses VXLAN: pod routes do not travel over BGP (CAL-RT-04 asks to switch BGP off).';
 }

@@ -1,6 +1,7 @@
 /** Where Calico settings live (FelixConfiguration, the install manifest) and the commands that change them. */
 import type { ClusterModel } from '../model.js';
 import type { Facts } from '../facts.js';
+import { cmd, comment, joined, json, value, type Command, type Step } from '../remediation.js';
 /**
  * Where a Felix setting in force is decided: calico-node's `FELIX_<FIELD>` environment variable
  * when it sets one (Felix gives it precedence), else the `default` FelixConfiguration.
@@ -13,17 +14,28 @@ export function felixSetting(model: ClusterModel, field: string) {
     : { object: 'FelixConfiguration default', field: `spec.${field}`, fromEnv, envName };
 }
 
+/** Removes a setting from a node's own FelixConfiguration (`node.<name>`), so the node follows the default again. */
+export const removeNodeFelixSetting = (name: string, field: string): Command =>
+  cmd('kubectl', 'patch', 'felixconfiguration', value(name, 'FelixConfiguration name'), '--type', 'json', '-p', json([{ op: 'remove', path: `/spec/${field}` }]));
+
+/** Sets a field of a node's own FelixConfiguration. */
+export const setNodeFelixSetting = (name: string, field: string, setting: string | boolean): Command =>
+  cmd('kubectl', 'patch', 'felixconfiguration', value(name, 'FelixConfiguration name'), '--type', 'merge', '-p', json({ spec: { [field]: setting } }));
+
 /** A pasteable command that changes a Felix setting where it is decided (see `felixSetting`). */
-export function setFelixCommand(model: ClusterModel, field: string, value: string | boolean): string {
+export function setFelixCommand(model: ClusterModel, field: string, setting: string | boolean): Step[] {
   const { fromEnv, envName } = felixSetting(model, field);
-  if (!fromEnv) return `kubectl patch felixconfiguration default --type merge -p '${JSON.stringify({ spec: { [field]: value } })}'`;
+  if (!fromEnv) return [cmd('kubectl', 'patch', 'felixconfiguration', 'default', '--type', 'merge', '-p', json({ spec: { [field]: setting } }))];
   const calicoNode = model.components?.calicoNode;
   return [
     ...(model.install.method === 'operator'
-      ? [`# The operator sets ${envName} on calico-node and reverts direct edits: change it where the operator takes it from; meanwhile:`]
+      ? [comment`The operator sets ${envName} on calico-node and reverts direct edits: change it where the operator takes it from; meanwhile:`]
       : []),
-    `kubectl -n ${calicoNode?.namespace ?? 'kube-system'} set env daemonset/${calicoNode?.name ?? 'calico-node'} ${envName}=${value}`,
-  ].join('\n');
+    cmd(
+      'kubectl', '-n', value(calicoNode?.namespace ?? 'kube-system', 'namespace'), 'set', 'env',
+      joined('daemonset/', value(calicoNode?.name ?? 'calico-node', 'DaemonSet name')), `${envName}=${String(setting)}`,
+    ),
+  ];
 }
 
 /**

@@ -1,4 +1,5 @@
-/** The AWS SDK v3 clients the collector uses, configured once: adaptive retry, bounded attempts, timeouts. */
+/** The AWS SDK v3 clients the collector uses, configured once: adaptive retry, bounded attempts, timeouts that fail the call. */
+import { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { EKSClient, type EKSClientConfig } from '@aws-sdk/client-eks';
 import { STSClient } from '@aws-sdk/client-sts';
@@ -7,6 +8,8 @@ import type { CredentialProvider } from './credentials.js';
 export interface AwsClients {
   eks: EKSClient;
   ec2: EC2Client;
+  /** Self-managed node groups (DescribeAutoScalingGroups). */
+  autoScaling: AutoScalingClient;
   /** Used only to resolve the STS endpoint for the EKS token; it never sends a request. */
   sts: STSClient;
 }
@@ -18,9 +21,38 @@ export interface AwsClientOptions {
   maxAttempts?: number;
   /** Replaces the SDK's HTTP handler (tests speak the wire format through it). */
   requestHandler?: EKSClientConfig['requestHandler'];
+  /** Timeouts of the default handler. */
+  timeouts?: AwsTimeouts;
 }
 
 export const DEFAULT_MAX_ATTEMPTS = 5;
+
+export interface AwsTimeouts {
+  /** To open a connection. */
+  connectionTimeout: number;
+  /** For the answer to start, and the longest a connection may sit idle. */
+  requestTimeout: number;
+}
+
+export const DEFAULT_AWS_TIMEOUTS: AwsTimeouts = { connectionTimeout: 5_000, requestTimeout: 20_000 };
+
+/**
+ * The HTTP handler options of every AWS client the auditor makes. `throwOnRequestTimeout` turns
+ * @smithy/node-http-handler's request timeout from a logged warning into a `TimeoutError` that fails
+ * the call (its `setRequestTimeout` only warns without it, leaving a hung call hanging); the socket
+ * timeout also ends an answer that stalls halfway. The SDK retries a `TimeoutError` within
+ * `maxAttempts`, so one call lasts at most about attempts × requestTimeout.
+ */
+export const awsRequestHandler = (timeouts: AwsTimeouts = DEFAULT_AWS_TIMEOUTS) =>
+  ({
+    connectionTimeout: timeouts.connectionTimeout,
+    requestTimeout: timeouts.requestTimeout,
+    socketTimeout: timeouts.requestTimeout,
+    throwOnRequestTimeout: true,
+  }) as const;
+
+/** Client settings for any AWS client the auditor makes (S3, SES, Organizations, STS): bounded attempts, calls that time out. */
+export const awsClientDefaults = (timeouts: AwsTimeouts = DEFAULT_AWS_TIMEOUTS) => ({ maxAttempts: DEFAULT_MAX_ATTEMPTS, requestHandler: awsRequestHandler(timeouts) });
 
 /**
  * Endpoints are not set here: each client resolves its own from the SDK's standard configuration
@@ -33,7 +65,7 @@ export function createAwsClients(options: AwsClientOptions): AwsClients {
     credentials: options.credentials,
     retryMode: 'adaptive',
     maxAttempts: options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
-    requestHandler: options.requestHandler ?? { connectionTimeout: 5_000, requestTimeout: 20_000 },
+    requestHandler: options.requestHandler ?? awsRequestHandler(options.timeouts),
   } as const;
-  return { eks: new EKSClient(common), ec2: new EC2Client(common), sts: new STSClient(common) };
+  return { eks: new EKSClient(common), ec2: new EC2Client(common), autoScaling: new AutoScalingClient(common), sts: new STSClient(common) };
 }

@@ -1,5 +1,6 @@
 /** AWS credentials for collection: the default chain, or a role assumed through STS for cross-account reads. */
 import { fromNodeProviderChain, fromTemporaryCredentials } from '@aws-sdk/credential-providers';
+import { awsRequestHandler } from './clients.js';
 
 export type CredentialProvider = ReturnType<typeof fromNodeProviderChain>;
 type Credentials = Awaited<ReturnType<CredentialProvider>>;
@@ -48,7 +49,8 @@ export function collectorCredentials(options: CredentialOptions): CredentialProv
         ...(options.externalId ? { ExternalId: options.externalId } : {}),
       },
       // A regional STS client, so AWS_ENDPOINT_URL_STS and FIPS settings apply to AssumeRole too.
-      clientConfig: { region: options.region, ...(options.stsRequestHandler ? { requestHandler: options.stsRequestHandler } : {}) },
+      // AssumeRole times out like every other call.
+      clientConfig: { region: options.region, requestHandler: options.stsRequestHandler ?? awsRequestHandler() },
       ...(options.masterCredentials ? { masterCredentials: options.masterCredentials } : {}),
     }),
   );

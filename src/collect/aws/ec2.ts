@@ -19,6 +19,8 @@ import {
   type Vpc,
 } from '@aws-sdk/client-ec2';
 import pMap from 'p-map';
+import { collectBounded } from '../pages.js';
+import type { CallBounds } from './eks.js';
 
 /** Splits a list into chunks of at most `size` (EC2 filters take at most 200 values). */
 const chunk = <T>(items: readonly T[], size: number): T[][] =>
@@ -32,32 +34,35 @@ const PAGE = 1000;
 const ROUTE_TABLE_PAGE = 100;
 const FAN_OUT = 8;
 
-type Paginator<I, O> = (config: { client: EC2Client; pageSize?: number }, input: I) => AsyncIterable<O>;
+type Paginator<I, O> = (config: { client: EC2Client; pageSize?: number }, input: I, options?: { abortSignal?: AbortSignal }) => AsyncIterable<O>;
 
-async function collectPages<I extends { Filters?: Filter[] }, O, T>(
+/** Every page of one EC2 read, bounded (page cap, repeated NextToken) and aborted at the deadline. */
+function collectPages<I extends { Filters?: Filter[] }, O extends { NextToken?: string }, T>(
   paginate: Paginator<I, O>,
   client: EC2Client,
   pageSize: number,
   input: I,
   items: (page: O) => T[] | undefined,
+  what: string,
+  bounds: CallBounds,
 ): Promise<T[]> {
-  const out: T[] = [];
-  for await (const page of paginate({ client, pageSize }, input)) out.push(...(items(page) ?? []));
-  return out;
+  return collectBounded(paginate({ client, pageSize }, input, { abortSignal: bounds.signal }), (p) => p.NextToken, items, what, bounds.maxPages);
 }
 
 /** One paginated call per chunk of ids, chunks concurrently, results in id-chunk order. */
-async function byIdFilter<I extends { Filters?: Filter[] }, O, T>(
+async function byIdFilter<I extends { Filters?: Filter[] }, O extends { NextToken?: string }, T>(
   ids: readonly string[],
   filterName: string,
   paginate: Paginator<I, O>,
   client: EC2Client,
   pageSize: number,
   items: (page: O) => T[] | undefined,
+  what: string,
+  bounds: CallBounds,
 ): Promise<T[]> {
   const unique = [...new Set(ids)].sort();
   const chunks = await pMap(chunk(unique, FILTER_VALUES_MAX), (values) =>
-    collectPages(paginate, client, pageSize, { Filters: [{ Name: filterName, Values: values }] } as I, items),
+    collectPages(paginate, client, pageSize, { Filters: [{ Name: filterName, Values: values }] } as I, items, what, bounds),
     { concurrency: FAN_OUT },
   );
   return chunks.flat();
@@ -66,16 +71,17 @@ async function byIdFilter<I extends { Filters?: Filter[] }, O, T>(
 /** Instances flattened out of their reservations; `UserData` never travels (DescribeInstances does not return it, and it is dropped if it ever does). */
 const instancesOf = (page: { Reservations?: Array<{ Instances?: Instance[] }> }): Instance[] =>
   (page.Reservations ?? []).flatMap((r) => r.Instances ?? []).map((instance) => {
-    const { UserData: _never, ...kept } = instance as Instance & { UserData?: unknown };
+    const kept: Instance & { UserData?: unknown } = { ...instance };
+    delete kept.UserData;
     return kept;
   });
 
 /** The instances with these ids (the Kubernetes nodes' `spec.providerID`). */
-export const describeInstancesById = (ec2: EC2Client, ids: readonly string[]): Promise<Instance[]> =>
-  ids.length ? byIdFilter(ids, 'instance-id', paginateDescribeInstances, ec2, PAGE, instancesOf) : Promise.resolve([]);
+export const describeInstancesById = (ec2: EC2Client, ids: readonly string[], bounds: CallBounds = {}): Promise<Instance[]> =>
+  ids.length ? byIdFilter(ids, 'instance-id', paginateDescribeInstances, ec2, PAGE, instancesOf, 'DescribeInstances', bounds) : Promise.resolve([]);
 
 /** The cluster's instances by the `kubernetes.io/cluster/<name>` tag, for when the Kubernetes nodes cannot be read. */
-export const describeInstancesByClusterTag = (ec2: EC2Client, clusterName: string): Promise<Instance[]> =>
+export const describeInstancesByClusterTag = (ec2: EC2Client, clusterName: string, bounds: CallBounds = {}): Promise<Instance[]> =>
   collectPages(
     paginateDescribeInstances,
     ec2,
@@ -87,21 +93,23 @@ export const describeInstancesByClusterTag = (ec2: EC2Client, clusterName: strin
       ],
     },
     instancesOf,
+    'DescribeInstances',
+    bounds,
   );
 
-export const describeSecurityGroups = (ec2: EC2Client, ids: readonly string[]): Promise<SecurityGroup[]> =>
-  ids.length ? byIdFilter(ids, 'group-id', paginateDescribeSecurityGroups, ec2, PAGE, (p) => p.SecurityGroups) : Promise.resolve([]);
+export const describeSecurityGroups = (ec2: EC2Client, ids: readonly string[], bounds: CallBounds = {}): Promise<SecurityGroup[]> =>
+  ids.length ? byIdFilter(ids, 'group-id', paginateDescribeSecurityGroups, ec2, PAGE, (p) => p.SecurityGroups, 'DescribeSecurityGroups', bounds) : Promise.resolve([]);
 
 /** Every subnet of the VPC; the caller keeps the cluster's and the nodes' (one call that needs no instance ids). */
-export const describeVpcSubnets = (ec2: EC2Client, vpcId: string): Promise<Subnet[]> =>
-  collectPages(paginateDescribeSubnets, ec2, PAGE, { Filters: [{ Name: 'vpc-id', Values: [vpcId] }] }, (p) => p.Subnets);
+export const describeVpcSubnets = (ec2: EC2Client, vpcId: string, bounds: CallBounds = {}): Promise<Subnet[]> =>
+  collectPages(paginateDescribeSubnets, ec2, PAGE, { Filters: [{ Name: 'vpc-id', Values: [vpcId] }] }, (p) => p.Subnets, 'DescribeSubnets', bounds);
 
 /** Every route table of the VPC; the caller keeps those of the kept subnets and the main table. */
-export const describeVpcRouteTables = (ec2: EC2Client, vpcId: string): Promise<RouteTable[]> =>
-  collectPages(paginateDescribeRouteTables, ec2, ROUTE_TABLE_PAGE, { Filters: [{ Name: 'vpc-id', Values: [vpcId] }] }, (p) => p.RouteTables);
+export const describeVpcRouteTables = (ec2: EC2Client, vpcId: string, bounds: CallBounds = {}): Promise<RouteTable[]> =>
+  collectPages(paginateDescribeRouteTables, ec2, ROUTE_TABLE_PAGE, { Filters: [{ Name: 'vpc-id', Values: [vpcId] }] }, (p) => p.RouteTables, 'DescribeRouteTables', bounds);
 
-export async function describeVpc(ec2: EC2Client, vpcId: string): Promise<Vpc> {
-  const { Vpcs } = await ec2.send(new DescribeVpcsCommand({ VpcIds: [vpcId] }));
+export async function describeVpc(ec2: EC2Client, vpcId: string, bounds: CallBounds = {}): Promise<Vpc> {
+  const { Vpcs } = await ec2.send(new DescribeVpcsCommand({ VpcIds: [vpcId] }), { abortSignal: bounds.signal });
   const vpc = Vpcs?.find((v) => v.VpcId === vpcId);
   if (!vpc) throw Object.assign(new Error(`DescribeVpcs returned no VPC ${vpcId}`), { name: 'InvalidVpcID.NotFound' });
   return vpc;

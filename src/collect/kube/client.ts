@@ -49,6 +49,8 @@ export interface KubeClientOptions {
   retryBaseMs?: number;
   /** Requests in flight at once (the rest wait their turn); default 6. */
   maxInFlight?: number;
+  /** Aborts every request in flight (the collection deadline). */
+  signal?: AbortSignal;
 }
 
 const RETRIED_STATUS = new Set([429, 500, 502, 503, 504]);
@@ -87,12 +89,15 @@ export function createKubeApi(connection: KubeConnection, options: KubeClientOpt
     context.setHeaderParam('Accept', 'application/json');
     context.setHeaderParam('Authorization', `Bearer ${connection.token}`);
     context.setAgent(agent);
-    context.setSignal(AbortSignal.timeout(timeoutMs));
+    context.setSignal(options.signal ? AbortSignal.any([AbortSignal.timeout(timeoutMs), options.signal]) : AbortSignal.timeout(timeoutMs));
     let response;
     try {
       response = await http.send(context).toPromise();
     } catch (error) {
-      if ((error as Error)?.name === 'AbortError') throw new ReadError('TimeoutError', `GET ${url}: no response within ${timeoutMs} ms`, { cause: error });
+      if ((error as Error)?.name === 'AbortError') {
+        if (options.signal?.aborted) throw new ReadError('DeadlineExceeded', `GET ${url}: stopped at the collection deadline`, { cause: error });
+        throw new ReadError('TimeoutError', `GET ${url}: no response within ${timeoutMs} ms`, { cause: error });
+      }
       const code = errnoOf(error) ?? 'RequestError';
       // node-fetch's message already names the URL: "request to https://… failed, reason: connect ECONNREFUSED …".
       throw new ReadError(code, (error as Error)?.message ?? `GET ${url} failed`, { cause: error });
@@ -109,14 +114,14 @@ export function createKubeApi(connection: KubeConnection, options: KubeClientOpt
     async get(path, query = {}) {
       const params = new URLSearchParams();
       for (const [key, value] of Object.entries(query)) if (value !== undefined) params.set(key, String(value));
-      const url = `${base}${path}${params.size ? `?${params}` : ''}`;
+      const url = `${base}${path}${params.size ? `?${params.toString()}` : ''}`;
       for (let attempt = 1; ; attempt++) {
         try {
           return await inFlight(() => once(url));
         } catch (error) {
           const status = error instanceof ApiException ? error.code : undefined;
           const retryable = status !== undefined ? RETRIED_STATUS.has(status) : RETRIED_ERRNO.has(errnoOf(error) ?? '');
-          if (!retryable || attempt >= maxAttempts) {
+          if (!retryable || attempt >= maxAttempts || options.signal?.aborted) {
             if (attempt > 1 && typeof error === 'object' && error !== null) Object.assign(error, { attempts: attempt });
             throw error;
           }

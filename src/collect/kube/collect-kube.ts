@@ -5,7 +5,9 @@
 import { ApiException } from '@kubernetes/client-node/dist/gen/apis/exception.js';
 import type { KubeObject, Snapshot } from '../../snapshot/schema.js';
 import { SNAPSHOT_SOURCES } from '../../snapshot/sources.js';
+import { trimFor } from '../../snapshot/trim.js';
 import { ReadError, describeFailure, type ErrorLog } from '../errors.js';
+import { collectBounded, DEFAULT_MAX_PAGES } from '../pages.js';
 import { readDiscovery, tierSelector, type Discovery } from './calico.js';
 import type { KubeApi, Query } from './client.js';
 import { CALICO_V3, KUBE_RESOURCES, apiOf, apiVersionOf, pathOf, type GroupVersion, type KubeResource } from './resources.js';
@@ -26,16 +28,17 @@ interface ListBody {
   metadata?: { continue?: string };
 }
 
-/** Every page of a list. */
-async function listAll(api: KubeApi, path: string, query: Query, pageSize: number): Promise<KubeObject[]> {
-  const items: KubeObject[] = [];
-  let token: string | undefined;
-  do {
-    const page = (await api.get(path, { ...query, limit: pageSize, continue: token })) as ListBody;
-    items.push(...(page.items ?? []));
-    token = page.metadata?.continue || undefined;
-  } while (token);
-  return items;
+/** Every page of a list, following `continue` tokens: at most `maxPages`, and never a token twice. */
+async function listAll(api: KubeApi, path: string, query: Query, pageSize: number, maxPages = DEFAULT_MAX_PAGES): Promise<KubeObject[]> {
+  async function* pages(): AsyncGenerator<ListBody> {
+    let token: string | undefined;
+    do {
+      const page = (await api.get(path, { ...query, limit: pageSize, continue: token })) as ListBody;
+      yield page;
+      token = page.metadata?.continue || undefined;
+    } while (token);
+  }
+  return collectBounded(pages(), (page) => page.metadata?.continue, (page) => page.items, `GET ${path}`, maxPages);
 }
 
 /** List items of built-in types come without `apiVersion`/`kind`; put them back, as `kubectl get -o json` does. */
@@ -49,15 +52,20 @@ async function readResource(
   from: GroupVersion,
   pageSize: number,
   labelSelector?: string,
+  existingNamespaces?: () => Promise<ReadonlySet<string> | null>,
+  maxPages?: number,
   as: { plural: string; kind: string } = resource,
 ): Promise<KubeObject[] | KubeObject | null> {
+  const path = pathOf(resource, from, { plural: as.plural });
+  // Each object is reduced to what the audit reads as it arrives (src/snapshot/trim.ts): no annotations, no env values but Calico's.
+  const trim = trimFor(resource.field);
   if (resource.verb === 'get') {
     if (resource.objects) {
       // Several named objects kept as one list: one that does not exist is simply not in it.
       const found: KubeObject[] = [];
       for (const { namespace, name } of resource.objects) {
         try {
-          found.push(withTypeMeta((await api.get(pathOf(resource, from, { namespace, name }))) as KubeObject, from, as.kind));
+          found.push(trim(withTypeMeta((await api.get(pathOf(resource, from, { namespace, name }))) as KubeObject, from, as.kind)));
         } catch (error) {
           if (!isNotFound(error)) throw error;
         }
@@ -65,7 +73,7 @@ async function readResource(
       return found;
     }
     try {
-      const object = withTypeMeta((await api.get(pathOf(resource, from))) as KubeObject, from, as.kind);
+      const object = trim(withTypeMeta((await api.get(path)) as KubeObject, from, as.kind));
       return resource.single ? object : [object];
     } catch (error) {
       // Absent is an answer: no calico-config ConfigMap ([]), no Installation (a manifest install: null).
@@ -73,16 +81,24 @@ async function readResource(
       throw error;
     }
   }
-  const lists = resource.selections
-    ? resource.selections.map((s) => ({ path: pathOf(resource, from, { namespace: s.namespace, plural: as.plural }), labelSelector: s.labelSelector }))
-    : [{ path: pathOf(resource, from, { plural: as.plural }), labelSelector }];
-  let items: KubeObject[] = [];
-  for (const list of lists) items = items.concat(await listAll(api, list.path, list.labelSelector ? { labelSelector: list.labelSelector } : {}, pageSize));
-  if (resource.keepNamespaces) items = items.filter((o) => resource.keepNamespaces!.includes(o.metadata?.namespace ?? ''));
-  return items.map((o) => {
-    const typed = withTypeMeta(o, from, as.kind);
-    return resource.trim ? resource.trim(typed) : typed;
-  });
+  const query = labelSelector ? { labelSelector } : {};
+  let items: KubeObject[];
+  if (resource.selections) {
+    // One narrowed list per namespace (the Services' EndpointSlices), joined in namespace order.
+    const lists = resource.selections.map((s) =>
+      listAll(api, pathOf(resource, from, { namespace: s.namespace, plural: as.plural }), { labelSelector: s.labelSelector }, pageSize, maxPages),
+    );
+    items = (await Promise.all(lists)).flat();
+  } else if (resource.namespaces) {
+    // One list per namespace that exists (the namespace list unread: try them all), in the order
+    // a cluster-wide list would give (the API server serves by namespace, then name).
+    const existing = existingNamespaces ? await existingNamespaces() : null;
+    const scopes = resource.namespaces.filter((ns) => !existing || existing.has(ns)).sort();
+    items = (await Promise.all(scopes.map((ns) => listAll(api, pathOf(resource, from, { namespace: ns, plural: as.plural }), query, pageSize, maxPages)))).flat();
+  } else {
+    items = await listAll(api, path, query, pageSize, maxPages);
+  }
+  return items.map((o) => trim(withTypeMeta(o, from, as.kind)));
 }
 
 /**
@@ -90,7 +106,7 @@ async function readResource(
  * served means the API is absent, which the snapshot records as an error (its list stays null), as
  * the contract has it for any list not collected; the assessment reads that error as "none exist".
  */
-async function readOptionalApi(api: KubeApi, resource: KubeResource, discovery: Discovery, pageSize: number): Promise<KubeObject[]> {
+async function readOptionalApi(api: KubeApi, resource: KubeResource, discovery: Discovery, pageSize: number, maxPages?: number): Promise<KubeObject[]> {
   const candidates = [{ api: resource.api!, plural: resource.plural, kind: resource.kind }, ...(resource.alternatives ?? [])];
   const served = candidates.filter((c) => discovery.serves(c.api));
   if (!served.length) {
@@ -98,13 +114,14 @@ async function readOptionalApi(api: KubeApi, resource: KubeResource, discovery: 
     const names = candidates.map((c) => `${apiVersionOf(c.api)} ${c.plural}`).join(' or ');
     throw new ReadError('NotFound', `not read: the API is not served (${names}): its CRDs are not installed`);
   }
-  let items: KubeObject[] = [];
-  for (const candidate of served) items = items.concat((await readResource(api, resource, candidate.api, pageSize, undefined, candidate)) as KubeObject[]);
-  return items;
+  const lists = await Promise.all(served.map((c) => readResource(api, resource, c.api, pageSize, undefined, undefined, maxPages, c) as Promise<KubeObject[]>));
+  return lists.flat();
 }
 
 export interface KubeCollectOptions {
   pageSize?: number;
+  /** Pages read at most per list (default 1,000). */
+  maxPages?: number;
 }
 
 /**
@@ -126,7 +143,7 @@ export function collectKubernetes(api: KubeApi | Error, log: ErrorLog, options: 
       if (resource.optionalApi) {
         const found = await discovery;
         if (found instanceof Error) throw blocked(found, 'API discovery (/apis) failed');
-        return readOptionalApi(a, resource, found, pageSize);
+        return readOptionalApi(a, resource, found, pageSize, options.maxPages);
       }
       let from = apiOf(resource, null);
       if (!from || resource.ifServed) {
@@ -139,8 +156,14 @@ export function collectKubernetes(api: KubeApi | Error, log: ErrorLog, options: 
           if (resource.ifServed && !found.serves(from)) return resource.single ? null : [];
         }
       }
-      return readResource(a, resource, from, pageSize, from === CALICO_V3 && labelSelector ? await labelSelector() : undefined);
+      return readResource(a, resource, from, pageSize, from === CALICO_V3 && labelSelector ? await labelSelector() : undefined, existingNamespaces, options.maxPages);
     });
+
+  // Namespaced reads wait for the namespace list, to ask only where a namespace exists.
+  const existingNamespaces = async (): Promise<ReadonlySet<string> | null> => {
+    const namespaces = (await results.get('kubernetes.namespaces')) as KubeObject[] | null | undefined;
+    return namespaces ? new Set(namespaces.map((n) => n.metadata?.name).filter((n): n is string => !!n)) : null;
+  };
 
   // Tiered v3 policies wait for the tier list and name every tier in their selector.
   const tierNames = async (): Promise<string | undefined> => {

@@ -3,7 +3,6 @@
  * here, and the RBAC test derives the auditor's ClusterRole from the same table, so the role and
  * the reads cannot drift apart.
  */
-import type { KubeObject } from '../../snapshot/schema.js';
 import type { SnapshotField } from '../../snapshot/sources.js';
 
 export interface GroupVersion {
@@ -16,6 +15,7 @@ export const CORE: GroupVersion = { group: '', version: 'v1' };
 export const CALICO_V3: GroupVersion = { group: 'projectcalico.org', version: 'v3' };
 export const CALICO_CRD: GroupVersion = { group: 'crd.projectcalico.org', version: 'v1' };
 export const OPERATOR: GroupVersion = { group: 'operator.tigera.io', version: 'v1' };
+export const KARPENTER: GroupVersion = { group: 'karpenter.sh', version: 'v1' };
 /** The Kubernetes network-policy-api CRDs: AdminNetworkPolicy/BaselineAdminNetworkPolicy (v1alpha1), ClusterNetworkPolicy (v1alpha2). */
 export const POLICY_API_V1ALPHA1: GroupVersion = { group: 'policy.networking.k8s.io', version: 'v1alpha1' };
 export const POLICY_API_V1ALPHA2: GroupVersion = { group: 'policy.networking.k8s.io', version: 'v1alpha2' };
@@ -46,16 +46,17 @@ export interface KubeResource {
   single?: boolean;
   /** Read only when discovery lists the resource's group; an unserved group means there is nothing to read. */
   ifServed?: boolean;
-  /** Keep only objects in these namespaces (one cluster-wide list, filtered here, instead of one list per namespace). */
-  keepNamespaces?: readonly string[];
+  /**
+   * Read only in these namespaces, one list each, and only in those that exist: the auditor's role
+   * grants these reads there and nowhere else (other teams' workloads are never read).
+   */
+  namespaces?: readonly string[];
   /**
    * Calico policy in projectcalico.org/v3: listed with an explicit tier selector, because the Calico
    * API server silently leaves out the policies of tiers the caller may not read. Needs `get` on
    * `tiers` and `list` on the `tier.<plural>` pseudo-resource.
    */
   tiered?: boolean;
-  /** Reduces each object to what the audit reads. */
-  trim?: (object: KubeObject) => KubeObject;
   /** For `get`: several named objects, each in its namespace, kept as one list (a 404 leaves that one out). */
   objects?: ReadonlyArray<{ namespace: string; name: string }>;
   /** For `list`: one list per namespace narrowed by a label selector, joined (instead of one cluster-wide list). */
@@ -77,38 +78,8 @@ export const COMPONENT_NAMESPACES = ['kube-system', 'calico-system', 'tigera-ope
 /** Non-resource paths read: the server version and API group discovery. */
 export const NON_RESOURCE_PATHS = ['/version', '/apis'] as const;
 
-const pick = (source: unknown, keys: readonly string[]): Record<string, unknown> | undefined => {
-  if (typeof source !== 'object' || source === null) return undefined;
-  const out: Record<string, unknown> = {};
-  for (const key of keys) if ((source as Record<string, unknown>)[key] !== undefined) out[key] = (source as Record<string, unknown>)[key];
-  return out;
-};
-
-/** A container reduced to its ports' `name`/`containerPort`/`protocol` (named ports in policy rules). */
-function trimContainer(container: unknown): Record<string, unknown> {
-  const ports = (container as { ports?: unknown } | null)?.ports;
-  if (!Array.isArray(ports)) return {};
-  return { ports: ports.map((port) => pick(port, ['name', 'containerPort', 'protocol']) ?? {}) };
-}
-
-/**
- * Pods keep `metadata.{name,namespace,labels,ownerReferences}`, `spec.{nodeName,hostNetwork,serviceAccountName}`,
- * the `name`/`containerPort`/`protocol` of `spec.containers[].ports`, `status.{phase,podIP,podIPs}` (snapshot.md).
- */
-export function trimPod(pod: KubeObject): KubeObject {
-  const trimmed: KubeObject = {};
-  if (pod.apiVersion !== undefined) trimmed.apiVersion = pod.apiVersion;
-  if (pod.kind !== undefined) trimmed.kind = pod.kind;
-  const metadata = pick(pod.metadata, ['name', 'namespace', 'labels', 'ownerReferences']);
-  const spec = pick(pod.spec, ['nodeName', 'hostNetwork', 'serviceAccountName']);
-  const containers = (pod.spec as { containers?: unknown } | undefined)?.containers;
-  if (spec && Array.isArray(containers)) spec['containers'] = containers.map(trimContainer);
-  const status = pick(pod.status, ['phase', 'podIP', 'podIPs']);
-  if (metadata) trimmed.metadata = metadata;
-  if (spec) trimmed.spec = spec;
-  if (status) trimmed.status = status;
-  return trimmed;
-}
+/** Pods are trimmed as snapshot.md says (src/snapshot/trim.ts, shared with publishing). */
+export { trimPod } from '../../snapshot/trim.js';
 
 const calicoList = (field: KubeResource['field'], plural: string, kind: string, extra: Partial<KubeResource> = {}): KubeResource => ({
   field,
@@ -122,17 +93,17 @@ const calicoList = (field: KubeResource['field'], plural: string, kind: string, 
 export const KUBE_RESOURCES: readonly KubeResource[] = [
   { field: 'kubernetes.nodes', api: CORE, plural: 'nodes', kind: 'Node', verb: 'list' },
   { field: 'kubernetes.namespaces', api: CORE, plural: 'namespaces', kind: 'Namespace', verb: 'list' },
-  { field: 'kubernetes.pods', api: CORE, plural: 'pods', kind: 'Pod', verb: 'list', trim: trimPod },
+  { field: 'kubernetes.pods', api: CORE, plural: 'pods', kind: 'Pod', verb: 'list' },
   { field: 'kubernetes.networkPolicies', api: { group: 'networking.k8s.io', version: 'v1' }, plural: 'networkpolicies', kind: 'NetworkPolicy', verb: 'list' },
-  { field: 'kubernetes.daemonSets', api: { group: 'apps', version: 'v1' }, plural: 'daemonsets', kind: 'DaemonSet', verb: 'list', keepNamespaces: COMPONENT_NAMESPACES },
-  { field: 'kubernetes.deployments', api: { group: 'apps', version: 'v1' }, plural: 'deployments', kind: 'Deployment', verb: 'list', keepNamespaces: COMPONENT_NAMESPACES },
+  { field: 'kubernetes.daemonSets', api: { group: 'apps', version: 'v1' }, plural: 'daemonsets', kind: 'DaemonSet', verb: 'list', namespaces: COMPONENT_NAMESPACES },
+  { field: 'kubernetes.deployments', api: { group: 'apps', version: 'v1' }, plural: 'deployments', kind: 'Deployment', verb: 'list', namespaces: COMPONENT_NAMESPACES },
   {
     field: 'kubernetes.podDisruptionBudgets',
     api: { group: 'policy', version: 'v1' },
     plural: 'poddisruptionbudgets',
     kind: 'PodDisruptionBudget',
     verb: 'list',
-    keepNamespaces: COMPONENT_NAMESPACES,
+    namespaces: COMPONENT_NAMESPACES,
   },
   // Manifest installs keep their settings in kube-system/calico-config; a 404 means there is none ([]).
   { field: 'kubernetes.configMaps', api: CORE, plural: 'configmaps', kind: 'ConfigMap', verb: 'get', namespace: 'kube-system', name: 'calico-config' },
@@ -166,6 +137,8 @@ export const KUBE_RESOURCES: readonly KubeResource[] = [
     // v1alpha2 folds the baseline into ClusterNetworkPolicy (spec.tier: Baseline), read above.
     emptyWhenServed: POLICY_API_V1ALPHA2,
   },
+  // Karpenter's NodePools bound how far the cluster can grow (their limits); no karpenter.sh/v1 means no Karpenter ([]).
+  { field: 'kubernetes.karpenterNodePools', api: KARPENTER, plural: 'nodepools', kind: 'NodePool', verb: 'list', ifServed: true },
   // Operator installs are described by the Installation named default; no operator group or a 404 means a manifest install (null, no error).
   { field: 'calico.installation', api: OPERATOR, plural: 'installations', kind: 'Installation', verb: 'get', name: 'default', single: true, ifServed: true },
   calicoList('calico.clusterInformations', 'clusterinformations', 'ClusterInformation'),
@@ -200,23 +173,27 @@ export function possibleApisOf(resource: KubeResource): GroupVersion[] {
   return resource.calico === 'crd' ? [CALICO_CRD] : [CALICO_V3, CALICO_CRD];
 }
 
-/** Every request a resource may make, for RBAC: group, resource (plural), verb and object name (`*`: any). */
-export function grantsNeeded(resource: KubeResource): Array<{ group: string; plural: string; verb: 'get' | 'list'; name: string }> {
+/**
+ * Every request a resource may make, for RBAC: where (`cluster`, or a namespace the reads are
+ * granted in by a RoleBinding), group, resource (plural), verb and object name (`*`: any).
+ */
+export function grantsNeeded(resource: KubeResource): Array<{ scope: string; group: string; plural: string; verb: 'get' | 'list'; name: string }> {
   const names = resource.verb === 'get' ? (resource.objects?.map((o) => o.name) ?? [resource.name ?? '*']) : ['*'];
+  const scopes = resource.namespaces ?? ['cluster'];
   const reads = [
     ...possibleApisOf(resource).map((api) => ({ api, plural: resource.plural })),
     ...(resource.alternatives ?? []).map((a) => ({ api: a.api, plural: a.plural })),
   ];
-  return reads.flatMap(({ api, plural }) => names.map((name) => ({ group: api.group, plural, verb: resource.verb, name })));
+  return scopes.flatMap((scope) => reads.flatMap(({ api, plural }) => names.map((name) => ({ scope, group: api.group, plural, verb: resource.verb, name }))));
 }
 
 export const apiVersionOf = (api: GroupVersion): string => (api.group ? `${api.group}/${api.version}` : api.version);
 
-/** The request path of a resource in a group/version: a cluster-wide collection, or one named object. */
+/** The request path of a resource in a group/version: a collection (cluster-wide or in a namespace), or one named object. */
 export function pathOf(resource: KubeResource, api: GroupVersion, at: { namespace?: string; name?: string; plural?: string } = {}): string {
   const root = api.group ? `/apis/${api.group}/${api.version}` : `/api/${api.version}`;
-  const ns = at.namespace ?? resource.namespace;
-  const namespace = ns ? `/namespaces/${ns}` : '';
+  const scope = at.namespace ?? resource.namespace;
+  const namespace = scope ? `/namespaces/${scope}` : '';
   const objectName = at.name ?? resource.name;
   const name = resource.verb === 'get' && objectName ? `/${objectName}` : '';
   return `${root}${namespace}/${at.plural ?? resource.plural}${name}`;

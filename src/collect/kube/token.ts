@@ -38,16 +38,16 @@ class EndpointCaptured extends Error {
 export async function resolveStsEndpoint(sts: STSClient): Promise<StsEndpoint> {
   const command = new GetCallerIdentityCommand({});
   command.middlewareStack.add(
-    (_next, context) => async (args) => {
+    (_next, context) => (args) => {
       const request = args.request as { protocol?: string; hostname?: string; port?: number; path?: string };
       const endpoint = (context as { endpointV2?: { properties?: { authSchemes?: Array<{ signingRegion?: string }> } } }).endpointV2;
-      throw new EndpointCaptured({
+      return Promise.reject(new EndpointCaptured({
         protocol: request.protocol ?? 'https:',
         hostname: request.hostname ?? '',
         ...(request.port ? { port: request.port } : {}),
         path: request.path || '/',
         ...(endpoint?.properties?.authSchemes?.[0]?.signingRegion ? { signingRegion: endpoint.properties.authSchemes[0].signingRegion } : {}),
-      });
+      }));
     },
     { step: 'build', priority: 'low', name: 'captureStsEndpoint' },
   );

@@ -1,7 +1,7 @@
 /** The per-cluster report's view, section 2. Cluster architecture overview. */
 import { joinMarkdown, markdown } from '../escape.js';
 import type { Facts, NodeFact } from '../../assess/facts.js';
-import { type Fact, formatNumber, NODE_TABLE_LIMIT, onOff, plural, type SectionChecks, verdictLine } from './format.js';
+import { type Fact, growthLine, NODE_TABLE_LIMIT, onOff, plural, type SectionChecks, verdictLine } from './format.js';
 import type { Assessment } from '../../assess/assess.js';
 export function tunnelOrBlock(node: NodeFact, facts: Facts): string {
   const parts: string[] = [];
@@ -15,15 +15,30 @@ export function tunnelOrBlock(node: NodeFact, facts: Facts): string {
 export const srcDstText = (node: NodeFact, mustBeOff: boolean): string =>
   node.srcDstCheck === true && mustBeOff ? 'on (must be off)' : onOff(node.srcDstCheck, 'on', 'off', 'not collected');
 
+/** `managed node group/workers` → `workers (managed)`: the node's source, short enough for a table cell. */
+export function groupText(node: NodeFact): string {
+  if (!node.group) return node.nodegroup ?? 'none known';
+  const [kind, ...name] = node.group.split('/');
+  const short: Record<string, string> = {
+    'managed node group': 'managed',
+    'self-managed Auto Scaling group': 'self-managed ASG',
+    'Karpenter NodePool': 'Karpenter',
+    'EKS Auto Mode NodePool': 'Auto Mode',
+    'no known group': 'no known group',
+  };
+  return `${name.join('/')} (${short[kind!] ?? kind})`;
+}
+
 export function nodeRows(facts: Facts, mustBeOff: boolean) {
   const nodes = facts.topology.nodes ?? [];
   return nodes.map((n) => ({
     name: n.name,
-    marks: [n.routeReflector ? 'route reflector' : '', n.ready === false ? 'not ready' : ''].filter(Boolean).join(', '),
+    marks: [n.os === 'windows' ? 'Windows' : '', n.routeReflector ? 'route reflector' : '', n.ready === false ? 'not ready' : ''].filter(Boolean).join(', '),
+    group: groupText(n),
     instanceType: n.instanceType ?? 'n/a',
     availabilityZone: n.availabilityZone ?? 'n/a',
     subnet: n.subnetId ?? 'not collected',
-    address: n.calicoAddress ?? n.privateIp ?? 'n/a',
+    address: [n.calicoAddress ?? n.privateIp, n.ipv6Address].filter(Boolean).join('; ') || 'n/a',
     srcDstCheck: srcDstText(n, mustBeOff),
     tunnel: tunnelOrBlock(n, facts),
   }));
@@ -38,8 +53,9 @@ export function subnetRows(facts: Facts) {
   }));
 }
 
+/** The pools that route pods now: enabled ones, and disabled ones whose pods still hold addresses. */
 export function routingPools(facts: Facts) {
-  return (facts.pools ?? []).filter((p) => p.routesWorkloads && p.ipVersion === 4);
+  return (facts.pools ?? []).filter((p) => p.carriesTraffic === true && p.ipVersion === 4);
 }
 
 export function poolEncapsulationText(pool: NonNullable<Facts['pools']>[number]): string {
@@ -75,7 +91,9 @@ export function architectureView(assessment: Assessment, checks: SectionChecks) 
   if (facts.calicoNetworking) {
     keyFacts.push({
       label: 'Encapsulation',
-      value: pools.length ? joinMarkdown(pools.map((p) => markdown`${poolEncapsulationText(p)} on ${p.name}`), '; ') : markdown`no pool routes pods`,
+      value: pools.length
+        ? joinMarkdown(pools.map((p) => markdown`${poolEncapsulationText(p)} on ${p.name}${p.draining ? ' (disabled, still routing the pods that hold its addresses)' : ''}`), '; ')
+        : markdown`no pool routes pods`,
     });
   } else if (facts.calicoNetworking === false) {
     keyFacts.push({ label: 'Encapsulation', value: markdown`none by Calico: pods use VPC addresses` });
@@ -119,14 +137,15 @@ export function architectureView(assessment: Assessment, checks: SectionChecks) 
           : markdown`; the path allows ${mtu.expected} (network MTU ${mtu.networkMtu ?? 'n/a'} minus ${mtu.overheadReason ?? 'n/a'})`;
     keyFacts.push({ label: 'MTU', value: markdown`${configured} (${mtu.configuredSource ?? 'n/a'})${path}` });
   }
-  const { growth } = facts;
-  if (growth.nodesNow !== null) {
+  if (facts.growth.nodesNow !== null) keyFacts.push({ label: 'Nodes', value: growthLine(facts) });
+  const { cluster } = facts;
+  if (cluster.ipFamily === 'ipv6' || cluster.dualStack) {
     keyFacts.push({
-      label: 'Nodes',
+      label: 'IP family',
       value:
-        growth.maxNodes !== null
-          ? markdown`${formatNumber(growth.nodesNow)} now, up to ${formatNumber(growth.maxNodes)} by the node groups' limits (${growth.source})`
-          : markdown`${formatNumber(growth.nodesNow)} now (${growth.source})`,
+        cluster.ipFamily === 'ipv6'
+          ? markdown`IPv6 (EKS ipFamily ipv6): Calico's traffic between nodes (Typha${facts.calicoNetworking ? ', BGP, VXLAN' : ''}, WireGuard) runs over the nodes' IPv6 addresses`
+          : markdown`dual stack: Calico pools hand out IPv4 and IPv6 addresses`,
     });
   }
   keyFacts.push({

@@ -1,6 +1,6 @@
 /** The per-cluster report's view, section 7. Component health and Felix. */
 import { type Fact, onOff, type SectionChecks, verdictLine } from './format.js';
-import { markdown } from '../escape.js';
+import { joinMarkdown, markdown } from '../escape.js';
 import type { Assessment } from '../../assess/assess.js';
 export function componentView(assessment: Assessment, checks: SectionChecks) {
   const { components, felix, dataplane, wireguard, calico, mtu } = assessment.facts;
@@ -14,7 +14,12 @@ export function componentView(assessment: Assessment, checks: SectionChecks) {
   }));
   const highlights: Fact[] = [
     { label: 'Dataplane', value: dataplane.mode ? markdown`${dataplane.mode}${dataplane.mode === 'bpf' ? ' (eBPF)' : ' (eBPF off)'}` : markdown`not determined` },
-    { label: 'WireGuard', value: markdown`${onOff(wireguard.enabled, 'enabled', 'disabled', 'not determined')}` },
+    {
+      label: 'WireGuard',
+      value: markdown`${onOff(wireguard.enabled, 'enabled', 'disabled', 'not determined')}${
+        wireguard.exceptNodes.length ? markdown` (${wireguard.enabled ? 'off' : 'on'} on ${joinMarkdown(wireguard.exceptNodes)} by their own FelixConfiguration)` : markdown``
+      }`,
+    },
     { label: 'Log level', value: markdown`${felix.logSeverityScreen ?? 'not collected'}` },
     { label: 'Prometheus metrics', value: markdown`${onOff(felix.prometheusMetricsEnabled, 'enabled', 'disabled', 'not collected')}` },
   ];
@@ -26,6 +31,15 @@ export function componentView(assessment: Assessment, checks: SectionChecks) {
     highlights.push({ label: 'VXLAN VNI', value: felix.vxlanVNI !== null ? markdown`${felix.vxlanVNI}${assessment.facts.encapsulation?.vxlan ? '' : ' (unused)'}` : markdown`not collected` });
   }
   highlights.push({ label: 'AWS source/destination check', value: markdown`${felix.awsSrcDstCheck ?? 'not collected'} (FelixConfiguration awsSrcDstCheck)` });
+  if (felix.nodeOverrides.length) {
+    highlights.push({
+      label: 'Per-node FelixConfigurations',
+      value: joinMarkdown(
+        felix.nodeOverrides.map((o) => markdown`${o.object} (${o.fields.length ? joinMarkdown(o.fields) : 'no fields'}) overrides the default on ${o.node}`),
+        '; ',
+      ),
+    });
+  }
   if (mtu.configured !== null) highlights.push({ label: 'MTU', value: mtu.configured === 0 ? markdown`auto-detect` : markdown`${mtu.configured}` });
   return {
     rows,

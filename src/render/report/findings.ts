@@ -2,9 +2,50 @@
 import { evidenceLine, listWords } from './format.js';
 import { type Area, AREAS } from '../../assess/rule.js';
 import type { Assessment, Check } from '../../assess/assess.js';
+import { fingerprintOf, objectKey, objectLabel, type FindingHistory } from '../../assess/findings.js';
 import { codeSpan, fencedBlock, markdown } from '../escape.js';
-export function findingView(check: Check) {
+
+type OpenFinding = FindingHistory['open'][number];
+
+/** How long a finding has been open, in words: `new in this run`, `12 days (since 2026-11-11), reopened once`. */
+export function openFor(open: OpenFinding | undefined, asOf: string): string | null {
+  if (!open) return null;
+  const reopened = open.reopened ? `, reopened ${open.reopened === 1 ? 'once' : `${open.reopened} times`} (first seen ${open.firstSeen.slice(0, 10)})` : '';
+  if (open.openedAt === asOf) return `new in this run${reopened}`;
+  const days = open.openDays === 0 ? 'under a day' : `${open.openDays} day${open.openDays === 1 ? '' : 's'}`;
+  return `${days} (since ${open.openedAt.slice(0, 10)})${reopened}`;
+}
+
+/** The open period of each finding of a check (one per object, or one for the cluster), from the report's history. */
+function historyOf(assessment: Assessment, check: Check) {
+  const history = assessment.history;
+  if (!history) return { open: null, objects: [] };
+  const byFingerprint = new Map(history.open.map((o) => [o.fingerprint, o]));
+  const suppressed = new Map((check.suppressedObjects ?? []).map((s) => [objectKey(s.object), s.suppression]));
+  const objects = (check.objects ?? []).map((object) => {
+    const decision = suppressed.get(objectKey(object));
+    const open = openFor(byFingerprint.get(fingerprintOf(assessment.target, check.id, object)), history.asOf);
+    return {
+      label: objectLabel(object)!,
+      // `new in this run`, or `open 12 days (since …)`.
+      open: open && !open.startsWith('new') ? `open ${open}` : open,
+      suppressed: decision ? `suppressed by ${decision.owner ?? 'a recorded decision'} until ${decision.expires ?? 'no end date'}: ${decision.reason}` : null,
+    };
+  });
+  // The finding as a whole has been open as long as its oldest open object.
+  const periods = (check.objects?.length ? check.objects : [null])
+    .filter((object) => !object || !suppressed.has(objectKey(object)))
+    .map((object) => byFingerprint.get(fingerprintOf(assessment.target, check.id, object)))
+    .filter((o): o is OpenFinding => !!o)
+    .sort((a, b) => a.openedAt.localeCompare(b.openedAt));
+  return { open: openFor(periods[0], history.asOf), objects };
+}
+
+export function findingView(check: Check, assessment?: Assessment) {
+  const history = assessment ? historyOf(assessment, check) : { open: null, objects: [] };
   return {
+    open: history.open,
+    objects: history.objects,
     id: check.id,
     title: check.title,
     severity: check.severity,

@@ -3,6 +3,7 @@
  * verdict line, evidence lines, and how a section finds its checks.
  */
 import type { Check } from '../../assess/assess.js';
+import type { Facts } from '../../assess/facts.js';
 import type { Area, Evidence, ReportSection } from '../../assess/rule.js';
 import { codeSpan, joinMarkdown, markdown, SafeMarkdown } from '../escape.js';
 
@@ -68,4 +69,30 @@ export function evidenceLine(evidence: Evidence): SafeMarkdown {
   if (evidence.value !== undefined) line = markdown`${line} = ${codeSpan(JSON.stringify(evidence.value))}`;
   if (evidence.note) line = markdown`${line}: ${evidence.note}`;
   return line;
+}
+
+/** A source of nodes as the report names it: `managed node group workers`, `Karpenter NodePool default`. */
+const sourceName = (source: Facts['growth']['sources'][number]): string => `${source.kind} ${source.name}`;
+
+/**
+ * The "can grow to" line: today's nodes, then each source of nodes with its limit, and why growth
+ * is unknown when it is: `6 now; can grow to 113: managed node group system up to 3 (maxSize 3), …`.
+ */
+export function growthLine(facts: Facts): SafeMarkdown {
+  const { growth, topology } = facts;
+  const windows = topology.windowsNodeCount ? markdown` (${plural(topology.windowsNodeCount, 'Windows node')})` : markdown``;
+  const now = markdown`${formatNumber(growth.nodesNow)} now${windows}`;
+  const sources = growth.sources.map((s) =>
+    s.kind === 'no known group'
+      ? markdown`${s.basis}, unbounded`
+      : s.limit !== null
+      ? markdown`${sourceName(s)} up to ${formatNumber(Math.max(s.limit, s.nodesNow))} (${s.basis})`
+      : markdown`${sourceName(s)}, unbounded (${s.basis})`,
+  );
+  if (growth.maxNodes !== null) {
+    return sources.length ? markdown`${now}; can grow to ${formatNumber(growth.maxNodes)}: ${joinMarkdown(sources, '; ')}` : markdown`${now}; no node group or NodePool can add more`;
+  }
+  const missing = growth.missing.map((field) => markdown`${field} not collected`);
+  const floor = growth.atLeast !== null && growth.nodesNow !== null && growth.atLeast > growth.nodesNow ? markdown`at least ${formatNumber(growth.atLeast)}, ` : markdown``;
+  return markdown`${now}; can grow to ${floor}an unknown number: ${joinMarkdown([...sources, ...missing], '; ')}`;
 }

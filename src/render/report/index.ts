@@ -16,6 +16,8 @@ import { awsView } from './aws.js';
 import { bgpView } from './bgp.js';
 import { componentView } from './components.js';
 import { findingView, recommendationView, unknownReason } from './findings.js';
+import { objectLabel } from '../../assess/findings.js';
+import type { CheckSuppression } from '../../assess/assess.js';
 import { percent, type RenderOptions, type SectionChecks } from './format.js';
 import { ipamView } from './ipam.js';
 import { policyView } from './policy.js';
@@ -23,6 +25,13 @@ import { summaryView } from './summary.js';
 import { workloadView } from './workloads.js';
 
 export { formatNumber, NODE_TABLE_LIMIT, percent, type RenderOptions } from './format.js';
+
+const decisionView = (s: CheckSuppression) => ({
+  reason: s.reason,
+  owner: s.owner ?? 'not named',
+  ticket: s.ticket ?? '',
+  expires: s.expires ?? 'no expiry',
+});
 
 /** The whole report, section by section. */
 export function buildReportView(assessment: Assessment, options: RenderOptions = {}) {
@@ -59,15 +68,34 @@ export function buildReportView(assessment: Assessment, options: RenderOptions =
     workloads: workloadView(assessment),
     components: componentView(assessment, checks),
     aws: awsView(assessment, checks),
-    findings: findings.map(findingView),
-    suppressed: suppressed.map((c) => ({
-      id: c.id,
-      title: c.title,
-      severity: c.severity,
-      reason: c.suppression!.reason,
-      expires: c.suppression!.expires ?? 'no expiry',
+    findings: findings.map((c) => findingView(c, assessment)),
+    // Whole findings accepted, then the accepted objects of findings that still count.
+    suppressed: [
+      ...suppressed.map((c) => ({ id: c.id, title: c.title, severity: c.severity, object: 'all', ...decisionView(c.suppression!) })),
+      ...findings.flatMap((c) =>
+        (c.suppressedObjects ?? []).map((s) => ({ id: c.id, title: c.title, severity: c.severity, object: objectLabel(s.object) ?? 'all', ...decisionView(s.suppression) })),
+      ),
+    ],
+    expiredSuppressions: (assessment.suppressions?.expired ?? []).map((s) => ({ id: s.ruleId, reason: s.reason, owner: s.owner ?? 'not named', expires: s.expires })),
+    unusedSuppressions: (assessment.suppressions?.unused ?? []).map((s) => ({
+      id: s.ruleId,
+      match: s.match ?? 'any object',
+      owner: s.owner ?? 'not named',
+      line: s.line ?? 'n/a',
     })),
-    expiredSuppressions: (assessment.suppressions?.expired ?? []).map((s) => ({ id: s.ruleId, reason: s.reason, expires: s.expires })),
+    history: assessment.history
+      ? {
+          since: assessment.history.since,
+          resolved: assessment.history.resolved.map((r) => ({
+            id: r.ruleId,
+            title: r.title,
+            severity: r.severity,
+            object: objectLabel(r.object) ?? 'the cluster',
+            firstSeen: r.firstSeen.slice(0, 10),
+            resolvedAt: r.resolvedAt.slice(0, 10),
+          })),
+        }
+      : null,
     passed: assessment.checks
       .filter((c) => c.status === 'pass')
       .sort((a, b) => severityIndex(a) - severityIndex(b) || a.id.localeCompare(b.id))

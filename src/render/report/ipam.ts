@@ -1,5 +1,5 @@
 /** The per-cluster report's view, section 3. IP address management. */
-import { type Fact, formatNumber, percent, plural, type SectionChecks, verdictLine } from './format.js';
+import { type Fact, formatNumber, growthLine, percent, plural, type SectionChecks, verdictLine } from './format.js';
 import { markdown, SafeMarkdown } from '../escape.js';
 import type { Assessment } from '../../assess/assess.js';
 import { routingPools } from './architecture.js';
@@ -14,7 +14,18 @@ export function ipamView(assessment: Assessment, checks: SectionChecks) {
     vxlanMode: p.vxlanMode,
     natOutgoing: p.natOutgoing ? 'true' : 'false',
     nodeSelector: p.nodeSelector,
-    state: p.disabled ? 'disabled' : p.routesWorkloads ? 'in use' : 'not for workloads',
+    // Capacity is per pool: the nodes its nodeSelector selects now, and as the cluster grows.
+    nodes: p.nodesSelected === null ? 'n/a' : p.nodesMax !== null && p.nodesMax !== p.nodesSelected ? `${formatNumber(p.nodesSelected)} (up to ${formatNumber(p.nodesMax)})` : formatNumber(p.nodesSelected),
+    blocks: p.blocks === null ? 'n/a' : p.blocksInUse !== null ? `${formatNumber(p.blocksInUse)} of ${formatNumber(p.blocks)}` : formatNumber(p.blocks),
+    state: p.draining
+      ? `disabled, draining: ${formatNumber(p.allocated)} addresses still held by pods`
+      : p.disabled
+        ? p.draining === null
+          ? 'disabled (allocations not collected)'
+          : 'disabled'
+        : p.routesWorkloads
+          ? 'in use'
+          : 'not for workloads',
   }));
   let note: SafeMarkdown | null = null;
   if (facts.calicoNetworking === false) {
@@ -26,14 +37,17 @@ export function ipamView(assessment: Assessment, checks: SectionChecks) {
   if (ipam && ipam.pools > 0 && facts.calicoNetworking !== false) {
     keyFacts.push({ label: 'Total addresses', value: markdown`${formatNumber(ipam.addresses)} in the ${plural(ipam.pools, 'pool')} that ${ipam.pools === 1 ? 'routes' : 'route'} pods` });
     if (ipam.addressesPerBlock !== null) {
-      const sizes = [...new Set(routingPools(facts).map((p) => p.blockSize))];
+      const sizes = [...new Set(routingPools(facts).filter((p) => p.routesWorkloads).map((p) => p.blockSize))];
       keyFacts.push({ label: 'Addresses per block', value: markdown`${formatNumber(ipam.addressesPerBlock)} (/${sizes.join(', /')}): each node claims at least one block` });
     }
+    if (growth.nodesNow !== null) keyFacts.push({ label: 'Nodes', value: growthLine(facts) });
+    const split = routingPools(facts).some((p) => p.routesWorkloads && p.nodeSelector !== 'all()');
     keyFacts.push({
-      label: 'Nodes',
-      value: markdown`${formatNumber(growth.nodesNow)} now${growth.maxNodes !== null ? markdown`, up to ${formatNumber(growth.maxNodes)} by the node groups' limits` : markdown``}`,
+      label: 'Theoretical max nodes',
+      value: split
+        ? markdown`~${formatNumber(ipam.blocks)} in all (one block each), but each pool serves only the nodes its nodeSelector selects (see the table)`
+        : markdown`~${formatNumber(ipam.blocks)} (one block each)`,
     });
-    keyFacts.push({ label: 'Theoretical max nodes', value: markdown`~${formatNumber(ipam.blocks)} (one block each)` });
     keyFacts.push({ label: 'Blocks in use', value: markdown`${formatNumber(ipam.blocksInUse)}` });
     keyFacts.push({
       label: 'Allocated',

@@ -1,7 +1,7 @@
 /** The per-cluster report's view, section 1. Executive summary. */
 import { joinMarkdown, markdown, SafeMarkdown } from '../escape.js';
 import type { Facts } from '../../assess/facts.js';
-import { listWords, onOff, percent, plural } from './format.js';
+import { formatNumber, listWords, onOff, percent, plural } from './format.js';
 import type { Assessment, Check } from '../../assess/assess.js';
 function encapsulationPhrase(facts: Facts): string {
   switch (facts.cni.mode) {
@@ -49,23 +49,43 @@ function calicoName(facts: Facts): SafeMarkdown {
 const installPhrase = (method: Facts['calico']['method']): string =>
   method === 'operator' ? ', installed by the Tigera operator,' : method === 'manifest' ? ', installed from manifests,' : '';
 
+/** `This EKS cluster`, `This IPv6 EKS cluster`, `This dual-stack EKS cluster`. */
+const clusterPhrase = (facts: Facts): string =>
+  facts.cluster.ipFamily === 'ipv6' ? 'This IPv6 EKS cluster' : facts.cluster.dualStack ? 'This dual-stack EKS cluster' : 'This EKS cluster';
+
+/** How far the cluster can grow, by its node groups and NodePools, as a clause. */
+function growthClause(facts: Facts): SafeMarkdown {
+  const { growth } = facts;
+  if (growth.nodesNow === null) return markdown``;
+  const sources = growth.sources.filter((s) => s.kind !== 'no known group');
+  const kinds = [...new Set(sources.map((s) => s.kind))].map((kind) => {
+    const count = sources.filter((s) => s.kind === kind).length;
+    return count === 1 ? markdown`${kind} ${sources.find((s) => s.kind === kind)!.name}` : markdown`${plural(count, kind)}`;
+  });
+  const by = kinds.length ? markdown` through its ${listWords(kinds)}` : markdown``;
+  if (growth.maxNodes !== null) return growth.maxNodes > growth.nodesNow ? markdown`, and can grow to ${formatNumber(growth.maxNodes)}${by}` : markdown``;
+  const unbounded = growth.unbounded.length ? markdown` (${growth.unbounded[0]})` : markdown` (${growth.missing.join(', ')} not collected)`;
+  return markdown`; how far it can grow cannot be bounded${unbounded}`;
+}
+
 function openingSentences(assessment: Assessment): SafeMarkdown[] {
   const { facts } = assessment;
   const { topology, cluster } = facts;
   const sentences: SafeMarkdown[] = [];
   const install = installPhrase(facts.calico.method);
+  const thisCluster = clusterPhrase(facts);
   if (facts.calico.presence === 'absent' || facts.cni.mode === 'no-calico') {
-    sentences.push(markdown`Calico was not found in this EKS cluster: every Calico rule is not applicable, and only the EKS rules were judged.`);
+    sentences.push(markdown`Calico was not found in this ${thisCluster.replace('This ', '')}: every Calico rule is not applicable, and only the EKS rules were judged.`);
   } else if (facts.cni.mode === 'aws-vpc-cni-policy-only') {
     sentences.push(
-      markdown`This EKS cluster runs the AWS VPC CNI for pod networking and ${calicoName(facts)}${install} for network policy only: pods get VPC addresses, and Calico neither routes nor allocates them.`,
+      markdown`${thisCluster} runs the AWS VPC CNI for pod networking and ${calicoName(facts)}${install} for network policy only: pods get VPC addresses, and Calico neither routes nor allocates them.`,
     );
   } else if (facts.cni.mode === 'other-cni-policy-only') {
-    sentences.push(markdown`This EKS cluster runs another CNI plugin for pod networking and ${calicoName(facts)}${install} for network policy only.`);
+    sentences.push(markdown`${thisCluster} runs another CNI plugin for pod networking and ${calicoName(facts)}${install} for network policy only.`);
   } else if (facts.cni.mode === null) {
-    sentences.push(markdown`This EKS cluster runs ${calicoName(facts)}${install}; how it routes pod traffic could not be determined (${facts.cni.label}).`);
+    sentences.push(markdown`${thisCluster} runs ${calicoName(facts)}${install}; how it routes pod traffic could not be determined (${facts.cni.label}).`);
   } else {
-    sentences.push(markdown`This EKS cluster runs ${calicoName(facts)}${install} as its CNI, on ${encapsulationPhrase(facts)} ${bgpPhrase(facts.bgp)}.`);
+    sentences.push(markdown`${thisCluster} runs ${calicoName(facts)}${install} as its CNI, on ${encapsulationPhrase(facts)} ${bgpPhrase(facts.bgp)}.`);
   }
 
   if (topology.nodeCount !== null) {
@@ -74,8 +94,9 @@ function openingSentences(assessment: Assessment): SafeMarkdown[] {
     const where = topology.subnets
       ? markdown`${plural(topology.subnets.length, 'subnet')} across ${plural(zones, 'availability zone')}${vpc}`
       : markdown`${plural(zones, 'availability zone')}${vpc}; their subnets are not known, as the EC2 instances were not collected`;
+    const windows = topology.windowsNodeCount ? markdown` (${plural(topology.windowsNodeCount, 'Windows node')} among them)` : markdown``;
     sentences.push(
-      markdown`Its ${plural(topology.nodeCount, 'node')} sit in ${where}${topology.fargateNodeCount ? markdown`, beside ${plural(topology.fargateNodeCount, 'Fargate node')}` : markdown``}.`,
+      markdown`Its ${plural(topology.nodeCount, 'node')}${windows} sit in ${where}${topology.fargateNodeCount ? markdown`, beside ${plural(topology.fargateNodeCount, 'Fargate node')}` : markdown``}${growthClause(facts)}.`,
     );
   }
 

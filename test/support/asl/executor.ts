@@ -73,6 +73,8 @@ interface Context {
   Map?: { Item: { Index: number; Value: Json } };
 }
 
+const textOr = (value: unknown, fallback: string): string => (typeof value === 'string' ? value : fallback);
+
 const clone = <T>(value: T): T => (value === undefined ? value : (JSON.parse(JSON.stringify(value)) as T));
 
 /** `$.a.b[0]` against `data`; `$$.x` against `context`. A path that selects nothing is an error, as in Step Functions. */
@@ -82,7 +84,7 @@ export function readPath(path: string, data: Json, context: Json): Json {
   let value: Json = root;
   for (const match of rest.matchAll(/\.([^.[\]]+)|\[(\d+)\]/g)) {
     const key = match[1] ?? Number(match[2]);
-    if (value === null || typeof value !== 'object' || !(key in (value as object))) {
+    if (value === null || typeof value !== 'object' || !(key in value)) {
       throw new StatesError('States.Runtime', `the JSONPath ${path} could not be found in the input`);
     }
     value = (value as Record<string | number, Json>)[key];
@@ -182,7 +184,8 @@ export class StateMachineExecutor {
       const stateContext: Context = { ...context, State: { Name: name, EnteredTime: new Date().toISOString(), RetryCount: 0 } };
       const type = state['Type'];
       if (type === 'Succeed') return data;
-      if (type === 'Fail') throw new StatesError(String(state['Error'] ?? 'States.Fail'), String(state['Cause'] ?? ''));
+      // Error and Cause are strings ("Fail workflow state").
+      if (type === 'Fail') throw new StatesError(textOr(state['Error'], 'States.Fail'), textOr(state['Cause'], ''));
       const effective = state['InputPath'] === undefined ? data : state['InputPath'] === null ? {} : readPath(state['InputPath'] as string, data, stateContext);
       let next: string | undefined = state['Next'] as string | undefined;
       let output: Json;
@@ -246,9 +249,10 @@ export class StateMachineExecutor {
     const distributed = processor.ProcessorConfig?.Mode === 'DISTRIBUTED';
     const items = state['ItemReader'] ? await this.readItems(state['ItemReader'] as JsonObject, input, context) : readPath((state['ItemsPath'] as string | undefined) ?? '$', input, context);
     if (!Array.isArray(items)) throw new StatesError('States.Runtime', 'the Map items are not an array');
+    const list: Json[] = items;
     const limit = pLimit((state['MaxConcurrency'] as number | undefined) || Number.MAX_SAFE_INTEGER);
     const selector = state['ItemSelector'];
-    const iterations = items.map((value, index) =>
+    const iterations = list.map((value, index) =>
       limit(async () => {
         const itemContext: Context = { ...context, Map: { Item: { Index: index, Value: value } } };
         const itemInput = selector === undefined ? clone(value) : applyTemplate(selector, input, itemContext);
@@ -293,7 +297,7 @@ export class StateMachineExecutor {
     const type = (reader['ReaderConfig'] as JsonObject | undefined)?.['InputType'] ?? 'JSON';
     if (type === 'JSONL') return text.split('\n').filter((line) => line.trim()).map((line) => JSON.parse(line) as Json);
     if (type === 'JSON') return JSON.parse(text) as Json[];
-    throw new Error(`this executor does not read InputType ${String(type)}`);
+    throw new Error(`this executor does not read InputType ${JSON.stringify(type)}`);
   }
 
   private async writeResults(writer: JsonObject, input: Json, context: Context, mapRunArn: string, runs: Array<{ input: Json; result: ExecutionResult }>): Promise<JsonObject> {

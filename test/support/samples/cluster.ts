@@ -6,7 +6,7 @@
  */
 import type { CalicoApiGroup } from '../../../src/snapshot/schema.js';
 import type { BlockState } from './calico/ipam.js';
-import { awsId, DAY, HOUR, kubeTime, MINUTE, numberOf, uuidOf } from './deterministic.js';
+import { awsId, DAY, hexOf, HOUR, kubeTime, MINUTE, numberOf, uuidOf } from './deterministic.js';
 import { cidrContains, intToIp, ipToInt, parseCidr, privateDnsName } from './ipv4.js';
 import type { PodInfo } from './kubernetes/pods.js';
 import { SAMPLE_COLLECTED_AT, type BuildOptions, type CalicoPlan, type ClusterPlan, type Json, type NodegroupPlan, type NodePlan, type SecurityGroupPlan, type SubnetPlan } from './plan.js';
@@ -32,6 +32,10 @@ export interface NodeInfo {
   subnet: SubnetInfo;
   nodegroup: NodegroupPlan;
   instanceId: string;
+  /** IPv6 clusters: the node's primary IPv6 address, and the /80 prefix the VPC CNI hands pod addresses from. */
+  ipv6: string | null;
+  ipv6Prefix: string | null;
+  nextIpv6Pod: number;
   launchMs: number;
   ready: boolean;
   blocks: BlockState[];
@@ -39,6 +43,19 @@ export interface NodeInfo {
   eniAddresses: string[][];
   nextEniAddress: number;
   tunnels: { ipip?: string; vxlan?: string; wireguard?: string };
+}
+
+/** `0a1b` → `a1b`: hextets as AWS prints them. */
+const hextet = (hex: string) => hex.replace(/^0+(?=.)/, '');
+
+/** A node's IPv6 address in its subnet's /64 and its delegated /80 pod prefix, derived from a seed. */
+function ipv6Of(subnetCidr: string | undefined, seed: string): { ipv6: string | null; ipv6Prefix: string | null } {
+  if (!subnetCidr) return { ipv6: null, ipv6Prefix: null };
+  // The subnet's /64 as four hextets (`2001:db8:7a00::/64` → 2001:db8:7a00:0).
+  const head = subnetCidr.split('::/')[0]!.split(':');
+  const network = [...head, ...Array<string>(4 - head.length).fill('0')].join(':');
+  const h = hexOf(`${seed}/ipv6`, 20).match(/.{4}/g)!.map(hextet);
+  return { ipv6: `${network}:${h[0]}:${h[1]}:${h[2]}:${h[3]}`, ipv6Prefix: `${network}:${h[4]}::/80` };
 }
 
 /** The plan resolved into the values every layer shares, and the allocations they make as they build. */
@@ -129,6 +146,8 @@ export class Cluster {
         subnet,
         nodegroup,
         instanceId: awsId('i', this.scope, index + 1),
+        ...ipv6Of(subnet.plan.ipv6Cidr, `${this.scope}/${name}`),
+        nextIpv6Pod: 1,
         launchMs: this.now - ageDays * DAY - numberOf(`${this.scope}/${name}/launch`, DAY),
         ready: node.ready ?? true,
         blocks: [],
@@ -182,5 +201,10 @@ export class Cluster {
 
   get vpcId(): string {
     return awsId('vpc', this.scope, 1);
+  }
+
+  /** The Auto Scaling group behind a managed or self-managed group (EKS names its groups `eks-<node group>-<id>`). */
+  asgName(nodegroup: NodegroupPlan): string {
+    return (nodegroup.kind ?? 'managed') === 'managed' ? `eks-${nodegroup.name}-${uuidOf(this.seed('nodegroup', nodegroup.name))}` : `${this.plan.name}-${nodegroup.name}`;
   }
 }

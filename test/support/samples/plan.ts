@@ -25,17 +25,34 @@ export interface SubnetPlan {
   /** Account-specific AZ id, e.g. `euw2-az2`. */
   azId: string;
   cidr: string;
+  /** IPv6 clusters: the subnet's /64. */
+  ipv6Cidr?: string;
 }
 
+/**
+ * A source of nodes: an EKS managed node group (the default), a self-managed Auto Scaling group
+ * (tagged `kubernetes.io/cluster/<name>`, as eksctl and terraform-aws-eks tag them), or a Karpenter
+ * NodePool (karpenter.sh/v1), whose nodes come from no Auto Scaling group at all.
+ */
 export interface NodegroupPlan {
   name: string;
+  kind?: 'managed' | 'self-managed' | 'karpenter';
   instanceType: string;
   minSize: number;
+  /** Managed and self-managed groups; a NodePool is bounded by `limits` instead. */
   maxSize: number;
   desiredSize: number;
   /** Indexes into `ClusterPlan.subnets`. */
   subnets: number[];
   capacityType?: 'ON_DEMAND' | 'SPOT';
+  /** Kubernetes labels its nodes carry (managed: DescribeNodegroup `labels`; NodePool: `spec.template.metadata.labels`). */
+  labels?: Record<string, string>;
+  /** Karpenter: `spec.limits` as written (`cpu`, `memory`, `nodes`); none means no limits. */
+  limits?: Record<string, string>;
+  /** Karpenter: `spec.template.spec.requirements` beyond the architecture, OS and capacity type. */
+  requirements?: Array<{ key: string; operator: string; values: string[] }>;
+  /** The OS its nodes run; Windows nodes run calico-node-windows. */
+  os?: 'linux' | 'windows';
 }
 
 export interface NodePlan {
@@ -62,6 +79,11 @@ export interface PoolPlan {
   natOutgoing: boolean;
   nodeSelector?: string;
   disabled?: boolean;
+  /**
+   * A disabled pool mid-migration: pods of these workloads (`namespace/name`) started before it was
+   * disabled and still hold its addresses, in blocks of their nodes.
+   */
+  drainingWorkloads?: string[];
 }
 
 /** One inbound security group rule; `peer` is `self`, `cluster` (the cluster's additional SG) or a CIDR. */
@@ -69,7 +91,7 @@ export interface SgRulePlan {
   protocol: 'tcp' | 'udp' | 'icmp' | '-1' | '4';
   from?: number;
   to?: number;
-  peer: 'self' | 'cluster' | string;
+  peer: 'self' | 'cluster' | `${number}.${number}.${number}.${number}/${number}` | `${string}:${string}/${number}`;
   description: string;
 }
 
@@ -167,6 +189,8 @@ export interface ClusterPlan {
   accountId: string;
   region: string;
   vpcCidr: string;
+  /** An IPv6 cluster: the VPC and subnets carry IPv6 ranges, nodes IPv6 addresses, EKS ipFamily ipv6. */
+  ipv6?: { vpcCidr: string; serviceCidr: string };
   subnets: SubnetPlan[];
   /** The VPC has an S3 gateway endpoint routed from the private route tables. */
   s3GatewayEndpoint?: boolean;

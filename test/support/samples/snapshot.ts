@@ -17,7 +17,8 @@
 import type { Snapshot } from '../../../src/snapshot/schema.js';
 import { SNAPSHOT_SOURCES, type SnapshotField } from '../../../src/snapshot/sources.js';
 import { addonObjects, eksClusterObject, nodegroupObjects } from './aws/eks.js';
-import { instanceObject, prepareEniAddresses, routeTableObjects, securityGroupObjects, subnetObjects, vpcObject } from './aws/ec2.js';
+import { autoScalingGroupObjects, instanceObject, prepareEniAddresses, routeTableObjects, securityGroupObjects, subnetObjects, vpcObject } from './aws/ec2.js';
+import { karpenterNodePoolObjects } from './kubernetes/karpenter.js';
 import { emitCalico } from './calico/api-groups.js';
 import { allocateTunnels, ipamBlockObject } from './calico/ipam.js';
 import { calicoConfigMap, manifestWorkloads } from './calico/manifest-install.js';
@@ -118,7 +119,7 @@ export function buildSnapshot(plan: ClusterPlan, options: BuildOptions = {}): Sn
   const admin = plan.adminNetworkPolicies;
 
   const [major, minor] = plan.eks.version.split('.');
-  const snapshot: Record<string, Json | unknown> = {
+  const snapshot: Record<string, unknown> = {
     schemaVersion: 1,
     collectedAt: kubeTime(cluster.now),
     collector: { ...COLLECTOR },
@@ -132,6 +133,7 @@ export function buildSnapshot(plan: ClusterPlan, options: BuildOptions = {}): Sn
       subnets: subnetObjects(cluster),
       routeTables: routeTableObjects(cluster),
       vpc: vpcObject(cluster),
+      autoScalingGroups: autoScalingGroupObjects(cluster),
     },
     kubernetes: {
       // EKS reports its minor version with a `+` suffix.
@@ -162,6 +164,8 @@ export function buildSnapshot(plan: ClusterPlan, options: BuildOptions = {}): Sn
       endpointSlices: sortByName(keyServices.endpointSlices),
       adminNetworkPolicies: admin ? sortByName(admin.admin.map((p) => adminPolicyObject(cluster, 'AdminNetworkPolicy', p.name, p.spec))) : null,
       baselineAdminNetworkPolicies: admin ? sortByName(admin.baseline.map((p) => adminPolicyObject(cluster, 'BaselineAdminNetworkPolicy', p.name, p.spec))) : null,
+      // No karpenter.sh/v1 served (Karpenter not installed) reads as none.
+      karpenterNodePools: karpenterNodePoolObjects(cluster),
     },
     calico: calicoSection,
     errors: [] as Json[],
@@ -221,10 +225,19 @@ function deniedError(cluster: Cluster, field: SnapshotField): { source: string; 
       message: `User: ${principal} is not authorized to perform: ${source} on resource: ${cluster.arnPrefix}:cluster/${plan.name} because no identity-based policy allows the ${source} action`,
     };
   }
+  if (source.startsWith('autoscaling:')) {
+    return {
+      source,
+      code: 'AccessDenied',
+      message: `User: ${principal} is not authorized to perform: ${source} because no identity-based policy allows the ${source} action`,
+    };
+  }
+  // `kubernetes:nodepools.karpenter.sh`: the resource, then its API group.
   const resource = source.slice(source.indexOf(':') + 1);
+  const [plural, ...group] = resource.split('.');
   return {
     source,
     code: 'Forbidden',
-    message: `${resource} is forbidden: User "calico-eks-auditor" cannot list resource "${resource}" in API group "" at the cluster scope`,
+    message: `${resource} is forbidden: User "calico-eks-auditor" cannot list resource "${plural}" in API group "${group.join('.')}" at the cluster scope`,
   };
 }

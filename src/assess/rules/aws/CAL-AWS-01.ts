@@ -6,6 +6,7 @@
  * instance". Seed 002: native routing is problematic where networks "Enforce source/destination
  * checks for inbound packets".
  */
+import { cmd, loop, note, value, variable } from '../../remediation.js';
 import { defineRule, listSome, type Evidence } from '../../rule.js';
 import { calicoRoutesPods } from '../applies.js';
 
@@ -53,13 +54,17 @@ export default defineRule({
     const ids = checked.map((n) => n.instanceId).filter((id): id is string => !!id);
     const region = facts.cluster.region;
     const remediation = [
-      `for id in ${ids.join(' ')}; do`,
-      `  aws ec2 modify-instance-attribute --region ${region} --instance-id "$id" --no-source-dest-check`,
-      'done',
-      felixDisables
-        ? '# and grant the calico-node role ec2:ModifyNetworkInterfaceAttribute (and ec2:DescribeInstances) so Felix keeps new nodes fixed'
-        : `# so new nodes are fixed too: calicoctl patch felixconfiguration default --patch '{"spec":{"awsSrcDstCheck":"Disable"}}'`,
-    ].join('\n');
+      loop(
+        'id',
+        ids.map((id) => value(id, 'instance id')),
+        cmd('aws', 'ec2', 'modify-instance-attribute', '--region', value(region, 'region'), '--instance-id', variable('id'), '--no-source-dest-check'),
+      ),
+      note(
+        felixDisables
+          ? 'and grant the calico-node role ec2:ModifyNetworkInterfaceAttribute (and ec2:DescribeInstances) so Felix keeps new nodes fixed'
+          : `so new nodes are fixed too: calicoctl patch felixconfiguration default --patch '{"spec":{"awsSrcDstCheck":"Disable"}}'`,
+      ),
+    ];
     return {
       status: 'fail',
       severity: 'critical',
@@ -68,6 +73,7 @@ export default defineRule({
         (felixDisables ? ' Felix is set to disable the check (awsSrcDstCheck: Disable) but lacks the IAM permission to do it.' : ''),
       evidence,
       remediation,
+      objects: checked.map((n) => ({ kind: 'Node', name: n.name })),
     };
   },
 });

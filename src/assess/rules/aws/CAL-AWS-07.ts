@@ -8,6 +8,7 @@
  */
 import { awsNetwork } from '../../../reference/index.js';
 import type { RouteTableFact } from '../../facts.js';
+import { cmd, note, value } from '../../remediation.js';
 import { defineRule, listSome, type Evidence } from '../../rule.js';
 import { calicoRoutesPods } from '../applies.js';
 
@@ -67,15 +68,21 @@ export default defineRule({
           ? `, ${worst.podRoutes > limit ? 'beyond' : 'reaching'} the default quota of ${limit} routes per table: unless the quota was raised, no route can be added for new nodes and their pods are unreachable through the VPC.`
           : `, within ${limit - worst.podRoutes} of the default quota of ${limit} routes per table: a few more nodes fill it.`),
       evidence: crowded.map(evidenceOf),
+      objects: crowded.map((c) => ({ kind: 'ec2:RouteTable', name: c.routeTableId })),
       remediation: [
-        '# Let Calico route pods instead of the VPC route table (IP-in-IP CrossSubnet or VXLAN), then remove the per-node routes, e.g.:',
+        note('Let Calico route pods instead of the VPC route table (IP-in-IP CrossSubnet or VXLAN), then remove the per-node routes, e.g.:'),
         ...worst.podRouteSamples
           .filter((r) => r.destination)
           .slice(0, 3)
-          .map((r) => `aws ec2 delete-route --region ${region} --route-table-id ${worst.routeTableId} --destination-cidr-block ${r.destination}`),
-        '# Or, until then, raise the quota "Routes per route table" (default 50, at most 1000):',
-        `aws service-quotas request-service-quota-increase --region ${region} --service-code vpc --quota-code L-93826ACB --desired-value 100`,
-      ].join('\n'),
+          .map((r) =>
+            cmd(
+              'aws', 'ec2', 'delete-route', '--region', value(region, 'region'), '--route-table-id', value(worst.routeTableId, 'route table id'),
+              '--destination-cidr-block', value(r.destination!, 'route destination'),
+            ),
+          ),
+        note('Or, until then, raise the quota "Routes per route table" (default 50, at most 1000):'),
+        cmd('aws', 'service-quotas', 'request-service-quota-increase', '--region', value(region, 'region'), '--service-code', 'vpc', '--quota-code', 'L-93826ACB', '--desired-value', 100),
+      ],
     };
   },
 });

@@ -9,6 +9,7 @@
 import type { SgException } from '../../facts.js';
 import type { Ec2SecurityGroup } from '../../../snapshot/schema.js';
 import type { SnapshotField } from '../../../snapshot/sources.js';
+import { cmd, comment, joined, value, type Remediation, type Step } from '../../remediation.js';
 import { permits, type Traffic } from '../../sg-reachability.js';
 import { listSome, type Evidence, type Outcome, type RuleContext, type Severity } from '../../rule.js';
 import { calicoPresent, calicoRoutesPods } from '../applies.js';
@@ -33,7 +34,7 @@ export function exceptionApplies(context: RuleContext, name: ExceptionName): tru
       if (name === 'IPIP') {
         return encapsulation.ipip ? true : 'No enabled pool uses IP-in-IP (every ipipMode is Never): nodes send no IP protocol 4 traffic.';
       }
-      return encapsulation.vxlan ? true : 'No enabled pool uses VXLAN (every vxlanMode is Never): nodes send no VXLAN traffic.';
+      return encapsulation.vxlan || encapsulation.vxlanIpv6 ? true : 'No enabled pool uses VXLAN (every vxlanMode is Never): nodes send no VXLAN traffic.';
     }
     case 'Typha': {
       const present = calicoPresent(context);
@@ -45,7 +46,10 @@ export function exceptionApplies(context: RuleContext, name: ExceptionName): tru
       const present = calicoPresent(context);
       if (present !== true) return present;
       const enabled = need(facts.wireguard.enabled, 'calico.felixConfigurations');
-      return enabled ? true : 'WireGuard is off (FelixConfiguration wireguardEnabled is not true): nodes exchange no WireGuard traffic.';
+      // A node's own FelixConfiguration may turn it on where the default leaves it off.
+      return enabled || facts.wireguard.exceptNodes.length
+        ? true
+        : 'WireGuard is off (FelixConfiguration wireguardEnabled is not true): nodes exchange no WireGuard traffic.';
     }
   }
 }
@@ -66,6 +70,17 @@ const MAX_COMMANDS = 12;
 const protocolClause = (traffic: Traffic) =>
   traffic.port === undefined ? `IpProtocol=${traffic.protocol}` : `IpProtocol=${traffic.protocol},FromPort=${traffic.port},ToPort=${traffic.port}`;
 
+/** EC2 security group ids: anything else could smuggle more of the shorthand (`…}],IpRanges=[{CidrIp=0.0.0.0/0}]`) into the rule. */
+const GROUP_ID = /^sg-[0-9a-f]{1,32}$/;
+
+/** `aws ec2 authorize-security-group-{ingress,egress}` for one group admitting the traffic from (or to) another. */
+function authorize(direction: 'ingress' | 'egress', region: string, group: string, peer: string, traffic: Traffic): Step {
+  return cmd(
+    'aws', 'ec2', `authorize-security-group-${direction}`, '--region', value(region, 'region'), '--group-id', value(group, 'security group id', GROUP_ID),
+    '--ip-permissions', joined(`${protocolClause(traffic)},UserIdGroupPairs=[{GroupId=`, value(peer, 'security group id', GROUP_ID), '}]'),
+  );
+}
+
 const admitsFromGroup = (group: Ec2SecurityGroup | undefined, peer: string, traffic: Traffic, direction: 'inbound' | 'outbound') =>
   ((direction === 'inbound' ? group?.IpPermissions : group?.IpPermissionsEgress) ?? []).some(
     (p) => permits(p, traffic) && (p.UserIdGroupPairs ?? []).some((pair) => pair.GroupId === peer),
@@ -76,7 +91,7 @@ const admitsFromGroup = (group: Ec2SecurityGroup | undefined, peer: string, traf
  * node (the one most nodes share, so one self-referencing rule fixes a cluster whose nodes share a
  * group), skipping rules that already exist.
  */
-function remediation(context: RuleContext, exception: SgException): string {
+function remediation(context: RuleContext, exception: SgException): Remediation {
   const { facts, model } = context;
   const { traffic } = exception;
   const region = facts.cluster.region;
@@ -93,43 +108,54 @@ function remediation(context: RuleContext, exception: SgException): string {
   };
   const groupOf = (groupIds: string[]) => groupIds.reduce(better);
   const targetNames = exception.targets ? new Set(exception.targets) : null;
-  const sourceGroups = [...new Set(nodes.map((n) => groupOf(n.securityGroupIds)))].sort();
+  const allGroups = [...new Set(nodes.map((n) => groupOf(n.securityGroupIds)))].sort();
   const targetGroups = [...new Set(nodes.filter((n) => !targetNames || targetNames.has(n.name)).map((n) => groupOf(n.securityGroupIds)))].sort();
+  // BGP with reflectors or peers runs both ways (either side may open the session): every node ⇄ the peered nodes.
+  const directions: Array<[string[], string[]]> = exception.name === 'BGP' && targetNames ? [[allGroups, targetGroups], [targetGroups, allGroups]] : [[allGroups, targetGroups]];
 
-  const lines: string[] = [];
+  const lines: Step[] = [];
   const reach = exception.reachability!;
-  if (reach.inboundBlockedCount > 0) {
-    for (const target of targetGroups) {
-      for (const source of sourceGroups) {
-        if (admitsFromGroup(groupsById.get(target), source, traffic, 'inbound')) continue;
-        lines.push(
-          `aws ec2 authorize-security-group-ingress --region ${region} --group-id ${target} --ip-permissions '${protocolClause(traffic)},UserIdGroupPairs=[{GroupId=${source}}]'`,
-        );
+  // Both directions of a BGP session can need the same rule: each command once.
+  const seen = new Set<string>();
+  const push = (direction: 'ingress' | 'egress', group: string, peer: string) => {
+    const key = `${direction} ${group} ${peer}`;
+    if (!seen.has(key)) lines.push(authorize(direction, region, group, peer, traffic));
+    seen.add(key);
+  };
+  for (const [sourceGroups, toGroups] of directions) {
+    if (reach.inboundBlockedCount > 0) {
+      for (const target of toGroups) {
+        for (const source of sourceGroups) {
+          if (admitsFromGroup(groupsById.get(target), source, traffic, 'inbound')) continue;
+          push('ingress', target, source);
+        }
       }
     }
-  }
-  if (reach.outboundBlockedCount > 0) {
-    for (const source of sourceGroups) {
-      for (const target of targetGroups) {
-        if (admitsFromGroup(groupsById.get(source), target, traffic, 'outbound')) continue;
-        lines.push(
-          `aws ec2 authorize-security-group-egress --region ${region} --group-id ${source} --ip-permissions '${protocolClause(traffic)},UserIdGroupPairs=[{GroupId=${target}}]'`,
-        );
+    if (reach.outboundBlockedCount > 0) {
+      for (const source of sourceGroups) {
+        for (const target of toGroups) {
+          if (admitsFromGroup(groupsById.get(source), target, traffic, 'outbound')) continue;
+          push('egress', source, target);
+        }
       }
     }
   }
   if (!lines.length) {
-    lines.push(`# every node group's rule for ${traffic.label} exists; check the CIDR and prefix-list rules of the groups named in the evidence`);
+    lines.push(comment`every node group's rule for ${traffic.label} exists; check the CIDR and prefix-list rules of the groups named in the evidence`);
   }
-  const shown = lines.length > MAX_COMMANDS ? [...lines.slice(0, MAX_COMMANDS), `# … and ${lines.length - MAX_COMMANDS} more of the same form`] : lines;
-  return [`# ${traffic.label} must pass for ${exception.scope}:`, ...shown].join('\n');
+  const shown = lines.length > MAX_COMMANDS ? [...lines.slice(0, MAX_COMMANDS), comment`… and ${lines.length - MAX_COMMANDS} more of the same form`] : lines;
+  return [comment`${traffic.label} must pass for ${exception.scope}:`, ...shown];
 }
 
-/** Judges one security-group exception: pass, fail at `severity`, or unknown when a missing group could decide it. */
+/**
+ * Judges one security-group exception: pass, fail at `severity`, or unknown when a missing group
+ * could decide it. An exception needed over both IPv4 and IPv6 (dual stack, or WireGuard on both)
+ * is judged per family: a refusal in either fails it.
+ */
 export function evaluateException(
   context: RuleContext,
   name: ExceptionName,
-  { severity, consequence }: { severity: Severity; consequence: string },
+  options: { severity: Severity; consequence: string },
 ): Outcome {
   const { facts, model, need } = context;
   const missing: SnapshotField[] = [];
@@ -137,18 +163,32 @@ export function evaluateException(
   if (!model.instances) missing.push('aws.instances');
   if (!model.securityGroups) missing.push('aws.securityGroups');
   const exceptions = need(facts.sgExceptions, ...(missing.length ? missing : ['aws.securityGroups' as const]));
-  const exception = exceptions.find((e) => e.name === name)!;
-  const required = need(exception.required, ...REQUIRED_FROM[name]);
+  const entries = exceptions.filter((e) => e.name === name);
+  const required = entries.filter((e) => e.required !== false);
+  if (!required.length) return { status: 'pass', summary: `Nodes exchange no ${entries[0]?.traffic.label ?? name} traffic.` };
+  const outcomes = required.map((exception) => evaluateFamily(context, exception, options));
+  if (outcomes.length === 1) return outcomes[0]!;
+  const failed = outcomes.filter((o): o is Extract<Outcome, { status: 'fail' }> => o.status === 'fail');
+  if (failed.length) {
+    return {
+      status: 'fail',
+      severity: options.severity,
+      summary: failed.map((o) => o.summary).join(' '),
+      evidence: failed.flatMap((o) => o.evidence),
+      remediation: failed.flatMap((o) => o.remediation),
+    };
+  }
+  const unknown = outcomes.find((o) => o.status === 'unknown');
+  if (unknown) return unknown;
+  return { status: 'pass', summary: outcomes.map((o) => o.summary).join(' '), evidence: outcomes.flatMap((o) => o.evidence ?? []) };
+}
+
+function evaluateFamily(context: RuleContext, exception: SgException, { severity, consequence }: { severity: Severity; consequence: string }): Outcome {
+  const { facts, model } = context;
+  const required = context.need(exception.required, ...REQUIRED_FROM[exception.name]);
   const reach = exception.reachability;
   if (!required || !reach) {
     return { status: 'unknown', summary: `Whether nodes exchange ${exception.traffic.label} could not be established.` };
-  }
-  if (name === 'WireGuard' && model.felix && !model.felix.wireguardEnabled && model.felix.wireguardEnabledV6) {
-    return {
-      status: 'unknown',
-      summary: 'WireGuard runs over IPv6 only (UDP 51821 between IPv6 node addresses); the audit checks IPv4 security-group rules only.',
-      evidence: [{ object: 'FelixConfiguration default', field: 'spec.wireguardEnabledV6', value: true }],
-    };
   }
 
   const { label } = exception.traffic;
@@ -158,7 +198,7 @@ export function evaluateException(
 
   if (reach.certainlyBlockedCount > 0) {
     // Checked more pairs than exchange the traffic (data missing): a refusal may concern a pair that never talks.
-    if (exception.widenedBy.length) need(null, ...exception.widenedBy);
+    if (exception.widenedBy.length) context.need(null, ...exception.widenedBy);
     const certain = reach.blocked.filter((b) => b.certain);
     const first = certain[0]!;
     const evidence: Evidence[] = [
@@ -173,6 +213,7 @@ export function evaluateException(
         field: label,
         value: 'refused',
         note:
+          (b.direction ? `${b.direction}: ` : '') +
           `refused by ${b.refusedBy} rules; groups on ${b.to}: ${groupsOn(b.to)}` +
           (b.refusedBy !== 'inbound' ? `; groups on ${b.from}: ${groupsOn(b.from)}` : ''),
       })),
@@ -187,12 +228,19 @@ export function evaluateException(
       ? ` The sending nodes' outbound rules refuse ${reach.outboundBlockedCount === reach.blockedCount ? 'all of them' : `${reach.outboundBlockedCount} of them`}.`
       : '';
     const more = reach.blockedCount > reach.certainlyBlockedCount ? ` ${reach.blockedCount - reach.certainlyBlockedCount} more may be refused (groups not collected).` : '';
+    const directions = [...new Set(certain.map((b) => b.direction).filter((d): d is string => !!d))];
+    const bothWays =
+      exception.name === 'BGP'
+        ? directions.length
+          ? ` Either side may open a BGP session, so TCP ${exception.traffic.port} must pass both ways; refused ${directions.join(' and ')}.`
+          : ' Either side may open a BGP session, so TCP 179 must pass both ways.'
+        : '';
     return {
       status: 'fail',
       severity,
       summary:
         `Security groups refuse ${label} on ${reach.certainlyBlockedCount} of ${reach.pairsChecked} node pairs (${exception.scope}), ` +
-        `e.g. ${first.from} → ${first.to}: ${consequence}.${outbound}${more}`,
+        `e.g. ${first.from} → ${first.to}${first.direction ? ` (${first.direction})` : ''}: ${consequence}.${bothWays}${outbound}${more}`,
       evidence,
       remediation: remediation(context, exception),
     };
@@ -217,12 +265,22 @@ export function evaluateException(
       reasons.push(`the EC2 instances of ${listSome(reach.nodesWithoutGroups)} were not found`);
       evidence.push(...reach.nodesWithoutGroups.slice(0, 5).map((n) => ({ object: `node ${n}`, field: 'ec2:Instance', value: null, note: 'no matching EC2 instance: its security groups are unknown' })));
     }
+    if (reach.nodesWithoutAddress.length) {
+      const family = exception.family === 6 ? 'IPv6' : 'IPv4';
+      reasons.push(`the ${family} addresses of ${listSome(reach.nodesWithoutAddress)} are not known`);
+      evidence.push(...reach.nodesWithoutAddress.slice(0, 5).map((n) => ({ object: `node ${n}`, field: `${family} address`, value: null, note: 'not in the node status nor on its instance' })));
+    }
     if (reach.unresolvedRules.length) {
       reasons.push(`rules naming managed prefix lists (${listSome(reach.unresolvedRules, 2)}) were not resolved`);
       evidence.push(...reach.unresolvedRules.map((rule) => ({ object: `ec2:SecurityGroup ${rule.split(' ')[0]}`, value: rule, note: 'prefix list entries not collected' })));
     }
     evidence.push(
-      ...reach.blocked.map((b) => ({ object: `node ${b.from} → node ${b.to}`, field: label, value: 'not admitted by the collected groups', note: `groups on ${b.to}: ${groupsOn(b.to)}` })),
+      ...reach.blocked.map((b) => ({
+        object: `node ${b.from} → node ${b.to}`,
+        field: label,
+        value: 'not admitted by the collected groups',
+        note: `${b.direction ? `${b.direction}: ` : ''}groups on ${b.to}: ${groupsOn(b.to)}`,
+      })),
     );
     return {
       status: 'unknown',

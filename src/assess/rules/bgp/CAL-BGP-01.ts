@@ -5,11 +5,15 @@
  * when a cluster is running 50 to thousands of nodes, this peering relationship between every node
  * becomes a bottle neck"; "Global Route Reflection": "For clusters exceeding 50 nodes and potentially
  * growing far beyond that, this topology is recommended." Each mesh node holds N−1 BGP sessions.
+ * "Can grow to" counts every source of nodes (managed and self-managed groups, Karpenter NodePools);
+ * when one cannot be bounded, today's count is judged and the growth part stays unknown.
  */
 import { calicoDefaults } from '../../../reference/index.js';
-import { defineRule, type Evidence } from '../../rule.js';
+import { comment, note } from '../../remediation.js';
+import { defineRule, listSome, type Evidence } from '../../rule.js';
 import { meshCommand, ROUTE_REFLECTOR_LABEL, routeReflectorCommands, suggestReflectors } from './topology.js';
-import { calicoRunsBgp, poolsRoutingWorkloads } from '../applies.js';
+import { calicoRunsBgp, poolsCarryingTraffic } from '../applies.js';
+import { canGrowAbove, growthEvidence, growthPhrase, growthUnknownReason } from '../growth.js';
 
 const LIMIT = calicoDefaults.meshNodeLimit;
 
@@ -18,7 +22,7 @@ export default defineRule({
   title: 'Route reflectors, not the node-to-node mesh, where the cluster can grow above 50 nodes',
   area: 'BGP',
   severities: ['high', 'medium'],
-  severityNote: `high when more than ${LIMIT} nodes run the mesh now; medium when the node groups can grow above ${LIMIT}`,
+  severityNote: `high when more than ${LIMIT} nodes run the mesh now; medium when its node groups, Auto Scaling groups or Karpenter NodePools can grow it above ${LIMIT}`,
   seed: '002 "Route Distribution", "Global Route Reflection"',
   appliesWhen: calicoRunsBgp,
   evaluate({ model, facts, need }) {
@@ -35,45 +39,47 @@ export default defineRule({
     }
     const nodes = need(facts.topology.nodes, 'kubernetes.nodes');
     const nodesNow = nodes.length;
-    const { maxNodes } = facts.growth;
-    if (nodesNow <= LIMIT && maxNodes === null) need(null, 'aws.nodegroups');
-    if (nodesNow <= LIMIT && maxNodes! <= LIMIT) {
+    const { growth } = facts;
+    const grows = canGrowAbove(growth, LIMIT);
+    const meshEvidence: Evidence = { object: `BGPConfiguration ${configuration.ref.name}`, field: 'spec.nodeToNodeMeshEnabled', value: true };
+    if (nodesNow <= LIMIT && grows === false) {
       return {
         status: 'pass',
-        summary: `The node-to-node mesh serves ${nodesNow} nodes and the node groups can grow to ${maxNodes} (at most ${LIMIT}): the mesh is adequate.`,
-        evidence: [
-          { object: `BGPConfiguration ${configuration.ref.name}`, field: 'spec.nodeToNodeMeshEnabled', value: true },
-          { object: 'cluster', field: 'maximum nodes', value: maxNodes, note: facts.growth.source },
-        ],
+        summary: `The node-to-node mesh serves ${nodesNow} nodes and the cluster can grow to ${growth.maxNodes} (at most ${LIMIT}): the mesh is adequate.`,
+        evidence: [meshEvidence, { object: 'cluster', field: 'maximum nodes', value: growth.maxNodes }, ...growthEvidence(model, growth)],
+      };
+    }
+    if (nodesNow <= LIMIT && grows === null) {
+      // Today's count is within the limit; how far the cluster can grow is not known, so this is no pass.
+      return {
+        status: 'unknown',
+        summary: `The node-to-node mesh serves ${nodesNow} nodes today (within ${LIMIT}), but how far the cluster can grow is unknown: ${growthUnknownReason(model, growth)}.`,
+        evidence: [meshEvidence, { object: 'cluster', field: 'nodes', value: nodesNow }, ...growthEvidence(model, growth)],
       };
     }
     const now = nodesNow > LIMIT;
-    const evidence: Evidence[] = [
-      { object: `BGPConfiguration ${configuration.ref.name}`, field: 'spec.nodeToNodeMeshEnabled', value: true },
-      { object: 'cluster', field: 'nodes', value: nodesNow },
-    ];
-    if (maxNodes !== null) evidence.push({ object: 'cluster', field: 'maximum nodes', value: maxNodes, note: facts.growth.source });
+    const evidence: Evidence[] = [meshEvidence, { object: 'cluster', field: 'nodes', value: nodesNow }, ...growthEvidence(model, growth)];
     const existing = facts.bgp.routeReflectors ?? [];
     const reflectors = suggestReflectors(nodes, existing);
     const unlabelled = existing.filter((name) => !Object.hasOwn(model.nodes?.find((n) => n.name === name)?.labels ?? {}, ROUTE_REFLECTOR_LABEL));
     const configurationExists = configuration.present;
-    const routing = facts.pools ? poolsRoutingWorkloads(facts.pools) : [];
+    const routing = facts.pools ? poolsCarryingTraffic(facts.pools) : [];
     const allVxlan = routing.length > 0 && routing.every((p) => p.vxlanMode !== 'Never');
     const remediation = [
-      ...(allVxlan ? ['# every pool is VXLAN, so pod routes do not need BGP: switching BGP off (CAL-RT-04) removes the mesh; otherwise:'] : []),
+      ...(allVxlan ? [note('every pool is VXLAN, so pod routes do not need BGP: switching BGP off (CAL-RT-04) removes the mesh; otherwise:')] : []),
       reflectors.length
-        ? `# make route reflectors (better: dedicated, tainted nodes; one per subnet, at least two): ${reflectors.join(', ')}`
-        : `# peer every node with the existing route reflectors (${existing.join(', ')})`,
+        ? comment`make route reflectors (better: dedicated, tainted nodes; one per subnet, at least two): ${reflectors.join(', ')}`
+        : comment`peer every node with the existing route reflectors (${existing.join(', ')})`,
       ...routeReflectorCommands(reflectors, unlabelled),
-      '# once `calicoctl node status` on a worker shows the reflectors Established, switch the mesh off:',
+      note('once `calicoctl node status` on a worker shows the reflectors Established, switch the mesh off:'),
       meshCommand(false, configurationExists),
-    ].join('\n');
+    ];
     return {
       status: 'fail',
       severity: now ? 'high' : 'medium',
       summary: now
         ? `${nodesNow} nodes run the node-to-node BGP mesh (${nodesNow - 1} sessions each, above the ${LIMIT}-node limit of the reference architecture): use route reflectors.`
-        : `The node-to-node BGP mesh serves ${nodesNow} nodes, but the node groups can grow to ${maxNodes}, above the ${LIMIT}-node limit of the reference architecture: plan route reflectors before they do.`,
+        : `The node-to-node BGP mesh serves ${nodesNow} nodes, but the cluster ${growthPhrase(growth)} (${listSome(growth.sources.filter((s) => s.limit !== null && s.limit > s.nodesNow).map((s) => `${s.kind} ${s.name} up to ${s.limit}`)) || growth.source}), above the ${LIMIT}-node limit of the reference architecture: plan route reflectors before it does.`,
       evidence,
       remediation,
     };

@@ -6,6 +6,7 @@
  * other", and only then "the cluster has the node-to-node BGP mesh deactivated". A node that no
  * BGPPeer reaches learns no pod routes and announces none of its own: its pods are cut off.
  */
+import { comment, note } from '../../remediation.js';
 import { defineRule, listSome, type Evidence } from '../../rule.js';
 import { bgpPeerings, meshCommand, ROUTE_REFLECTOR_LABEL, routeReflectorCommands } from './topology.js';
 import { podRoutesUseBgp } from '../applies.js';
@@ -65,17 +66,17 @@ export default defineRule({
     const configurationExists = configuration.present;
     const remediation = reflectors.length
       ? [
-          `# peer every node with the route reflectors (${listSome(reflectors)}), as in the reference architecture:`,
+          comment`peer every node with the route reflectors (${listSome(reflectors)}), as in the reference architecture:`,
           ...routeReflectorCommands(
             [],
             reflectors.filter((name) => !Object.hasOwn(nodes.find((n) => n.name === name)?.labels ?? {}, ROUTE_REFLECTOR_LABEL)),
           ),
-        ].join('\n')
+        ]
       : [
-          '# no node is a route reflector: restore the node-to-node mesh now',
+          note('no node is a route reflector: restore the node-to-node mesh now'),
           meshCommand(true, configurationExists),
-          '# (above 50 nodes, set up route reflectors instead and switch the mesh off again: see CAL-BGP-01)',
-        ].join('\n');
+          note('(above 50 nodes, set up route reflectors instead and switch the mesh off again: see CAL-BGP-01)'),
+        ];
 
     return {
       status: 'fail',
@@ -85,6 +86,7 @@ export default defineRule({
       )}) have no BGP peer: they learn no routes to other nodes' pods and announce none for their own.`,
       evidence,
       remediation,
+      objects: isolated.map((n) => ({ kind: 'Node', name: n.name })),
     };
   },
 });

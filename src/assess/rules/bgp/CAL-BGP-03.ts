@@ -6,6 +6,7 @@
  * are running per cluster. Furthermore, in multi-subnet environments, ensure that at least 1 route
  * reflector is running per subnet."
  */
+import { comment, note } from '../../remediation.js';
 import { defineRule, listSome, type Evidence } from '../../rule.js';
 import { podRoutesUseBgp } from '../applies.js';
 import { reflectorNodeCommands, suggestReflectors } from './topology.js';
@@ -83,11 +84,13 @@ export default defineRule({
       ],
       remediation: added.length
         ? [
-            `# make ${added.length > 1 ? `${added.join(', ')} route reflectors` : `${added[0]} a route reflector`} (better: dedicated, tainted nodes), with the cluster id the others use,`,
-            "# and give them whatever labels your BGPPeers' peerSelector picks reflectors by:",
+            added.length > 1
+              ? comment`make ${added.join(', ')} route reflectors (better: dedicated, tainted nodes), with the cluster id the others use,`
+              : comment`make ${added[0]!} a route reflector (better: dedicated, tainted nodes), with the cluster id the others use,`,
+            note("and give them whatever labels your BGPPeers' peerSelector picks reflectors by:"),
             ...reflectorNodeCommands(added, clusterId),
-          ].join('\n')
-        : `# no other node is available: add nodes (one per subnet lacking a reflector), then on each:\n${reflectorNodeCommands(['NEW_NODE'], clusterId).join('\n')}`,
+          ]
+        : [note('no other node is available: add nodes (one per subnet lacking a reflector), then on each:'), ...reflectorNodeCommands(['NEW_NODE'], clusterId)],
     };
   },
 });

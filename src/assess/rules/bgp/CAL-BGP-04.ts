@@ -6,9 +6,9 @@
  * `nodeSelector: has(route-reflector)`, `peerSelector: has(route-reflector)`. Reflectors that do not
  * peer only know the routes of their own clients.
  */
-import { defineRule, listSome, shellQuote } from '../../rule.js';
+import { defineRule, listSome } from '../../rule.js';
 import { selects } from '../../selector.js';
-import { bgpPeerings, peerAppliesTo, REFLECTOR_TO_REFLECTOR_MANIFEST, ROUTE_REFLECTOR_LABEL } from './topology.js';
+import { bgpPeerings, labelReflectorCommands, peerAppliesTo, REFLECTOR_TO_REFLECTOR_MANIFEST, ROUTE_REFLECTOR_LABEL } from './topology.js';
 import { podRoutesUseBgp } from '../applies.js';
 
 export default defineRule({
@@ -77,10 +77,7 @@ export default defineRule({
           note: `applies to ${p.node ? `node ${p.node}` : p.nodeSelector ? `nodes matching ${p.nodeSelector}` : 'every node'}`,
         })),
       ],
-      remediation: [
-        ...unlabelled.map((r) => `kubectl label node ${shellQuote(r)} ${ROUTE_REFLECTOR_LABEL}=true`),
-        ...REFLECTOR_TO_REFLECTOR_MANIFEST,
-      ].join('\n'),
+      remediation: [...labelReflectorCommands(unlabelled), REFLECTOR_TO_REFLECTOR_MANIFEST],
     };
   },
 });

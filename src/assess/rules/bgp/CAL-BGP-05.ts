@@ -9,7 +9,9 @@
  * advertised cluster-IP range misses the cluster's service CIDR.
  */
 import { cidrContains, parseCidr } from '../../ipv4.js';
+import { cmd, json, note, yaml, type Step } from '../../remediation.js';
 import { defineRule, listSome, type Evidence } from '../../rule.js';
+import { calicoctlApply } from './topology.js';
 import { calicoRunsBgp } from '../applies.js';
 
 const ECMP_NOTE = 'upstream routers must load-balance across the nodes with ECMP, or all service traffic enters through a single node';
@@ -56,26 +58,24 @@ export default defineRule({
 
     if (!upstream.length || missesServiceCidr) {
       const problems: string[] = [];
-      const fixes: string[] = [];
+      const fixes: Step[] = [];
       if (!upstream.length) {
         problems.push('no BGPPeer names a router outside the cluster (peerIP), so nothing upstream learns them');
         fixes.push(
-          '# peer with the upstream router (its address and AS number), or stop advertising:',
-          `calicoctl apply -f - <<'EOF'`,
-          'apiVersion: projectcalico.org/v3',
-          'kind: BGPPeer',
-          'metadata:',
-          '  name: upstream-router',
-          'spec:',
-          '  peerIP: ROUTER_IP',
-          '  asNumber: ROUTER_AS',
-          'EOF',
-          `# calicoctl patch bgpconfiguration default --patch '{"spec":{"serviceClusterIPs":[],"serviceExternalIPs":[],"serviceLoadBalancerIPs":[]}}'`,
+          note('peer with the upstream router (its address and AS number), or stop advertising:'),
+          calicoctlApply(yaml`apiVersion: projectcalico.org/v3
+kind: BGPPeer
+metadata:
+  name: upstream-router
+spec:
+  peerIP: ROUTER_IP
+  asNumber: ROUTER_AS`),
+          note(`calicoctl patch bgpconfiguration default --patch '{"spec":{"serviceClusterIPs":[],"serviceExternalIPs":[],"serviceLoadBalancerIPs":[]}}'`),
         );
       }
       if (missesServiceCidr) {
         problems.push(`serviceClusterIPs (${configuration.serviceClusterIPs.join(', ')}) does not cover the cluster's service CIDR ${serviceCidr}`);
-        fixes.push(`calicoctl patch bgpconfiguration default --patch '{"spec":{"serviceClusterIPs":[{"cidr":"${serviceCidr}"}]}}'`);
+        fixes.push(cmd('calicoctl', 'patch', 'bgpconfiguration', 'default', '--patch', json({ spec: { serviceClusterIPs: [{ cidr: serviceCidr }] } })));
       }
       return {
         status: 'fail',
@@ -86,7 +86,7 @@ export default defineRule({
           ...(serviceCidr ? [{ object: `eks:Cluster ${facts.cluster.name}`, field: 'kubernetesNetworkConfig.serviceIpv4Cidr', value: serviceCidr }] : []),
           { object: 'BGPPeers', field: 'spec.peerIP', value: peers.map((p) => p.peerIP).filter((ip) => ip !== null) },
         ],
-        remediation: fixes.join('\n'),
+        remediation: fixes,
       };
     }
     return {

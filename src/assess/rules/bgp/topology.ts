@@ -2,7 +2,7 @@
 import { selects } from '../../selector.js';
 import type { BgpPeer, KubeNode } from '../../model.js';
 import type { NodeFact } from '../../facts.js';
-import { shellQuote } from '../../rule.js';
+import { cmd, json, value, yaml, yamlLines, type Command, type Step, type Yaml } from '../../remediation.js';
 /** Does a BGPPeer apply to this node: named by `node`, matched by `nodeSelector`, or global (neither)? */
 export function peerAppliesTo(peer: BgpPeer, node: KubeNode): boolean {
   if (peer.node) return peer.node === node.name;
@@ -52,53 +52,55 @@ export function bgpPeerings(peers: readonly BgpPeer[], nodes: readonly KubeNode[
 /** The label the reference architecture's BGPPeers select route reflectors by (seed 002). */
 export const ROUTE_REFLECTOR_LABEL = 'route-reflector';
 
+const nodeName = (node: string) => value(node, 'node name');
+const labelReflector = (node: string): Command => cmd('kubectl', 'label', 'node', nodeName(node), `${ROUTE_REFLECTOR_LABEL}=true`);
+
 /** Commands that make `nodes` route reflectors (seed 002 "Global Route Reflection": label and cluster id). */
-export function reflectorNodeCommands(nodes: readonly string[], clusterId = '244.0.0.1'): string[] {
+export function reflectorNodeCommands(nodes: readonly string[], clusterId = '244.0.0.1'): Step[] {
   return nodes.flatMap((node) => [
-    `kubectl label node ${shellQuote(node)} ${ROUTE_REFLECTOR_LABEL}=true`,
-    `calicoctl patch node ${shellQuote(node)} --patch '{"spec":{"bgp":{"routeReflectorClusterID":"${clusterId}"}}}'`,
+    labelReflector(node),
+    cmd('calicoctl', 'patch', 'node', nodeName(node), '--patch', json({ spec: { bgp: { routeReflectorClusterID: clusterId } } })),
   ]);
 }
 
-/** A BGPPeer (v3) selecting nodes and peers by selector, as manifest lines. */
-const bgpPeerManifest = (name: string, nodeSelector: string, peerSelector: string): string[] => [
-  'apiVersion: projectcalico.org/v3',
-  'kind: BGPPeer',
-  'metadata:',
-  `  name: ${name}`,
-  'spec:',
-  `  nodeSelector: ${nodeSelector}`,
-  `  peerSelector: ${peerSelector}`,
-];
+/** A BGPPeer (v3) selecting nodes and peers by selector. */
+const bgpPeerManifest = (name: string, nodeSelector: string, peerSelector: string): Yaml =>
+  yaml`apiVersion: projectcalico.org/v3
+kind: BGPPeer
+metadata:
+  name: ${name}
+spec:
+  nodeSelector: ${nodeSelector}
+  peerSelector: ${peerSelector}`;
+
+/** `calicoctl apply -f -` of a YAML document. */
+export const calicoctlApply = (document: Yaml): Command => ({ ...cmd('calicoctl', 'apply', '-f', '-'), input: document });
 
 /** Seed 002's reflector-to-reflector BGPPeer, selecting reflectors by label. */
-export const REFLECTOR_TO_REFLECTOR_MANIFEST: readonly string[] = [
-  `calicoctl apply -f - <<'EOF'`,
-  ...bgpPeerManifest('rr-to-rr-peer', `has(${ROUTE_REFLECTOR_LABEL})`, `has(${ROUTE_REFLECTOR_LABEL})`),
-  'EOF',
-];
+export const REFLECTOR_TO_REFLECTOR_MANIFEST: Command = calicoctlApply(
+  bgpPeerManifest('rr-to-rr-peer', `has(${ROUTE_REFLECTOR_LABEL})`, `has(${ROUTE_REFLECTOR_LABEL})`),
+);
 
 /** Seed 002's worker-to-reflector and reflector-to-reflector BGPPeers, selecting reflectors by label. */
-export const REFLECTOR_PEERS_MANIFEST: readonly string[] = [
-  `calicoctl apply -f - <<'EOF'`,
-  ...bgpPeerManifest('node-peer-to-rr', `"!has(${ROUTE_REFLECTOR_LABEL})"`, `has(${ROUTE_REFLECTOR_LABEL})`),
-  '---',
-  ...bgpPeerManifest('rr-to-rr-peer', `has(${ROUTE_REFLECTOR_LABEL})`, `has(${ROUTE_REFLECTOR_LABEL})`),
-  'EOF',
-];
+export const REFLECTOR_PEERS_MANIFEST: Command = calicoctlApply(
+  yamlLines(
+    bgpPeerManifest('node-peer-to-rr', `!has(${ROUTE_REFLECTOR_LABEL})`, `has(${ROUTE_REFLECTOR_LABEL})`),
+    yaml`---`,
+    bgpPeerManifest('rr-to-rr-peer', `has(${ROUTE_REFLECTOR_LABEL})`, `has(${ROUTE_REFLECTOR_LABEL})`),
+  ),
+);
 
 /**
  * Commands that make `nodes` route reflectors and peer every other node with them, as in seed 002
  * "Global Route Reflection". `unlabelledReflectors` are existing reflectors without the label the
  * peers select by: they only need the label.
  */
-export function routeReflectorCommands(nodes: readonly string[], unlabelledReflectors: readonly string[] = []): string[] {
-  return [
-    ...unlabelledReflectors.map((node) => `kubectl label node ${shellQuote(node)} ${ROUTE_REFLECTOR_LABEL}=true`),
-    ...reflectorNodeCommands(nodes),
-    ...REFLECTOR_PEERS_MANIFEST,
-  ];
+export function routeReflectorCommands(nodes: readonly string[], unlabelledReflectors: readonly string[] = []): Step[] {
+  return [...unlabelledReflectors.map(labelReflector), ...reflectorNodeCommands(nodes), REFLECTOR_PEERS_MANIFEST];
 }
+
+/** Labels existing reflectors with the label the reflector BGPPeers select by. */
+export const labelReflectorCommands = (nodes: readonly string[]): Step[] => nodes.map(labelReflector);
 
 /**
  * Nodes to make route reflectors so that, with `existing` ones, there are at least two and one in
@@ -127,18 +129,15 @@ export function suggestReflectors(nodes: readonly NodeFact[], existing: readonly
 }
 
 /** Switches the node-to-node mesh on or off, creating the `default` BGPConfiguration if it is absent. */
-export function meshCommand(enabled: boolean, configurationExists: boolean): string {
-  if (configurationExists) {
-    return `calicoctl patch bgpconfiguration default --patch '{"spec":{"nodeToNodeMeshEnabled":${enabled}}}'`;
-  }
-  return [
-    `calicoctl create -f - <<'EOF'`,
-    'apiVersion: projectcalico.org/v3',
-    'kind: BGPConfiguration',
-    'metadata:',
-    '  name: default',
-    'spec:',
-    `  nodeToNodeMeshEnabled: ${enabled}`,
-    'EOF',
-  ].join('\n');
+export function meshCommand(enabled: boolean, configurationExists: boolean): Command {
+  if (configurationExists) return cmd('calicoctl', 'patch', 'bgpconfiguration', 'default', '--patch', json({ spec: { nodeToNodeMeshEnabled: enabled } }));
+  return {
+    ...cmd('calicoctl', 'create', '-f', '-'),
+    input: yaml`apiVersion: projectcalico.org/v3
+kind: BGPConfiguration
+metadata:
+  name: default
+spec:
+  nodeToNodeMeshEnabled: ${enabled}`,
+  };
 }

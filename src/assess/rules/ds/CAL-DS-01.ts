@@ -6,7 +6,8 @@
  * a second etcd cluster. It also requires the implementation of authentication and authorization
  * controls", where the Kubernetes datastore is governed by Kubernetes RBAC.
  */
-import { defineRule, shellQuote, type Evidence } from '../../rule.js';
+import { cmd, comment, note, value, word } from '../../remediation.js';
+import { defineRule, type Evidence } from '../../rule.js';
 import { SNAPSHOT_SOURCES } from '../../../snapshot/sources.js';
 import { calicoPresent } from '../applies.js';
 
@@ -42,23 +43,24 @@ export default defineRule({
         value: calicoNode.env['DATASTORE_TYPE'] ?? null,
       });
     }
-    const namespace = shellQuote(calicoNode?.namespace ?? 'kube-system');
+    const namespace = value(calicoNode?.namespace ?? 'kube-system', 'namespace');
+    const kubernetesDatastore = [['DATASTORE_TYPE', 'kubernetes']] as const;
     return {
       status: 'fail',
       severity: 'medium',
       summary: `Calico keeps its configuration, IPAM and policy in a separate etcd cluster (${source}): a second datastore to run, back up and secure outside Kubernetes RBAC.`,
       evidence,
       remediation: [
-        '# Migrate on a live cluster, in a maintenance window (Calico docs: "Migrate Calico data from an etcdv3 datastore to a Kubernetes datastore").',
-        '# 1. calicoctl pointed at etcd (DATASTORE_TYPE=etcdv3, ETCD_ENDPOINTS=…): freeze and export',
-        'calicoctl datastore migrate lock',
-        'calicoctl datastore migrate export > calico-etcd-data.yaml',
-        '# 2. install the Calico CRDs of your Calico version, then import through the Kubernetes API',
-        'DATASTORE_TYPE=kubernetes calicoctl datastore migrate import -f calico-etcd-data.yaml',
-        `# 3. re-deploy calico-node and calico-kube-controllers (namespace ${namespace}) with DATASTORE_TYPE=kubernetes`,
-        '#    and "datastore_type": "kubernetes" in the calico-config cni_network_config, then release the lock',
-        'DATASTORE_TYPE=kubernetes calicoctl datastore migrate unlock',
-      ].join('\n'),
+        note('Migrate on a live cluster, in a maintenance window (Calico docs: "Migrate Calico data from an etcdv3 datastore to a Kubernetes datastore").'),
+        note('1. calicoctl pointed at etcd (DATASTORE_TYPE=etcdv3, ETCD_ENDPOINTS=…): freeze and export'),
+        cmd('calicoctl', 'datastore', 'migrate', 'lock'),
+        { ...cmd('calicoctl', 'datastore', 'migrate', 'export'), output: 'calico-etcd-data.yaml' },
+        note('2. install the Calico CRDs of your Calico version, then import through the Kubernetes API'),
+        { ...cmd('calicoctl', 'datastore', 'migrate', 'import', '-f', 'calico-etcd-data.yaml'), env: kubernetesDatastore },
+        comment`3. re-deploy calico-node and calico-kube-controllers (namespace ${word(namespace)}) with DATASTORE_TYPE=kubernetes`,
+        note('   and "datastore_type": "kubernetes" in the calico-config cni_network_config, then release the lock'),
+        { ...cmd('calicoctl', 'datastore', 'migrate', 'unlock'), env: kubernetesDatastore },
+      ],
     };
   },
 });

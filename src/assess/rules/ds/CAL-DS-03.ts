@@ -5,7 +5,8 @@
  * PodDisruptionBudget"; seed 001's healthy cluster shows "calico-typha | 2/2". With one Typha,
  * a drained or failed node cuts every calico-node off from datastore updates until it reschedules.
  */
-import { defineRule, shellQuote, type Evidence } from '../../rule.js';
+import { cmd, joined, note, pipeline, text, value, yaml, type Command, type Step } from '../../remediation.js';
+import { defineRule, type Evidence } from '../../rule.js';
 import { calicoPresent } from '../applies.js';
 
 const MIN_READY = 2;
@@ -49,38 +50,39 @@ export default defineRule({
     const shortfalls: string[] = [];
     if (typha.ready < MIN_READY) shortfalls.push(`${typha.ready} ready replica${typha.ready === 1 ? '' : 's'} (of ${typha.desired} desired)`);
     if (!pdb) shortfalls.push('no PodDisruptionBudget');
-    const namespace = shellQuote(typha.namespace);
+    const namespace = value(typha.namespace, 'namespace');
     const operator = model.install.method === 'operator';
     const nodes = facts.topology.nodeCount;
-    const lines: string[] = [];
+    const whyNotReady: Command = { ...cmd('kubectl', '-n', namespace, 'get', 'pods', '-l', 'k8s-app=calico-typha', '-o', 'wide'), note: text`why are replicas not ready?` };
+    const lines: Step[] = [];
     if (operator) {
       lines.push(
-        '# The Tigera operator sets the Typha replica count from the node count (recent versions: 1 for 1-2 nodes, 2 for 3-4, at least 3 above)',
-        '# and creates the calico-typha PodDisruptionBudget itself.',
+        note('The Tigera operator sets the Typha replica count from the node count (recent versions: 1 for 1-2 nodes, 2 for 3-4, at least 3 above)'),
+        note('and creates the calico-typha PodDisruptionBudget itself.'),
       );
-      if (typha.desired < MIN_READY && nodes !== null && nodes <= 2) lines.push('# With 2 nodes it runs one Typha: add a third node for a second replica.');
-      if (typha.ready < typha.desired) lines.push(`kubectl -n ${namespace} get pods -l k8s-app=calico-typha -o wide   # why are replicas not ready?`);
-      if (!pdb) lines.push('kubectl get tigerastatus', 'kubectl -n tigera-operator logs deployment/tigera-operator | grep -i disruption');
+      if (typha.desired < MIN_READY && nodes !== null && nodes <= 2) lines.push(note('With 2 nodes it runs one Typha: add a third node for a second replica.'));
+      if (typha.ready < typha.desired) lines.push(whyNotReady);
+      if (!pdb) lines.push(cmd('kubectl', 'get', 'tigerastatus'), pipeline(cmd('kubectl', '-n', 'tigera-operator', 'logs', 'deployment/tigera-operator'), cmd('grep', '-i', 'disruption')));
     } else {
-      if (typha.desired < MIN_READY) lines.push(`kubectl -n ${namespace} scale deployment/calico-typha --replicas=${Math.max(MIN_READY, Math.min(3, nodes ?? 3))}`);
-      else if (typha.ready < MIN_READY) lines.push(`kubectl -n ${namespace} get pods -l k8s-app=calico-typha -o wide   # why are replicas not ready?`);
+      if (typha.desired < MIN_READY) {
+        lines.push(cmd('kubectl', '-n', namespace, 'scale', 'deployment/calico-typha', joined('--replicas=', Math.max(MIN_READY, Math.min(3, nodes ?? 3)))));
+      } else if (typha.ready < MIN_READY) lines.push(whyNotReady);
       if (!pdb) {
-        lines.push(
-          `kubectl apply -f - <<'EOF'`,
-          'apiVersion: policy/v1',
-          'kind: PodDisruptionBudget',
-          'metadata:',
-          '  name: calico-typha',
-          `  namespace: ${typha.namespace}`,
-          '  labels:',
-          '    k8s-app: calico-typha',
-          'spec:',
-          '  maxUnavailable: 1',
-          '  selector:',
-          '    matchLabels:',
-          '      k8s-app: calico-typha',
-          'EOF',
-        );
+        lines.push({
+          ...cmd('kubectl', 'apply', '-f', '-'),
+          input: yaml`apiVersion: policy/v1
+kind: PodDisruptionBudget
+metadata:
+  name: calico-typha
+  namespace: ${typha.namespace}
+  labels:
+    k8s-app: calico-typha
+spec:
+  maxUnavailable: 1
+  selector:
+    matchLabels:
+      k8s-app: calico-typha`,
+        });
       }
     }
     return {
@@ -92,7 +94,7 @@ export default defineRule({
           ? 'Losing or draining one node cuts every calico-node off from datastore updates until Typha reschedules.'
           : 'A drain or node group update can evict every Typha replica at once.'),
       evidence,
-      remediation: lines.join('\n'),
+      remediation: lines,
     };
   },
 });

@@ -4,9 +4,12 @@
  * Seed 001 "Component Health Assessment": "calico-node (DaemonSet) | 4/4 | Running | Healthy",
  * "calico-typha | 2/2", "calico-kube-controllers | 1/1". Seed 002: "The calico-node pod runs on
  * every host"; a node without a ready calico-node gets no routes and no policy for its pods.
+ * Windows nodes run Calico as calico-node-windows (the operator's and the Windows manifests'
+ * DaemonSet): its health counts like calico-node's, over the Windows nodes.
  */
 import type { Workload } from '../../model.js';
-import { defineRule, listSome, shellQuote, type Evidence } from '../../rule.js';
+import { cmd, joined, json, note, text, value, word, type Command, type Step } from '../../remediation.js';
+import { defineRule, listSome, type Evidence } from '../../rule.js';
 import { calicoPresent } from '../applies.js';
 
 const workloadEvidence = (workload: Workload): Evidence[] => {
@@ -22,7 +25,9 @@ const workloadEvidence = (workload: Workload): Evidence[] => {
       ];
 };
 
-const podsCommand = (namespace: string, app: string) => `kubectl -n ${shellQuote(namespace)} get pods -l k8s-app=${app} -o wide`;
+const ns = (namespace: string) => value(namespace, 'namespace');
+const podsCommand = (namespace: string, app: string): Command => cmd('kubectl', '-n', ns(namespace), 'get', 'pods', '-l', joined('k8s-app=', app), '-o', 'wide');
+const tigerastatus = cmd('kubectl', 'get', 'tigerastatus');
 
 export default defineRule({
   id: 'CAL-DS-04',
@@ -37,19 +42,19 @@ export default defineRule({
     const namespace = calicoNode?.namespace ?? (model.install.method === 'operator' ? 'calico-system' : 'kube-system');
     const problems: string[] = [];
     const evidence: Evidence[] = [];
-    const remediation: string[] = [];
+    const remediation: Step[] = [];
     const healthy: string[] = [];
 
     // calico-node: every pod ready, and scheduled on every node that can run it (Linux, not Fargate).
     if (!calicoNode) {
       problems.push('the calico-node DaemonSet was not found');
       evidence.push({ object: 'DaemonSet calico-node', value: null, note: 'not found in calico-system or kube-system' });
-      remediation.push(model.install.method === 'operator' ? 'kubectl get tigerastatus' : '# re-apply the Calico manifest of your version: calico-node is missing');
+      remediation.push(model.install.method === 'operator' ? tigerastatus : note('re-apply the Calico manifest of your version: calico-node is missing'));
     } else {
       evidence.push(...workloadEvidence(calicoNode));
       if (calicoNode.ready < calicoNode.desired) {
         problems.push(`calico-node is ready on ${calicoNode.ready} of ${calicoNode.desired} scheduled nodes`);
-        remediation.push(`${podsCommand(calicoNode.namespace, 'calico-node')}   # then: kubectl -n ${shellQuote(calicoNode.namespace)} logs POD -c calico-node`);
+        remediation.push({ ...podsCommand(calicoNode.namespace, 'calico-node'), note: text`then: kubectl -n ${word(ns(calicoNode.namespace))} logs POD -c calico-node` });
       }
       const kubeNodes = model.nodes;
       if (kubeNodes) {
@@ -69,13 +74,51 @@ export default defineRule({
             value: eligible.length,
             ...(missing.length ? { note: `no calico-node pod on ${missing.join(', ')}` } : {}),
           });
-          remediation.push(
-            `kubectl -n ${shellQuote(calicoNode.namespace)} get daemonset calico-node -o jsonpath='{.spec.template.spec.nodeSelector}{"\\n"}{.spec.template.spec.tolerations}{"\\n"}'   # which nodes does it exclude?`,
-          );
+          remediation.push({
+            ...cmd('kubectl', '-n', ns(calicoNode.namespace), 'get', 'daemonset', 'calico-node', '-o', 'jsonpath={.spec.template.spec.nodeSelector}{"\\n"}{.spec.template.spec.tolerations}{"\\n"}'),
+            note: text`which nodes does it exclude?`,
+          });
         } else if (calicoNode.ready >= calicoNode.desired) {
           healthy.push(`calico-node ready on ${calicoNode.ready} of ${eligible.length} nodes`);
         }
       }
+    }
+
+    // Windows nodes: calico-node-windows, over the nodes labelled kubernetes.io/os=windows.
+    const windowsNodes = (model.nodes ?? []).filter((n) => !n.fargate && n.os === 'windows');
+    const { calicoNodeWindows } = components;
+    if (calicoNodeWindows && (calicoNodeWindows.desired > 0 || windowsNodes.length)) {
+      evidence.push(...workloadEvidence(calicoNodeWindows));
+      if (calicoNodeWindows.ready < calicoNodeWindows.desired) {
+        problems.push(`calico-node-windows is ready on ${calicoNodeWindows.ready} of ${calicoNodeWindows.desired} scheduled Windows nodes`);
+        remediation.push({ ...podsCommand(calicoNodeWindows.namespace, 'calico-node-windows'), note: text`then: kubectl -n ${word(ns(calicoNodeWindows.namespace))} logs POD -c felix` });
+      }
+      if (model.nodes && calicoNodeWindows.desired < windowsNodes.length) {
+        problems.push(`calico-node-windows is scheduled on ${calicoNodeWindows.desired} of ${windowsNodes.length} Windows nodes`);
+        evidence.push({ object: 'cluster', field: 'Windows nodes', value: windowsNodes.length, note: listSome(windowsNodes.map((n) => n.name)) });
+        remediation.push({
+          ...cmd('kubectl', '-n', ns(calicoNodeWindows.namespace), 'get', 'daemonset', 'calico-node-windows', '-o', 'jsonpath={.spec.template.spec.nodeSelector}{"\\n"}{.spec.template.spec.tolerations}{"\\n"}'),
+          note: text`which Windows nodes does it exclude?`,
+        });
+      } else if (calicoNodeWindows.ready >= calicoNodeWindows.desired) {
+        healthy.push(`calico-node-windows ready on ${calicoNodeWindows.ready} of ${windowsNodes.length || calicoNodeWindows.desired} Windows nodes`);
+      }
+    } else if (windowsNodes.length && calicoNode) {
+      problems.push(
+        `${windowsNodes.length} Windows node${windowsNodes.length > 1 ? 's' : ''} (${listSome(windowsNodes.map((n) => n.name))}) run${windowsNodes.length > 1 ? '' : 's'} no calico-node-windows: Calico neither routes nor enforces policy for ${windowsNodes.length > 1 ? 'their' : 'its'} pods`,
+      );
+      evidence.push(
+        { object: 'DaemonSet calico-node-windows', value: null, note: `not found in ${namespace}` },
+        { object: 'cluster', field: 'Windows nodes', value: windowsNodes.length, note: listSome(windowsNodes.map((n) => n.name)) },
+      );
+      remediation.push(
+        ...(model.install.method === 'operator'
+          ? [
+              note('the operator renders calico-node-windows only with calicoNetwork.windowsDataplane HNS (default Disabled; operator Installation CRD):'),
+              cmd('kubectl', 'patch', 'installation', 'default', '--type', 'merge', '-p', json({ spec: { calicoNetwork: { windowsDataplane: 'HNS' } } })),
+            ]
+          : [note('install Calico for Windows on these nodes (the calico-windows manifest of your Calico version, e.g. calico-windows-vxlan.yaml)')]),
+      );
     }
 
     // Typha only where it is deployed; CAL-DS-02 judges whether it should be.
@@ -96,7 +139,7 @@ export default defineRule({
     if (!kubeControllers) {
       problems.push('the calico-kube-controllers Deployment was not found');
       evidence.push({ object: 'Deployment calico-kube-controllers', value: null, note: `not found in ${namespace}` });
-      remediation.push(model.install.method === 'operator' ? 'kubectl get tigerastatus' : '# re-apply the Calico manifest of your version: calico-kube-controllers is missing');
+      remediation.push(model.install.method === 'operator' ? tigerastatus : note('re-apply the Calico manifest of your version: calico-kube-controllers is missing'));
     } else {
       evidence.push(...workloadEvidence(kubeControllers));
       if (kubeControllers.desired === 0 || kubeControllers.ready < kubeControllers.desired) {
@@ -107,7 +150,7 @@ export default defineRule({
         );
         remediation.push(
           kubeControllers.desired === 0
-            ? `kubectl -n ${shellQuote(kubeControllers.namespace)} scale deployment/calico-kube-controllers --replicas=1`
+            ? cmd('kubectl', '-n', ns(kubeControllers.namespace), 'scale', 'deployment/calico-kube-controllers', '--replicas=1')
             : podsCommand(kubeControllers.namespace, 'calico-kube-controllers'),
         );
       } else {
@@ -120,13 +163,13 @@ export default defineRule({
     if (!problems.length) {
       return { status: 'pass', summary: `Calico components are ready: ${healthy.join(', ')}.`, evidence };
     }
-    if (model.install.method === 'operator' && !remediation.includes('kubectl get tigerastatus')) remediation.push('kubectl get tigerastatus');
+    if (model.install.method === 'operator' && !remediation.includes(tigerastatus)) remediation.push(tigerastatus);
     return {
       status: 'fail',
       severity: 'high',
       summary: `${problems.join('; ')}.`,
       evidence,
-      remediation: remediation.join('\n'),
+      remediation,
     };
   },
 });

@@ -8,7 +8,8 @@
  */
 import { calicoReleaseFor, calicoReleases, compareMinor, minorOf, type CalicoRelease } from '../../../reference/index.js';
 import { SNAPSHOT_SOURCES } from '../../../snapshot/sources.js';
-import { defineRule, shellQuote, type Evidence } from '../../rule.js';
+import { assign, capture, cmd, comment, joined, pipeline, value, variable, type Remediation } from '../../remediation.js';
+import { defineRule, type Evidence } from '../../rule.js';
 import type { Facts } from '../../facts.js';
 import { calicoPresent } from '../applies.js';
 import { calicoManifestFile } from '../configuration.js';
@@ -24,31 +25,42 @@ const testedWith = (release: CalicoRelease, kubernetes: string) =>
 const releaseFor = (kubernetes: string): CalicoRelease | undefined =>
   [...releases].reverse().find((r) => !r.endOfLife && testedWith(r, kubernetes));
 
-function upgradeCommands(facts: Facts, target: string): string {
+/** The manifest of the chosen release, by the `CALICO_VERSION` the commands before it set. */
+const manifestUrl = (file: string) => joined('https://raw.githubusercontent.com/projectcalico/calico/', variable('CALICO_VERSION'), `/manifests/${file}`);
+
+function upgradeCommands(facts: Facts, target: string): Remediation {
   if (facts.calico.variant === 'Calico Enterprise') {
     return [
-      `# Calico Enterprise: upgrade to the Enterprise release built on Calico ${target}, following "Upgrade Calico Enterprise"`,
-      '# (docs.tigera.io/calico-enterprise) with the tigera-operator manifest and custom resources of that release.',
-    ].join('\n');
+      comment`Calico Enterprise: upgrade to the Enterprise release built on Calico ${target}, following "Upgrade Calico Enterprise"`,
+      comment`(docs.tigera.io/calico-enterprise) with the tigera-operator manifest and custom resources of that release.`,
+    ];
   }
-  const pick = `CALICO_VERSION=$(curl -fsSL https://api.github.com/repos/projectcalico/calico/releases | jq -r '[.[] | select(.prerelease | not) | .tag_name | select(startswith("v${target}."))][0]')`;
-  const path = `# Check the release notes for the upgrade path from ${facts.calico.version ?? 'your version'}.`;
+  const pick = assign(
+    'CALICO_VERSION',
+    capture(
+      pipeline(
+        cmd('curl', '-fsSL', 'https://api.github.com/repos/projectcalico/calico/releases'),
+        cmd('jq', '-r', `[.[] | select(.prerelease | not) | .tag_name | select(startswith("v${target}."))][0]`),
+      ),
+    ),
+  );
+  const path = comment`Check the release notes for the upgrade path from ${facts.calico.version ?? 'your version'}.`;
   if (facts.calico.method === 'operator') {
     return [
-      `# Upgrade to the latest Calico ${target} patch: the operator then upgrades every Calico component.`,
+      comment`Upgrade to the latest Calico ${target} patch: the operator then upgrades every Calico component.`,
       path,
       pick,
-      'kubectl apply --server-side --force-conflicts -f https://raw.githubusercontent.com/projectcalico/calico/$CALICO_VERSION/manifests/tigera-operator.yaml',
-    ].join('\n');
+      cmd('kubectl', 'apply', '--server-side', '--force-conflicts', '-f', manifestUrl('tigera-operator.yaml')),
+    ];
   }
   const manifest = calicoManifestFile(facts);
   return [
-    `# Upgrade to the latest Calico ${target} patch from ${manifest}, the manifest this install matches; carry your own changes over before applying.`,
+    comment`Upgrade to the latest Calico ${target} patch from ${manifest}, the manifest this install matches; carry your own changes over before applying.`,
     path,
     pick,
-    `curl -fsSLO https://raw.githubusercontent.com/projectcalico/calico/$CALICO_VERSION/manifests/${manifest}`,
-    `kubectl apply --server-side --force-conflicts -f ${manifest}`,
-  ].join('\n');
+    cmd('curl', '-fsSLO', manifestUrl(manifest)),
+    cmd('kubectl', 'apply', '--server-side', '--force-conflicts', '-f', manifest),
+  ];
 }
 
 export default defineRule({
@@ -129,20 +141,20 @@ export default defineRule({
     }
 
     const kubernetesNewer = compareMinor(k8sVersion, high) > 0;
-    let remediation: string;
+    let remediation: Remediation;
     if (kubernetesNewer) {
       const target = releaseFor(k8sVersion);
       remediation = target
         ? upgradeCommands(facts, target.minor)
-        : `# No release in the ${asOf} was tested with Kubernetes ${k8sVersion}: check the Calico release notes for a newer one.`;
+        : [comment`No release in the ${asOf} was tested with Kubernetes ${k8sVersion}: check the Calico release notes for a newer one.`];
     } else {
       // Calico is ahead of Kubernetes: move Kubernetes up, not Calico down.
       const [major, minorNumber] = k8sVersion.split('.').map(Number);
       const { region, name } = facts.cluster;
       remediation = [
-        `# Upgrade the cluster to Kubernetes ${low} or later, one minor version at a time (control plane, then node groups)`,
-        `aws eks update-cluster-version --region ${region} --name ${shellQuote(name)} --kubernetes-version ${major}.${(minorNumber ?? 0) + 1}`,
-      ].join('\n');
+        comment`Upgrade the cluster to Kubernetes ${low} or later, one minor version at a time (control plane, then node groups)`,
+        cmd('aws', 'eks', 'update-cluster-version', '--region', value(region, 'region'), '--name', value(name, 'cluster name'), '--kubernetes-version', `${major}.${(minorNumber ?? 0) + 1}`),
+      ];
     }
     return {
       status: 'fail',

@@ -4,7 +4,8 @@
  * No seed passage (security review): with `endpointPublicAccess: true` and `publicAccessCidrs`
  * holding `0.0.0.0/0`, anyone can reach the API server and try credentials or exploits against it.
  */
-import { defineRule, shellQuote } from '../../rule.js';
+import { cmd, note, value } from '../../remediation.js';
+import { defineRule } from '../../rule.js';
 
 const OPEN_TO_ALL = ['0.0.0.0/0', '::/0'];
 
@@ -44,18 +45,19 @@ export default defineRule({
       };
     }
     const { region } = facts.cluster;
-    const name = shellQuote(cluster.name ?? facts.cluster.name);
+    const update = (config: string) =>
+      cmd('aws', 'eks', 'update-cluster-config', '--region', value(region, 'region'), '--name', value(cluster.name ?? facts.cluster.name, 'cluster name'), '--resources-vpc-config', config);
     return {
       status: 'fail',
       severity: 'high',
       summary: `The Kubernetes API endpoint is public and open to ${open.join(' and ')}: anyone on the internet can reach the API server${vpcConfig.endpointPrivateAccess ? '' : ', and nodes reach it over the public endpoint too (private access is off)'}.`,
       evidence: [...evidence, { object, field: 'resourcesVpcConfig.endpointPrivateAccess', value: vpcConfig.endpointPrivateAccess ?? null }],
       remediation: [
-        '# Keep the API private (whatever runs kubectl, CI and this audit must then reach it from inside the VPC):',
-        `aws eks update-cluster-config --region ${region} --name ${name} --resources-vpc-config endpointPublicAccess=false,endpointPrivateAccess=true`,
-        '# or keep it public for known networks only (replace the example CIDR with yours):',
-        `aws eks update-cluster-config --region ${region} --name ${name} --resources-vpc-config endpointPublicAccess=true,endpointPrivateAccess=true,publicAccessCidrs="203.0.113.0/24"`,
-      ].join('\n'),
+        note('Keep the API private (whatever runs kubectl, CI and this audit must then reach it from inside the VPC):'),
+        update('endpointPublicAccess=false,endpointPrivateAccess=true'),
+        note('or keep it public for known networks only (replace the example CIDR with yours):'),
+        update('endpointPublicAccess=true,endpointPrivateAccess=true,publicAccessCidrs=203.0.113.0/24'),
+      ],
     };
   },
 });

@@ -4,7 +4,8 @@
  * No seed passage: without the `api`, `audit` and `authenticator` control plane logs in CloudWatch
  * there is no record of who changed a NetworkPolicy, an IPPool or a node's configuration.
  */
-import { defineRule, shellQuote } from '../../rule.js';
+import { cmd, json, value } from '../../remediation.js';
+import { defineRule } from '../../rule.js';
 
 const REQUIRED = ['api', 'audit', 'authenticator'] as const;
 
@@ -38,13 +39,18 @@ export default defineRule({
         evidence,
       };
     }
-    const types = JSON.stringify([...new Set([...enabled, ...missing])].sort());
+    const types = [...new Set([...enabled, ...missing])].sort();
     return {
       status: 'fail',
       severity: 'medium',
       summary: `Control plane logging lacks ${missing.join(', ')}${enabled.length ? ` (enabled: ${enabled.join(', ')})` : ' (no log type is enabled)'}: CloudWatch has no record of ${listOr(missing.map((type) => LOST[type]))}.`,
       evidence,
-      remediation: `aws eks update-cluster-config --region ${facts.cluster.region} --name ${shellQuote(cluster.name ?? facts.cluster.name)} --logging '{"clusterLogging":[{"types":${types},"enabled":true}]}'`,
+      remediation: [
+        cmd(
+          'aws', 'eks', 'update-cluster-config', '--region', value(facts.cluster.region, 'region'), '--name', value(cluster.name ?? facts.cluster.name, 'cluster name'),
+          '--logging', json({ clusterLogging: [{ types, enabled: true }] }),
+        ),
+      ],
     };
   },
 });

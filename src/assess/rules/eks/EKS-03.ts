@@ -6,7 +6,8 @@
  * account owns. EKS's default encryption (Kubernetes 1.28 and later) uses an AWS-owned key instead.
  */
 import { compareMinor, minorOf } from '../../../reference/index.js';
-import { defineRule, shellQuote } from '../../rule.js';
+import { capture, cmd, joined, json, note, pipeline, value } from '../../remediation.js';
+import { defineRule } from '../../rule.js';
 
 export default defineRule({
   id: 'EKS-03',
@@ -43,11 +44,17 @@ export default defineRule({
       summary: `Secrets are not envelope-encrypted with a customer-managed KMS key (no encryptionConfig for secrets): ${fallback}.`,
       evidence: [{ object, field: 'encryptionConfig', value: configs.length ? configs : null, note: configs.length ? 'no entry covers secrets with a provider keyArn' : 'not set' }],
       remediation: [
-        '# Irreversible: once on, envelope encryption cannot be turned off. Use a symmetric KMS key in the cluster\'s region.',
-        `aws eks associate-encryption-config --region ${region} --cluster-name ${shellQuote(cluster.name ?? facts.cluster.name)} --encryption-config '[{"resources":["secrets"],"provider":{"keyArn":"arn:aws:kms:${region}:${accountId}:key/KEY-ID"}}]'`,
-        '# then, once the association is ACTIVE, rewrite the Secrets that already exist so they are encrypted with the key:',
-        'kubectl get secrets --all-namespaces -o json | kubectl annotate --overwrite -f - kms-encryption-timestamp="$(date +%s)"',
-      ].join('\n'),
+        note("Irreversible: once on, envelope encryption cannot be turned off. Use a symmetric KMS key in the cluster's region."),
+        cmd(
+          'aws', 'eks', 'associate-encryption-config', '--region', value(region, 'region'), '--cluster-name', value(cluster.name ?? facts.cluster.name, 'cluster name'),
+          '--encryption-config', json([{ resources: ['secrets'], provider: { keyArn: `arn:aws:kms:${region}:${accountId}:key/KEY-ID` } }]),
+        ),
+        note('then, once the association is ACTIVE, rewrite the Secrets that already exist so they are encrypted with the key:'),
+        pipeline(
+          cmd('kubectl', 'get', 'secrets', '--all-namespaces', '-o', 'json'),
+          cmd('kubectl', 'annotate', '--overwrite', '-f', '-', joined('kms-encryption-timestamp=', capture(cmd('date', '+%s')))),
+        ),
+      ],
     };
   },
 });

@@ -6,7 +6,8 @@
  * src/reference/eks-versions.json; `collectedAt` is "now".
  */
 import { compareMinor, eksVersionFor, eksVersions, minorOf } from '../../../reference/index.js';
-import { defineRule, shellQuote, type Evidence } from '../../rule.js';
+import { cmd, note, value } from '../../remediation.js';
+import { defineRule, type Evidence } from '../../rule.js';
 
 const { versions } = eksVersions;
 const oldest = versions[0]!;
@@ -68,9 +69,9 @@ export default defineRule({
           : { object: 'reference eks-versions', field: minor, value: null, note: `not listed (older than ${oldest.minor}); ${asOf}` },
       ],
       remediation: [
-        '# Upgrade one minor version at a time: the control plane, then every node group; check CAL-DS-05 for the Calico release each step needs.',
-        `aws eks update-cluster-version --region ${facts.cluster.region} --name ${shellQuote(cluster.name ?? facts.cluster.name)} --kubernetes-version ${next}`,
-      ].join('\n'),
+        note('Upgrade one minor version at a time: the control plane, then every node group; check CAL-DS-05 for the Calico release each step needs.'),
+        cmd('aws', 'eks', 'update-cluster-version', '--region', value(facts.cluster.region, 'region'), '--name', value(cluster.name ?? facts.cluster.name, 'cluster name'), '--kubernetes-version', next),
+      ],
     };
   },
 });

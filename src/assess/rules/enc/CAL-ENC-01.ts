@@ -6,9 +6,11 @@
  * between nodes with WireGuard, with Calico CNI or the AWS VPC CNI alike.
  */
 import { calicoDefaults } from '../../../reference/index.js';
-import { defineRule } from '../../rule.js';
-import { felixSetting, setFelixCommand } from '../configuration.js';
+import { comment, note } from '../../remediation.js';
+import { defineRule, listSome } from '../../rule.js';
+import { felixSetting, removeNodeFelixSetting, setFelixCommand } from '../configuration.js';
 import { calicoPresent } from '../applies.js';
+import { felixOverrides } from '../../facts/felix.js';
 
 export default defineRule({
   id: 'CAL-ENC-01',
@@ -25,9 +27,29 @@ export default defineRule({
       { object: v4.object, field: v4.field, value: felix.wireguardEnabled },
       { object: v6.object, field: v6.field, value: felix.wireguardEnabledV6 },
     ];
-    if (facts.wireguard.enabled) {
+    // A node's own FelixConfiguration (node.<name>) overrides the default there.
+    const overrides = felixOverrides(model, (f) => ({ v4: f.wireguardEnabled, v6: f.wireguardEnabledV6 }));
+    const overrideEvidence = overrides.map((o) => ({
+      object: o.object,
+      field: 'spec.wireguardEnabled / spec.wireguardEnabledV6',
+      value: [o.value.v4, o.value.v6],
+      note: `overrides the default on node ${o.node}`,
+    }));
+    const offOn = overrides.filter((o) => !o.value.v4 && !o.value.v6).map((o) => o.node);
+    if (facts.wireguard.enabled && !offOn.length) {
       const families = [felix.wireguardEnabled ? 'IPv4' : null, felix.wireguardEnabledV6 ? 'IPv6' : null].filter(Boolean).join(' and ');
-      return { status: 'pass', summary: `WireGuard encrypts ${families} pod traffic between nodes.`, evidence };
+      return { status: 'pass', summary: `WireGuard encrypts ${families} pod traffic between nodes.`, evidence: [...evidence, ...overrideEvidence] };
+    }
+    if (facts.wireguard.enabled) {
+      return {
+        status: 'fail',
+        severity: 'medium',
+        summary: `WireGuard is on by default but off on ${offOn.length} node${offOn.length > 1 ? 's' : ''} (${listSome(offOn)}) by ${offOn.length > 1 ? 'their own FelixConfigurations' : 'its own FelixConfiguration'}: pod traffic to and from ${offOn.length > 1 ? 'them' : 'it'} crosses the VPC unencrypted.`,
+        evidence: [...evidence, ...overrideEvidence],
+        remediation: overrides
+          .filter((o) => offOn.includes(o.node))
+          .map((o) => removeNodeFelixSetting(o.name, 'wireguardEnabled')),
+      };
     }
     // calico-node's FELIX_* environment overrides the FelixConfiguration: without it, "off" is not established.
     if (!model.components) need(null, 'kubernetes.daemonSets');
@@ -38,11 +60,11 @@ export default defineRule({
       summary: 'WireGuard is off (wireguardEnabled and wireguardEnabledV6 false): pod traffic crosses the VPC between nodes unencrypted.',
       evidence,
       remediation: [
-        `# Nodes must admit UDP ${ports.wireguard} (${ports.wireguardV6} for IPv6) from each other first (CAL-AWS-06).`,
-        `# WireGuard adds ${encapsulationOverhead.WireGuard} bytes per packet (${encapsulationOverhead.WireGuardv6} for IPv6): with MTU auto-detection Calico allows for it;`,
-        '# an MTU set by hand must drop by that much (CAL-RT-07).',
-        setFelixCommand(model, 'wireguardEnabled', true),
-      ].join('\n'),
+        comment`Nodes must admit UDP ${ports.wireguard} (${ports.wireguardV6} for IPv6) from each other first (CAL-AWS-06).`,
+        comment`WireGuard adds ${encapsulationOverhead.WireGuard} bytes per packet (${encapsulationOverhead.WireGuardv6} for IPv6): with MTU auto-detection Calico allows for it;`,
+        note('an MTU set by hand must drop by that much (CAL-RT-07).'),
+        ...setFelixCommand(model, 'wireguardEnabled', true),
+      ],
     };
   },
 });

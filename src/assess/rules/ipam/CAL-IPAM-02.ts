@@ -5,6 +5,7 @@
  * utilization". A full pool stops new pods from starting.
  */
 import { calicoDefaults } from '../../../reference/index.js';
+import { cmd, note } from '../../remediation.js';
 import { defineRule, listSome } from '../../rule.js';
 import { freePoolCidr, ipPoolManifest } from './pool-manifest.js';
 import { calicoRoutesPods, poolsRoutingWorkloads } from '../applies.js';
@@ -47,19 +48,19 @@ export default defineRule({
       (c): c is string => !!c,
     );
     const remediation = [
-      '# first release addresses leaked by deleted pods and nodes (new pods cannot start while the datastore is locked):',
-      'calicoctl datastore migrate lock',
-      'calicoctl ipam check --show-problem-ips -o ipam-report.json',
-      'calicoctl ipam release --from-report=ipam-report.json',
-      'calicoctl datastore migrate unlock',
-      '# then, if the pool is still near full, add a pool beside it:',
+      note('first release addresses leaked by deleted pods and nodes (new pods cannot start while the datastore is locked):'),
+      cmd('calicoctl', 'datastore', 'migrate', 'lock'),
+      cmd('calicoctl', 'ipam', 'check', '--show-problem-ips', '-o', 'ipam-report.json'),
+      cmd('calicoctl', 'ipam', 'release', '--from-report=ipam-report.json'),
+      cmd('calicoctl', 'datastore', 'migrate', 'unlock'),
+      note('then, if the pool is still near full, add a pool beside it:'),
       ...full.map((p) => {
         const prefix = Number(p.cidr?.split('/')[1] ?? 16);
         const cidr = freePoolCidr(prefix, taken) ?? `FREE_CIDR_/${prefix}`;
         taken.push(cidr);
         return ipPoolManifest(`${p.name}-2`, cidr, p);
       }),
-    ].join('\n');
+    ];
     return {
       status: 'fail',
       severity: 'medium',
@@ -70,6 +71,7 @@ export default defineRule({
       }.`,
       evidence,
       remediation,
+      objects: full.map((p) => ({ kind: 'IPPool', name: p.name })),
     };
   },
 });

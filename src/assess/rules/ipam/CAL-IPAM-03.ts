@@ -9,7 +9,8 @@
  */
 import type { PoolFact } from '../../facts.js';
 import { cidrsOverlap, parseCidr, type Ipv4Cidr } from '../../ipv4.js';
-import { defineRule, listSome, shellQuote, type Evidence } from '../../rule.js';
+import { cmd, comment, json, value } from '../../remediation.js';
+import { defineRule, listSome, type Evidence } from '../../rule.js';
 import { freePoolCidr, ipPoolManifest } from './pool-manifest.js';
 import { calicoRoutesPods } from '../applies.js';
 
@@ -97,15 +98,15 @@ export default defineRule({
         const prefix = Number(pool.cidr?.split('/')[1] ?? 16);
         const cidr = freePoolCidr(prefix, taken) ?? `FREE_CIDR_/${prefix}`;
         taken.push(cidr);
+        const name = value(pool.name, 'IPPool name');
         return [
-          `# move pods off ${pool.name}: a new pool in ${cidr} (check it is unused in your network), then drain the old one`,
+          comment`move pods off ${pool.name}: a new pool in ${cidr} (check it is unused in your network), then drain the old one`,
           ipPoolManifest(`${pool.name}-moved`, cidr, pool),
-          `calicoctl patch ippool ${shellQuote(pool.name)} --patch '{"spec":{"disabled":true}}'`,
-          `# recreate the pods that hold ${pool.name} addresses (kubectl rollout restart deployment,statefulset,daemonset -n NAMESPACE), then:`,
-          `calicoctl delete ippool ${shellQuote(pool.name)}`,
+          cmd('calicoctl', 'patch', 'ippool', name, '--patch', json({ spec: { disabled: true } })),
+          comment`recreate the pods that hold ${pool.name} addresses (kubectl rollout restart deployment,statefulset,daemonset -n NAMESPACE), then:`,
+          cmd('calicoctl', 'delete', 'ippool', name),
         ];
-      })
-      .join('\n');
+      });
     return {
       status: 'fail',
       severity: 'critical',
@@ -115,6 +116,7 @@ export default defineRule({
         (unchecked.length ? ` Not checked: ${unchecked.join(', ')}.` : ''),
       evidence,
       remediation,
+      objects: moving.map((pool) => ({ kind: 'IPPool', name: pool.name })),
     };
   },
 });

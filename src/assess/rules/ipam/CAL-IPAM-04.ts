@@ -6,7 +6,8 @@
  * a second pool for `network-type == 'routable'`. A node no pool selects cannot give its pods an
  * address: they stay in ContainerCreating.
  */
-import { defineRule, listSome, shellQuote } from '../../rule.js';
+import { cmd, comment, joined, json, note, value, type Remediation } from '../../remediation.js';
+import { defineRule, listSome } from '../../rule.js';
 import { selects } from '../../selector.js';
 import { freePoolCidr, ipPoolManifest } from './pool-manifest.js';
 import { calicoRoutesPods, poolsRoutingWorkloads } from '../applies.js';
@@ -36,27 +37,27 @@ export default defineRule({
       };
     }
 
-    const names = orphans.map((n) => shellQuote(n.name)).join(' ');
-    let remediation: string;
+    const names = orphans.map((n) => value(n.name, 'node name'));
+    let remediation: Remediation;
     if (!pools.length) {
       const taken = [...(facts.pools ?? []).map((p) => p.cidr), ...(facts.cluster.vpcCidrs ?? []), facts.cluster.serviceCidr].filter(
         (c): c is string => !!c,
       );
       const cidr = freePoolCidr(16, taken) ?? 'FREE_CIDR_/16';
-      remediation = [`# no enabled IPv4 pool hands out pod addresses: create one (check ${cidr} is unused in your network)`, ipPoolManifest('default-ipv4-ippool', cidr, undefined)].join('\n');
+      remediation = [comment`no enabled IPv4 pool hands out pod addresses: create one (check ${cidr} is unused in your network)`, ipPoolManifest('default-ipv4-ippool', cidr, undefined)];
     } else {
       const labelled = pools.map((p) => ({ pool: p, match: EQUALITY.exec(p.nodeSelector) })).find((p) => p.match);
       remediation = labelled
         ? [
-            `# label the nodes for the pool meant to serve them, e.g. ${labelled.pool.name} (${labelled.pool.nodeSelector}):`,
-            `kubectl label node ${names} ${labelled.match![1]}=${shellQuote(labelled.match![3]!)}`,
-            '# and add the label to their node group so new nodes carry it',
-          ].join('\n')
+            comment`label the nodes for the pool meant to serve them, e.g. ${labelled.pool.name} (${labelled.pool.nodeSelector}):`,
+            cmd('kubectl', 'label', 'node', ...names, joined(value(labelled.match![1]!, 'label key'), '=', value(labelled.match![3]!, 'label value'))),
+            note('and add the label to their node group so new nodes carry it'),
+          ]
         : [
-            `# widen a pool's nodeSelector to take these nodes, e.g. ${pools[0]!.name} (now ${pools[0]!.nodeSelector}):`,
-            `calicoctl patch ippool ${shellQuote(pools[0]!.name)} --patch '{"spec":{"nodeSelector":"all()"}}'`,
-            '# or label the nodes as the intended pool\'s nodeSelector expects',
-          ].join('\n');
+            comment`widen a pool's nodeSelector to take these nodes, e.g. ${pools[0]!.name} (now ${pools[0]!.nodeSelector}):`,
+            cmd('calicoctl', 'patch', 'ippool', value(pools[0]!.name, 'IPPool name'), '--patch', json({ spec: { nodeSelector: 'all()' } })),
+            note("or label the nodes as the intended pool's nodeSelector expects"),
+          ];
     }
     return {
       status: 'fail',

@@ -1,6 +1,7 @@
 /** A free CIDR for a new pool, and the IPPool manifest that adds it. */
 import { cidrsOverlap, formatIpv4, type Ipv4Cidr, parseCidr } from '../../ipv4.js';
 import type { PoolFact } from '../../facts.js';
+import { cmd, quoted, yaml, type Command } from '../../remediation.js';
 /** Private ranges a new pool is carved from, most conventional first. */
 const POOL_SPACES = ['192.168.0.0/16', '172.16.0.0/12', '10.0.0.0/8', '100.64.0.0/10'];
 
@@ -23,21 +24,20 @@ export function freePoolCidr(prefix: number, taken: readonly string[]): string |
 }
 
 /** A pasteable `calicoctl apply` of a new IPv4 pool shaped like `like` (encapsulation, block size, selector). */
-export function ipPoolManifest(name: string, cidr: string, like: PoolFact | undefined): string {
-  return [
-    `calicoctl apply -f - <<'EOF'`,
-    'apiVersion: projectcalico.org/v3',
-    'kind: IPPool',
-    'metadata:',
-    `  name: ${name}`,
-    'spec:',
-    `  cidr: ${cidr}`,
-    `  blockSize: ${like?.blockSize ?? 26}`,
-    `  ipipMode: ${like?.ipipMode ?? 'Never'}`,
-    `  vxlanMode: ${like?.vxlanMode ?? 'Always'}`,
-    // Pods outside the VPC's ranges need NAT to reach it and beyond (CAL-RT-06).
-    '  natOutgoing: true',
-    `  nodeSelector: ${JSON.stringify(like?.nodeSelector ?? 'all()')}`,
-    'EOF',
-  ].join('\n');
+export function ipPoolManifest(name: string, cidr: string, like: PoolFact | undefined): Command {
+  // Pods outside the VPC's ranges need NAT to reach it and beyond (CAL-RT-06).
+  return {
+    ...cmd('calicoctl', 'apply', '-f', '-'),
+    input: yaml`apiVersion: projectcalico.org/v3
+kind: IPPool
+metadata:
+  name: ${name}
+spec:
+  cidr: ${cidr}
+  blockSize: ${like?.blockSize ?? 26}
+  ipipMode: ${like?.ipipMode ?? 'Never'}
+  vxlanMode: ${like?.vxlanMode ?? 'Always'}
+  natOutgoing: true
+  nodeSelector: ${quoted(like?.nodeSelector ?? 'all()')}`,
+  };
 }

@@ -5,9 +5,11 @@
  * system active", "Flow Logs: Configured and available". Without Felix metrics, dataplane
  * programming errors and policy drops go unseen until traffic fails.
  */
-import { defineRule, type Evidence } from '../../rule.js';
-import { felixSetting, setFelixCommand } from '../configuration.js';
+import { comment } from '../../remediation.js';
+import { defineRule, listSome, type Evidence } from '../../rule.js';
+import { felixSetting, setFelixCommand, setNodeFelixSetting } from '../configuration.js';
 import { calicoPresent } from '../applies.js';
+import { felixOverrides } from '../../facts/felix.js';
 
 export default defineRule({
   id: 'CAL-OBS-01',
@@ -34,6 +36,18 @@ export default defineRule({
         note: felix.flowLogsFlushInterval ? `flowLogsFlushInterval ${felix.flowLogsFlushInterval}` : 'no flush interval set',
       });
     }
+    // A node's own FelixConfiguration (node.<name>) may switch metrics off there.
+    const dark = metrics ? felixOverrides(model, (f) => f.prometheusMetricsEnabled).filter((o) => !o.value) : [];
+    evidence.push(...dark.map((o) => ({ object: o.object, field: 'spec.prometheusMetricsEnabled', value: false, note: `overrides the default on node ${o.node}` })));
+    if (dark.length && (!enterprise || flowLogs)) {
+      return {
+        status: 'fail',
+        severity: 'low',
+        summary: `Felix serves Prometheus metrics, except on ${listSome(dark.map((o) => o.node))}, whose own FelixConfiguration switches them off: that node's dataplane errors go unseen.`,
+        evidence,
+        remediation: dark.map((o) => setNodeFelixSetting(o.name, 'prometheusMetricsEnabled', true)),
+      };
+    }
     if (metrics && (!enterprise || flowLogs)) {
       return {
         status: 'pass',
@@ -53,11 +67,11 @@ export default defineRule({
         ...(metrics
           ? []
           : [
-              setFelixCommand(model, 'prometheusMetricsEnabled', true),
-              `# then let Prometheus scrape TCP ${felix.prometheusMetricsPort} on every node (calico-node runs in the host network)`,
+              ...setFelixCommand(model, 'prometheusMetricsEnabled', true),
+              comment`then let Prometheus scrape TCP ${felix.prometheusMetricsPort} on every node (calico-node runs in the host network)`,
             ]),
-        ...(enterprise && !flowLogs ? [setFelixCommand(model, 'flowLogsFileEnabled', true)] : []),
-      ].join('\n'),
+        ...(enterprise && !flowLogs ? setFelixCommand(model, 'flowLogsFileEnabled', true) : []),
+      ],
     };
   },
 });

@@ -5,9 +5,10 @@
  * sets "logSeverityScreen: Info". Debug (and Trace, more verbose still) floods node logs and costs
  * CPU on every calico-node.
  */
-import { defineRule } from '../../rule.js';
-import { felixSetting, setFelixCommand } from '../configuration.js';
+import { defineRule, listSome } from '../../rule.js';
+import { felixSetting, setFelixCommand, setNodeFelixSetting } from '../configuration.js';
 import { calicoPresent } from '../applies.js';
+import { felixOverrides } from '../../facts/felix.js';
 
 const TOO_VERBOSE = new Set(['debug', 'trace']);
 
@@ -22,7 +23,21 @@ export default defineRule({
     const felix = need(model.felix, 'calico.felixConfigurations');
     const level = felix.logSeverityScreen;
     const { object, field } = felixSetting(model, 'logSeverityScreen');
-    const evidence = [{ object, field, value: level }];
+    // A node's own FelixConfiguration (node.<name>) may set another level there.
+    const verboseNodes = felixOverrides(model, (f) => f.logSeverityScreen).filter((o) => TOO_VERBOSE.has(o.value.toLowerCase()));
+    const evidence = [
+      { object, field, value: level },
+      ...verboseNodes.map((o) => ({ object: o.object, field: 'spec.logSeverityScreen', value: o.value, note: `overrides the default on node ${o.node}` })),
+    ];
+    if (!TOO_VERBOSE.has(level.toLowerCase()) && verboseNodes.length) {
+      return {
+        status: 'fail',
+        severity: 'low',
+        summary: `Felix logs at ${level} by default but at ${verboseNodes[0]!.value} on ${listSome(verboseNodes.map((o) => o.node))}, by ${verboseNodes.length > 1 ? 'their' : 'its'} own FelixConfiguration: the volume floods that node's logs and costs calico-node CPU.`,
+        evidence,
+        remediation: verboseNodes.map((o) => setNodeFelixSetting(o.name, 'logSeverityScreen', 'Info')),
+      };
+    }
     if (!TOO_VERBOSE.has(level.toLowerCase())) {
       return { status: 'pass', summary: `Felix logs at ${level} to the screen.`, evidence };
     }

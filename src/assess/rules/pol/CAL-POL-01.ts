@@ -14,50 +14,51 @@ import type { Namespace } from '../../model.js';
 import type { SideResult } from '../../reach/analysis.js';
 import { defaultDenyCheck, sidesVerdict, type ProbeSides } from '../../reach/checks.js';
 import { decidedBy } from '../../reach/describe.js';
-import { defineRule, listSome, shellQuote, type Evidence } from '../../rule.js';
+import { cmd, comment, json, note, value, yaml, type Remediation } from '../../remediation.js';
+import { defineRule, listSome, type Evidence } from '../../rule.js';
 import { calicoPresent } from '../applies.js';
-import { calicoPolicyName, clusterReach } from './policies.js';
+import { calicoPolicyName, clusterReach, namespaceNameSelector } from './policies.js';
 
 /** Seed 002's `global-deny-all`, leaving the system namespaces (Calico's, the cluster's own) to their own policies. */
-function globalDenyAllManifest(namespaces: Namespace[] | null): string {
+function globalDenyAllManifest(namespaces: Namespace[] | null): Remediation {
   const names = new Set([...calicoDefaults.systemNamespaces, ...(namespaces ?? []).map((n) => n.name).filter(isSystemNamespace)]);
-  const system = [...names].map((n) => `'${n}'`).join(', ');
+  // Above 1000: Kubernetes NetworkPolicies (converted to order 1000) always come first.
   return [
-    '# Pods then accept only what policies allow: put namespace policies in place first (CAL-POL-03),',
-    '# including anything the EKS control plane calls (admission webhooks, metrics APIs).',
-    `calicoctl apply -f - <<'EOF'`,
-    'apiVersion: projectcalico.org/v3',
-    'kind: GlobalNetworkPolicy',
-    'metadata:',
-    '  name: global-deny-all',
-    'spec:',
-    // Above 1000: Kubernetes NetworkPolicies (converted to order 1000) always come first.
-    '  order: 2000',
-    `  namespaceSelector: kubernetes.io/metadata.name not in {${system}}`,
-    '  types:',
-    '    - Ingress',
-    '    - Egress',
-    '  egress:',
-    '    # Allow DNS to CoreDNS, over UDP and TCP.',
-    '    - action: Allow',
-    '      protocol: UDP',
-    '      destination:',
-    `        namespaceSelector: kubernetes.io/metadata.name == 'kube-system'`,
-    `        selector: k8s-app == 'kube-dns'`,
-    '        ports: [53]',
-    '    - action: Allow',
-    '      protocol: TCP',
-    '      destination:',
-    `        namespaceSelector: kubernetes.io/metadata.name == 'kube-system'`,
-    `        selector: k8s-app == 'kube-dns'`,
-    '        ports: [53]',
-    '  ingress:',
-    '    # Allow all ingress from kube-system.',
-    '    - action: Allow',
-    '      source:',
-    `        namespaceSelector: kubernetes.io/metadata.name == 'kube-system'`,
-    'EOF',
-  ].join('\n');
+    note('Pods then accept only what policies allow: put namespace policies in place first (CAL-POL-03),'),
+    note('including anything the EKS control plane calls (admission webhooks, metrics APIs).'),
+    {
+      ...cmd('calicoctl', 'apply', '-f', '-'),
+      input: yaml`apiVersion: projectcalico.org/v3
+kind: GlobalNetworkPolicy
+metadata:
+  name: global-deny-all
+spec:
+  order: 2000
+  namespaceSelector: ${namespaceNameSelector([...names], 'not in')}
+  types:
+    - Ingress
+    - Egress
+  egress:
+    # Allow DNS to CoreDNS, over UDP and TCP.
+    - action: Allow
+      protocol: UDP
+      destination:
+        namespaceSelector: kubernetes.io/metadata.name == 'kube-system'
+        selector: k8s-app == 'kube-dns'
+        ports: [53]
+    - action: Allow
+      protocol: TCP
+      destination:
+        namespaceSelector: kubernetes.io/metadata.name == 'kube-system'
+        selector: k8s-app == 'kube-dns'
+        ports: [53]
+  ingress:
+    # Allow all ingress from kube-system.
+    - action: Allow
+      source:
+        namespaceSelector: kubernetes.io/metadata.name == 'kube-system'`,
+    },
+  ];
 }
 
 const sideEvidence = (who: string, direction: 'ingress' | 'egress', results: readonly SideResult[]): Evidence => ({
@@ -93,14 +94,14 @@ export default defineRule({
       if (step?.kind === 'rule' || step?.kind === 'end-of-tier') {
         const policy = step.kind === 'rule' ? step.policy : step.policies.at(-1)!;
         if (step.tier.name === 'default' && policy.policy.kind === 'GlobalNetworkPolicy') {
-          return `calicoctl patch globalnetworkpolicy ${shellQuote(calicoPolicyName(policy.policy))} --patch '{"spec":{"order":2000}}'`;
+          return [cmd('calicoctl', 'patch', 'globalnetworkpolicy', value(calicoPolicyName(policy.policy), 'GlobalNetworkPolicy name'), '--patch', json({ spec: { order: 2000 } }))];
         }
         return [
-          `# Tier ${step.tier.name} decides before the default tier, so namespace policies never get a say. End it in Pass`,
-          `# (traffic its policies do not allow or deny goes on to the next tier), then keep the deny in the default tier:`,
-          `calicoctl patch tier ${shellQuote(step.tier.name)} --patch '{"spec":{"defaultAction":"Pass"}}'`,
-          globalDenyAllManifest(analysis.model.namespaces),
-        ].join('\n');
+          comment`Tier ${step.tier.name} decides before the default tier, so namespace policies never get a say. End it in Pass`,
+          note('(traffic its policies do not allow or deny goes on to the next tier), then keep the deny in the default tier:'),
+          cmd('calicoctl', 'patch', 'tier', value(step.tier.name, 'tier name'), '--patch', json({ spec: { defaultAction: 'Pass' } })),
+          ...globalDenyAllManifest(analysis.model.namespaces),
+        ];
       }
       return globalDenyAllManifest(analysis.model.namespaces);
     };

@@ -10,6 +10,7 @@
  * An allow-all that only repeats what would pass anyway (a baseline after every deny) is moot.
  */
 import { allowAllCheck } from '../../reach/checks.js';
+import { comment, note } from '../../remediation.js';
 import { defineRule, listSome } from '../../rule.js';
 import { calicoPresent } from '../applies.js';
 import { clusterReach, deleteCommand } from './policies.js';
@@ -58,11 +59,12 @@ export default defineRule({
         note: `tier ${f.policy.tier}, order ${f.policy.order ?? 'none'}: ${f.sentence}`,
       })),
       remediation: [
-        '# First put a default deny in place (CAL-POL-01) and the policies each namespace needs (CAL-POL-03).',
-        '# Deleting the allow-all can drop traffic at once: pods that other policies select lose whatever only it allowed.',
+        note('First put a default deny in place (CAL-POL-01) and the policies each namespace needs (CAL-POL-03).'),
+        note('Deleting the allow-all can drop traffic at once: pods that other policies select lose whatever only it allowed.'),
         ...policies.map(deleteCommand),
-        ...(policies.length > 3 ? [`# (${listSome(policies.map((p) => p.name))})`] : []),
-      ].join('\n'),
+        ...(policies.length > 3 ? [comment`(${listSome(policies.map((p) => p.name))})`] : []),
+      ],
+      objects: policies.map((p) => ({ kind: p.kind, name: p.name, ...(p.namespace ? { namespace: p.namespace } : {}) })),
     };
   },
 });

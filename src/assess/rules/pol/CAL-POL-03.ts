@@ -11,31 +11,35 @@ import { isSystemNamespace } from '../../../reference/index.js';
 import { namespaceConstraints, workloadNamespaces } from '../../reach/checks.js';
 import { podNetworkPods } from '../../reach/cluster.js';
 import { MAYBE, NO } from '../../selector.js';
-import { defineRule, listSome, shellQuote, type RuleContext } from '../../rule.js';
+import { cmd, loop, note, value, variable, yaml, type Remediation } from '../../remediation.js';
+import { defineRule, listSome, type RuleContext } from '../../rule.js';
 import { calicoPresent } from '../applies.js';
 import { clusterReach } from './policies.js';
 
-function isolationManifest(namespaces: string[]): string {
+function isolationManifest(namespaces: string[]): Remediation {
   return [
-    '# Write each namespace the policies its workloads need. A first step that isolates a namespace from the',
-    '# others (check first which ingress controllers, monitoring or webhooks reach into it):',
-    `for ns in ${namespaces.map(shellQuote).join(' ')}; do`,
-    `kubectl apply -n "$ns" -f - <<'EOF'`,
-    'apiVersion: networking.k8s.io/v1',
-    'kind: NetworkPolicy',
-    'metadata:',
-    '  name: allow-same-namespace',
-    'spec:',
-    '  podSelector: {}',
-    '  policyTypes:',
-    '    - Ingress',
-    '  ingress:',
-    '    - from:',
-    '        - podSelector: {}',
-    'EOF',
-    'done',
-    '# or cover every namespace at once with a cluster-wide default deny (CAL-POL-01)',
-  ].join('\n');
+    note('Write each namespace the policies its workloads need. A first step that isolates a namespace from the'),
+    note('others (check first which ingress controllers, monitoring or webhooks reach into it):'),
+    loop(
+      'ns',
+      namespaces.map((ns) => value(ns, 'namespace')),
+      {
+        ...cmd('kubectl', 'apply', '-n', variable('ns'), '-f', '-'),
+        input: yaml`apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata:
+  name: allow-same-namespace
+spec:
+  podSelector: {}
+  policyTypes:
+    - Ingress
+  ingress:
+    - from:
+        - podSelector: {}`,
+      },
+    ),
+    note('or cover every namespace at once with a cluster-wide default deny (CAL-POL-01)'),
+  ];
 }
 
 export default defineRule({
@@ -73,6 +77,7 @@ export default defineRule({
           note: 'no policy that applies to its pods denies anything: traffic no rule names passes both ways',
         })),
         remediation: isolationManifest(uncovered),
+        objects: uncovered.map((name) => ({ kind: 'Namespace', name })),
       };
     }
     if (undecided.length) {

@@ -11,65 +11,97 @@
  */
 import type { FlowResult } from '../../reach/analysis.js';
 import { dnsCheck, type FlowCheck } from '../../reach/checks.js';
+import { comment, note, yaml, yamlLines, type Remediation, type Step, type Yaml } from '../../remediation.js';
 import { defineRule, listSome, type Evidence } from '../../rule.js';
 import { calicoPresent } from '../applies.js';
-import { clusterDenies, clusterReach, failingClause, flowCheckEvidence, flowEvidence, joinClauses, placementFor, policyHead } from './policies.js';
+import { clusterDenies, clusterReach, failingClause, flowCheckEvidence, flowEvidence, joinClauses, namespaceNameSelector, placementFor, policyAt } from './policies.js';
 
-const DNS_RULES = (side: 'source' | 'destination', peer: string[] = []) =>
-  ['UDP', 'TCP'].flatMap((protocol) => ['    - action: Allow', `      protocol: ${protocol}`, `      ${side}:`, ...peer, ...(side === 'destination' ? ['        ports: [53]'] : [])]);
+const KUBE_DNS = yaml`  namespaceSelector: kubernetes.io/metadata.name == 'kube-system'
+  selector: k8s-app == 'kube-dns'`;
+
+/** `nets:` of a rule side: each address or CIDR as a block-list item. */
+const netsOf = (list: readonly string[]): Yaml[] => [yaml`        nets:`, ...list.map((n) => yaml`          - ${n.includes('/') ? n : `${n}/32`}`)];
+
+/** DNS allows over UDP and TCP 53, each to (or from) `peer`. */
+const dnsRules = (side: 'source' | 'destination', peer: Yaml[] = []): Yaml[] =>
+  ['UDP', 'TCP'].flatMap((protocol) => [
+    yaml`    - action: Allow
+      protocol: ${protocol}`,
+    side === 'destination' ? yaml`      destination:` : yaml`      source:`,
+    ...peer,
+    ...(side === 'destination' ? [yaml`        ports: [53]`] : []),
+  ]);
 
 /** Policies that open what the failing DNS flows were refused, each where it acts first. */
 function remediation(
   failures: Array<{ check: FlowCheck; flow: FlowResult }>,
   resolvers: string[],
   apiServer: { port: number; nets: string[] } | null,
-): string {
-  const parts: string[] = ['# Each policy goes in the tier that refused the traffic, ahead of the policy that did.'];
-  const clientEgress = failures.find((f) => f.check.label.startsWith('workload') && f.flow.egress?.verdict === 'denied');
-  if (clientEgress) {
-    const namespaces = [...new Set(failures.filter((f) => f.check.label.startsWith('workload') && f.flow.egress?.verdict === 'denied').map((f) => f.flow.from.split('/')[0]!))];
-    parts.push(
-      `# Workload pods' egress to CoreDNS (${listSome(namespaces)}).`,
-      ...policyHead(placementFor(clientEgress.flow.egress!.steps), 'allow-dns-egress'),
-      `  namespaceSelector: kubernetes.io/metadata.name in {${namespaces.map((n) => `'${n}'`).join(', ')}}`,
-      '  types:',
-      '    - Egress',
-      '  egress:',
-      ...DNS_RULES('destination', [`        namespaceSelector: kubernetes.io/metadata.name == 'kube-system'`, `        selector: k8s-app == 'kube-dns'`]),
-      'EOF',
+): Remediation {
+  const steps: Step[] = [note('Each policy goes in the tier that refused the traffic, ahead of the policy that did.')];
+  const clients = failures.filter((f) => f.check.label.startsWith('workload') && f.flow.egress?.verdict === 'denied');
+  if (clients.length) {
+    const namespaces = [...new Set(clients.map((f) => f.flow.from.split('/')[0]!))];
+    steps.push(
+      comment`Workload pods' egress to CoreDNS (${listSome(namespaces)}).`,
+      policyAt(
+        placementFor(clients[0]!.flow.egress!.steps),
+        'allow-dns-egress',
+        yamlLines(
+          yaml`  namespaceSelector: ${namespaceNameSelector(namespaces)}
+  types:
+    - Egress
+  egress:`,
+          ...dnsRules('destination', [yaml`        namespaceSelector: kubernetes.io/metadata.name == 'kube-system'
+        selector: k8s-app == 'kube-dns'`]),
+        ),
+      ),
     );
   }
   const coreIngress = failures.find((f) => f.check.label.startsWith('workload') && f.flow.ingress?.verdict === 'denied');
   if (coreIngress) {
-    parts.push(
-      "# CoreDNS's ingress: queries from every namespace.",
-      ...policyHead(placementFor(coreIngress.flow.ingress!.steps), 'allow-dns-ingress'),
-      `  namespaceSelector: kubernetes.io/metadata.name == 'kube-system'`,
-      `  selector: k8s-app == 'kube-dns'`,
-      '  types:',
-      '    - Ingress',
-      '  ingress:',
-      ...['UDP', 'TCP'].flatMap((protocol) => ['    - action: Allow', `      protocol: ${protocol}`, '      destination:', '        ports: [53]']),
-      'EOF',
+    steps.push(
+      note("CoreDNS's ingress: queries from every namespace."),
+      policyAt(
+        placementFor(coreIngress.flow.ingress!.steps),
+        'allow-dns-ingress',
+        yamlLines(
+          KUBE_DNS,
+          yaml`  types:
+    - Ingress
+  ingress:`,
+          ...dnsRules('destination'),
+        ),
+      ),
     );
   }
   const upstream = failures.filter((f) => !f.check.label.startsWith('workload') && f.flow.egress?.verdict === 'denied');
   if (upstream.length) {
-    const nets = (list: string[]) => `        nets: [${list.map((n) => (n.includes('/') ? n : `${n}/32`)).join(', ')}]`;
-    parts.push(
-      "# CoreDNS's egress: the VPC resolver on 53 and the API server.",
-      ...policyHead(placementFor(upstream[0]!.flow.egress!.steps), 'allow-coredns-egress'),
-      `  namespaceSelector: kubernetes.io/metadata.name == 'kube-system'`,
-      `  selector: k8s-app == 'kube-dns'`,
-      '  types:',
-      '    - Egress',
-      '  egress:',
-      ...DNS_RULES('destination', resolvers.length ? [nets(resolvers)] : []),
-      ...(apiServer ? ['    - action: Allow', '      protocol: TCP', '      destination:', ...(apiServer.nets.length ? [nets(apiServer.nets)] : []), `        ports: [${apiServer.port}]`] : []),
-      'EOF',
+    steps.push(
+      note("CoreDNS's egress: the VPC resolver on 53 and the API server."),
+      policyAt(
+        placementFor(upstream[0]!.flow.egress!.steps),
+        'allow-coredns-egress',
+        yamlLines(
+          KUBE_DNS,
+          yaml`  types:
+    - Egress
+  egress:`,
+          ...dnsRules('destination', resolvers.length ? netsOf(resolvers) : []),
+          ...(apiServer
+            ? [
+                yaml`    - action: Allow
+      protocol: TCP
+      destination:`,
+                ...(apiServer.nets.length ? netsOf(apiServer.nets) : []),
+                yaml`        ports: [${apiServer.port}]`,
+              ]
+            : []),
+        ),
+      ),
     );
   }
-  return parts.join('\n');
+  return steps;
 }
 
 export default defineRule({

@@ -10,28 +10,30 @@
  */
 import type { FlowResult } from '../../reach/analysis.js';
 import { kubeSystemCheck } from '../../reach/checks.js';
+import { note, yaml, yamlLines, type Remediation, type Step } from '../../remediation.js';
 import { defineRule, type Evidence } from '../../rule.js';
 import { calicoPresent } from '../applies.js';
-import { clusterDenies, clusterReach, failingClause, flowCheckEvidence, joinClauses, placementFor, policyHead } from './policies.js';
+import { clusterDenies, clusterReach, failingClause, flowCheckEvidence, joinClauses, placementFor, policyAt } from './policies.js';
 
 /** A global policy, where it acts first, that lets kube-system's pods send and accept anything. */
-function allowKubeSystemManifest(failures: FlowResult[]): string {
+function allowKubeSystemManifest(failures: FlowResult[]): Remediation {
   const egress = failures.find((f) => f.egress?.verdict === 'denied')?.egress;
   const ingress = failures.find((f) => f.ingress?.verdict === 'denied')?.ingress;
-  const parts: string[] = [];
+  const steps: Step[] = [note('Each policy goes in the tier that refused the traffic, ahead of the policy that did.')];
   for (const [direction, side] of [['Egress', egress], ['Ingress', ingress]] as const) {
     if (!side) continue;
-    parts.push(
-      ...policyHead(placementFor(side.steps), `allow-kube-system-${direction.toLowerCase()}`),
-      `  namespaceSelector: kubernetes.io/metadata.name == 'kube-system'`,
-      '  types:',
-      `    - ${direction}`,
-      `  ${direction.toLowerCase()}:`,
-      '    - action: Allow',
-      'EOF',
+    const rules = direction === 'Egress' ? yaml`  egress:` : yaml`  ingress:`;
+    steps.push(
+      policyAt(
+        placementFor(side.steps),
+        `allow-kube-system-${direction.toLowerCase()}`,
+        yamlLines(yaml`  namespaceSelector: kubernetes.io/metadata.name == 'kube-system'
+  types:
+    - ${direction}`, rules, yaml`    - action: Allow`),
+      ),
     );
   }
-  return ['# Each policy goes in the tier that refused the traffic, ahead of the policy that did.', ...parts].join('\n');
+  return steps;
 }
 
 export default defineRule({

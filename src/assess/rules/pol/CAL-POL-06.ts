@@ -8,7 +8,8 @@
  */
 import { calicoDefaults } from '../../../reference/index.js';
 import type { Tier } from '../../model.js';
-import { defineRule, listSome, shellQuote, type Evidence } from '../../rule.js';
+import { cmd, json, note, value } from '../../remediation.js';
+import { defineRule, listSome, type Evidence } from '../../rule.js';
 import { calicoPresent } from '../applies.js';
 
 /** The `default` tier's order: Kubernetes and namespaced Calico policies live there. */
@@ -67,10 +68,11 @@ export default defineRule({
         `${late.length > 1 ? 'their' : 'its'} policies see only traffic the default tier's policies pass on or leave unselected. ${orderText}.`,
       evidence,
       remediation: [
-        '# Moving a tier ahead of default makes its policies decide first, and its end-of-tier action (Deny unless',
-        '# spec.defaultAction is Pass) then applies to every endpoint they select: review its policies before applying.',
-        ...late.map((t, i) => `calicoctl patch tier ${shellQuote(t.name)} --patch '{"spec":{"order":${Math.round(floor + step * (i + 1))}}}'`),
-      ].join('\n'),
+        note('Moving a tier ahead of default makes its policies decide first, and its end-of-tier action (Deny unless'),
+        note('spec.defaultAction is Pass) then applies to every endpoint they select: review its policies before applying.'),
+        ...late.map((t, i) => cmd('calicoctl', 'patch', 'tier', value(t.name, 'tier name'), '--patch', json({ spec: { order: Math.round(floor + step * (i + 1)) } }))),
+      ],
+      objects: late.map((t) => ({ kind: 'Tier', name: t.name })),
     };
   },
 });

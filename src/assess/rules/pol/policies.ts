@@ -5,6 +5,7 @@ import { reachAnalysis } from '../../reach/analysis.js';
 import type { FlowCheck } from '../../reach/checks.js';
 import { decidingPolicy, defaultDenyCheck, sidesVerdict } from '../../reach/checks.js';
 import type { TraceStep } from '../../reach/engine.js';
+import { cmd, selectorLiteral, value, yaml, yamlLines, type Command, type Yaml } from '../../remediation.js';
 import { listSome, type Evidence, type RuleContext } from '../../rule.js';
 
 /**
@@ -63,18 +64,25 @@ export function placementFor(steps: readonly TraceStep[]): { tier: string; order
   return { tier: decided.tier, order: order === null || order === undefined ? 2000 : Math.max(0, order - 10) };
 }
 
-/** The head of a GlobalNetworkPolicy at a placement, for `calicoctl apply -f -` (the caller adds selectors and rules, then `EOF`). */
-export function policyHead(placement: { tier: string; order: number }, baseName: string): string[] {
-  return [
-    `calicoctl apply -f - <<'EOF'`,
-    'apiVersion: projectcalico.org/v3',
-    'kind: GlobalNetworkPolicy',
-    'metadata:',
-    `  name: ${placement.tier === 'default' ? baseName : `${placement.tier}.${baseName}`}`,
-    'spec:',
-    ...(placement.tier === 'default' ? [] : [`  tier: ${placement.tier}`]),
-    `  order: ${placement.order}`,
-  ];
+/**
+ * `calicoctl apply -f -` of a GlobalNetworkPolicy at a placement; `spec` holds the lines under
+ * `spec:` after the tier and order (selectors, types, rules).
+ */
+export function policyAt(placement: { tier: string; order: number }, baseName: string, spec: Yaml): Command {
+  const name = placement.tier === 'default' ? baseName : `${placement.tier}.${baseName}`;
+  const head = yaml`apiVersion: projectcalico.org/v3
+kind: GlobalNetworkPolicy
+metadata:
+  name: ${name}
+spec:`;
+  const tier = placement.tier === 'default' ? [] : [yaml`  tier: ${placement.tier}`];
+  return { ...cmd('calicoctl', 'apply', '-f', '-'), input: yamlLines(head, ...tier, yaml`  order: ${placement.order}`, spec) };
+}
+
+/** A selector matching namespaces by name (`kubernetes.io/metadata.name in {'a', 'b'}`); names no literal can hold are left out. */
+export function namespaceNameSelector(names: readonly string[], operator: 'in' | 'not in' = 'in'): string {
+  const literals = names.map(selectorLiteral).filter((literal): literal is string => literal !== null);
+  return `kubernetes.io/metadata.name ${operator} {${literals.join(', ')}}`;
 }
 
 /**
@@ -84,21 +92,22 @@ export function policyHead(placement: { tier: string; order: number }, baseName:
 export const calicoPolicyName = (policy: Policy): string => (policy.tier === 'default' ? policy.name : policy.ref.name);
 
 /** The command that deletes a policy, whatever its kind. */
-export function deleteCommand(policy: Policy): string {
-  const quote = (value: string) => (/^[\w@%+=:,./-]+$/.test(value) ? value : `'${value.replace(/'/g, `'\\''`)}'`);
+export function deleteCommand(policy: Policy): Command {
+  const name = (text: string) => value(text, 'policy name');
+  const namespace = value(policy.namespace ?? 'default', 'namespace');
   switch (policy.kind) {
     case 'GlobalNetworkPolicy':
-      return `calicoctl delete globalnetworkpolicy ${quote(calicoPolicyName(policy))}`;
+      return cmd('calicoctl', 'delete', 'globalnetworkpolicy', name(calicoPolicyName(policy)));
     case 'NetworkPolicy':
-      return `calicoctl delete networkpolicy ${quote(calicoPolicyName(policy))} -n ${quote(policy.namespace ?? 'default')}`;
+      return cmd('calicoctl', 'delete', 'networkpolicy', name(calicoPolicyName(policy)), '-n', namespace);
     case 'KubernetesNetworkPolicy':
-      return `kubectl delete networkpolicy ${quote(policy.name)} -n ${quote(policy.namespace ?? 'default')}`;
+      return cmd('kubectl', 'delete', 'networkpolicy', name(policy.name), '-n', namespace);
     case 'AdminNetworkPolicy':
-      return `kubectl delete adminnetworkpolicy ${quote(policy.name)}`;
+      return cmd('kubectl', 'delete', 'adminnetworkpolicy', name(policy.name));
     case 'BaselineAdminNetworkPolicy':
-      return `kubectl delete baselineadminnetworkpolicy ${quote(policy.name)}`;
+      return cmd('kubectl', 'delete', 'baselineadminnetworkpolicy', name(policy.name));
     case 'ClusterNetworkPolicy':
-      return `kubectl delete clusternetworkpolicy ${quote(policy.name)}`;
+      return cmd('kubectl', 'delete', 'clusternetworkpolicy', name(policy.name));
   }
 }
 

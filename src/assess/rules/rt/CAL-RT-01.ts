@@ -7,8 +7,9 @@
  * not know pod addresses, so once nodes span subnets, a native pool's pods are unreachable from
  * every other subnet — wherever the pool's own nodes sit, since any pod may send to them.
  */
-import { defineRule, listSome, shellQuote } from '../../rule.js';
-import { calicoRoutesPods, poolsRoutingWorkloads } from '../applies.js';
+import { cmd, json, note, value } from '../../remediation.js';
+import { defineRule, listSome } from '../../rule.js';
+import { calicoRoutesPods, poolsCarryingTraffic } from '../applies.js';
 
 export default defineRule({
   id: 'CAL-RT-01',
@@ -18,13 +19,14 @@ export default defineRule({
   seed: '002 "Multi-Subnet Configuration"; 000 "Routing Traffic Across Different VPC Subnets"',
   appliesWhen: calicoRoutesPods,
   evaluate({ facts, need }) {
-    const pools = poolsRoutingWorkloads(need(facts.pools, 'calico.ippools'));
+    // A disabled pool whose pods still hold its addresses routes them as before.
+    const pools = poolsCarryingTraffic(need(facts.pools, 'calico.ippools'));
     const native = pools.filter((p) => p.ipipMode === 'Never' && p.vxlanMode === 'Never');
     if (!native.length) {
       return { status: 'pass', summary: 'Every enabled pool encapsulates pod traffic that crosses a subnet boundary.' };
     }
     const subnets = need(facts.topology.subnets, 'aws.instances', 'kubernetes.nodes');
-    const names = listSome(native.map((p) => p.name));
+    const names = listSome(native.map((p) => (p.draining ? `${p.name} (disabled, still holding pod addresses)` : p.name)));
     if (subnets.length <= 1) {
       return {
         status: 'pass',
@@ -45,9 +47,9 @@ export default defineRule({
         { object: 'cluster nodes', field: 'subnets', value: subnetList },
       ],
       remediation: [
-        ...native.map((pool) => `calicoctl patch ippool ${shellQuote(pool.name)} --patch '{"spec":{"ipipMode":"CrossSubnet"}}'`),
-        '# then allow IP-in-IP (IP protocol 4) between the node security groups (CAL-AWS-03)',
-      ].join('\n'),
+        ...native.map((pool) => cmd('calicoctl', 'patch', 'ippool', value(pool.name, 'IPPool name'), '--patch', json({ spec: { ipipMode: 'CrossSubnet' } }))),
+        note('then allow IP-in-IP (IP protocol 4) between the node security groups (CAL-AWS-03)'),
+      ],
     };
   },
 });

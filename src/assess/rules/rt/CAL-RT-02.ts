@@ -11,15 +11,16 @@
  * source/destination check, so the remediation starts with that prerequisite (CAL-AWS-01).
  */
 import type { Facts, PoolFact } from '../../facts.js';
-import { defineRule, listSome, shellQuote, type Evidence } from '../../rule.js';
+import { cmd, comment, json, loop, note, pipeline, value, variable, type Step } from '../../remediation.js';
+import { defineRule, listSome, type Evidence } from '../../rule.js';
 import { calicoRoutesPods, poolsRoutingWorkloads } from '../applies.js';
 
 /** The `{"spec":{…}}` patch turning each `Always` mode of a pool into `CrossSubnet`. */
-function crossSubnetPatch(pool: PoolFact): string {
+function crossSubnetPatch(pool: PoolFact): { spec: Record<string, string> } {
   const spec: Record<string, string> = {};
   if (pool.ipipMode === 'Always') spec['ipipMode'] = 'CrossSubnet';
   if (pool.vxlanMode === 'Always') spec['vxlanMode'] = 'CrossSubnet';
-  return JSON.stringify({ spec });
+  return { spec };
 }
 
 const alwaysModes = (pool: PoolFact): string =>
@@ -28,35 +29,32 @@ const alwaysModes = (pool: PoolFact): string =>
     .join(', ');
 
 /** Commands that turn the source/destination check off first, or a note that it already is. */
-function srcDstPrerequisite(facts: Facts): string[] {
+function srcDstPrerequisite(facts: Facts): Step[] {
   const nodes = facts.topology.nodes ?? [];
   const checked = nodes.filter((n) => n.srcDstCheck !== false);
   const ids = checked.map((n) => n.instanceId).filter((id): id is string => !!id);
-  const lines = ['# 1. Prerequisite (CAL-AWS-01): same-subnet pod packets will leave nodes unencapsulated, and EC2 drops them while a node keeps its source/destination check.'];
+  const turnOff = cmd('aws', 'ec2', 'modify-instance-attribute', '--region', value(facts.cluster.region, 'region'), '--instance-id', variable('id'), '--no-source-dest-check');
+  const lines: Step[] = [
+    note('1. Prerequisite (CAL-AWS-01): same-subnet pod packets will leave nodes unencapsulated, and EC2 drops them while a node keeps its source/destination check.'),
+  ];
   if (!checked.length) {
-    lines.push(`#    SourceDestCheck is already false on all ${nodes.length} nodes.`);
+    lines.push(comment`   SourceDestCheck is already false on all ${nodes.length} nodes.`);
   } else if (ids.length && ids.length <= 12) {
-    lines.push(
-      `for id in ${ids.join(' ')}; do`,
-      `  aws ec2 modify-instance-attribute --region ${facts.cluster.region} --instance-id "$id" --no-source-dest-check`,
-      'done',
-    );
+    lines.push(loop('id', ids.map((id) => value(id, 'instance id')), turnOff));
   } else {
     // Many nodes: take the instance ids from the nodes' providerID (aws:///<zone>/<instance id>) rather than list them.
     lines.push(
-      `#    ${checked.length} of ${nodes.length} nodes keep the check on (or it is unknown); on every node:`,
-      `kubectl get nodes -o jsonpath='{range .items[*]}{.spec.providerID}{"\\n"}{end}' | sed 's|.*/||' | while read -r id; do`,
-      `  aws ec2 modify-instance-attribute --region ${facts.cluster.region} --instance-id "$id" --no-source-dest-check`,
-      'done',
+      comment`   ${checked.length} of ${nodes.length} nodes keep the check on (or it is unknown); on every node:`,
+      loop('id', pipeline(cmd('kubectl', 'get', 'nodes', '-o', 'jsonpath={range .items[*]}{.spec.providerID}{"\\n"}{end}'), cmd('sed', 's|.*/||')), turnOff),
     );
   }
   if (facts.felix.awsSrcDstCheck !== 'Disable') {
     lines.push(
-      `#    so new nodes are fixed too (calico-node needs ec2:ModifyNetworkInterfaceAttribute):`,
-      `calicoctl patch felixconfiguration default --patch '{"spec":{"awsSrcDstCheck":"Disable"}}'`,
+      note('   so new nodes are fixed too (calico-node needs ec2:ModifyNetworkInterfaceAttribute):'),
+      cmd('calicoctl', 'patch', 'felixconfiguration', 'default', '--patch', json({ spec: { awsSrcDstCheck: 'Disable' } })),
     );
   }
-  lines.push('#    The node security groups must also admit traffic from the pod CIDRs (or reference the node groups): same-subnet packets will carry pod addresses.');
+  lines.push(note('   The node security groups must also admit traffic from the pod CIDRs (or reference the node groups): same-subnet packets will carry pod addresses.'));
   return lines;
 }
 
@@ -105,13 +103,13 @@ export default defineRule({
     evidence.push({ object: 'node subnets', value: subnets.map((s) => `${s.subnetId} (${s.nodeCount} nodes)`) });
     const remediation = [
       ...srcDstPrerequisite(facts),
-      '# 2. Then encapsulate only across subnets (CrossSubnet needs each node\'s Calico address to carry its subnet prefix, CAL-RT-05):',
-      ...always.map((pool) => `calicoctl patch ippool ${shellQuote(pool.name)} --patch '${crossSubnetPatch(pool)}'`),
-      ...(always.some((p) => p.ipipMode !== 'Never' && p.vxlanMode !== 'Never') ? ['# A pool with both IPIP and VXLAN on should keep only one (CAL-RT-03).'] : []),
+      note("2. Then encapsulate only across subnets (CrossSubnet needs each node's Calico address to carry its subnet prefix, CAL-RT-05):"),
+      ...always.map((pool) => cmd('calicoctl', 'patch', 'ippool', value(pool.name, 'IPPool name'), '--patch', json(crossSubnetPatch(pool)))),
+      ...(always.some((p) => p.ipipMode !== 'Never' && p.vxlanMode !== 'Never') ? [note('A pool with both IPIP and VXLAN on should keep only one (CAL-RT-03).')] : []),
       ...(facts.calico.method === 'operator'
-        ? ['# Operator installs: a pool listed in Installation default spec.calicoNetwork.ipPools is managed by the operator; set its encapsulation (IPIPCrossSubnet or VXLANCrossSubnet) there instead: kubectl edit installation default']
+        ? [note('Operator installs: a pool listed in Installation default spec.calicoNetwork.ipPools is managed by the operator; set its encapsulation (IPIPCrossSubnet or VXLANCrossSubnet) there instead: kubectl edit installation default')]
         : []),
-    ].join('\n');
+    ];
     return { status: 'fail', severity: 'low', summary, evidence, remediation };
   },
 });

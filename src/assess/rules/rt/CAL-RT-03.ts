@@ -7,7 +7,8 @@
  * (VXLAN) then both program routes for the same blocks. Every pool is checked, disabled ones too:
  * a disabled pool still routes the pods it addressed, and re-enabling it brings the conflict back.
  */
-import { defineRule, listSome, shellQuote } from '../../rule.js';
+import { cmd, json, note, value, type Step } from '../../remediation.js';
+import { defineRule, listSome } from '../../rule.js';
 import { calicoRoutesPods } from '../applies.js';
 
 export default defineRule({
@@ -32,22 +33,23 @@ export default defineRule({
     const bgp = facts.bgp.enabled;
     const keep = bgp === true ? 'IP-in-IP' : bgp === false ? 'VXLAN' : null;
     const remediation = both
-      .flatMap((pool) => {
-        const name = shellQuote(pool.name);
-        const keepIpip = `calicoctl patch ippool ${name} --patch '{"spec":{"vxlanMode":"Never"}}'`;
-        const keepVxlan = `calicoctl patch ippool ${name} --patch '{"spec":{"ipipMode":"Never"}}'`;
-        if (keep === 'IP-in-IP') return [`# BGP runs: keep IP-in-IP`, keepIpip];
-        if (keep === 'VXLAN') return [`# BGP is off: keep VXLAN`, keepVxlan];
-        return ['# with BGP on, keep IP-in-IP:', keepIpip, '# with BGP off, keep VXLAN:', keepVxlan];
+      .flatMap((pool): Step[] => {
+        const name = value(pool.name, 'IPPool name');
+        const keepIpip = cmd('calicoctl', 'patch', 'ippool', name, '--patch', json({ spec: { vxlanMode: 'Never' } }));
+        const keepVxlan = cmd('calicoctl', 'patch', 'ippool', name, '--patch', json({ spec: { ipipMode: 'Never' } }));
+        if (keep === 'IP-in-IP') return [note('BGP runs: keep IP-in-IP'), keepIpip];
+        if (keep === 'VXLAN') return [note('BGP is off: keep VXLAN'), keepVxlan];
+        return [note('with BGP on, keep IP-in-IP:'), keepIpip, note('with BGP off, keep VXLAN:'), keepVxlan];
       })
       .concat([
-        keep === 'IP-in-IP'
-          ? '# and allow IP-in-IP (IP protocol 4) between nodes (CAL-AWS-03)'
-          : keep === 'VXLAN'
-            ? '# and allow VXLAN (UDP 4789) between nodes (CAL-AWS-04)'
-            : '# and allow the kept protocol between nodes: IP protocol 4 (CAL-AWS-03) or UDP 4789 (CAL-AWS-04)',
-      ])
-      .join('\n');
+        note(
+          keep === 'IP-in-IP'
+            ? 'and allow IP-in-IP (IP protocol 4) between nodes (CAL-AWS-03)'
+            : keep === 'VXLAN'
+              ? 'and allow VXLAN (UDP 4789) between nodes (CAL-AWS-04)'
+              : 'and allow the kept protocol between nodes: IP protocol 4 (CAL-AWS-03) or UDP 4789 (CAL-AWS-04)',
+        ),
+      ]);
     return {
       status: 'fail',
       severity: 'high',
@@ -61,6 +63,7 @@ export default defineRule({
         { object: `IPPool ${pool.name}`, field: 'spec.vxlanMode', value: pool.vxlanMode },
       ]),
       remediation,
+      objects: both.map((pool) => ({ kind: 'IPPool', name: pool.name })),
     };
   },
 });

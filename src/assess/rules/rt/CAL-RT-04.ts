@@ -7,11 +7,14 @@
  * too), so a VXLAN or VXLAN-CrossSubnet pool needs no BGP; with FelixConfiguration
  * `programClusterRoutes: Enabled` Felix programs IP-in-IP routes as well. BGP kept for external
  * peers or advertised service addresses is that "existing network hardware" case, not overhead.
+ * A disabled pool whose pods still hold its addresses (a migration from IP-in-IP to VXLAN in
+ * progress) still needs BGP for them: switching BGP off would cut those pods off.
  */
 import type { PoolFact } from '../../facts.js';
 import type { ClusterModel } from '../../model.js';
+import { cmd, json, note, type Step } from '../../remediation.js';
 import { defineRule, listSome, type Evidence } from '../../rule.js';
-import { calicoRoutesPods, poolsRoutingWorkloads } from '../applies.js';
+import { calicoRoutesPods, poolsCarryingTraffic } from '../applies.js';
 
 const modesOf = (pool: PoolFact): Evidence[] => [
   { object: `IPPool ${pool.name}`, field: 'spec.ipipMode', value: pool.ipipMode },
@@ -19,18 +22,20 @@ const modesOf = (pool: PoolFact): Evidence[] => [
 ];
 
 /** How to switch BIRD on or off for this install method. */
-function bgpSwitch(model: ClusterModel, on: boolean): string[] {
-  const operator = [`kubectl patch installation default --type merge -p '{"spec":{"calicoNetwork":{"bgp":"${on ? 'Enabled' : 'Disabled'}"}}}'`];
+function bgpSwitch(model: ClusterModel, on: boolean): Step[] {
+  const operator = [cmd('kubectl', 'patch', 'installation', 'default', '--type', 'merge', '-p', json({ spec: { calicoNetwork: { bgp: on ? 'Enabled' : 'Disabled' } } }))];
   const manifest = [
-    `kubectl -n kube-system patch configmap calico-config --type merge -p '{"data":{"calico_backend":"${on ? 'bird' : 'vxlan'}"}}'`,
-    on
-      ? '# restore the -bird-live and -bird-ready checks in the calico-node probes (kubectl -n kube-system edit daemonset calico-node), then:'
-      : '# remove the -bird-live and -bird-ready checks from the calico-node probes (kubectl -n kube-system edit daemonset calico-node), then:',
-    'kubectl -n kube-system rollout restart daemonset calico-node',
+    cmd('kubectl', '-n', 'kube-system', 'patch', 'configmap', 'calico-config', '--type', 'merge', '-p', json({ data: { calico_backend: on ? 'bird' : 'vxlan' } })),
+    note(
+      on
+        ? 'restore the -bird-live and -bird-ready checks in the calico-node probes (kubectl -n kube-system edit daemonset calico-node), then:'
+        : 'remove the -bird-live and -bird-ready checks from the calico-node probes (kubectl -n kube-system edit daemonset calico-node), then:',
+    ),
+    cmd('kubectl', '-n', 'kube-system', 'rollout', 'restart', 'daemonset', 'calico-node'),
   ];
   if (model.install.method === 'operator') return operator;
   if (model.install.method === 'manifest') return manifest;
-  return ['# operator install:', ...operator, '# manifest install:', ...manifest];
+  return [note('operator install:'), ...operator, note('manifest install:'), ...manifest];
 }
 
 export default defineRule({
@@ -45,17 +50,18 @@ export default defineRule({
   appliesWhen(context) {
     const routes = calicoRoutesPods(context);
     if (routes !== true) return routes;
-    const pools = poolsRoutingWorkloads(context.need(context.facts.pools, 'calico.ippools'));
-    return pools.length ? true : 'No enabled IPv4 pool routes pod traffic, so no routing mode calls for BGP.';
+    const pools = poolsCarryingTraffic(context.need(context.facts.pools, 'calico.ippools'));
+    return pools.length ? true : 'No IPv4 pool routes pod traffic, so no routing mode calls for BGP.';
   },
   evaluate({ model, facts, need }) {
-    const pools = poolsRoutingWorkloads(need(facts.pools, 'calico.ippools'));
+    const pools = poolsCarryingTraffic(need(facts.pools, 'calico.ippools'));
     const bgpEnabled = need(facts.bgp.enabled, 'calico.installation', 'kubernetes.daemonSets');
     const bgpEvidence: Evidence = { object: 'BGP', field: 'enabled', value: bgpEnabled, note: facts.bgp.source ?? undefined };
     const felixRoutesIpip = model.felix?.programClusterRoutes === 'Enabled';
     // A pool with VXLAN on gets its routes from Felix; native and IP-in-IP pools from BIRD (unless Felix programs IP-in-IP).
     const needBgp = pools.filter((p) => p.vxlanMode === 'Never' && (p.ipipMode === 'Never' || !felixRoutesIpip));
-    const describe = (p: PoolFact) => `${p.name} (${p.ipipMode === 'Never' ? 'native' : `IP-in-IP ${p.ipipMode}`})`;
+    const describe = (p: PoolFact) =>
+      `${p.name} (${p.ipipMode === 'Never' ? 'native' : `IP-in-IP ${p.ipipMode}`}${p.draining ? `; disabled, but ${p.allocated} pod addresses still allocated` : ''})`;
 
     if (needBgp.length && bgpEnabled) {
       return {
@@ -72,13 +78,16 @@ export default defineRule({
         summary: `${listSome(needBgp.map(describe))} ${needBgp.length > 1 ? 'need' : 'needs'} BGP to distribute pod routes, but BGP is off (${facts.bgp.source ?? 'BIRD not running'}): nodes learn no routes to each other's pods and pod traffic between nodes is dropped.`,
         evidence: [...needBgp.flatMap(modesOf), bgpEvidence],
         remediation: [
-          '# Turn BGP (BIRD) on:',
+          note('Turn BGP (BIRD) on:'),
           ...bgpSwitch(model, true),
-          '# and allow BGP (TCP 179) between the nodes (CAL-AWS-02).',
+          note('and allow BGP (TCP 179) between the nodes (CAL-AWS-02).'),
           ...(ipipOnly
-            ? ['# Or, for IP-in-IP pools only, let Felix program the routes without BIRD:', `calicoctl patch felixconfiguration default --patch '{"spec":{"programClusterRoutes":"Enabled"}}'`]
+            ? [
+                note('Or, for IP-in-IP pools only, let Felix program the routes without BIRD:'),
+                cmd('calicoctl', 'patch', 'felixconfiguration', 'default', '--patch', json({ spec: { programClusterRoutes: 'Enabled' } })),
+              ]
             : []),
-        ].join('\n'),
+        ],
       };
     }
     const vxlanPools = pools.filter((p) => p.vxlanMode !== 'Never');
@@ -93,6 +102,8 @@ export default defineRule({
       return { status: 'pass', summary: `BGP is off and no pool needs it: ${routedBy}.`, evidence: [bgpEvidence] };
     }
 
+    // A disabled pool not read for allocations may still route pods that need BGP: no advice to switch it off then.
+    if ((facts.pools ?? []).some((p) => p.ipVersion === 4 && p.carriesTraffic === null && p.vxlanMode === 'Never')) need(null, 'calico.ipamBlocks');
     // BGP runs without a pool needing it: fine when it serves external routers or advertises services.
     const peers = need(facts.bgp.peers, 'calico.bgpPeers');
     const withPeerIp = peers.filter((p) => p.peerIP);
@@ -118,10 +129,10 @@ export default defineRule({
       summary: `BGP runs (${facts.bgp.source ?? 'BIRD enabled'}) although no pool needs it (${routedBy}) and it peers with no external router: BIRD only adds overhead, and TCP 179 must stay open between nodes for nothing.`,
       evidence: [...pools.flatMap(modesOf), bgpEvidence],
       remediation: [
-        '# Deactivate BGP peering (seed 002: "you should deactivate BGP peering to reduce overhead"):',
+        note('Deactivate BGP peering (seed 002: "you should deactivate BGP peering to reduce overhead"):'),
         ...bgpSwitch(model, false),
-        '# then the TCP 179 security group rule between nodes can go.',
-      ].join('\n'),
+        note('then the TCP 179 security group rule between nodes can go.'),
+      ],
     };
   },
 });

@@ -11,8 +11,9 @@
  * not_applicable, when no pool uses CrossSubnet today.
  */
 import { parseCidr } from '../../ipv4.js';
-import { defineRule, listSome, shellQuote, type Evidence } from '../../rule.js';
-import { calicoRoutesPods, poolsRoutingWorkloads } from '../applies.js';
+import { cmd, json, note, value } from '../../remediation.js';
+import { defineRule, listSome, type Evidence } from '../../rule.js';
+import { calicoRoutesPods, poolsCarryingTraffic } from '../applies.js';
 
 export default defineRule({
   id: 'CAL-RT-05',
@@ -23,7 +24,7 @@ export default defineRule({
   seed: '000 "Upgrading from pre-v2.1"',
   appliesWhen: calicoRoutesPods,
   evaluate({ model, facts, need }) {
-    const pools = poolsRoutingWorkloads(need(facts.pools, 'calico.ippools'));
+    const pools = poolsCarryingTraffic(need(facts.pools, 'calico.ippools'));
     need(model.nodes, 'kubernetes.nodes');
     const nodes = need(facts.topology.nodes, 'kubernetes.nodes', 'aws.instances');
     if (nodes.some((n) => n.subnetId === null)) need(null, 'aws.instances');
@@ -86,16 +87,16 @@ export default defineRule({
     const namespace = facts.components?.find((c) => c.name === 'calico-node')?.namespace ?? (facts.calico.method === 'operator' ? 'calico-system' : 'kube-system');
     const stick =
       facts.calico.method === 'operator'
-        ? `kubectl patch installation default --type merge -p '{"spec":{"calicoNetwork":{"nodeAddressAutodetectionV4":{"kubernetes":"NodeInternalIP"}}}}'`
-        : `kubectl -n ${namespace} set env daemonset/calico-node IP=autodetect IP_AUTODETECTION_METHOD=kubernetes-internal-ip`;
+        ? cmd('kubectl', 'patch', 'installation', 'default', '--type', 'merge', '-p', json({ spec: { calicoNetwork: { nodeAddressAutodetectionV4: { kubernetes: 'NodeInternalIP' } } } }))
+        : cmd('kubectl', '-n', value(namespace, 'namespace'), 'set', 'env', 'daemonset/calico-node', 'IP=autodetect', 'IP_AUTODETECTION_METHOD=kubernetes-internal-ip');
     const remediation = [
-      ...wrong.map(
-        (c) => `calicoctl patch node ${shellQuote(c.node.name)} --patch '{"spec":{"bgp":{"ipv4Address":"${c.ip}/${c.subnet.prefix}"}}}'`,
+      ...wrong.map((c) =>
+        cmd('calicoctl', 'patch', 'node', value(c.node.name, 'node name'), '--patch', json({ spec: { bgp: { ipv4Address: `${c.ip}/${c.subnet.prefix}` } } })),
       ),
-      '# calico-node rewrites the address when it starts: make autodetection take the primary interface, whose prefix is the subnet\'s',
-      '# (an explicit IP without a prefix, or an interface with a /32, gives /32):',
+      note("calico-node rewrites the address when it starts: make autodetection take the primary interface, whose prefix is the subnet's"),
+      note('(an explicit IP without a prefix, or an interface with a /32, gives /32):'),
       stick,
-    ].join('\n');
+    ];
 
     return {
       status: 'fail',
@@ -103,6 +104,7 @@ export default defineRule({
       summary: `${wrong.length} of ${annotated.length} nodes ${wrong.length > 1 ? 'carry' : 'carries'} a Calico address whose prefix length differs from ${wrong.length > 1 ? 'their' : 'its'} subnet's (${examples}). ${consequence}${missingNote}`,
       evidence,
       remediation,
+      objects: wrong.map((c) => ({ kind: 'Node', name: c.node.name })),
     };
   },
 });

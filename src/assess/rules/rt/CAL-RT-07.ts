@@ -8,6 +8,7 @@
  * of 0 (or unset) lets Calico detect it from the host interface, which arrives at the same number.
  */
 import type { Facts } from '../../facts.js';
+import { cmd, json, note, value, type Remediation, type Step } from '../../remediation.js';
 import { defineRule } from '../../rule.js';
 import { calicoRoutesPods } from '../applies.js';
 
@@ -15,20 +16,20 @@ import { calicoRoutesPods } from '../applies.js';
 const SLACK = 100;
 
 /** The command that sets the MTU where it is configured now. */
-function setMtu(facts: Facts, mtu: number): string[] {
+function setMtu(facts: Facts, mtu: number): Step[] {
   const source = facts.mtu.configuredSource ?? '';
-  const namespace = facts.components?.find((c) => c.name === 'calico-node')?.namespace ?? 'kube-system';
+  const namespace = value(facts.components?.find((c) => c.name === 'calico-node')?.namespace ?? 'kube-system', 'namespace');
   const felixField = /^FelixConfiguration (\w+)/.exec(source)?.[1];
-  if (felixField) return [`calicoctl patch felixconfiguration default --patch '{"spec":{"${felixField}":${mtu}}}'`];
-  if (source.startsWith('Installation')) return [`kubectl patch installation default --type merge -p '{"spec":{"calicoNetwork":{"mtu":${mtu}}}}'`];
+  if (felixField) return [cmd('calicoctl', 'patch', 'felixconfiguration', 'default', '--patch', json({ spec: { [felixField]: mtu } }))];
+  if (source.startsWith('Installation')) return [cmd('kubectl', 'patch', 'installation', 'default', '--type', 'merge', '-p', json({ spec: { calicoNetwork: { mtu } } }))];
   if (source.startsWith('calico-config')) {
     return [
-      `kubectl -n ${namespace} patch configmap calico-config --type merge -p '{"data":{"veth_mtu":"${mtu}"}}'`,
-      `kubectl -n ${namespace} rollout restart daemonset calico-node`,
+      cmd('kubectl', '-n', namespace, 'patch', 'configmap', 'calico-config', '--type', 'merge', '-p', json({ data: { veth_mtu: String(mtu) } })),
+      cmd('kubectl', '-n', namespace, 'rollout', 'restart', 'daemonset', 'calico-node'),
     ];
   }
   const envName = /^calico-node (\w+)/.exec(source)?.[1] ?? 'CNI_MTU';
-  return [`kubectl -n ${namespace} set env daemonset/calico-node ${envName}=${mtu}`];
+  return [cmd('kubectl', '-n', namespace, 'set', 'env', 'daemonset/calico-node', `${envName}=${mtu}`)];
 }
 
 export default defineRule({
@@ -96,12 +97,14 @@ export default defineRule({
   },
 });
 
-function remediationFor(facts: Facts, expected: number): string {
+function remediationFor(facts: Facts, expected: number): Remediation {
   return [
     ...setMtu(facts, expected),
-    (facts.mtu.configuredSource ?? '').startsWith('Installation')
-      ? '# or remove spec.calicoNetwork.mtu to let Calico detect it from the host interface.'
-      : '# or set it to 0 to let Calico detect it from the host interface.',
-    '# Existing pods keep their old MTU until they are restarted (seed 002): restart them, e.g. kubectl -n <namespace> rollout restart deployment',
-  ].join('\n');
+    note(
+      (facts.mtu.configuredSource ?? '').startsWith('Installation')
+        ? 'or remove spec.calicoNetwork.mtu to let Calico detect it from the host interface.'
+        : 'or set it to 0 to let Calico detect it from the host interface.',
+    ),
+    note('Existing pods keep their old MTU until they are restarted (seed 002): restart them, e.g. kubectl -n <namespace> rollout restart deployment'),
+  ];
 }

@@ -38,6 +38,12 @@ export function allocateEniAddress(node: NodeInfo, namespace: string, name: stri
   return address;
 }
 
+/** VPC CNI in an IPv6 cluster: a pod's address comes from the node's delegated /80 prefix. */
+export function allocateIpv6PodAddress(node: NodeInfo): string {
+  if (!node.ipv6Prefix) throw new Error(`node ${node.name} has no IPv6 prefix`);
+  return `${node.ipv6Prefix.split('::/')[0]}::${(node.nextIpv6Pod++).toString(16)}`;
+}
+
 function clusterTags(cluster: Cluster): Array<{ Key: string; Value: string }> {
   return [{ Key: `kubernetes.io/cluster/${cluster.plan.name}`, Value: 'owned' }];
 }
@@ -48,7 +54,8 @@ export function instanceObject(cluster: Cluster, node: NodeInfo): Json {
   const nodegroupIndex = plan.nodegroups.indexOf(node.nodegroup) + 1;
   const launch = awsTime(node.launchMs);
   const groups = [cluster.groups.node, ...cluster.groups.extra].map((g) => ({ GroupId: g.id, GroupName: g.name }));
-  const asgName = `eks-${node.nodegroup.name}-${uuidOf(cluster.seed('nodegroup', node.nodegroup.name)).replaceAll('-', '').slice(0, 8)}-${uuidOf(cluster.seed('asg', node.nodegroup.name))}`;
+  const kind = node.nodegroup.kind ?? 'managed';
+  const asgName = cluster.asgName(node.nodegroup);
   const mac = (i: number) => ['06', ...hexOf(cluster.seed('mac', node.name, String(i)), 10).match(/../g)!].join(':');
   const eniAddresses = cluster.calico?.cni === 'Calico' ? [[node.ip]] : node.eniAddresses.length ? node.eniAddresses : [[node.ip]];
   const interfaces = eniAddresses.map((addresses, deviceIndex) => {
@@ -64,7 +71,8 @@ export function instanceObject(cluster: Cluster, node: NodeInfo): Json {
       },
       Description: deviceIndex ? `aws-K8S-${node.instanceId}` : '',
       Groups: groups,
-      Ipv6Addresses: [],
+      Ipv6Addresses: deviceIndex === 0 && node.ipv6 ? [{ Ipv6Address: node.ipv6, IsPrimaryIpv6: false }] : [],
+      ...(deviceIndex === 0 && node.ipv6Prefix ? { Ipv6Prefixes: [{ Ipv6Prefix: node.ipv6Prefix }] } : {}),
       MacAddress: mac(deviceIndex),
       NetworkInterfaceId: eniId,
       OwnerId: plan.accountId,
@@ -113,7 +121,7 @@ export function instanceObject(cluster: Cluster, node: NodeInfo): Json {
     MaintenanceOptions: { AutoRecovery: 'default', RebootMigration: 'default' },
     MetadataOptions: {
       HttpEndpoint: 'enabled',
-      HttpProtocolIpv6: 'disabled',
+      HttpProtocolIpv6: node.ipv6 ? 'enabled' : 'disabled',
       HttpPutResponseHopLimit: 2,
       HttpTokens: 'required',
       InstanceMetadataTags: 'disabled',
@@ -137,33 +145,133 @@ export function instanceObject(cluster: Cluster, node: NodeInfo): Json {
     State: { Code: 16, Name: 'running' },
     StateTransitionReason: '',
     SubnetId: node.subnet.id,
-    Tags: [
-      { Key: 'aws:autoscaling:groupName', Value: asgName },
-      { Key: 'aws:ec2:fleet-id', Value: `fleet-${uuidOf(cluster.seed('fleet-id', node.nodegroup.name))}` },
-      { Key: 'aws:ec2launchtemplate:id', Value: awsId('lt', cluster.scope, nodegroupIndex) },
-      { Key: 'aws:ec2launchtemplate:version', Value: '1' },
-      { Key: 'aws:eks:cluster-name', Value: plan.name },
-      { Key: 'eks:cluster-name', Value: plan.name },
-      { Key: 'eks:nodegroup-name', Value: node.nodegroup.name },
-      { Key: 'k8s.io/cluster-autoscaler/enabled', Value: 'true' },
-      { Key: `k8s.io/cluster-autoscaler/${plan.name}`, Value: 'owned' },
-      ...clusterTags(cluster),
-      { Key: 'Name', Value: `${plan.name}-${node.nodegroup.name}` },
-    ],
+    Tags: instanceTags(cluster, node, kind, asgName, nodegroupIndex),
     UsageOperation: 'RunInstances',
     UsageOperationUpdateTime: launch,
     VirtualizationType: 'hvm',
     VpcId: cluster.vpcId,
+    ...(node.ipv6 ? { Ipv6Address: node.ipv6 } : {}),
   };
+}
+
+/** The tags each kind of node group puts on its instances: EKS's, the Auto Scaling group's, or Karpenter's. */
+function instanceTags(cluster: Cluster, node: NodeInfo, kind: string, asgName: string, nodegroupIndex: number): Array<{ Key: string; Value: string }> {
+  const { plan } = cluster;
+  if (kind === 'karpenter') {
+    const claim = `${node.nodegroup.name}-${kubeSuffixOf(cluster, node)}`;
+    return [
+      { Key: 'aws:ec2:fleet-id', Value: `fleet-${uuidOf(cluster.seed('fleet-id', node.name))}` },
+      { Key: 'aws:ec2launchtemplate:id', Value: awsId('lt', cluster.scope, nodegroupIndex) },
+      { Key: 'aws:ec2launchtemplate:version', Value: '1' },
+      { Key: 'eks:eks-cluster-name', Value: plan.name },
+      { Key: 'karpenter.k8s.aws/ec2nodeclass', Value: 'default' },
+      { Key: 'karpenter.sh/nodeclaim', Value: claim },
+      { Key: 'karpenter.sh/nodepool', Value: node.nodegroup.name },
+      ...clusterTags(cluster),
+      { Key: 'Name', Value: claim },
+    ];
+  }
+  if (kind === 'self-managed') {
+    return [
+      { Key: 'aws:autoscaling:groupName', Value: asgName },
+      { Key: 'aws:ec2launchtemplate:id', Value: awsId('lt', cluster.scope, nodegroupIndex) },
+      { Key: 'aws:ec2launchtemplate:version', Value: '1' },
+      ...clusterTags(cluster),
+      { Key: 'Name', Value: `${plan.name}-${node.nodegroup.name}` },
+    ];
+  }
+  return [
+    { Key: 'aws:autoscaling:groupName', Value: asgName },
+    { Key: 'aws:ec2:fleet-id', Value: `fleet-${uuidOf(cluster.seed('fleet-id', node.nodegroup.name))}` },
+    { Key: 'aws:ec2launchtemplate:id', Value: awsId('lt', cluster.scope, nodegroupIndex) },
+    { Key: 'aws:ec2launchtemplate:version', Value: '1' },
+    { Key: 'aws:eks:cluster-name', Value: plan.name },
+    { Key: 'eks:cluster-name', Value: plan.name },
+    { Key: 'eks:nodegroup-name', Value: node.nodegroup.name },
+    { Key: 'k8s.io/cluster-autoscaler/enabled', Value: 'true' },
+    { Key: `k8s.io/cluster-autoscaler/${plan.name}`, Value: 'owned' },
+    ...clusterTags(cluster),
+    { Key: 'Name', Value: `${plan.name}-${node.nodegroup.name}` },
+  ];
+}
+
+/** The five-character suffix Karpenter gives a NodeClaim (and its node), derived from the node. */
+export const kubeSuffixOf = (cluster: Cluster, node: NodeInfo): string => hexOf(cluster.seed('nodeclaim', node.name), 5).replace(/[0-9]/g, (d) => 'bcdfghjklm'[Number(d)]!);
+
+/**
+ * The Auto Scaling groups tagged with the cluster, as DescribeAutoScalingGroups returns them: the
+ * groups EKS creates behind managed node groups (tagged `eks:nodegroup-name`) and self-managed ones.
+ */
+export function autoScalingGroupObjects(cluster: Cluster): Json[] {
+  const { plan } = cluster;
+  return plan.nodegroups
+    .filter((ng) => (ng.kind ?? 'managed') !== 'karpenter')
+    .map((ng) => {
+      const index = plan.nodegroups.indexOf(ng) + 1;
+      const name = cluster.asgName(ng);
+      const managed = (ng.kind ?? 'managed') === 'managed';
+      const tag = (Key: string, Value: string) => ({ ResourceId: name, ResourceType: 'auto-scaling-group', Key, Value, PropagateAtLaunch: true });
+      const template = { LaunchTemplateId: awsId('lt', cluster.scope, index), LaunchTemplateName: `${plan.name}-${ng.name}`, Version: '1' };
+      const members = cluster.nodes.filter((n) => n.nodegroup === ng);
+      return {
+        AutoScalingGroupName: name,
+        AutoScalingGroupARN: `arn:aws:autoscaling:${plan.region}:${plan.accountId}:autoScalingGroup:${uuidOf(cluster.seed('asg-id', ng.name))}:autoScalingGroupName/${name}`,
+        ...(managed
+          ? { MixedInstancesPolicy: { LaunchTemplate: { LaunchTemplateSpecification: template, Overrides: [{ InstanceType: ng.instanceType }] }, InstancesDistribution: { OnDemandAllocationStrategy: 'prioritized', OnDemandBaseCapacity: 0, OnDemandPercentageAboveBaseCapacity: 100, SpotAllocationStrategy: 'lowest-price' } } }
+          : { LaunchTemplate: template }),
+        MinSize: ng.minSize,
+        MaxSize: ng.maxSize,
+        DesiredCapacity: ng.desiredSize,
+        DefaultCooldown: 300,
+        AvailabilityZones: [...new Set(ng.subnets.map((i) => cluster.subnets[i]!.plan.az))].sort(),
+        LoadBalancerNames: [],
+        TargetGroupARNs: [],
+        HealthCheckType: 'EC2',
+        HealthCheckGracePeriod: managed ? 15 : 300,
+        Instances: members.map((n) => ({
+          InstanceId: n.instanceId,
+          InstanceType: ng.instanceType,
+          AvailabilityZone: n.subnet.plan.az,
+          LifecycleState: 'InService',
+          HealthStatus: 'Healthy',
+          LaunchTemplate: template,
+          ProtectedFromScaleIn: false,
+        })),
+        CreatedTime: awsTime(cluster.clusterCreatedMs + 14 * 60_000 + index * 61_000),
+        SuspendedProcesses: [],
+        VPCZoneIdentifier: ng.subnets.map((i) => cluster.subnets[i]!.id).join(','),
+        EnabledMetrics: [],
+        Tags: [
+          ...(managed
+            ? [tag('eks:cluster-name', plan.name), tag('eks:nodegroup-name', ng.name), tag('k8s.io/cluster-autoscaler/enabled', 'true'), tag(`k8s.io/cluster-autoscaler/${plan.name}`, 'owned')]
+            : Object.entries(ng.labels ?? {}).map(([key, value]) => ({ ...tag(`k8s.io/cluster-autoscaler/node-template/label/${key}`, value), PropagateAtLaunch: false }))),
+          tag(`kubernetes.io/cluster/${plan.name}`, 'owned'),
+          tag('Name', `${plan.name}-${ng.name}`),
+        ].sort((a, b) => (a.Key < b.Key ? -1 : 1)),
+        TerminationPolicies: managed ? ['AllocationStrategy', 'OldestLaunchTemplate', 'OldestInstance'] : ['Default'],
+        NewInstancesProtectedFromScaleIn: false,
+        ServiceLinkedRoleARN: `arn:aws:iam::${plan.accountId}:role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling`,
+        CapacityRebalance: managed,
+        TrafficSources: [],
+      };
+    });
 }
 
 export function securityGroupObjects(cluster: Cluster): Json[] {
   const { plan } = cluster;
   const owner = plan.accountId;
-  const egressAll = [{ IpProtocol: '-1', IpRanges: [{ CidrIp: '0.0.0.0/0', Description: 'Allow all egress' }], Ipv6Ranges: [], PrefixListIds: [], UserIdGroupPairs: [] }];
+  const egressAll = [
+    {
+      IpProtocol: '-1',
+      IpRanges: [{ CidrIp: '0.0.0.0/0', Description: 'Allow all egress' }],
+      Ipv6Ranges: plan.ipv6 ? [{ CidrIpv6: '::/0', Description: 'Allow all egress' }] : [],
+      PrefixListIds: [],
+      UserIdGroupPairs: [],
+    },
+  ];
   /** AWS merges the sources of rules with the same protocol and ports into one permission. */
   const permissions = (selfId: string, rules: SgRulePlan[]): Json[] => {
-    const merged = new Map<string, Json & { IpRanges: Json[]; UserIdGroupPairs: Json[] }>();
+    const merged = new Map<string, Json & { IpRanges: Json[]; Ipv6Ranges: Json[]; UserIdGroupPairs: Json[] }>();
     for (const rule of rules) {
       const key = `${rule.protocol}/${rule.from ?? ''}/${rule.to ?? ''}`;
       let permission = merged.get(key);
@@ -175,6 +283,8 @@ export function securityGroupObjects(cluster: Cluster): Json[] {
       if (rule.peer === 'self' || rule.peer === 'cluster') {
         const groupId = rule.peer === 'self' ? selfId : cluster.groups.additional.id;
         permission.UserIdGroupPairs.push({ Description: rule.description, GroupId: groupId, UserId: owner });
+      } else if (rule.peer.includes(':')) {
+        permission.Ipv6Ranges.push({ CidrIpv6: rule.peer, Description: rule.description });
       } else {
         permission.IpRanges.push({ CidrIp: rule.peer, Description: rule.description });
       }
@@ -236,8 +346,10 @@ export function subnetObjects(cluster: Cluster): Json[] {
     AvailabilityZoneId: subnet.plan.azId,
     MapCustomerOwnedIpOnLaunch: false,
     OwnerId: plan.accountId,
-    AssignIpv6AddressOnCreation: false,
-    Ipv6CidrBlockAssociationSet: [],
+    AssignIpv6AddressOnCreation: !!subnet.plan.ipv6Cidr,
+    Ipv6CidrBlockAssociationSet: subnet.plan.ipv6Cidr
+      ? [{ AssociationId: awsId('subnet-cidr-assoc', cluster.scope, subnet.index + 1), Ipv6CidrBlock: subnet.plan.ipv6Cidr, Ipv6CidrBlockState: { State: 'associated' }, Ipv6AddressAttribute: 'public', IpSource: 'amazon' }]
+      : [],
     Tags: [
       { Key: 'kubernetes.io/role/internal-elb', Value: '1' },
       { Key: 'Name', Value: `${plan.name}-private-${subnet.plan.az}` },
@@ -276,10 +388,12 @@ export function routeTableObjects(cluster: Cluster): Json[] {
     RouteTableId: subnet.routeTableId,
     Routes: [
       { DestinationCidrBlock: plan.vpcCidr, GatewayId: 'local', Origin: 'CreateRouteTable', State: 'active' },
+      ...(plan.ipv6 ? [{ DestinationIpv6CidrBlock: plan.ipv6.vpcCidr, GatewayId: 'local', Origin: 'CreateRouteTable', State: 'active' }] : []),
       ...(plan.s3GatewayEndpoint
         ? [{ DestinationPrefixListId: 'pl-7ca54015', GatewayId: awsId('vpce', cluster.scope, 1), Origin: 'CreateRoute', State: 'active' }]
         : []),
       { DestinationCidrBlock: '0.0.0.0/0', NatGatewayId: subnet.natGatewayId, Origin: 'CreateRoute', State: 'active' },
+      ...(plan.ipv6 ? [{ DestinationIpv6CidrBlock: '::/0', EgressOnlyInternetGatewayId: awsId('eigw', cluster.scope, 1), Origin: 'CreateRoute', State: 'active' }] : []),
     ],
     Tags: [{ Key: 'Name', Value: `${plan.name}-private-${subnet.plan.az}` }],
     VpcId: cluster.vpcId,
@@ -295,6 +409,21 @@ export function vpcObject(cluster: Cluster): Json {
     CidrBlockAssociationSet: [
       { AssociationId: awsId('vpc-cidr-assoc', cluster.scope, 1), CidrBlock: plan.vpcCidr, CidrBlockState: { State: 'associated' } },
     ],
+    ...(plan.ipv6
+      ? {
+          Ipv6CidrBlockAssociationSet: [
+            {
+              AssociationId: awsId('vpc-cidr-assoc', cluster.scope, 100),
+              Ipv6CidrBlock: plan.ipv6.vpcCidr,
+              Ipv6CidrBlockState: { State: 'associated' },
+              NetworkBorderGroup: plan.region,
+              Ipv6Pool: 'Amazon',
+              Ipv6AddressAttribute: 'public',
+              IpSource: 'amazon',
+            },
+          ],
+        }
+      : {}),
     IsDefault: false,
     BlockPublicAccessStates: { InternetGatewayBlockMode: 'off' },
     Tags: [{ Key: 'Name', Value: plan.name }],

@@ -27,7 +27,10 @@ export function eksClusterObject(cluster: Cluster): Json {
       // EKS reports the CIDRs even when the public endpoint is off.
       publicAccessCidrs: eks.publicAccessCidrs,
     },
-    kubernetesNetworkConfig: { serviceIpv4Cidr: eks.serviceCidr, ipFamily: 'ipv4', elasticLoadBalancing: { enabled: false } },
+    // An IPv6 cluster reports its IPv6 service range (EKS picks it from fd00::/8) and ipFamily ipv6.
+    kubernetesNetworkConfig: plan.ipv6
+      ? { serviceIpv6Cidr: plan.ipv6.serviceCidr, ipFamily: 'ipv6', elasticLoadBalancing: { enabled: false } }
+      : { serviceIpv4Cidr: eks.serviceCidr, ipFamily: 'ipv4', elasticLoadBalancing: { enabled: false } },
     logging: {
       clusterLogging: [
         ...(eks.logTypes.length ? [{ types: eks.logTypes, enabled: true }] : []),
@@ -50,7 +53,8 @@ export function eksClusterObject(cluster: Cluster): Json {
 
 export function nodegroupObjects(cluster: Cluster): Json[] {
   const { plan } = cluster;
-  return plan.nodegroups.map((ng, i) => {
+  // Only managed node groups are EKS node groups; self-managed groups and NodePools are not listed.
+  return plan.nodegroups.filter((ng) => (ng.kind ?? 'managed') === 'managed').map((ng, i) => {
     const id = uuidOf(cluster.seed('nodegroup', ng.name));
     const created = awsTime(cluster.clusterCreatedMs + 14 * MINUTE + i * 61_000);
     return {
@@ -68,8 +72,8 @@ export function nodegroupObjects(cluster: Cluster): Json[] {
       subnets: ng.subnets.map((s) => cluster.subnets[s]!.id),
       amiType: 'AL2023_x86_64_STANDARD',
       nodeRole: `arn:aws:iam::${plan.accountId}:role/${ng.name}-eks-node-group-${kubeTime(cluster.clusterCreatedMs).replace(/\D/g, '')}00000002`,
-      labels: {},
-      resources: { autoScalingGroups: [{ name: `eks-${ng.name}-${id}` }] },
+      labels: ng.labels ?? {},
+      resources: { autoScalingGroups: [{ name: cluster.asgName(ng) }] },
       health: { issues: [] },
       updateConfig: { maxUnavailablePercentage: 33 },
       launchTemplate: { name: `${ng.name}-${kubeTime(cluster.clusterCreatedMs).replace(/\D/g, '')}`, version: '1', id: awsId('lt', cluster.scope, i + 1) },

@@ -10,6 +10,8 @@ import { nodeLabels } from '../kubernetes/node-labels.js';
 import type { Json } from '../plan.js';
 
 export interface BlockState {
+  /** Index of its pool in the plan. */
+  pool: number;
   cidr: string;
   base: number;
   size: number;
@@ -32,10 +34,16 @@ function nodeSelected(selector: string | undefined, labels: Record<string, strin
 /** Go's `time.Time.String()` in UTC, as Calico writes IPAM attribute timestamps. */
 const goTime = (ms: number): string => `${kubeTime(ms).replace('T', ' ').replace('Z', '')}.${String((ms % 1000) * 1_000_000 + 123_456).padStart(9, '0')} +0000 UTC`;
 
-function allocateBlock(cluster: Cluster, node: NodeInfo): BlockState {
+/** The pool a new block comes from: the first enabled one that selects the node, or the one named (a pool being drained). */
+function poolFor(cluster: Cluster, node: NodeInfo, named?: string): number {
   const calico = cluster.calico!;
+  if (named) return calico.pools.findIndex((p) => p.name === named);
   const labels = nodeLabels(cluster, node);
-  const poolIndex = calico.pools.findIndex((p) => !p.disabled && nodeSelected(p.nodeSelector, labels));
+  return calico.pools.findIndex((p) => !p.disabled && nodeSelected(p.nodeSelector, labels));
+}
+
+function allocateBlock(cluster: Cluster, node: NodeInfo, poolIndex: number): BlockState {
+  const calico = cluster.calico!;
   const pool = calico.pools[poolIndex];
   if (!pool) throw new Error(`no enabled pool selects node ${node.name}`);
   const cidr = parseCidr(pool.cidr);
@@ -44,6 +52,7 @@ function allocateBlock(cluster: Cluster, node: NodeInfo): BlockState {
   if ((cursor + 1) * size > cidr.size) throw new Error(`pool ${pool.name} (${pool.cidr}) has no free /${pool.blockSize} block left`);
   cluster.poolCursors[poolIndex] = cursor + 1;
   const block: BlockState = {
+    pool: poolIndex,
     cidr: `${intToIp(cidr.base + cursor * size)}/${pool.blockSize}`,
     base: cidr.base + cursor * size,
     size,
@@ -57,18 +66,20 @@ function allocateBlock(cluster: Cluster, node: NodeInfo): BlockState {
 }
 
 /** Calico IPAM: the next free ordinal in the node's affine blocks, claiming a new block when full. */
-function allocateCalicoAddress(cluster: Cluster, node: NodeInfo, attribute: Json): string {
-  let block = node.blocks.find((b) => b.allocations.includes(null));
-  block ??= allocateBlock(cluster, node);
+function allocateCalicoAddress(cluster: Cluster, node: NodeInfo, attribute: Json, poolName?: string): string {
+  const poolIndex = poolFor(cluster, node, poolName);
+  let block = node.blocks.find((b) => b.pool === poolIndex && b.allocations.includes(null));
+  block ??= allocateBlock(cluster, node, poolIndex);
   const ordinal = block.allocations.indexOf(null);
   block.allocations[ordinal] = block.attributes.length;
   block.attributes.push(attribute);
   return intToIp(block.base + ordinal);
 }
 
-/** A pod's address, with the attributes Calico's CNI plugin records for it. */
-export function allocatePodAddress(cluster: Cluster, node: NodeInfo, namespace: string, name: string): string {
+/** A pod's address, with the attributes Calico's CNI plugin records for it; from a draining pool for the workloads that still hold its addresses. */
+export function allocatePodAddress(cluster: Cluster, node: NodeInfo, namespace: string, name: string, workload?: string): string {
   const containerId = digest(cluster.seed('container', namespace, name));
+  const draining = cluster.calico?.pools.find((p) => p.disabled && workload && p.drainingWorkloads?.includes(`${namespace}/${workload}`));
   return allocateCalicoAddress(cluster, node, {
     handle_id: `k8s-pod-network.${containerId}`,
     secondary: {
@@ -77,19 +88,20 @@ export function allocatePodAddress(cluster: Cluster, node: NodeInfo, namespace: 
       pod: name,
       timestamp: goTime(Math.max(node.launchMs, cluster.now - numberOf(cluster.seed('pod', namespace, name), 20 * DAY)) + 2 * MINUTE),
     },
-  });
+  }, draining?.name);
 }
 
 /** Tunnel and WireGuard addresses, claimed first in each node's block as calico-node does at start-up. */
 export function allocateTunnels(cluster: Cluster): void {
   const calico = cluster.calico;
   if (!calico || !cluster.isCalicoCni) return;
-  const ipip = calico.pools.some((p) => !p.disabled && p.ipipMode !== 'Never');
+  // A pool being drained keeps the IP-in-IP tunnel addresses calico-node claimed from it before it was disabled.
+  const ipipPool = calico.pools.find((p) => (!p.disabled || p.drainingWorkloads?.length) && p.ipipMode !== 'Never');
   const vxlan = calico.pools.some((p) => !p.disabled && p.vxlanMode !== 'Never');
   for (const node of cluster.nodes) {
-    const tunnel = (kind: string, type: string) =>
-      allocateCalicoAddress(cluster, node, { handle_id: `${kind}-tunnel-addr-${node.name}`, secondary: { node: node.name, type } });
-    if (ipip) node.tunnels.ipip = tunnel('ipip', 'ipipTunnelAddress');
+    const tunnel = (kind: string, type: string, pool?: string) =>
+      allocateCalicoAddress(cluster, node, { handle_id: `${kind}-tunnel-addr-${node.name}`, secondary: { node: node.name, type } }, pool);
+    if (ipipPool) node.tunnels.ipip = tunnel('ipip', 'ipipTunnelAddress', ipipPool.disabled ? ipipPool.name : undefined);
     if (vxlan) node.tunnels.vxlan = tunnel('vxlan', 'vxlanTunnelAddress');
     if (calico.wireguard) node.tunnels.wireguard = tunnel('wireguard', 'wireguardTunnelAddress');
   }

@@ -170,7 +170,7 @@ function kubernetesPolicyAsCalico(spec: Json): Json {
       const peers: Array<Json | undefined> = policyRules(rule[peerField]).length ? policyRules(rule[peerField]) : [undefined];
       const byProtocol = new Map<string, unknown[]>();
       for (const port of policyRules(rule['ports'])) {
-        const protocol = String(port['protocol'] ?? 'TCP');
+        const protocol = typeof port['protocol'] === 'string' ? port['protocol'] : 'TCP';
         byProtocol.set(protocol, [...(byProtocol.get(protocol) ?? []), ...(port['port'] !== undefined ? [port['port']] : [])]);
       }
       const protocols: Array<[string | undefined, unknown[]]> = byProtocol.size ? [...byProtocol] : [[undefined, []]];

@@ -1,4 +1,4 @@
-/** The built-in sample fleet (samples/fleet, `npm run samples`): six clusters, each built to show one situation. */
+/** The built-in sample fleet (samples/fleet, `npm run samples`): nine clusters, each built to show one situation. */
 import type { CalicoApiGroup, Snapshot } from '../../../../src/snapshot/schema.js';
 import type { BuildOptions, ClusterPlan } from '../plan.js';
 import { buildSnapshot } from '../snapshot.js';
@@ -8,8 +8,21 @@ import { mesh120NoTyphaPlan } from './mesh-120-no-typha.js';
 import { nativeMultiSubnetSrcDstPlan } from './native-multisubnet-srcdst.js';
 import { referenceCrossSubnetPlan } from './reference-crosssubnet.js';
 import { vpcCniPolicyOnlyPlan } from './vpc-cni-policy-only.js';
+import { karpenterGrowthPlan } from './karpenter-growth.js';
+import { ipv6PolicyOnlyPlan } from './ipv6-policy-only.js';
+import { poolMigrationPlan } from './pool-migration.js';
 
-export { ec2DeniedPlan, enterpriseVxlanPlan, mesh120NoTyphaPlan, nativeMultiSubnetSrcDstPlan, referenceCrossSubnetPlan, vpcCniPolicyOnlyPlan };
+export {
+  ec2DeniedPlan,
+  enterpriseVxlanPlan,
+  ipv6PolicyOnlyPlan,
+  karpenterGrowthPlan,
+  mesh120NoTyphaPlan,
+  nativeMultiSubnetSrcDstPlan,
+  poolMigrationPlan,
+  referenceCrossSubnetPlan,
+  vpcCniPolicyOnlyPlan,
+};
 
 /** The built-in fleet: file name (without `.json`) → plan. */
 export const SAMPLE_PLANS = {
@@ -19,6 +32,9 @@ export const SAMPLE_PLANS = {
   'mesh-120-no-typha': mesh120NoTyphaPlan,
   'vpc-cni-policy-only': vpcCniPolicyOnlyPlan,
   'ec2-denied': ec2DeniedPlan,
+  'karpenter-growth': karpenterGrowthPlan,
+  'ipv6-policy-only': ipv6PolicyOnlyPlan,
+  'pool-migration': poolMigrationPlan,
 } as const satisfies Record<string, () => ClusterPlan>;
 
 export type SampleName = keyof typeof SAMPLE_PLANS;

@@ -12,7 +12,8 @@ import { podSpec, type WorkloadDef } from './workload-spec.js';
 export function sortByName<T extends Json>(objects: T[]): T[] {
   const keyed = objects.map((object) => {
     const metadata = (object['metadata'] ?? {}) as Json;
-    return { key: `${String(metadata['namespace'] ?? '')}/${String(metadata['name'] ?? '')}`, object };
+    const text = (value: unknown) => (typeof value === 'string' ? value : '');
+    return { key: `${text(metadata['namespace'])}/${text(metadata['name'])}`, object };
   });
   keyed.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   return keyed.map((k) => k.object);
@@ -173,7 +174,7 @@ export function nodeObject(cluster: Cluster, node: NodeInfo): Json {
     kind: 'Node',
     metadata: {
       annotations: {
-        'alpha.kubernetes.io/provided-node-ip': node.ip,
+        'alpha.kubernetes.io/provided-node-ip': node.ipv6 ?? node.ip,
         'csi.volume.kubernetes.io/nodeid': JSON.stringify({ 'ebs.csi.aws.com': node.instanceId }),
         'node.alpha.kubernetes.io/ttl': '0',
         ...calicoAnnotations(cluster, node),
@@ -189,6 +190,8 @@ export function nodeObject(cluster: Cluster, node: NodeInfo): Json {
     spec: { providerID: `aws:///${node.subnet.plan.az}/${node.instanceId}` },
     status: {
       addresses: [
+        // An IPv6 node reports its IPv6 address first, then its IPv4 one.
+        ...(node.ipv6 ? [{ address: node.ipv6, type: 'InternalIP' }] : []),
         { address: node.ip, type: 'InternalIP' },
         { address: node.name, type: 'InternalDNS' },
         { address: node.name, type: 'Hostname' },

@@ -2,7 +2,7 @@
  * Running workloads: pods scheduled onto nodes as the scheduler and the controllers would (names,
  * owner references, spread), each given an address by the cluster's CNI.
  */
-import { allocateEniAddress } from '../aws/ec2.js';
+import { allocateEniAddress, allocateIpv6PodAddress } from '../aws/ec2.js';
 import { allocatePodAddress } from '../calico/ipam.js';
 import type { Cluster, NodeInfo } from '../cluster.js';
 import { kubeSuffix, numberOf, uuidOf } from '../deterministic.js';
@@ -30,9 +30,10 @@ export interface PodTemplate {
 }
 
 /** A pod's address: the node's own on the host network, otherwise whatever the cluster's CNI hands out. */
-function podAddress(cluster: Cluster, node: NodeInfo, namespace: string, name: string, hostNetwork: boolean): string {
-  if (hostNetwork) return node.ip;
-  if (cluster.isCalicoCni) return allocatePodAddress(cluster, node, namespace, name);
+function podAddress(cluster: Cluster, node: NodeInfo, namespace: string, name: string, hostNetwork: boolean, workload: string): string {
+  if (hostNetwork) return cluster.plan.ipv6 ? (node.ipv6 ?? node.ip) : node.ip;
+  if (cluster.isCalicoCni) return allocatePodAddress(cluster, node, namespace, name, workload);
+  if (cluster.plan.ipv6) return allocateIpv6PodAddress(node);
   if (cluster.calico?.cni === 'AmazonVPC' || !cluster.calico) return allocateEniAddress(node, namespace, name);
   throw new Error('unreachable');
 }
@@ -106,7 +107,7 @@ export function runWorkload(
       owner,
       nodeName: node.name,
       hostNetwork,
-      ip: podAddress(cluster, node, namespace, podName, hostNetwork),
+      ip: podAddress(cluster, node, namespace, podName, hostNetwork, name),
       ready: node.ready,
       serviceAccount: template.serviceAccount,
       containers: template.containers,
