@@ -103,17 +103,13 @@ async function readResource(
 
 /**
  * An optional API (the Kubernetes admin policies): every served group/version of it, joined. None
- * served means the API is absent, which the snapshot records as an error (its list stays null), as
- * the contract has it for any list not collected; the assessment reads that error as "none exist".
+ * served means its CRDs are not installed, so none can exist: an empty list, as snapshot.md has it
+ * for lists read "when served" (like Karpenter's NodePools), not a collection error.
  */
 async function readOptionalApi(api: KubeApi, resource: KubeResource, discovery: Discovery, pageSize: number, maxPages?: number): Promise<KubeObject[]> {
   const candidates = [{ api: resource.api!, plural: resource.plural, kind: resource.kind }, ...(resource.alternatives ?? [])];
   const served = candidates.filter((c) => discovery.serves(c.api));
-  if (!served.length) {
-    if (resource.emptyWhenServed && discovery.serves(resource.emptyWhenServed)) return [];
-    const names = candidates.map((c) => `${apiVersionOf(c.api)} ${c.plural}`).join(' or ');
-    throw new ReadError('NotFound', `not read: the API is not served (${names}): its CRDs are not installed`);
-  }
+  if (!served.length) return [];
   const lists = await Promise.all(served.map((c) => readResource(api, resource, c.api, pageSize, undefined, undefined, maxPages, c) as Promise<KubeObject[]>));
   return lists.flat();
 }

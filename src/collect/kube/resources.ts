@@ -63,13 +63,11 @@ export interface KubeResource {
   selections?: ReadonlyArray<{ namespace: string; labelSelector: string }>;
   /**
    * An optional API: read only from the group/versions discovery lists as served — this one and
-   * `alternatives`, joined. When none is served the API is absent: an error (`NotFound`), the list null.
+   * `alternatives`, joined. When none is served its CRDs are not installed: an empty list.
    */
   optionalApi?: boolean;
   /** Other group/versions of the same policy list (ClusterNetworkPolicy beside AdminNetworkPolicy). */
   alternatives?: ReadonlyArray<{ api: GroupVersion; plural: string; kind: string }>;
-  /** When this group/version is served instead, the list is empty rather than absent (its kind was folded into another). */
-  emptyWhenServed?: GroupVersion;
 }
 
 /** Namespaces whose DaemonSets, Deployments and PDBs the snapshot keeps (snapshot.md). */
@@ -133,9 +131,9 @@ export const KUBE_RESOURCES: readonly KubeResource[] = [
     plural: 'baselineadminnetworkpolicies',
     kind: 'BaselineAdminNetworkPolicy',
     verb: 'list',
+    // v1alpha2 folds the baseline into ClusterNetworkPolicy (spec.tier: Baseline), read above: where
+    // only v1alpha2 is served, this list is empty.
     optionalApi: true,
-    // v1alpha2 folds the baseline into ClusterNetworkPolicy (spec.tier: Baseline), read above.
-    emptyWhenServed: POLICY_API_V1ALPHA2,
   },
   // Karpenter's NodePools bound how far the cluster can grow (their limits); no karpenter.sh/v1 means no Karpenter ([]).
   { field: 'kubernetes.karpenterNodePools', api: KARPENTER, plural: 'nodepools', kind: 'NodePool', verb: 'list', ifServed: true },

@@ -162,30 +162,15 @@ export function buildSnapshot(plan: ClusterPlan, options: BuildOptions = {}): Sn
       configMaps: calico?.install === 'manifest' ? [calicoConfigMap(cluster)] : [],
       services: sortByName(keyServices.services),
       endpointSlices: sortByName(keyServices.endpointSlices),
-      adminNetworkPolicies: admin ? sortByName(admin.admin.map((p) => adminPolicyObject(cluster, 'AdminNetworkPolicy', p.name, p.spec))) : null,
-      baselineAdminNetworkPolicies: admin ? sortByName(admin.baseline.map((p) => adminPolicyObject(cluster, 'BaselineAdminNetworkPolicy', p.name, p.spec))) : null,
+      // Without the network-policy-api CRDs none can exist: read as empty lists, as the collector does.
+      adminNetworkPolicies: admin ? sortByName(admin.admin.map((p) => adminPolicyObject(cluster, 'AdminNetworkPolicy', p.name, p.spec))) : [],
+      baselineAdminNetworkPolicies: admin ? sortByName(admin.baseline.map((p) => adminPolicyObject(cluster, 'BaselineAdminNetworkPolicy', p.name, p.spec))) : [],
       // No karpenter.sh/v1 served (Karpenter not installed) reads as none.
       karpenterNodePools: karpenterNodePoolObjects(cluster),
     },
     calico: calicoSection,
     errors: [] as Json[],
   };
-  // Without the network-policy-api CRDs the admin policy API is absent: the collector says so.
-  if (!admin) {
-    (snapshot['errors'] as Json[]).push(
-      {
-        source: SNAPSHOT_SOURCES['kubernetes.adminNetworkPolicies'],
-        code: 'NotFound',
-        message:
-          'not read: the API is not served (policy.networking.k8s.io/v1alpha1 adminnetworkpolicies or policy.networking.k8s.io/v1alpha2 clusternetworkpolicies): its CRDs are not installed',
-      },
-      {
-        source: SNAPSHOT_SOURCES['kubernetes.baselineAdminNetworkPolicies'],
-        code: 'NotFound',
-        message: 'not read: the API is not served (policy.networking.k8s.io/v1alpha1 baselineadminnetworkpolicies): its CRDs are not installed',
-      },
-    );
-  }
   // Denied reads: the list is `null` and one error says why.
   for (const field of plan.denied ?? []) {
     const [section, key] = field.split('.') as [string, string];
