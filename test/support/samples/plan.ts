@@ -68,6 +68,8 @@ export interface NodePlan {
   annotations?: Record<string, string>;
   /** Prefix length Calico recorded in `projectcalico.org/IPv4Address`; defaults to the subnet's. */
   calicoAddressPrefix?: number;
+  /** Indexes into `ClusterPlan.extraNodeSecurityGroups` this node carries; all of them by default. */
+  extraGroups?: number[];
 }
 
 export interface PoolPlan {
