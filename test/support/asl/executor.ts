@@ -12,12 +12,17 @@
  *   JitterStrategy FULL) then Catch (first catcher that matches; ResultPath) — "Handling errors in
  *   Step Functions workflows": `States.ALL` matches any error, `States.TaskFailed` any error but
  *   `States.Timeout`.
- * - Pass (Parameters / Result), Succeed, Fail.
+ * - Pass (Parameters / Result), Succeed, Fail. Every state is JSONPath (`QueryLanguage` absent or
+ *   "JSONPath"); a JSONata state is refused.
  * - Map, INLINE: ItemsPath, ItemSelector with `$$.Map.Item.{Index,Value}`, MaxConcurrency (0 = no
- *   bound); an iteration that fails fails the Map ("Map state in Inline mode").
+ *   bound) or MaxConcurrencyPath (a reference path into the state's input that must select a
+ *   non-negative integer); an iteration that fails fails the Map ("Map state in Inline mode",
+ *   "MaxConcurrency (Map)").
  * - Map, DISTRIBUTED: ItemReader from S3 (`arn:aws:states:::s3:getObject`, ReaderConfig InputType
  *   JSON or JSONL), each item a child execution of the ItemProcessor; ToleratedFailurePercentage /
- *   ToleratedFailureCount (beyond them: `States.ExceedToleratedFailureThreshold`); ResultWriter
+ *   ToleratedFailureCount, or their `…Path` forms read from the state's input (a percentage must be a
+ *   number from 0 to 100, a count a non-negative integer; beyond them:
+ *   `States.ExceedToleratedFailureThreshold`); ResultWriter
  *   (`arn:aws:states:::s3:putObject`, Bucket and Prefix) writes `<Prefix>/<map run id>/manifest.json`
  *   and `SUCCEEDED_0.json` / `FAILED_0.json` (child execution records with Input, Output or Error and
  *   Cause, Status) and the state's result is `{ MapRunArn, ResultWriterDetails: { Bucket, Key } }`
@@ -145,6 +150,18 @@ function asStatesError(error: unknown): StatesError {
   return new StatesError(errorType, JSON.stringify({ errorMessage: e.message ?? String(error), errorType, trace: [] }));
 }
 
+/**
+ * A Map bound given as a reference path into the state's input: MaxConcurrencyPath and
+ * ToleratedFailureCountPath must select a non-negative integer, ToleratedFailurePercentagePath a
+ * number from 0 to 100; anything else fails the state with States.Runtime.
+ */
+function boundAt(state: JsonObject, field: string, input: Json, context: Context, kind: 'integer' | 'percentage'): number {
+  const value = readPath(state[field] as string, input, context);
+  const valid = typeof value === 'number' && (kind === 'integer' ? Number.isInteger(value) && value >= 0 : value >= 0 && value <= 100);
+  if (!valid) throw new StatesError('States.Runtime', `${field} ${String(state[field])} selected ${JSON.stringify(value)}, not ${kind === 'integer' ? 'a non-negative integer' : 'a number from 0 to 100'}`);
+  return value;
+}
+
 export class StateMachineExecutor {
   private readonly sleep: (seconds: number) => Promise<void>;
   private readonly random: () => number;
@@ -183,6 +200,7 @@ export class StateMachineExecutor {
       if (!state) throw new Error(`no state ${name}`);
       const stateContext: Context = { ...context, State: { Name: name, EnteredTime: new Date().toISOString(), RetryCount: 0 } };
       const type = state['Type'];
+      if (state['QueryLanguage'] !== undefined && state['QueryLanguage'] !== 'JSONPath') throw new Error(`this executor does not implement QueryLanguage ${JSON.stringify(state['QueryLanguage'])}`);
       if (type === 'Succeed') return data;
       // Error and Cause are strings ("Fail workflow state").
       if (type === 'Fail') throw new StatesError(textOr(state['Error'], 'States.Fail'), textOr(state['Cause'], ''));
@@ -250,7 +268,8 @@ export class StateMachineExecutor {
     const items = state['ItemReader'] ? await this.readItems(state['ItemReader'] as JsonObject, input, context) : readPath((state['ItemsPath'] as string | undefined) ?? '$', input, context);
     if (!Array.isArray(items)) throw new StatesError('States.Runtime', 'the Map items are not an array');
     const list: Json[] = items;
-    const limit = pLimit((state['MaxConcurrency'] as number | undefined) || Number.MAX_SAFE_INTEGER);
+    const concurrency = state['MaxConcurrencyPath'] !== undefined ? boundAt(state, 'MaxConcurrencyPath', input, context, 'integer') : (state['MaxConcurrency'] as number | undefined);
+    const limit = pLimit(concurrency || Number.MAX_SAFE_INTEGER);
     const selector = state['ItemSelector'];
     const iterations = list.map((value, index) =>
       limit(async () => {
@@ -270,8 +289,10 @@ export class StateMachineExecutor {
     const runs = done as Array<{ input: Json; result: ExecutionResult }>;
     const failed = runs.filter((r) => r.result.status === 'FAILED').length;
     // "Tolerated failure threshold for Distributed Map state": percentage 0 by default; with both set, exceeding either fails the run.
-    const count = state['ToleratedFailureCount'] as number | undefined;
-    const percentage = (state['ToleratedFailurePercentage'] as number | undefined) ?? (count === undefined ? 0 : undefined);
+    const count = state['ToleratedFailureCountPath'] !== undefined ? boundAt(state, 'ToleratedFailureCountPath', input, context, 'integer') : (state['ToleratedFailureCount'] as number | undefined);
+    const givenPercentage =
+      state['ToleratedFailurePercentagePath'] !== undefined ? boundAt(state, 'ToleratedFailurePercentagePath', input, context, 'percentage') : (state['ToleratedFailurePercentage'] as number | undefined);
+    const percentage = givenPercentage ?? (count === undefined ? 0 : undefined);
     const exceeded = (count !== undefined && failed > count) || (percentage !== undefined && runs.length > 0 && (failed / runs.length) * 100 > percentage);
     const mapRunArn = `arn:aws:states:eu-west-2:111122223333:mapRun:${this.name}/${context.State!.Name}:map-run-${++this.mapRuns}`;
     const writer = state['ResultWriter'] as JsonObject | undefined;
