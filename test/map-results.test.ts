@@ -100,10 +100,11 @@ describe('outcomes from the Map run', () => {
     });
   });
 
-  it('reads only this run\'s manifest and the result files in its own folder', async () => {
+  it('reads only this run\'s manifest and the result files in its own folder, and says so when the manifest is missing', async () => {
     await writeRunFiles(sink, RUN, { targets: [target('a')], failures: [] });
     await expect(outcomesFromMapRun(sink, RUN, `runs/other-run/map/x/manifest.json`, PREFIX)).rejects.toThrow(/is not a manifest of run/);
-    await expect(outcomesFromMapRun(sink, RUN, `${MAP}manifest.json`, PREFIX)).rejects.toThrow(/manifest .* is missing/);
+    // No manifest at all: each target says so (the reports in the run still count: summarize reads them).
+    expect(await outcomesFromMapRun(sink, RUN, `${MAP}manifest.json`, PREFIX)).toEqual([{ status: 'failed', target: target('a'), reason: `not audited: the Map's results (${MAP}manifest.json) are missing` }]);
     await sink.write(`${MAP}manifest.json`, JSON.stringify({ ResultFiles: { SUCCEEDED: [{ Key: `${PREFIX}ledger/findings.json`, Size: 2 }] } }));
     await expect(outcomesFromMapRun(sink, RUN, `${MAP}manifest.json`, PREFIX)).rejects.toThrow(/names calico-audit\/ledger\/findings\.json, outside its own results/);
   });

@@ -122,9 +122,11 @@ function outcomeOfRecord(record: z.infer<typeof executionRecordSchema>, status: 
  */
 export async function outcomesFromMapRun(sink: ReportSink, runId: string, manifestKey: string, keyPrefix = ''): Promise<RunOutcome[]> {
   if (!isMapManifestKey(runId, manifestKey)) throw new Error(`${manifestKey} is not a manifest of run ${runId}'s Map`);
+  const outcomes = new Map<string, RunOutcome>();
+  // No manifest (a Map of no items may write none): the reports in the run still count, the rest say why.
+  if ((await sink.size(manifestKey)) === null) return withTargets(sink, runId, outcomes, `not audited: the Map's results (${manifestKey}) are missing`);
   const manifest = manifestSchema.safeParse(await readJsonObject(sink, manifestKey, 'manifest'));
   if (!manifest.success) throw new Error(`the Map's manifest ${manifestKey} is not a ResultWriter manifest: ${manifest.error.issues[0]!.message}`);
-  const outcomes = new Map<string, RunOutcome>();
   for (const status of ['SUCCEEDED', 'FAILED', 'PENDING'] as const) {
     for (const file of manifest.data.ResultFiles[status]) {
       // The manifest names full object keys; the sink reads below its prefix, and only this map run's files.
@@ -139,8 +141,13 @@ export async function outcomesFromMapRun(sink: ReportSink, runId: string, manife
       }
     }
   }
+  return withTargets(sink, runId, outcomes, 'not audited: the Map recorded no result for it');
+}
+
+/** The outcomes, and one with `reason` for each target of the run that has none. */
+async function withTargets(sink: ReportSink, runId: string, outcomes: Map<string, RunOutcome>, reason: string): Promise<RunOutcome[]> {
   for await (const target of readTargets(sink, runId)) {
-    if (!outcomes.has(clusterId(target))) outcomes.set(clusterId(target), { status: 'failed', target, reason: 'not audited: the Map recorded no result for it' });
+    if (!outcomes.has(clusterId(target))) outcomes.set(clusterId(target), { status: 'failed', target, reason });
   }
   return [...outcomes.values()];
 }

@@ -13,7 +13,8 @@
  * A run is never copied: `latest/` switches to a new run by one write of the pointer, made only once
  * every file of the run is in place, so it always names a complete run, and a failure at any point
  * leaves it naming the previous one. A single-cluster audit writes the four files into one folder.
- * Re-running a run id writes the same keys (idempotent).
+ * Re-running a run id writes the same keys (idempotent), but for the Map's results: each map run
+ * writes a folder of its own under `map/`, and Summarize is told which.
  */
 import type { ClusterTarget } from '../target/index.js';
 
