@@ -5,7 +5,7 @@
  */
 import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { StateMachineExecutor, StatesError, type StateMachineDefinition } from './support/asl/executor.js';
+import { PAYLOAD_LIMIT_BYTES, StateMachineExecutor, StatesError, type StateMachineDefinition } from './support/asl/executor.js';
 import { startLocalS3, type LocalS3 } from './support/s3-server.js';
 import { stringContaining } from './helpers/matchers.js';
 
@@ -231,6 +231,50 @@ describe('Map, distributed ("Distributed Map state", "ItemReader", "ResultWriter
     expect(await run({ ToleratedFailureCountPath: '$.tolerated' }, { tolerated: 2 })).toMatchObject({ status: 'SUCCEEDED' });
     expect(await run({ ToleratedFailurePercentagePath: '$.tolerated' }, { tolerated: 101 })).toMatchObject({ status: 'FAILED', error: 'States.Runtime' });
     expect(await run({ ToleratedFailurePercentagePath: '$.missing' }, {})).toMatchObject({ status: 'FAILED', error: 'States.Runtime' });
+  });
+});
+
+describe('payloads ("Quotas related to state machine executions": 256 KiB)', () => {
+  it('fails with States.DataLimitExceeded, which no Catch takes, when a task\'s result is over 256 KiB', async () => {
+    const machine: StateMachineDefinition = {
+      StartAt: 'Call',
+      States: { Call: task('big', { End: undefined, Next: 'Done', Catch: [{ ErrorEquals: ['States.ALL'], Next: 'Caught' }] }), Done: { Type: 'Succeed' }, Caught: { Type: 'Pass', End: true } },
+    };
+    const big = (bytes: number) => () => Promise.resolve({ data: 'x'.repeat(bytes) });
+    expect(await new StateMachineExecutor(machine, { resources: { big: big(PAYLOAD_LIMIT_BYTES) } }).start({})).toMatchObject({ status: 'FAILED', error: 'States.DataLimitExceeded' });
+    expect(await new StateMachineExecutor(machine, { resources: { big: big(PAYLOAD_LIMIT_BYTES - 100) } }).start({})).toMatchObject({ status: 'SUCCEEDED' });
+  });
+
+  it('does not let States.ALL catch States.Runtime', async () => {
+    const machine: StateMachineDefinition = {
+      StartAt: 'Call',
+      States: { Call: task('echo', { Parameters: { 'x.$': '$.missing' }, End: undefined, Next: 'Done', Catch: [{ ErrorEquals: ['States.ALL'], Next: 'Caught' }] }), Done: { Type: 'Succeed' }, Caught: { Type: 'Pass', End: true } },
+    };
+    expect(await new StateMachineExecutor(machine, { resources: { echo: (input) => Promise.resolve(input) } }).start({})).toMatchObject({ status: 'FAILED', error: 'States.Runtime' });
+  });
+
+  it('holds 2,000 results of 200 bytes in a distributed Map with a ResultWriter, not in an inline one', async () => {
+    const items = Array.from({ length: 2000 }, (_, n) => JSON.stringify({ n })).join('\n');
+    await s3.client.send(new PutObjectCommand({ Bucket: 'machine', Key: 'many.jsonl', Body: items }));
+    const result = (input: unknown) => Promise.resolve({ item: input, padding: 'p'.repeat(180) });
+    const map = (mode: 'INLINE' | 'DISTRIBUTED'): StateMachineDefinition => ({
+      StartAt: 'Each',
+      States: {
+        Each: {
+          Type: 'Map',
+          // ItemReader and ResultWriter are the distributed mode's; an inline Map takes its items from the input.
+          ...(mode === 'DISTRIBUTED'
+            ? { ItemReader: { Resource: 'arn:aws:states:::s3:getObject', ReaderConfig: { InputType: 'JSONL' }, Parameters: { Bucket: 'machine', Key: 'many.jsonl' } } }
+            : { ItemsPath: '$.items' }),
+          ItemProcessor: { ProcessorConfig: { Mode: mode, ...(mode === 'DISTRIBUTED' ? { ExecutionType: 'STANDARD' } : {}) }, StartAt: 'Work', States: { Work: task('work') } },
+          ...(mode === 'DISTRIBUTED' ? { ResultWriter: { Resource: 'arn:aws:states:::s3:putObject', Parameters: { Bucket: 'machine', Prefix: 'many' } } } : {}),
+          End: true,
+        },
+      },
+    });
+    const inline = { items: Array.from({ length: 2000 }, (_, n) => ({ n })) };
+    expect(await new StateMachineExecutor(map('INLINE'), { resources: { work: result }, s3: s3.client }).start(inline)).toMatchObject({ status: 'FAILED', error: 'States.DataLimitExceeded' });
+    expect(await new StateMachineExecutor(map('DISTRIBUTED'), { resources: { work: result }, s3: s3.client }).start({})).toMatchObject({ status: 'SUCCEEDED', output: { ResultWriterDetails: { Bucket: 'machine' } } });
   });
 });
 

@@ -12,6 +12,8 @@
  *   JitterStrategy FULL) then Catch (first catcher that matches; ResultPath) — "Handling errors in
  *   Step Functions workflows": `States.ALL` matches any error, `States.TaskFailed` any error but
  *   `States.Timeout`.
+ * - Payloads: a state's input or output, or a task's result, over 256 KiB fails the execution with
+ *   `States.DataLimitExceeded`, which nothing catches; States.ALL does not catch States.Runtime either.
  * - Pass (Parameters / Result), Succeed, Fail. Every state is JSONPath (`QueryLanguage` absent or
  *   "JSONPath"); a JSONata state is refused.
  * - Map, INLINE: ItemsPath, ItemSelector with `$$.Map.Item.{Index,Value}`, MaxConcurrency (0 = no
@@ -140,8 +142,29 @@ export function placeResult(input: Json, resultPath: string | null | undefined, 
   return out;
 }
 
-const matches = (names: string[], error: string) =>
-  names.includes(error) || names.includes('States.ALL') || (names.includes('States.TaskFailed') && error !== 'States.Timeout');
+/**
+ * Whether a retrier's or catcher's ErrorEquals takes `error`. States.ALL and States.TaskFailed take
+ * neither States.Runtime nor the terminal States.DataLimitExceeded ("Error names": States.ALL "can't
+ * catch the States.DataLimitExceeded terminal error type and runtime error types"), and the terminal
+ * one is never caught at all.
+ */
+const matches = (names: string[], error: string) => {
+  if (error === 'States.DataLimitExceeded') return false;
+  if (names.includes(error)) return true;
+  if (error === 'States.Runtime') return false;
+  return names.includes('States.ALL') || (names.includes('States.TaskFailed') && error !== 'States.Timeout');
+};
+
+/**
+ * The most a state's input, output or a task's result may hold: 256 KiB of UTF-8 JSON ("Quotas related
+ * to state machine executions"; the API's StateExitedEventDetails.output is at most 262,144 bytes).
+ */
+export const PAYLOAD_LIMIT_BYTES = 262_144;
+
+function withinPayloadLimit(value: Json, what: string): void {
+  const bytes = value === undefined ? 0 : Buffer.byteLength(JSON.stringify(value), 'utf8');
+  if (bytes > PAYLOAD_LIMIT_BYTES) throw new StatesError('States.DataLimitExceeded', `${what} is ${bytes} bytes, over the ${PAYLOAD_LIMIT_BYTES}-byte payload quota`);
+}
 
 function asStatesError(error: unknown): StatesError {
   if (error instanceof StatesError) return error;
@@ -204,6 +227,7 @@ export class StateMachineExecutor {
       if (type === 'Succeed') return data;
       // Error and Cause are strings ("Fail workflow state").
       if (type === 'Fail') throw new StatesError(textOr(state['Error'], 'States.Fail'), textOr(state['Cause'], ''));
+      withinPayloadLimit(data, `the input of ${name}`);
       const effective = state['InputPath'] === undefined ? data : state['InputPath'] === null ? {} : readPath(state['InputPath'] as string, data, stateContext);
       let next: string | undefined = state['Next'] as string | undefined;
       let output: Json;
@@ -214,6 +238,7 @@ export class StateMachineExecutor {
         else if (type === 'Task') result = await this.task(name, state, parameters, stateContext, history);
         else if (type === 'Map') result = await this.map(state, effective, stateContext, history);
         else throw new Error(`this executor does not implement ${String(type)} states`);
+        withinPayloadLimit(result, `the result of ${name}`);
         if (state['ResultSelector'] !== undefined) result = applyTemplate(state['ResultSelector'], result, stateContext);
         output = placeResult(data, state['ResultPath'] as string | null | undefined, result);
       } catch (error) {
@@ -224,6 +249,7 @@ export class StateMachineExecutor {
         next = catcher['Next'] as string;
       }
       data = state['OutputPath'] === undefined ? output : state['OutputPath'] === null ? {} : readPath(state['OutputPath'] as string, output, stateContext);
+      withinPayloadLimit(data, `the output of ${name}`);
       if (state['End'] === true && !next) return data;
       name = next;
     }
@@ -265,6 +291,9 @@ export class StateMachineExecutor {
     const processor = state['ItemProcessor'] as (StateMachineDefinition & { ProcessorConfig?: { Mode?: string } }) | undefined;
     if (!processor) throw new Error('this executor needs ItemProcessor (the older Iterator field is not implemented)');
     const distributed = processor.ProcessorConfig?.Mode === 'DISTRIBUTED';
+    // "ItemReader", "ResultWriter" and the tolerated failure thresholds belong to the distributed mode.
+    const distributedOnly = ['ItemReader', 'ResultWriter', 'ToleratedFailurePercentage', 'ToleratedFailureCount', 'ToleratedFailurePercentagePath', 'ToleratedFailureCountPath'].filter((f) => state[f] !== undefined);
+    if (!distributed && distributedOnly.length) throw new Error(`${distributedOnly.join(', ')} need ProcessorConfig Mode DISTRIBUTED`);
     const items = state['ItemReader'] ? await this.readItems(state['ItemReader'] as JsonObject, input, context) : readPath((state['ItemsPath'] as string | undefined) ?? '$', input, context);
     if (!Array.isArray(items)) throw new StatesError('States.Runtime', 'the Map items are not an array');
     const list: Json[] = items;
