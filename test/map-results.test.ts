@@ -71,7 +71,7 @@ describe('the run files', () => {
 
 describe('outcomes from the Map run', () => {
   it('takes each child execution\'s outcome, a failed child\'s error, and names the targets the Map recorded nothing for', async () => {
-    await writeRunFiles(sink, RUN, { targets: ['audited', 'denied', 'caught', 'crashed', 'pending', 'missing', 'redriven'].map((n) => target(n)), failures: [] });
+    await writeRunFiles(sink, RUN, { targets: ['audited', 'denied', 'caught', 'crashed', 'pending', 'missing', 'redriven', 'redriven-caught'].map((n) => target(n)), failures: [] });
     await writeMapRun({
       SUCCEEDED: [
         record('SUCCEEDED', target('audited'), { Output: JSON.stringify({ status: 'audited', target: target('audited') }) }),
@@ -80,10 +80,12 @@ describe('outcomes from the Map run', () => {
           Output: JSON.stringify({ status: 'failed', target: target('caught'), error: 'States.Timeout', cause: JSON.stringify({ errorMessage: 'Task timed out after 660.00 seconds' }) }),
         }),
         record('SUCCEEDED', target('redriven'), { Output: JSON.stringify({ status: 'audited', target: target('redriven') }) }),
+        record('SUCCEEDED', target('redriven-caught'), { Output: JSON.stringify({ status: 'failed', target: target('redriven-caught'), reason: 'AccessDeniedException: on the second try' }) }),
       ],
       FAILED: [
         record('FAILED', target('crashed'), { Error: 'States.Runtime', Cause: 'The JSONPath $.failure.Cause could not be found in the input' }),
         record('FAILED', target('redriven'), { Error: 'States.Runtime', Cause: 'an earlier attempt' }),
+        record('FAILED', target('redriven-caught'), { Error: 'States.Runtime', Cause: 'an earlier attempt' }),
       ],
       PENDING: [record('PENDING', target('pending'), {})],
     });
@@ -97,6 +99,7 @@ describe('outcomes from the Map run', () => {
       missing: 'not audited: the Map recorded no result for it',
       // A redriven Map run: the child that succeeded counts, not the attempt before it.
       redriven: 'audited',
+      'redriven-caught': 'AccessDeniedException: on the second try',
     });
   });
 

@@ -136,8 +136,11 @@ export async function outcomesFromMapRun(sink: ReportSink, runId: string, manife
       if (!records.success) throw new Error(`the Map's result file ${key} is not a list of child executions`);
       for (const record of records.data) {
         const outcome = outcomeOfRecord(record, status);
-        // A result that succeeded counts over a failed attempt of the same cluster (a redriven Map run).
-        if (outcome && !(outcomes.get(clusterId(outcome.target))?.status === 'audited')) outcomes.set(clusterId(outcome.target), outcome);
+        if (!outcome) continue;
+        // A child that succeeded (read first) counts over a failed or unfinished attempt of the same
+        // cluster (a redriven Map run), and an audit over any other outcome.
+        const known = outcomes.get(clusterId(outcome.target));
+        if (!known || (status === 'SUCCEEDED' && outcome.status === 'audited')) outcomes.set(clusterId(outcome.target), outcome);
       }
     }
   }
