@@ -1,33 +1,15 @@
 /** `calico-audit reach` and `calico-audit what-if` through the CLI: verdicts, traces, exit codes and one-line errors. */
 import { execFile } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { main } from '../src/cli/main.js';
-import { SAMPLE_FLEET_DIR } from '../src/samples/index.js';
 import { jsonCopy, ROOT } from './helpers/fixtures.js';
 import { worldSnapshot } from './helpers/policy-world.js';
+import { runCli, sampleFile, scratchFolder } from './helpers/cli.js';
 
-const dir = mkdtempSync(path.join(tmpdir(), 'calico-audit-reach-'));
-const write = (name: string, content: string) => {
-  const file = path.join(dir, name);
-  writeFileSync(file, content);
-  return file;
-};
-const sample = (name: string) => path.join(SAMPLE_FLEET_DIR, `${name}.json`);
-
-async function run(...args: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const code = await main(['node', 'calico-audit', ...args], {
-    stdout: (t) => (stdout += t),
-    stderr: (t) => (stderr += t),
-    stderrStream: { write: () => true } as unknown as NodeJS.WritableStream,
-  });
-  return { code, stdout, stderr };
-}
+const { dir, write } = scratchFolder('calico-audit-reach-');
+const sample = sampleFile;
+const run = runCli;
 
 /** A cluster where DNS to CoreDNS is allowed on UDP only, and an L7 rule guards orders. */
 const WORLD = write(

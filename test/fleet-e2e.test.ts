@@ -18,12 +18,10 @@ import { HeadObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { assess, type Assessment } from '../src/assess/assess.js';
 import { S3Sink } from '../src/publish/sink.js';
-import { SAMPLE_ACCOUNT_ID } from './support/samples/index.js';
 import { validateSnapshot } from '../src/snapshot/load.js';
-import type { Snapshot } from '../src/snapshot/schema.js';
 import type { ClusterTarget } from '../src/target/index.js';
-import { mockAwsFleet, type AwsFleetMock, type FleetMember } from './helpers/aws-fleet.js';
-import { jsonCopy, sampleText } from './helpers/fixtures.js';
+import { memberDocument, mockAwsFleet, type AwsFleetMock, type FleetMember } from './helpers/aws-fleet.js';
+import { jsonCopy } from './helpers/fixtures.js';
 import { startFakeKube, type FakeKube } from './helpers/kube-server.js';
 import { HUB_ACCOUNT_ID, lambdaContext } from './helpers/lambda.js';
 import { stringContaining, stringMatching } from './helpers/matchers.js';
@@ -98,15 +96,6 @@ const CONTENT_TYPES: Record<string, string> = {
 /** The run `latest/index.json` names, in a listing of the bucket. */
 const latestRun = (all: Map<string, Buffer>): string => (JSON.parse(all.get('latest/index.json')!.toString('utf8')) as { runId: string }).runId;
 
-/** A sample re-targeted to a member account (and renamed): what that account's AWS and Kubernetes serve. */
-function memberDocument(member: Member): Snapshot {
-  const document = validateSnapshot(JSON.parse(sampleText(member.sample).replaceAll(SAMPLE_ACCOUNT_ID, member.accountId)), member.sample);
-  const cluster = document.aws.cluster!;
-  cluster.name = member.clusterName;
-  cluster.arn = cluster.arn!.replace(/cluster\/.*$/, `cluster/${member.clusterName}`);
-  document.target.clusterName = member.clusterName;
-  return document;
-}
 
 const folder = (m: Pick<Member, 'accountId' | 'clusterName'>) => `clusters/${m.accountId}/${REGION}/${m.clusterName}`;
 const verdict = (a: Assessment) => a.checks.map((c) => `${c.id} ${c.status} ${c.severity}`);

@@ -12,17 +12,13 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type FleetSummary, fleetSummarySchema } from '../src/fleet-summary/index.js';
 import { S3Sink } from '../src/publish/sink.js';
-import { validateSnapshot } from '../src/snapshot/load.js';
-import type { Snapshot } from '../src/snapshot/schema.js';
 import { runIdAt, type ClusterTarget } from '../src/target/index.js';
-import { mockAwsFleet, type AwsFleetMock, type FleetMember } from './helpers/aws-fleet.js';
+import { memberDocument, mockAwsFleet, type AwsFleetMock, type FleetMember } from './helpers/aws-fleet.js';
 import type { AwsMockOptions } from './helpers/aws-mock.js';
-import { sampleText } from './helpers/fixtures.js';
 import { startFakeKube, type FakeKube } from './helpers/kube-server.js';
 import { stringMatching } from './helpers/matchers.js';
 import type { ExecutionResult } from './support/asl/executor.js';
 import { fleetMachine, lastTaskInput } from './support/fleet-machine.js';
-import { SAMPLE_ACCOUNT_ID } from './support/samples/index.js';
 import { startLocalS3, type LocalS3 } from './support/s3-server.js';
 import { packageService } from './support/serverless.js';
 
@@ -53,14 +49,6 @@ const MEMBERS: Member[] = [
   { accountId: THROTTLED_ACCOUNT, clusterName: 'ledger', sample: 'enterprise-vxlan', aws: { throttled: ['DescribeCluster'] }, audited: false },
 ];
 
-function memberDocument(member: Member): Snapshot {
-  const document = validateSnapshot(JSON.parse(sampleText(member.sample).replaceAll(SAMPLE_ACCOUNT_ID, member.accountId)), member.sample);
-  const cluster = document.aws.cluster!;
-  cluster.name = member.clusterName;
-  cluster.arn = cluster.arn!.replace(/cluster\/.*$/, `cluster/${member.clusterName}`);
-  document.target.clusterName = member.clusterName;
-  return document;
-}
 
 const text = (body: Uint8Array | null) => Buffer.from(body ?? []).toString('utf8');
 const name = (input: unknown) => (input as { target: ClusterTarget }).target.clusterName;
