@@ -5,7 +5,7 @@
  * Targets: 5,000 nodes / 100,000 pods in one namespace within 60× the 50-node time and 5 s, peak
  * memory within 1 GB. Each case runs 3 times in a new process; medians; peak RSS from the process.
  */
-import { execFileSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
@@ -36,11 +36,13 @@ const SHAPES: Shape[] = [
 
 function run(file: string): { ms: number; peakMiB: number } {
   const start = performance.now();
-  const stderr = execFileSync(process.execPath, ['--import', PEAK_RSS, BIN, 'assess', '--snapshot', file, '--format', 'json'], {
+  const child = spawnSync(process.execPath, ['--import', PEAK_RSS, BIN, 'assess', '--snapshot', file, '--format', 'json'], {
     stdio: ['ignore', 'ignore', 'pipe'],
     encoding: 'utf8',
     maxBuffer: 64 * 1024 * 1024,
   });
+  if (child.status !== 0) throw new Error(`assess of ${file} exited ${child.status}: ${child.stderr}`);
+  const stderr = child.stderr;
   const ms = performance.now() - start;
   const peak = /MAXRSS (\d+)/.exec(stderr)?.[1];
   return { ms, peakMiB: peak ? Number(peak) / 1024 : NaN };
