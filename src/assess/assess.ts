@@ -19,7 +19,10 @@ export const ASSESSMENT_SCHEMA_VERSION = 1 as const;
 
 export interface Check {
   id: string;
+  /** The condition the rule checks (shown for a pass). */
   title: string;
+  /** The problem the rule names when it fails (shown for a failure); see `checkTitle`. */
+  problem: string;
   area: string;
   /** The severity it failed at; otherwise the rule's highest. */
   severity: Severity;
@@ -73,6 +76,9 @@ export interface Assessment {
   history?: FindingHistory;
 }
 
+/** The title a check is shown under: its problem when it failed, its condition otherwise. */
+export const checkTitle = (check: Pick<Check, 'status' | 'title' | 'problem'>): string => (check.status === 'fail' ? check.problem : check.title);
+
 /** Evidence for `unknown`: the fields asked for that were not collected, with the errors that hid them. */
 function missingEvidence(model: ClusterModel, fields: SnapshotField[]): Evidence[] {
   const missing = fields.filter((f) => model.notCollected.includes(f));
@@ -114,6 +120,7 @@ export function runRule(rule: Rule, model: ClusterModel, facts: Facts): Check {
   const base = {
     id: rule.id,
     title: rule.title,
+    problem: rule.problem,
     area: rule.area,
     seed: rule.seed,
     ...(rule.alsoIn ? { alsoIn: [...rule.alsoIn] } : {}),

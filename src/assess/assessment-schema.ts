@@ -316,7 +316,8 @@ const suppressionNote = z.strictObject({
 
 const check = z.strictObject({
   id: str,
-  title: str,
+  title: str.describe('The condition the rule checks, shown for a pass.'),
+  problem: str.describe('The problem the rule names when it fails: a failure is shown under this title, never under `title`.'),
   area: str,
   severity: severity.describe('The severity it failed at; otherwise the rule’s highest.'),
   status,

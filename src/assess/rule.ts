@@ -80,7 +80,10 @@ export type Outcome =
 
 export interface Rule {
   id: string;
+  /** The condition it checks, shown for a pass: "A cluster-wide default deny exists". */
   title: string;
+  /** The problem, shown for a failure: "No cluster-wide default deny". A failure never shows `title`. */
+  problem: string;
   area: Area;
   /** Severities the rule can fail at, most severe first; the first is its weight when it passes. */
   severities: readonly Severity[];

@@ -35,7 +35,7 @@ export function fleetRowOf(assessment: Assessment, report: string): FleetRow {
     failed: assessment.checks
       .filter((c) => c.status === 'fail' && !c.suppression)
       .sort((a, b) => severityRank(a.severity) - severityRank(b.severity) || a.id.localeCompare(b.id))
-      .map((c) => ({ id: c.id, severity: c.severity, title: c.title, ...(c.objects?.length ? { objects: c.objects.map(objectKey) } : {}) })),
+      .map((c) => ({ id: c.id, severity: c.severity, title: c.problem, ...(c.objects?.length ? { objects: c.objects.map(objectKey) } : {}) })),
   };
 }
 

@@ -1,7 +1,7 @@
 /** The per-cluster report's view, section 9. Findings and 10. Recommendations. */
 import { evidenceLine, listWords } from './format.js';
 import { type Area, AREAS } from '../../assess/rule.js';
-import type { Assessment, Check } from '../../assess/assess.js';
+import { checkTitle, type Assessment, type Check } from '../../assess/assess.js';
 import { fingerprintOf, objectKey, objectLabel, type FindingHistory } from '../../assess/findings.js';
 import { codeSpan, fencedBlock, markdown } from '../escape.js';
 
@@ -47,7 +47,7 @@ export function findingView(check: Check, assessment?: Assessment) {
     open: history.open,
     objects: history.objects,
     id: check.id,
-    title: check.title,
+    title: checkTitle(check),
     severity: check.severity,
     area: AREAS[check.area as Area] ?? check.area,
     seed: check.seed,
@@ -68,7 +68,7 @@ export function unknownReason(check: Check): string {
 }
 
 export function recommendationView(assessment: Assessment, findings: Check[]) {
-  const item = (c: Check) => ({ id: c.id, title: c.title, severity: c.severity });
+  const item = (c: Check) => ({ id: c.id, title: checkTitle(c), severity: c.severity });
   const unknown = assessment.checks.filter((c) => c.status === 'unknown');
   const sources = [...new Set(unknown.flatMap((c) => c.evidence.map((e) => e.field).filter((f): f is string => !!f)))].sort();
   return {

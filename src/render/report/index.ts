@@ -5,7 +5,7 @@
  * built with the `markdown` tag, so cluster values inside them are escaped, and table cells stay
  * raw for the templates' `md` helper. One file per section; none looks up a rule by id.
  */
-import type { Assessment, Check } from '../../assess/assess.js';
+import { checkTitle, type Assessment, type Check } from '../../assess/assess.js';
 import { SEVERITIES } from '../../assess/rule.js';
 import { diagnosticCommands } from '../commands.js';
 import { architectureDiagram } from '../diagram.js';
@@ -71,9 +71,9 @@ export function buildReportView(assessment: Assessment, options: RenderOptions =
     findings: findings.map((c) => findingView(c, assessment)),
     // Whole findings accepted, then the accepted objects of findings that still count.
     suppressed: [
-      ...suppressed.map((c) => ({ id: c.id, title: c.title, severity: c.severity, object: 'all', ...decisionView(c.suppression!) })),
+      ...suppressed.map((c) => ({ id: c.id, title: checkTitle(c), severity: c.severity, object: 'all', ...decisionView(c.suppression!) })),
       ...findings.flatMap((c) =>
-        (c.suppressedObjects ?? []).map((s) => ({ id: c.id, title: c.title, severity: c.severity, object: objectLabel(s.object) ?? 'all', ...decisionView(s.suppression) })),
+        (c.suppressedObjects ?? []).map((s) => ({ id: c.id, title: checkTitle(c), severity: c.severity, object: objectLabel(s.object) ?? 'all', ...decisionView(s.suppression) })),
       ),
     ],
     expiredSuppressions: (assessment.suppressions?.expired ?? []).map((s) => ({ id: s.ruleId, reason: s.reason, owner: s.owner ?? 'not named', expires: s.expires })),

@@ -2,7 +2,7 @@
 import { joinMarkdown, markdown, SafeMarkdown } from '../escape.js';
 import type { Facts } from '../../assess/facts.js';
 import { formatNumber, listWords, onOff, percent, plural } from './format.js';
-import type { Assessment, Check } from '../../assess/assess.js';
+import { checkTitle, type Assessment, type Check } from '../../assess/assess.js';
 function encapsulationPhrase(facts: Facts): string {
   switch (facts.cni.mode) {
     case 'calico-vxlan':
@@ -151,10 +151,10 @@ export function summaryView(assessment: Assessment, findings: Check[]) {
     score: scoreSentence(assessment),
     collection: collectionSentence(assessment),
     topFindingsIntro: findings.length === 1 ? 'The only finding:' : findings.length <= 3 ? 'The findings:' : 'The three most severe findings:',
-    topFindings: findings.slice(0, 3).map((c) => ({ id: c.id, severity: c.severity, title: c.title, summary: c.summary })),
+    topFindings: findings.slice(0, 3).map((c) => ({ id: c.id, severity: c.severity, title: checkTitle(c), summary: c.summary })),
     strengths: passedWorthSaying.map((c) => ({ id: c.id, title: c.title })),
     attention: [
-      ...findings.map((c) => ({ mark: '⚠', id: c.id, title: c.title, note: c.severity })),
+      ...findings.map((c) => ({ mark: '⚠', id: c.id, title: checkTitle(c), note: c.severity })),
       ...assessment.checks.filter((c) => c.status === 'unknown').map((c) => ({ mark: '?', id: c.id, title: c.title, note: 'not judged: data not collected' })),
     ],
   };

@@ -13,6 +13,7 @@ import { calicoRoutesPods } from '../applies.js';
 export default defineRule({
   id: 'CAL-AWS-01',
   title: 'Source/destination check is off on every node that sends unencapsulated pod traffic',
+  problem: 'Source/destination check is on where pod traffic is unencapsulated',
   area: 'AWS',
   severities: ['critical'],
   seed: '000 "Routing Traffic Within a Single VPC Subnet"; 002 "Enforce source/destination checks"',

@@ -14,6 +14,7 @@ const MIN_READY = 2;
 export default defineRule({
   id: 'CAL-DS-03',
   title: 'Typha is highly available',
+  problem: 'Typha is not highly available',
   area: 'DS',
   severities: ['medium'],
   seed: '002 Typha resources to verify ("Typha PodDisruptionBudget"); 001 "calico-typha 2/2"',

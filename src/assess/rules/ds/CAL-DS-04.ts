@@ -32,6 +32,7 @@ const tigerastatus = cmd('kubectl', 'get', 'tigerastatus');
 export default defineRule({
   id: 'CAL-DS-04',
   title: 'Calico components are healthy',
+  problem: 'Calico components are not healthy',
   area: 'DS',
   severities: ['high'],
   seed: '001 component health table',

@@ -16,6 +16,7 @@ const percent = (share: number) => `${Math.round(share * 1000) / 10}%`;
 export default defineRule({
   id: 'CAL-IPAM-02',
   title: 'Allocated addresses stay below 80% of each pool',
+  problem: 'A pool is more than 80% allocated',
   area: 'IPAM',
   severities: ['medium'],
   seed: '001 "alerts when pools exceed 80% utilization"',

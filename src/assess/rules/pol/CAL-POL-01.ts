@@ -61,6 +61,7 @@ spec:
 export default defineRule({
   id: 'CAL-POL-01',
   title: 'A cluster-wide default deny exists',
+  problem: 'No cluster-wide default deny',
   area: 'POL',
   severities: ['high'],
   seed: '002 "global-deny-all", order 2000',

@@ -38,6 +38,7 @@ function allowDnsManifest(deny: Policy, protocols: Array<'UDP' | 'TCP'>): Remedi
 export default defineRule({
   id: 'CAL-POL-04',
   title: 'Under a default deny, DNS egress (UDP and TCP 53) is allowed',
+  problem: 'The default deny blocks DNS',
   area: 'POL',
   severities: ['high'],
   seed: '002 "Allow egress DNS traffic"; 001 "default-allow-all-dns"',

@@ -32,6 +32,7 @@ function allowKubeSystemManifest(deny: Policy, directions: Array<'Ingress' | 'Eg
 export default defineRule({
   id: 'CAL-POL-05',
   title: 'Under a default deny, kube-system traffic is allowed',
+  problem: 'The default deny blocks kube-system traffic',
   area: 'POL',
   severities: ['medium'],
   seed: '002 kube-system rules',

@@ -14,6 +14,7 @@ import { calicoRoutesPods, poolsCarryingTraffic } from '../applies.js';
 export default defineRule({
   id: 'CAL-RT-01',
   title: 'Pod traffic can cross subnets',
+  problem: 'Pod traffic cannot cross subnets',
   area: 'RT',
   severities: ['critical'],
   seed: '002 "Multi-Subnet Configuration"; 000 "Routing Traffic Across Different VPC Subnets"',
