@@ -103,3 +103,21 @@ describe('the Markdown report', () => {
     }
   });
 });
+
+describe('the report header', () => {
+  it('names the auditor and its version and the rule catalogue version, apart from the snapshot’s collector', async () => {
+    const { renderHtml } = await import('../src/render/html.js');
+    const assessment = { ...sampleAssessment('enterprise-vxlan'), collector: { name: 'some-collector', version: '9.9.9' } };
+    const { name, version } = assessment.auditor!;
+    const markdown = renderMarkdown(assessment);
+    const frontMatter = markdown.split('---')[1]!;
+    expect(frontMatter).toContain(`auditor: "${name} ${version}"`);
+    expect(frontMatter).toContain(`catalogue: "version ${assessment.catalogue.version} (${assessment.catalogue.rules} rules)"`);
+    expect(frontMatter).toContain('collector: "some-collector 9.9.9"');
+    expect(markdown).toContain(`**Auditor:** ${name} ${version}, rule catalogue version ${assessment.catalogue.version}`);
+    expect(markdown).toContain('**Snapshot collected by:** some-collector 9.9.9');
+    const html = renderHtml(assessment);
+    expect(html).toMatch(new RegExp(`Auditor</dt>\\s*<dd>${name} ${version.replace(/\./g, '\\.')}</dd>`));
+    expect(html).toMatch(/Snapshot collected by<\/dt>\s*<dd>some-collector 9\.9\.9<\/dd>/);
+  });
+});

@@ -10,7 +10,7 @@ import type { ClusterModel } from './model.js';
 import { normalize } from './normalize/index.js';
 import { renderRemediation } from './remediation.js';
 import { MissingDataError, type Evidence, type FindingObject, type ReportSection, type Rule, type RuleContext, type Severity, type Status } from './rule.js';
-import { RULES } from './rules/index.js';
+import { CATALOGUE_VERSION, RULES } from './rules/index.js';
 import { score, type Score } from './score.js';
 import type { SuppressionNote } from './suppressions.js';
 import type { FindingHistory } from './findings.js';
@@ -52,11 +52,28 @@ export interface CheckSuppression {
   ticket?: string;
 }
 
+/** The auditor that assessed a snapshot: its package name and version (package.json), given by the caller. */
+export interface Auditor {
+  name: string;
+  version: string;
+}
+
+export interface AssessOptions {
+  /** The auditor running the assessment; `null` (the default) when the caller does not say. */
+  auditor?: Auditor | null;
+  /** The rules to run; the catalogue by default. */
+  rules?: readonly Rule[];
+}
+
 export interface Assessment {
   schemaVersion: typeof ASSESSMENT_SCHEMA_VERSION;
   target: ClusterTarget;
   collectedAt: string;
-  /** The tool that collected the snapshot. */
+  /** The auditor that assessed the snapshot; `null` when its caller did not name it. */
+  auditor: Auditor | null;
+  /** The rule catalogue the checks come from, and how many rules it holds. */
+  catalogue: { version: number; rules: number };
+  /** The tool that collected the snapshot (which may be another version, or another tool). */
   collector: { name: string; version: string };
   facts: Facts;
   checks: Check[];
@@ -175,7 +192,8 @@ export function runRule(rule: Rule, model: ClusterModel, facts: Facts): Check {
   }
 }
 
-export function assess(snapshot: Snapshot, rules: readonly Rule[] = RULES): Assessment {
+export function assess(snapshot: Snapshot, options: AssessOptions = {}): Assessment {
+  const rules = options.rules ?? RULES;
   const model = normalize(snapshot);
   const facts = deriveFacts(model);
   const checks = rules.map((rule) => runRule(rule, model, facts));
@@ -183,6 +201,8 @@ export function assess(snapshot: Snapshot, rules: readonly Rule[] = RULES): Asse
     schemaVersion: ASSESSMENT_SCHEMA_VERSION,
     target: { ...snapshot.target },
     collectedAt: snapshot.collectedAt,
+    auditor: options.auditor ? { name: options.auditor.name, version: options.auditor.version } : null,
+    catalogue: { version: CATALOGUE_VERSION, rules: rules.length },
     collector: { name: snapshot.collector.name, version: snapshot.collector.version },
     facts,
     checks,

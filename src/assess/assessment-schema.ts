@@ -344,7 +344,9 @@ export const assessmentSchema = z.strictObject({
   schemaVersion: z.literal(ASSESSMENT_SCHEMA_VERSION),
   target: z.strictObject({ accountId: str, region: str, clusterName: str }),
   collectedAt: str,
-  collector: z.strictObject({ name: str, version: str }),
+  auditor: nullable(z.strictObject({ name: str, version: str })).describe('The auditor that assessed the snapshot (its package name and version); null when its caller did not name it.'),
+  catalogue: z.strictObject({ version: int.min(1), rules: count }).describe('The rule catalogue the checks come from: its version and how many rules it holds.'),
+  collector: z.strictObject({ name: str, version: str }).describe('The tool that collected the snapshot: it may differ from the auditor.'),
   facts,
   checks: z.array(check),
   score: z.strictObject({

@@ -33,6 +33,10 @@ const decisionView = (s: CheckSuppression) => ({
   expires: s.expires ?? 'no expiry',
 });
 
+/** The auditor as the header names it: `calico-audit 0.4.0`, or a plain statement when its caller did not say. */
+export const auditorName = (assessment: Assessment): string =>
+  assessment.auditor ? `${assessment.auditor.name} ${assessment.auditor.version}` : 'not named by the caller';
+
 /** The whole report, section by section. */
 export function buildReportView(assessment: Assessment, options: RenderOptions = {}) {
   const { facts, score, target } = assessment;
@@ -54,7 +58,9 @@ export function buildReportView(assessment: Assessment, options: RenderOptions =
       collectedAt: assessment.collectedAt,
       calico: facts.calico.version ? `${facts.calico.version} (${facts.calico.variant})` : `${facts.calico.variant}, version not determined`,
       kubernetes: facts.cluster.kubernetesVersion ?? 'not determined',
-      tool: `${assessment.collector.name} ${assessment.collector.version}`,
+      auditor: auditorName(assessment),
+      catalogue: `version ${assessment.catalogue.version} (${assessment.catalogue.rules} rules)`,
+      collector: `${assessment.collector.name} ${assessment.collector.version}`,
       score: score.value,
       grade: score.grade,
       coverage: percent(score.coverage),
