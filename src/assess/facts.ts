@@ -192,10 +192,13 @@ export function deriveFacts(model: ClusterModel): Facts {
   const wireguard = model.felix ? model.felix.wireguardEnabled || model.felix.wireguardEnabledV6 : null;
   const bgp = bgpFacts(model);
   const typhaWorkload = model.components?.typha ?? null;
-  const typhaNodes =
+  const typhaPodNodes =
     model.pods && typhaWorkload
       ? [...new Set(model.pods.filter((p) => p.labels['k8s-app'] === 'calico-typha' && p.nodeName).map((p) => p.nodeName!))]
       : null;
+  // Ready replicas, yet no Typha pod among the pods read: the pod list missed them, so where Typha
+  // runs is unknown — not "nowhere", which would contradict the replicas the Deployment reports.
+  const typhaNodes = typhaPodNodes?.length === 0 && (typhaWorkload?.ready ?? 0) > 0 ? null : typhaPodNodes;
   const typha: Facts['typha'] = {
     configured: model.install.typhaConfigured,
     deployed: model.components ? typhaWorkload !== null && typhaWorkload.desired > 0 : null,

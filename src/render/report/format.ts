@@ -3,6 +3,7 @@
  * verdict line, evidence lines, and how a section finds its checks.
  */
 import type { Check } from '../../assess/assess.js';
+import { percentText } from '../../assess/quantity.js';
 import type { Facts } from '../../assess/facts.js';
 import type { Area, Evidence, ReportSection } from '../../assess/rule.js';
 import { codeSpan, joinMarkdown, markdown, SafeMarkdown } from '../escape.js';
@@ -35,7 +36,7 @@ export const STATUS_WORD = { pass: 'pass', fail: 'fail', not_applicable: 'n/a', 
 /** `0.0007` → `0.07%`, `1` → `100%`: two decimals at most, none when whole. */
 export function percent(ratio: number | null | undefined): string {
   if (ratio === null || ratio === undefined) return 'n/a';
-  return `${Number((ratio * 100).toFixed(2))}%`;
+  return percentText(ratio);
 }
 
 export const formatNumber = (value: number | null | undefined): string => (value === null || value === undefined ? 'n/a' : value.toLocaleString('en'));
@@ -63,12 +64,43 @@ export function verdictLine(label: string, checks: Check[]): SafeMarkdown | null
   return new SafeMarkdown(`**${label}:** ${checks.map((c) => verdict(c).text).join(' · ')}`);
 }
 
+/** Values listed in one evidence line before the rest is counted (report.json keeps them all). */
+const EVIDENCE_VALUES = 8;
+
+/**
+ * An evidence value in words, never in JSON notation: `Never`, `true`, `a, b and 3 more`,
+ * `from sg-1, port 179` (an object's fields as `name value` pairs).
+ */
+export function valueWords(value: unknown): SafeMarkdown {
+  if (value === null || value === undefined) return markdown`not set`;
+  if (typeof value === 'string') return value === '' ? markdown`empty` : codeSpan(value);
+  if (typeof value === 'number' || typeof value === 'boolean') return codeSpan(String(value));
+  if (Array.isArray(value)) {
+    if (!value.length) return markdown`none`;
+    const shown = value.slice(0, EVIDENCE_VALUES).map(valueWords);
+    const rest = value.length - shown.length;
+    return listWords(rest > 0 ? [...shown, markdown`${rest} more`] : shown);
+  }
+  if (typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>);
+    if (!entries.length) return markdown`empty`;
+    return joinMarkdown(entries.map(([key, v]) => markdown`${key} ${valueWords(v)}`), '; ');
+  }
+  return markdown`${String(value as string)}`;
+}
+
+/** One piece of evidence as a sentence: `IPPool default: spec.ipipMode is Never (the note).` */
 export function evidenceLine(evidence: Evidence): SafeMarkdown {
-  let line = markdown`${evidence.object}`;
-  if (evidence.field) line = markdown`${line} ${codeSpan(evidence.field)}`;
-  if (evidence.value !== undefined) line = markdown`${line} = ${codeSpan(JSON.stringify(evidence.value))}`;
-  if (evidence.note) line = markdown`${line}: ${evidence.note}`;
-  return line;
+  const parts: SafeMarkdown[] = [];
+  // A null value with a note ("not found", "not collected") is said by the note alone.
+  const value = evidence.value === null && evidence.note ? undefined : evidence.value;
+  if (evidence.field && value !== undefined) {
+    const many = Array.isArray(value) && value.length > 1;
+    parts.push(markdown`${codeSpan(evidence.field)} ${many ? 'are' : 'is'} ${valueWords(value)}`);
+  } else if (evidence.field) parts.push(codeSpan(evidence.field));
+  else if (value !== undefined) parts.push(valueWords(value));
+  const said = parts.length ? markdown`${evidence.object}: ${parts[0]!}` : markdown`${evidence.object}`;
+  return evidence.note ? markdown`${said}${parts.length ? markdown` — ` : markdown`: `}${evidence.note}` : said;
 }
 
 /** A source of nodes as the report names it: `managed node group workers`, `Karpenter NodePool default`. */
