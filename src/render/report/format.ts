@@ -86,7 +86,7 @@ export function valueWords(value: unknown): SafeMarkdown {
     if (!entries.length) return markdown`empty`;
     return joinMarkdown(entries.map(([key, v]) => markdown`${key} ${valueWords(v)}`), '; ');
   }
-  return markdown`${String(value as string)}`;
+  return typeof value === 'bigint' ? codeSpan(value.toString()) : markdown`a value of type ${typeof value}`;
 }
 
 /** One piece of evidence as a sentence: `IPPool default: spec.ipipMode is Never (the note).` */
