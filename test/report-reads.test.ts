@@ -6,6 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { assess } from '../src/assess/assess.js';
 import { renderMarkdown } from '../src/render/markdown.js';
+import { bySeverity } from '../src/render/text.js';
 import { sampleDocument } from './helpers/fixtures.js';
 import { SAMPLE_NAMES, sampleAssessment } from './helpers/reports.js';
 
@@ -55,5 +56,57 @@ describe('the report never contradicts itself', () => {
     expect(check.status).toBe('fail');
     expect(check.summary).toContain('not ready: ip-10-3-35-251.eu-west-2.compute.internal');
     expect(renderMarkdown(sampleAssessment('mesh-120-no-typha'))).toContain('Node ip-10-3-35-251.eu-west-2.compute.internal: `status.conditions Ready` is `not True`');
+  });
+});
+
+describe('findings told once, everything else links to them', () => {
+  const ids = (html: string) => new Set([...html.matchAll(/\sid="([^"]+)"/g)].map((m) => m[1]!));
+  const links = (html: string) => [...html.matchAll(/href="#([^"]+)"/g)].map((m) => m[1]!);
+  /** The HTML between a section heading's id and the next h2. */
+  const section = (html: string, id: string) => {
+    const start = html.indexOf(`<h2 id="${id}">`);
+    expect(start, id).toBeGreaterThan(-1);
+    const end = html.indexOf('<h2 ', start + 1);
+    return html.slice(start, end === -1 ? undefined : end);
+  };
+
+  it.each(SAMPLE_NAMES)('%s: every finding has an anchor, reached from the contents and the summary, and every link lands', async (name) => {
+    const { renderHtml } = await import('../src/render/html.js');
+    const { findingAnchor } = await import('../src/render/anchor.js');
+    const assessment = sampleAssessment(name);
+    const html = renderHtml(assessment);
+    const anchors = ids(html);
+    for (const target of links(html)) expect(anchors, `link #${target}`).toContain(target);
+    const findings = assessment.checks.filter((c) => c.status === 'fail' && !c.suppression).sort(bySeverity);
+    const contents = html.slice(html.indexOf('<strong>Contents</strong>'), html.indexOf('<h2 id="executive-summary">'));
+    const summary = section(html, 'executive-summary');
+    for (const check of findings) {
+      const anchor = findingAnchor(check);
+      expect(anchors, check.id).toContain(anchor);
+      expect(links(contents), `contents → ${check.id}`).toContain(anchor);
+    }
+    // The summary links its three findings and, when there are more, the Findings section.
+    const summaryLinks = links(summary);
+    for (const check of findings.slice(0, 3)) expect(summaryLinks).toContain(findingAnchor(check));
+    if (findings.length > 3) expect(summaryLinks).toContain('findings');
+    for (const check of findings) expect(links(section(html, 'recommendations'))).toContain(findingAnchor(check));
+  });
+
+  it.each(SAMPLE_NAMES)('%s: tells each finding’s account once, under Findings, and lists at most five strengths, none beside a finding of its area', (name) => {
+    const assessment = sampleAssessment(name);
+    const markdown = renderMarkdown(assessment);
+    // The finding's own account (its summary, as rendered) appears once: in Findings, nowhere else.
+    const plain = markdown.replace(/\\(.)/g, '$1');
+    for (const check of assessment.checks.filter((c) => c.status === 'fail' && !c.suppression)) {
+      expect(plain.split(check.summary).length - 1, check.id).toBe(1);
+    }
+    const strengths = markdown.slice(markdown.indexOf('### Strengths'), markdown.indexOf('## 2.')).split('\n').filter((l) => l.startsWith('- ✓'));
+    expect(strengths.length).toBeLessThanOrEqual(5);
+    const badAreas = new Set(assessment.checks.filter((c) => c.status === 'fail' && ['critical', 'high', 'medium'].includes(c.severity)).map((c) => c.area));
+    for (const line of strengths) {
+      const check = assessment.checks.find((c) => line.endsWith(`(${c.id})`))!;
+      expect(check.status).toBe('pass');
+      expect(badAreas.has(check.area), `${check.id} beside a finding of its area`).toBe(false);
+    }
   });
 });

@@ -4,6 +4,7 @@
  */
 import type { Check } from '../../assess/assess.js';
 import { percentText } from '../../assess/quantity.js';
+import { findingAnchor } from '../anchor.js';
 import type { Facts } from '../../assess/facts.js';
 import type { Area, Evidence, ReportSection } from '../../assess/rule.js';
 import { codeSpan, joinMarkdown, markdown, SafeMarkdown } from '../escape.js';
@@ -56,7 +57,9 @@ export function listWords(items: unknown[]): SafeMarkdown {
 /** The status of one rule for a section's verdict line. */
 export function verdict(check: Check): SafeMarkdown {
   const severity = check.status === 'fail' ? ` (${check.severity}${check.suppression ? ', suppressed' : ''})` : '';
-  return new SafeMarkdown(`${STATUS_MARK[check.status]} ${check.id} ${STATUS_WORD[check.status]}${severity}`);
+  // A finding is told once, under Findings: here its id links there.
+  const id = check.status === 'fail' && !check.suppression ? `[${check.id}](#${findingAnchor(check)})` : check.id;
+  return new SafeMarkdown(`${STATUS_MARK[check.status]} ${id} ${STATUS_WORD[check.status]}${severity}`);
 }
 
 export function verdictLine(label: string, checks: Check[]): SafeMarkdown | null {
