@@ -55,6 +55,7 @@ function numbersIn(text: string): Array<{ value: number; percent: boolean; raw: 
     .replace(/\bv\d+(?:\.\d+)+\b/g, ' ') // versions such as v3.30.4
     .replace(/^#{1,6} \d+\. /gm, '') // section numbers
     .replace(/^- \[\d+\. /gm, '- [') // section numbers in the contents
+    .replace(/\b[Ss]tep \d+\b/g, ' ') // the plan's step numbers
     .replace(/^\s*\d+\. /gm, ''); // ordered-list markers
   return [...cleaned.matchAll(NUMBER)].map((m) => ({ value: Number(m[1]!.replace(/,/g, '')), percent: m[2] === '%', raw: m[0] }));
 }

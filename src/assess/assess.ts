@@ -31,6 +31,12 @@ export interface Check {
   evidence: Evidence[];
   /** A pasteable fix, on `fail` only. */
   remediation: string | null;
+  /** Read-only commands that show the fix took, on `fail` when the rule gives them. */
+  verify?: string;
+  /** Rules whose fixes come first when they fail too (the plan's order). */
+  after?: string[];
+  /** Its failure has a date behind it: planned first. */
+  deadline?: boolean;
   seed: string;
   /** Report sections that also list this verdict, besides its area's. */
   alsoIn?: ReportSection[];
@@ -142,6 +148,8 @@ export function runRule(rule: Rule, model: ClusterModel, facts: Facts): Check {
     seed: rule.seed,
     ...(rule.alsoIn ? { alsoIn: [...rule.alsoIn] } : {}),
     ...(rule.keyFact ? { keyFact: { ...rule.keyFact } } : {}),
+    ...(rule.after?.length ? { after: [...rule.after] } : {}),
+    ...(rule.deadline ? { deadline: true } : {}),
   };
   const highest = rule.severities[0]!;
   try {
@@ -163,6 +171,7 @@ export function runRule(rule: Rule, model: ClusterModel, facts: Facts): Check {
           ...left.map((reason) => ({ object: 'remediation', note: `a command was left out of the fix: ${reason}` })),
         ],
         remediation: text,
+        ...(outcome.verify?.length ? { verify: renderRemediation(outcome.verify).text } : {}),
         ...(outcome.objects?.length ? { objects: dedupeObjects(outcome.objects) } : {}),
       };
     }

@@ -49,6 +49,7 @@ export function buildReportView(assessment: Assessment, options: RenderOptions =
     keyFacts: (section) => assessment.checks.filter((c) => c.keyFact?.section === section),
   };
   const severityIndex = (c: Check) => SEVERITIES.indexOf(c.severity);
+  const recommendations = recommendationView(assessment, findings);
   return {
     header: {
       cluster: target.clusterName,
@@ -74,7 +75,7 @@ export function buildReportView(assessment: Assessment, options: RenderOptions =
     workloads: workloadView(assessment),
     components: componentView(assessment, checks),
     aws: awsView(assessment, checks),
-    findings: findings.map((c) => findingView(c, assessment)),
+    findings: findings.map((c) => findingView(c, assessment, recommendations.stepOf.get(c.id))),
     // Whole findings accepted, then the accepted objects of findings that still count.
     suppressed: [
       ...suppressed.map((c) => ({ id: c.id, title: checkTitle(c), severity: c.severity, object: 'all', ...decisionView(c.suppression!) })),
@@ -111,7 +112,7 @@ export function buildReportView(assessment: Assessment, options: RenderOptions =
       .filter((c) => c.status === 'unknown')
       .map((c) => ({ id: c.id, title: c.title, reason: unknownReason(c) })),
     errors: assessment.errors.map((e) => ({ source: e.source, code: e.code, message: e.message })),
-    recommendations: recommendationView(assessment, findings),
+    recommendations,
     diagram: fencedBlock(architectureDiagram(facts)),
     commands: fencedBlock(diagnosticCommands(assessment), 'sh'),
   };

@@ -74,6 +74,10 @@ export default defineRule({
         (felixDisables ? ' Felix is set to disable the check (awsSrcDstCheck: Disable) but lacks the IAM permission to do it.' : ''),
       evidence,
       remediation,
+      verify: [
+        note('every instance shows false:'),
+        cmd('aws', 'ec2', 'describe-instances', '--region', value(region, 'region'), '--instance-ids', ...ids.map((id) => value(id, 'instance id')), '--query', 'Reservations[].Instances[].[InstanceId,SourceDestCheck]', '--output', 'text'),
+      ],
       objects: checked.map((n) => ({ kind: 'Node', name: n.name })),
     };
   },
