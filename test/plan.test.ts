@@ -63,7 +63,7 @@ describe('the plan', () => {
     expect(steps.length).toBe(10);
     for (const step of steps) {
       expect(step).toContain('**Why:**');
-      expect(step).toContain('Check that it worked');
+      expect(step).toContain('Check:');
     }
     expect(plan).toMatch(/### Step \d+\n\n\*\*\[Pod traffic cannot cross subnets\]\(#cal-rt-01\)\*\*.*\*\*Depends on:\*\* \[step \d+\]\(#step-\d+\) \(Source\/destination check is on/);
     const conclusion = markdown.slice(markdown.indexOf('## Conclusion')).split('\n').filter((l) => l && !l.startsWith('#')).join(' ');

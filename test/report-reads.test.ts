@@ -110,3 +110,55 @@ describe('findings told once, everything else links to them', () => {
     }
   });
 });
+
+/** Words a reader reads: tokens with a letter or digit (table pipes and rules are not words), front matter left out. */
+const wordsOf = (markdown: string): number => {
+  const body = markdown.startsWith('---\n') ? markdown.slice(markdown.indexOf('\n---\n', 4) + 5) : markdown;
+  return body.split(/\s+/).filter((w) => /[\p{L}\p{N}]/u.test(w)).length;
+};
+
+describe('length', () => {
+  const fourNodes = SAMPLE_NAMES.filter((name) => sampleAssessment(name).facts.topology.nodeCount === 4);
+
+  it('has 4-node samples to measure', () => expect(fourNodes.length).toBeGreaterThanOrEqual(2));
+
+  it.each(fourNodes)('%s (4 nodes): the Markdown report stays under 3,000 words, commands included', (name) => {
+    expect(wordsOf(renderMarkdown(sampleAssessment(name)))).toBeLessThan(3000);
+  });
+
+  it.each(SAMPLE_NAMES)('%s: no table runs past 50 rows (report.json keeps every row)', (name) => {
+    const lines = prose(renderMarkdown(sampleAssessment(name))).split('\n');
+    let rows = 0;
+    for (const line of lines) {
+      rows = line.startsWith('|') ? rows + 1 : 0;
+      // Header and rule lines included: 52 lines at most.
+      expect(rows, `${name}: ${line.slice(0, 60)}`).toBeLessThanOrEqual(52);
+    }
+  });
+
+  it('summarises the 120-node cluster’s node tables', () => {
+    const assessment = sampleAssessment('mesh-120-no-typha');
+    expect(assessment.facts.topology.nodes!.length).toBe(120);
+    const markdown = renderMarkdown(assessment);
+    for (const node of assessment.facts.topology.nodes!.slice(0, 120)) {
+      expect(markdown.split(node.name).length - 1, node.name).toBeLessThanOrEqual(3);
+    }
+  });
+});
+
+describe('Calico Enterprise', () => {
+  it('lists the Enterprise components found, as seed 001 does', () => {
+    const assessment = sampleAssessment('enterprise-vxlan');
+    expect(assessment.facts.enterpriseComponents?.map((c) => c.component)).toEqual([
+      'Compliance reporting',
+      'Intrusion detection',
+      'Policy recommendation',
+      'Flow logs (fluentd)',
+      'Prometheus',
+    ]);
+    const markdown = renderMarkdown(assessment);
+    expect(markdown).toContain('### Calico Enterprise components');
+    expect(markdown).toContain('- ✅ **Intrusion detection:** running in tigera-intrusion-detection (1 pod)');
+    expect(renderMarkdown(sampleAssessment('reference-crosssubnet'))).not.toContain('Calico Enterprise components');
+  });
+});

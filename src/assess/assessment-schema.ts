@@ -249,6 +249,9 @@ const facts = z.strictObject({
       }),
     ),
   ),
+  enterpriseComponents: nullable(z.array(z.strictObject({ component: str, namespace: str, pods: count }))).describe(
+    'Calico Enterprise components found running, by their namespace; null when pods were not collected.',
+  ),
   sgExceptions: nullable(
     z.array(
       z.strictObject({

@@ -10,7 +10,7 @@ import type { CalicoInstall, ClusterModel, Tier } from './model.js';
 import { type SecurityGroupFact, securityGroupFacts, type SgException, sgFacts } from './facts/security-groups.js';
 import { workloadFacts, type WorkloadsFact } from './facts/workloads.js';
 import { type RouteTableFact, routeTableFacts } from './facts/route-tables.js';
-import { componentFacts } from './facts/components.js';
+import { componentFacts, enterpriseComponentFacts } from './facts/components.js';
 import { type NodeFact, nodeFacts } from './facts/nodes.js';
 import { type GrowthFact, growthFacts } from './facts/growth.js';
 import { cniFacts, type CniMode } from './facts/cni.js';
@@ -137,6 +137,8 @@ export interface Facts {
     ready: number | null;
     healthy: boolean | null;
   }[] | null;
+  /** Calico Enterprise's own components found running (seed 001 lists them); `null` when pods were not collected. */
+  enterpriseComponents: Array<{ component: string; namespace: string; pods: number }> | null;
   sgExceptions: SgException[] | null;
   securityGroups: SecurityGroupFact[] | null;
   /** `null` when route tables, instances, subnets or pools were not collected, or a node subnet has no table. */
@@ -264,6 +266,7 @@ export function deriveFacts(model: ClusterModel): Facts {
     },
     policy: policyFacts(model),
     components: componentFacts(model),
+    enterpriseComponents: enterpriseComponentFacts(model),
     sgExceptions: sgFacts(model, nodes, calicoNetworking, routing, encapsulation, bgp, typha, wireguard, ipv6Pools),
     securityGroups: securityGroupFacts(model, nodes),
     routeTables: routeTableFacts(model, subnets, pools),

@@ -96,7 +96,7 @@ function contents(body: string, view: ReportView): string {
     const anchor = anchorOf(heading.replace(/\\(.)/g, '$1'));
     lines.push(`- [${heading}](#${anchor})`);
     if (anchor === findingsAnchor) {
-      for (const finding of view.findings) lines.push(`  - [${md(finding.title).text}](#${findingAnchor(finding)}) (${finding.severity})`);
+      for (const finding of view.findings) lines.push(`  - [${md(finding.title).text}](#${findingAnchor(finding)})`);
     }
   }
   return lines.join('\n');

@@ -42,6 +42,9 @@ function historyOf(assessment: Assessment, check: Check) {
   return { open: openFor(periods[0], history.asOf), objects };
 }
 
+/** Evidence lines a finding shows; the rest is in report.json (a long list reads as a dump). */
+export const EVIDENCE_SHOWN = 5;
+
 export function findingView(check: Check, assessment?: Assessment, step?: number) {
   const history = assessment ? historyOf(assessment, check) : { open: null, objects: [] };
   return {
@@ -53,7 +56,8 @@ export function findingView(check: Check, assessment?: Assessment, step?: number
     area: AREAS[check.area as Area] ?? check.area,
     seed: check.seed,
     summary: check.summary,
-    evidence: check.evidence.map(evidenceLine),
+    evidence: check.evidence.slice(0, EVIDENCE_SHOWN).map(evidenceLine),
+    moreEvidence: check.evidence.length > EVIDENCE_SHOWN,
     // The fix is told once, as a step of the plan under Recommendations.
     step: step ?? null,
     stepAnchor: step ? stepAnchor(step) : null,
@@ -95,9 +99,9 @@ export function planOrder(findings: Check[]): Check[] {
 }
 
 const WHY: Record<string, string> = {
-  critical: 'pod traffic is or will be dropped, or the cluster is open',
-  high: 'a serious gap in routing, policy or exposure',
-  medium: 'a weakness the reference architecture asks to close',
+  critical: 'traffic is or will be dropped, or the cluster is open',
+  high: 'a serious gap',
+  medium: 'the reference architecture asks for it',
   low: 'an improvement',
   info: 'for the record',
 };

@@ -9,8 +9,12 @@ import type { Facts } from '../../assess/facts.js';
 import type { Area, Evidence, ReportSection } from '../../assess/rule.js';
 import { codeSpan, joinMarkdown, markdown, SafeMarkdown } from '../escape.js';
 
-/** Above this many nodes, per-node tables give way to per-subnet ones (report.json keeps every node). */
-export const NODE_TABLE_LIMIT = 150;
+/**
+ * Rows a table shows before it is summarised (shared/spec/report.md: long tables are summarised
+ * above 50 rows; report.json keeps every row). Above it, per-node tables give way to per-subnet ones.
+ */
+export const NODE_TABLE_LIMIT = 50;
+export const TABLE_ROWS = NODE_TABLE_LIMIT;
 /** Per-node pod counts listed before the rest is left to report.json. */
 export const BUSIEST_NODES = 10;
 
@@ -62,9 +66,13 @@ export function verdict(check: Check): SafeMarkdown {
   return new SafeMarkdown(`${STATUS_MARK[check.status]} ${id} ${STATUS_WORD[check.status]}${severity}`);
 }
 
+/** A section's rules: the ones that failed or could not be judged, each named (a failure linked to its finding); the rest in a word. */
 export function verdictLine(label: string, checks: Check[]): SafeMarkdown | null {
   if (!checks.length) return null;
-  return new SafeMarkdown(`**${label}:** ${checks.map((c) => verdict(c).text).join(' · ')}`);
+  const named = checks.filter((c) => c.status === 'fail' || c.status === 'unknown').map((c) => verdict(c).text);
+  const rest = checks.some((c) => c.status === 'pass') ? `${STATUS_MARK.pass} the others pass or do not apply` : 'the others do not apply';
+  if (!named.length) return new SafeMarkdown(`**${label}:** ${checks.some((c) => c.status === 'pass') ? `${STATUS_MARK.pass} every rule passes or does not apply` : 'none applies'}`);
+  return new SafeMarkdown(`**${label}:** ${named.join(' · ')}${named.length < checks.length ? ` · ${rest}` : ''}`);
 }
 
 /** Values listed in one evidence line before the rest is counted (report.json keeps them all). */

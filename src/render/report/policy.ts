@@ -19,10 +19,12 @@ export function policyView(assessment: Assessment, checks: SectionChecks) {
     value: policy.defaultDeny ? markdown`${policy.defaultDeny}` : policy.globalPolicies === null ? markdown`not determined` : markdown`none`,
   });
   keyFacts.push({ label: 'Allow-all global policies', value: policy.allowAll.length ? joinMarkdown(policy.allowAll) : markdown`none` });
-  for (const c of checks.keyFacts('policy')) keyFacts.push({ label: c.keyFact!.label, value: markdown`${c.summary}` });
+  // A key fact from a rule that does not apply (DNS under a default deny that does not exist) says nothing new.
+  for (const c of checks.keyFacts('policy').filter((k) => k.status !== 'not_applicable')) keyFacts.push({ label: c.keyFact!.label, value: markdown`${c.summary}` });
 
+  // Without any default deny the failure tells each candidate's shortfalls, once, under Findings.
   const candidates = policy.defaultDenyCandidates
-    .filter((c) => c.shortfalls.length)
+    .filter((c) => c.shortfalls.length && policy.defaultDeny !== null)
     .map((c) => markdown`**${c.name}** is not a complete default deny: ${joinMarkdown(c.shortfalls, '; ')}`);
   const workloadNamespaces = (workloads?.byNamespace ?? []).filter((n) => !n.system);
   const covered = workloadNamespaces.filter((n) => n.selected === true).map((n) => n.namespace);
