@@ -3,7 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
-const BENCHMARKS = ['cli-start.ts', 'assess.ts', 'render.ts', 'collect.ts', 'bundles.ts', 'fleet-run.ts', 'fleet-sim.ts'];
+const BENCHMARKS = ['cli-start.ts', 'assess.ts', 'render.ts', 'collect.ts', 'bundles.ts', 'fleet-run.ts', 'fleet-sim.ts', 'reach.ts', 'assess-shapes.ts'];
 
 for (const file of BENCHMARKS) {
   const path = fileURLToPath(new URL(`./${file}`, import.meta.url));

@@ -62,8 +62,8 @@ const lambdaHandler = async (event: z.infer<typeof auditClusterEventSchema>, con
     return outcome;
   }
   logger.info('cluster audited', { grade: outcome.grade, score: outcome.score, critical: outcome.critical });
-  // In a run the Map gathers every item's output under Step Functions' 256 KB state limit, and
-  // summarize reads the reports from S3: return only what it needs.
+  // In a run the output is the Map's result for this cluster (its ResultWriter files, which summarize
+  // reads; a child execution's output is capped at 256 KiB), and the reports are in S3: return only what it needs.
   if (!onDemand) return { status: outcome.status, target: outcome.target };
 
   const links = Object.fromEntries(

@@ -9,12 +9,13 @@ import { latestFleetUrl, loadConfig, objectUrl } from '../src/config/config.js';
 import { awsClientDefaults } from '../src/fleet/aws-clients.js';
 import { MemberAccess } from '../src/fleet/member-access.js';
 import { securityHubThroughMemberRole } from '../src/fleet/member-securityhub.js';
-import { clusterKey } from '../src/publish/layout.js';
-import { outcomesFromMap } from '../src/fleet/map-results.js';
+import { clusterKey, isMapManifestKey } from '../src/publish/layout.js';
+import { outcomesFromMapRun } from '../src/fleet/map-results.js';
+import { readEnumerationFailures } from '../src/fleet/run-files.js';
 import { summarizeRun } from '../src/fleet/summarize.js';
 import { suppressionsReader } from '../src/fleet/suppressions.js';
 import { summarizeEventSchema, type SummarizeEvent } from '../src/lambda/events.js';
-import { parseEvent, publicErrors } from '../src/lambda/middleware.js';
+import { EventValidationError, parseEvent, publicErrors } from '../src/lambda/middleware.js';
 import { SesEmailNotifier } from '../src/notify/email.js';
 import { S3Sink } from '../src/publish/sink.js';
 
@@ -27,8 +28,16 @@ const lambdaHandler = async (event: SummarizeEvent) => {
   const config = loadConfig();
   logger.appendKeys({ runId: event.runId });
   const sink = new S3Sink(s3, config.bucket, config.prefix);
+  // The Map's results: only this run's, in this deployment's bucket and prefix.
+  const { Bucket, Key } = event.mapResults;
+  if (Bucket !== config.bucket || !Key.startsWith(config.prefix) || !isMapManifestKey(event.runId, Key.slice(config.prefix.length))) {
+    throw new EventValidationError(`invalid event: mapResults: s3://${Bucket}/${Key} is not a manifest of run ${event.runId}'s Map in s3://${config.bucket}/${config.prefix}`);
+  }
   const region = await s3.config.region();
-  const summary = await summarizeRun(event.runId, outcomesFromMap(event.runId, event.results), event.enumerationFailures, {
+  const outcomes = await outcomesFromMapRun(sink, event.runId, Key.slice(config.prefix.length), config.prefix);
+  const enumerationFailures = await readEnumerationFailures(sink, event.runId);
+  logger.info('map results read', { clusters: outcomes.length, failed: outcomes.filter((o) => o.status === 'failed').length, unlisted: enumerationFailures.length });
+  const summary = await summarizeRun(event.runId, outcomes, enumerationFailures, {
     sink,
     history: { suppressions: suppressionsReader(sink, config.suppressionsKey) },
     exports: {

@@ -5,8 +5,9 @@
  */
 import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { StateMachineExecutor, StatesError, type StateMachineDefinition } from './support/asl/executor.js';
+import { PAYLOAD_LIMIT_BYTES, StateMachineExecutor, StatesError, type StateMachineDefinition } from './support/asl/executor.js';
 import { startLocalS3, type LocalS3 } from './support/s3-server.js';
+import { stringContaining } from './helpers/matchers.js';
 
 const failing = (name: string) => (): Promise<never> => {
   const error = new Error(`${name} happened`);
@@ -129,6 +130,35 @@ describe('Map, inline ("Map state in Inline mode")', () => {
     expect((result.output as { results: unknown[] }).results).toEqual(['a', 'b', 'c', 'd', 'e'].map((item, index) => ({ run: 'r', item, index })));
   });
 
+  it('takes its bound from MaxConcurrencyPath, and fails with States.Runtime when the path selects no non-negative integer ("MaxConcurrency (Map)")', async () => {
+    let running = 0;
+    let most = 0;
+    const machine: StateMachineDefinition = {
+      StartAt: 'Each',
+      States: { Each: { Type: 'Map', ItemsPath: '$.items', MaxConcurrencyPath: '$.bound', ItemProcessor: { StartAt: 'Work', States: { Work: task('work') } }, End: true } },
+    };
+    const work = async (input: unknown) => {
+      running += 1;
+      most = Math.max(most, running);
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      running -= 1;
+      return input;
+    };
+    const items = [1, 2, 3, 4, 5, 6];
+    expect(await new StateMachineExecutor(machine, { resources: { work } }).start({ bound: 3, items })).toMatchObject({ status: 'SUCCEEDED', output: items });
+    expect(most).toBe(3);
+    for (const bound of ['3', -1, 1.5]) {
+      const result = await new StateMachineExecutor(machine, { resources: { work } }).start({ bound, items });
+      expect(result, JSON.stringify(bound)).toMatchObject({ status: 'FAILED', error: 'States.Runtime', cause: stringContaining('MaxConcurrencyPath') });
+    }
+  });
+
+  it('refuses a JSONata state rather than reading its fields as JSONPath', async () => {
+    const machine: StateMachineDefinition = { StartAt: 'Call', States: { Call: task('echo', { QueryLanguage: 'JSONata', Arguments: '{% $states.input %}' }) } };
+    const result = await new StateMachineExecutor(machine, { resources: { echo: (input) => Promise.resolve(input) } }).start({});
+    expect(result).toMatchObject({ status: 'FAILED', cause: stringContaining('does not implement QueryLanguage') });
+  });
+
   it('fails the whole Map when one iteration fails', async () => {
     const machine: StateMachineDefinition = {
       StartAt: 'Each',
@@ -190,6 +220,61 @@ describe('Map, distributed ("Distributed Map state", "ItemReader", "ResultWriter
     expect(await run({})).toMatchObject({ status: 'FAILED', error: 'States.ExceedToleratedFailureThreshold' });
     expect(await run({ ToleratedFailureCount: 2 })).toMatchObject({ status: 'SUCCEEDED' });
     expect(await run({ ToleratedFailurePercentage: 100, ToleratedFailureCount: 1 })).toMatchObject({ status: 'FAILED', error: 'States.ExceedToleratedFailureThreshold' });
+  });
+
+  it('reads the tolerated share from ToleratedFailurePercentagePath (a number from 0 to 100) and the count from ToleratedFailureCountPath', async () => {
+    const run = async (tolerated: Record<string, string>, input: Record<string, unknown>) =>
+      new StateMachineExecutor(distributed(tolerated as never), { resources: { work }, s3: s3.client }).start({ run: 'r3', itemsKey: 'items.jsonl', ...input });
+    // Two of six fail: 33%.
+    expect(await run({ ToleratedFailurePercentagePath: '$.tolerated' }, { tolerated: 34 })).toMatchObject({ status: 'SUCCEEDED' });
+    expect(await run({ ToleratedFailurePercentagePath: '$.tolerated' }, { tolerated: 30 })).toMatchObject({ status: 'FAILED', error: 'States.ExceedToleratedFailureThreshold' });
+    expect(await run({ ToleratedFailureCountPath: '$.tolerated' }, { tolerated: 2 })).toMatchObject({ status: 'SUCCEEDED' });
+    expect(await run({ ToleratedFailurePercentagePath: '$.tolerated' }, { tolerated: 101 })).toMatchObject({ status: 'FAILED', error: 'States.Runtime' });
+    expect(await run({ ToleratedFailurePercentagePath: '$.missing' }, {})).toMatchObject({ status: 'FAILED', error: 'States.Runtime' });
+  });
+});
+
+describe('payloads ("Quotas related to state machine executions": 256 KiB)', () => {
+  it('fails with States.DataLimitExceeded, which no Catch takes, when a task\'s result is over 256 KiB', async () => {
+    const machine: StateMachineDefinition = {
+      StartAt: 'Call',
+      States: { Call: task('big', { End: undefined, Next: 'Done', Catch: [{ ErrorEquals: ['States.ALL'], Next: 'Caught' }] }), Done: { Type: 'Succeed' }, Caught: { Type: 'Pass', End: true } },
+    };
+    const big = (bytes: number) => () => Promise.resolve({ data: 'x'.repeat(bytes) });
+    expect(await new StateMachineExecutor(machine, { resources: { big: big(PAYLOAD_LIMIT_BYTES) } }).start({})).toMatchObject({ status: 'FAILED', error: 'States.DataLimitExceeded' });
+    expect(await new StateMachineExecutor(machine, { resources: { big: big(PAYLOAD_LIMIT_BYTES - 100) } }).start({})).toMatchObject({ status: 'SUCCEEDED' });
+  });
+
+  it('does not let States.ALL catch States.Runtime', async () => {
+    const machine: StateMachineDefinition = {
+      StartAt: 'Call',
+      States: { Call: task('echo', { Parameters: { 'x.$': '$.missing' }, End: undefined, Next: 'Done', Catch: [{ ErrorEquals: ['States.ALL'], Next: 'Caught' }] }), Done: { Type: 'Succeed' }, Caught: { Type: 'Pass', End: true } },
+    };
+    expect(await new StateMachineExecutor(machine, { resources: { echo: (input) => Promise.resolve(input) } }).start({})).toMatchObject({ status: 'FAILED', error: 'States.Runtime' });
+  });
+
+  it('holds 2,000 results of 200 bytes in a distributed Map with a ResultWriter, not in an inline one', async () => {
+    const items = Array.from({ length: 2000 }, (_, n) => JSON.stringify({ n })).join('\n');
+    await s3.client.send(new PutObjectCommand({ Bucket: 'machine', Key: 'many.jsonl', Body: items }));
+    const result = (input: unknown) => Promise.resolve({ item: input, padding: 'p'.repeat(180) });
+    const map = (mode: 'INLINE' | 'DISTRIBUTED'): StateMachineDefinition => ({
+      StartAt: 'Each',
+      States: {
+        Each: {
+          Type: 'Map',
+          // ItemReader and ResultWriter are the distributed mode's; an inline Map takes its items from the input.
+          ...(mode === 'DISTRIBUTED'
+            ? { ItemReader: { Resource: 'arn:aws:states:::s3:getObject', ReaderConfig: { InputType: 'JSONL' }, Parameters: { Bucket: 'machine', Key: 'many.jsonl' } } }
+            : { ItemsPath: '$.items' }),
+          ItemProcessor: { ProcessorConfig: { Mode: mode, ...(mode === 'DISTRIBUTED' ? { ExecutionType: 'STANDARD' } : {}) }, StartAt: 'Work', States: { Work: task('work') } },
+          ...(mode === 'DISTRIBUTED' ? { ResultWriter: { Resource: 'arn:aws:states:::s3:putObject', Parameters: { Bucket: 'machine', Prefix: 'many' } } } : {}),
+          End: true,
+        },
+      },
+    });
+    const inline = { items: Array.from({ length: 2000 }, (_, n) => ({ n })) };
+    expect(await new StateMachineExecutor(map('INLINE'), { resources: { work: result }, s3: s3.client }).start(inline)).toMatchObject({ status: 'FAILED', error: 'States.DataLimitExceeded' });
+    expect(await new StateMachineExecutor(map('DISTRIBUTED'), { resources: { work: result }, s3: s3.client }).start({})).toMatchObject({ status: 'SUCCEEDED', output: { ResultWriterDetails: { Bucket: 'machine' } } });
   });
 });
 

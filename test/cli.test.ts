@@ -7,30 +7,14 @@ import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import type { Assessment } from '../src/assess/assess.js';
 import { RULES } from '../src/assess/rules/index.js';
-import { main } from '../src/cli/main.js';
 import type { FleetSummary } from '../src/fleet-summary/index.js';
-import { SAMPLE_FLEET_DIR } from '../src/samples/index.js';
 import { ROOT } from './helpers/fixtures.js';
 import { emptySnapshot } from './helpers/minimal-snapshot.js';
+import { runCli, sampleFile, scratchFolder } from './helpers/cli.js';
 
-const dir = mkdtempSync(path.join(tmpdir(), 'calico-audit-cli-'));
-const write = (name: string, content: string) => {
-  const file = path.join(dir, name);
-  writeFileSync(file, content);
-  return file;
-};
-const sample = (name: string) => path.join(SAMPLE_FLEET_DIR, `${name}.json`);
-
-async function run(...args: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const code = await main(['node', 'calico-audit', ...args], {
-    stdout: (t) => (stdout += t),
-    stderr: (t) => (stderr += t),
-    stderrStream: { write: () => true } as unknown as NodeJS.WritableStream,
-  });
-  return { code, stdout, stderr };
-}
+const { dir, write } = scratchFolder('calico-audit-cli-');
+const sample = sampleFile;
+const run = runCli;
 
 describe('calico-audit assess', () => {
   it('prints the assessment as JSON with one check per catalogue rule, and exits 0', async () => {

@@ -20,6 +20,7 @@ describe('loadConfig', () => {
       recipients: [],
       maskEmail: true,
       concurrency: 10,
+      toleratedFailurePercentage: 10,
       linkExpirySeconds: 86_400,
       securityHub: false,
       eventBus: 'default',
@@ -36,9 +37,10 @@ describe('loadConfig', () => {
       CALICO_AUDIT_RECIPIENTS: 'secops@example.com,netops@example.com',
       CALICO_AUDIT_SENDER: 'calico-audit@example.com',
       CALICO_AUDIT_CONCURRENCY: '20',
+      CALICO_AUDIT_TOLERATED_FAILURE_PERCENTAGE: '5',
       CALICO_AUDIT_MASK_EMAIL: 'false',
     });
-    expect(config).toMatchObject({ accounts: 'organization', regions: ['eu-west-2', 'us-east-1'], concurrency: 20, maskEmail: false });
+    expect(config).toMatchObject({ accounts: 'organization', regions: ['eu-west-2', 'us-east-1'], concurrency: 20, toleratedFailurePercentage: 5, maskEmail: false });
     expect(config.recipients).toHaveLength(2);
   });
 

@@ -5,7 +5,6 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { assess, type Assessment } from '../src/assess/assess.js';
 import { applySuppressions } from '../src/assess/suppressions.js';
-import { main } from '../src/cli/main.js';
 import { summarizeFleet, type Comparison } from '../src/fleet-summary/index.js';
 import { renderJson } from '../src/render/json.js';
 import { renderFleetJson } from '../src/render/fleet.js';
@@ -13,6 +12,7 @@ import { validateSnapshot } from '../src/snapshot/load.js';
 import { sampleDocument } from './helpers/fixtures.js';
 import { nativeSnapshot } from './support/history-samples.js';
 import { anyOf, stringContaining, stringMatching } from './helpers/matchers.js';
+import { runCli } from './helpers/cli.js';
 
 const native = (options: { fixed?: string[]; reporting?: boolean; at?: string } = {}): Assessment => assess(nativeSnapshot(options));
 const reference = () => assess(validateSnapshot(sampleDocument('reference-crosssubnet'), 'reference'));
@@ -23,12 +23,7 @@ const file = (name: string, body: string) => {
   writeFileSync(target, body);
   return target;
 };
-async function run(...args: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const code = await main(['node', 'calico-audit', 'diff', ...args], { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), stderrStream: process.stderr });
-  return { code, stdout, stderr };
-}
+const run = (...args: string[]) => runCli('diff', ...args);
 
 describe('calico-audit diff of two assessments', () => {
   const before = native({ at: '2026-11-01T02:00:00Z' });

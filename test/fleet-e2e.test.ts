@@ -1,7 +1,8 @@
 /**
- * A whole fleet run end to end (issue 5), in-process and over real protocols: the three Lambda
- * handlers are called as the state machine calls them (Enumerate → Map of AuditCluster with its
- * Catch → Summarize), configured only through environment variables, and build their own clients:
+ * A whole fleet run end to end (issue 5), in-process and over real protocols: the packaged state
+ * machine (Enumerate → Distributed Map of AuditCluster with its Retry and Catch → Summarize) runs
+ * through the test executor against the three Lambda handlers, which are configured only through
+ * environment variables and build their own clients:
  * - S3: s3rver on 127.0.0.1 (AWS_ENDPOINT_URL_S3), which logs every request it gets;
  * - SES v2: aws-ses-v2-local on 127.0.0.1 (AWS_ENDPOINT_URL_SESV2), read back from its store;
  * - Kubernetes: one local HTTPS API server per cluster (self-signed CA, EKS token checked), reached
@@ -14,27 +15,28 @@ import { gunzipSync } from 'node:zlib';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { HeadObjectCommand } from '@aws-sdk/client-s3';
-import pMap from 'p-map';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { assess, type Assessment } from '../src/assess/assess.js';
 import { S3Sink } from '../src/publish/sink.js';
-import { SAMPLE_ACCOUNT_ID } from './support/samples/index.js';
 import { validateSnapshot } from '../src/snapshot/load.js';
-import type { Snapshot } from '../src/snapshot/schema.js';
 import type { ClusterTarget } from '../src/target/index.js';
-import { mockAwsFleet, type AwsFleetMock, type FleetMember } from './helpers/aws-fleet.js';
-import { jsonCopy, sampleText } from './helpers/fixtures.js';
+import { memberDocument, mockAwsFleet, type AwsFleetMock, type FleetMember } from './helpers/aws-fleet.js';
+import { jsonCopy } from './helpers/fixtures.js';
 import { startFakeKube, type FakeKube } from './helpers/kube-server.js';
 import { HUB_ACCOUNT_ID, lambdaContext } from './helpers/lambda.js';
 import { stringContaining, stringMatching } from './helpers/matchers.js';
 import { startLocalS3, type LocalS3, type S3Request } from './support/s3-server.js';
 import { type FleetSummary, fleetSummarySchema } from '../src/fleet-summary/index.js';
+import { readEnumerationFailures, readTargets } from '../src/fleet/run-files.js';
+import { runIdAt } from '../src/target/index.js';
+import { StatesError, type StateMachineExecutor } from './support/asl/executor.js';
+import { fleetMachine, lastTaskInput } from './support/fleet-machine.js';
+import { packageService } from './support/serverless.js';
 
 /** An event or an answer as Step Functions passes it between the functions: JSON. */
 type Json = Record<string, unknown>;
-/** What Enumerate answers. */
+/** What Enumerate wrote to the run's files. */
 interface Enumeration {
-  runId: string;
   targets: ClusterTarget[];
   failures: unknown[];
 }
@@ -87,20 +89,13 @@ const CONTENT_TYPES: Record<string, string> = {
   'ledger.json': 'application/json',
   'findings.json': 'application/json',
   'email.json': 'application/json',
+  'targets.jsonl': 'application/jsonl',
+  'enumeration-failures.jsonl': 'application/jsonl',
 };
 
 /** The run `latest/index.json` names, in a listing of the bucket. */
 const latestRun = (all: Map<string, Buffer>): string => (JSON.parse(all.get('latest/index.json')!.toString('utf8')) as { runId: string }).runId;
 
-/** A sample re-targeted to a member account (and renamed): what that account's AWS and Kubernetes serve. */
-function memberDocument(member: Member): Snapshot {
-  const document = validateSnapshot(JSON.parse(sampleText(member.sample).replaceAll(SAMPLE_ACCOUNT_ID, member.accountId)), member.sample);
-  const cluster = document.aws.cluster!;
-  cluster.name = member.clusterName;
-  cluster.arn = cluster.arn!.replace(/cluster\/.*$/, `cluster/${member.clusterName}`);
-  document.target.clusterName = member.clusterName;
-  return document;
-}
 
 const folder = (m: Pick<Member, 'accountId' | 'clusterName'>) => `clusters/${m.accountId}/${REGION}/${m.clusterName}`;
 const verdict = (a: Assessment) => a.checks.map((c) => `${c.id} ${c.status} ${c.severity}`);
@@ -123,10 +118,11 @@ const kubes: FakeKube[] = [];
 /** Reads the bucket as the test's own client, under the configured prefix. */
 let bucket: S3Sink;
 let handlers: {
-  enumerate: (event: Json, context: unknown) => Promise<Enumeration>;
-  auditCluster: (event: Json, context: unknown) => Promise<MapResult>;
-  summarize: (event: Json, context: unknown) => Promise<Json>;
+  enumerate: (event: unknown, context: unknown) => Promise<unknown>;
+  auditCluster: (event: unknown, context: unknown) => Promise<unknown>;
+  summarize: (event: unknown, context: unknown) => Promise<Json>;
 };
+let machine: StateMachineExecutor;
 
 /** The bucket's objects under the prefix: key → body. */
 async function objects(): Promise<Map<string, Buffer>> {
@@ -142,50 +138,58 @@ async function emails(): Promise<SentEmail[]> {
 interface Execution {
   runId: string;
   enumeration: Enumeration;
+  /** The Map's results as its ResultWriter left them: each child execution's output. */
   results: MapResult[];
+  /** The folder of the Map's results in the run (`map/<map run id>/`). */
+  mapFolder: string;
   summary: Json;
+  /** What Summarize was given: where the Map's results are. */
+  summarizeInput: unknown;
   /** The S3 requests of this execution. */
   requests: S3Request[];
-  /** What Summarize threw, if it did. */
-  summaryError?: Error;
+  /** How the execution failed, if it did. */
+  failure?: { error: string; cause: string };
+}
+
+/** The Map's child execution outputs, from the manifest its ResultWriter wrote (`manifestKey`, a full key): one per cluster. */
+async function mapResults(runId: string, manifestKey: string): Promise<{ results: MapResult[]; mapFolder: string }> {
+  const manifestInRun = manifestKey.slice(PREFIX.length);
+  expect(manifestInRun).toMatch(new RegExp(`^runs/${runId}/map/[\\w.-]+/manifest\\.json$`));
+  const manifest = JSON.parse(text(await bucket.read(manifestInRun))) as { ResultFiles: { SUCCEEDED: Array<{ Key: string }> } };
+  const results: MapResult[] = [];
+  for (const file of manifest.ResultFiles.SUCCEEDED) {
+    const records = JSON.parse(text(await bucket.read(file.Key.slice(PREFIX.length)))) as Array<{ Output: string }>;
+    results.push(...records.map((r) => JSON.parse(r.Output) as MapResult));
+  }
+  return { results, mapFolder: manifestInRun.slice(`runs/${runId}/`.length, -'manifest.json'.length) };
 }
 
 /**
- * One execution of the state machine: Enumerate's output feeds the Map (items `{runId, target}`,
- * MaxConcurrency-bounded); a task that throws or times out becomes the Catch state's record
- * (`ClusterNotAudited`); Summarize gets `{runId, enumerationFailures, results}`. Every hand-over
- * goes through JSON, as Step Functions passes state.
+ * One execution of the packaged state machine, started by the schedule (input `{}`) at `startedAt`.
+ * The task of the cluster whose fate is to time out ends as Step Functions ends a task past its
+ * TimeoutSeconds: with States.Timeout, retried, then caught.
  */
 async function execute(startedAt: Date): Promise<Execution> {
   const firstRequest = s3.requests.length;
-  const enumeration = json(await handlers.enumerate({ startedAt: startedAt.toISOString(), executionName: `nightly-${startedAt.getTime()}` }, lambdaContext('enumerate')));
-  const runId = enumeration.runId;
-  const results = await pMap(
-    enumeration.targets,
-    async (target): Promise<MapResult> => {
-      const member = MEMBERS.find((m) => m.accountId === target.accountId && m.clusterName === target.clusterName);
-      if (member?.fate === 'times out') {
-        return { status: 'failed', target, error: 'States.Timeout', cause: JSON.stringify({ errorMessage: 'Task timed out after 900.00 seconds' }) };
-      }
-      try {
-        return json(await handlers.auditCluster(json({ runId, target }), lambdaContext('auditCluster')));
-      } catch (error) {
-        const { name, message } = error as Error;
-        return { status: 'failed', target, error: name, cause: JSON.stringify({ errorType: name, errorMessage: message, trace: [] }) };
-      }
-    },
-    { concurrency: 4 },
-  );
-  let summary: Json = {};
-  let summaryError: Error | undefined;
-  try {
-    summary = json(await handlers.summarize(json({ runId, enumerationFailures: enumeration.failures, results }), lambdaContext('summarize')));
-  } catch (error) {
-    summaryError = error as Error;
-  }
+  const execution = await machine.start({}, `nightly-${startedAt.getTime()}`, startedAt);
   // A failed Summarize leaves its other requests in flight: let them land before anyone looks.
   await s3.idle();
-  return { runId, enumeration, results, summary, requests: s3.requests.slice(firstRequest), ...(summaryError ? { summaryError } : {}) };
+  const runId = runIdAt(startedAt);
+  const targets: ClusterTarget[] = [];
+  for await (const target of readTargets(bucket, runId)) targets.push(target);
+  const summarizeInput = lastTaskInput(execution, 'Summarize') as { mapResults: { Bucket: string; Key: string } };
+  expect(summarizeInput.mapResults.Bucket).toBe(BUCKET);
+  const { results, mapFolder } = await mapResults(runId, summarizeInput.mapResults.Key);
+  return {
+    runId,
+    enumeration: { targets, failures: await readEnumerationFailures(bucket, runId) },
+    results,
+    mapFolder,
+    summary: execution.status === 'SUCCEEDED' ? (execution.output as Json) : {},
+    summarizeInput,
+    requests: s3.requests.slice(firstRequest),
+    ...(execution.status === 'FAILED' ? { failure: { error: execution.error!, cause: execution.cause! } } : {}),
+  };
 }
 
 /** The frozen clock: whole seconds past the real time (signatures must stay within s3rver's 15 minutes). */
@@ -250,6 +254,17 @@ beforeAll(async () => {
     auditCluster: (await import('../functions/audit-cluster.js')).handler as never,
     summarize: (await import('../functions/summarize.js')).handler as never,
   };
+  machine = fleetMachine(await packageService(), {
+    bucket: BUCKET,
+    s3: s3.client,
+    handlers,
+    auditCluster: (input, audit) => {
+      const { target } = input as { target: ClusterTarget };
+      const member = MEMBERS.find((m) => m.accountId === target.accountId && m.clusterName === target.clusterName);
+      if (member?.fate === 'times out') return Promise.reject(new StatesError('States.Timeout', JSON.stringify({ errorMessage: 'Task timed out after 900.00 seconds' })));
+      return audit(input);
+    },
+  });
 
   vi.useFakeTimers({ toFake: ['Date'] });
   vi.setSystemTime(at(0));
@@ -319,21 +334,26 @@ describe('a nightly run through the three functions', () => {
     const run = `runs/${night1.runId}/`;
     const clusterKeys = AUDITED.flatMap((m) => CLUSTER_FILES.map((file) => `${folder(m)}/${file}`));
     const fleetKeys = [...FLEET_FILES, 'email.json', 'ledger.json'].map((file) => `fleet/${file}`);
+    // The run's inputs, and the Map's results as its ResultWriter wrote them (every child execution succeeded: no FAILED file).
+    const runFiles = ['targets.jsonl', 'enumeration-failures.jsonl', `${night1.mapFolder}manifest.json`, `${night1.mapFolder}SUCCEEDED_0.json`];
+    expect(night1.mapFolder).toMatch(/^map\/[\w.-]+\/$/);
     // The findings ledger the next run continues; latest/ is the pointer and the page that forwards to the run.
-    const expected = [...[...clusterKeys, ...fleetKeys].map((key) => run + key), 'latest/fleet/index.html', 'latest/index.json', 'ledger/findings.json'].sort();
+    const expected = [...[...clusterKeys, ...fleetKeys, ...runFiles].map((key) => run + key), 'latest/fleet/index.html', 'latest/index.json', 'ledger/findings.json'].sort();
     expect([...night1Objects.keys()]).toEqual(expected);
     // latest/ names this run, and its page sends readers to this run's fleet page.
     expect(latestRun(night1Objects)).toBe(night1.runId);
     expect(text(night1Objects.get('latest/fleet/index.html')!)).toContain(`url=../../runs/${night1.runId}/fleet/index.html`);
   });
 
-  it('stores every object with its content type, and asks for server-side encryption on every write and copy', async () => {
-    for (const key of night1Objects.keys()) {
+  it('stores every object the functions write with its content type, and asks for server-side encryption on every write and copy', async () => {
+    // The Map's results are Step Functions' own objects (encrypted by the bucket's default).
+    const stepFunctions = (path: string) => path.includes(`runs/${night1.runId}/map/`);
+    for (const key of [...night1Objects.keys()].filter((k) => !stepFunctions(k))) {
       const head = await s3.client.send(new HeadObjectCommand({ Bucket: BUCKET, Key: PREFIX + key }));
       expect(head.ContentType, key).toBe(CONTENT_TYPES[key.slice(key.lastIndexOf('/') + 1)]);
     }
     // s3rver keeps no encryption setting: check what the functions asked for, request by request.
-    const writes = night1.requests.filter((r) => r.method === 'PUT');
+    const writes = night1.requests.filter((r) => r.method === 'PUT' && !stepFunctions(r.path));
     expect(writes.length).toBeGreaterThan(0);
     for (const write of writes) {
       expect(write.headers.serverSideEncryption, write.path).toBe('AES256');
@@ -420,7 +440,12 @@ describe('running a run id again', () => {
     const again = await execute(at(0));
     expect(again.runId).toBe(night1.runId);
     const after = await objects();
-    expect([...after.keys()]).toEqual([...night1Objects.keys()]);
+    // The second execution's Map run has a folder of its own; its results are the first one's.
+    expect(again.mapFolder).not.toBe(night1.mapFolder);
+    const againMap = [...after.keys()].filter((key) => key.startsWith(`runs/${night1.runId}/${again.mapFolder}`));
+    expect(againMap.map((key) => key.slice(key.lastIndexOf('/') + 1))).toEqual(['SUCCEEDED_0.json', 'manifest.json']);
+    expect(again.results).toEqual(night1.results);
+    expect([...after.keys()].filter((key) => !againMap.includes(key))).toEqual([...night1Objects.keys()]);
     // latest/ already named this run; the page is compared with what it was compared with the first time (nothing).
     for (const [key, body] of night1Objects) expect(after.get(key)!.equals(body), key).toBe(true);
     expect(text(after.get(`runs/${night1.runId}/fleet/index.md`)!)).not.toContain('## Changes since');
@@ -457,7 +482,7 @@ describe('latest/', () => {
     s3.refuse((r) => batchReports(r) || (r.method === 'PUT' && r.path.endsWith('/latest/index.json')));
     const night2 = await execute(at(60));
     expect(night2.runId).not.toBe(night1.runId);
-    expect(night2.summaryError).toMatchObject({ name: 'AccessDenied' });
+    expect(night2.failure).toMatchObject({ error: 'AccessDenied' });
     const during = await objects();
     expect(latestRun(during)).toBe(night1.runId);
     expect(during.has(`runs/${night2.runId}/fleet/index.json`)).toBe(true);
@@ -468,7 +493,7 @@ describe('latest/', () => {
 
     // Summarised again (the state machine's retry, or a re-run with the same input): latest/ switches, one e-mail goes.
     s3.refuse(batchReports);
-    const summary = json(await handlers.summarize(json({ runId: night2.runId, enumerationFailures: night2.enumeration['failures'], results: night2.results }), lambdaContext('summarize')));
+    const summary = json(await handlers.summarize(json(night2.summarizeInput), lambdaContext('summarize')));
     expect(summary).toMatchObject({ runId: night2.runId, audited: 3, emailed: true, latest: { runId: night2.runId, switched: true } });
     const moved = await objects();
     expect(latestRun(moved)).toBe(night2.runId);
@@ -479,7 +504,7 @@ describe('latest/', () => {
     expect(await emails()).toHaveLength(2);
 
     // Once more, with latest/ now at this run: still the changes since the first night, and no second e-mail.
-    await handlers.summarize(json({ runId: night2.runId, enumerationFailures: night2.enumeration.failures, results: night2.results }), lambdaContext('summarize'));
+    await handlers.summarize(json(night2.summarizeInput), lambdaContext('summarize'));
     const again = await objects();
     for (const file of FLEET_FILES) {
       expect(again.get(`runs/${night2.runId}/fleet/${file}`)!.equals(moved.get(`runs/${night2.runId}/fleet/${file}`)!), file).toBe(true);
@@ -488,7 +513,7 @@ describe('latest/', () => {
     expect(await emails()).toHaveLength(2);
 
     // A late summary of the first night (an old retry) leaves latest/ at the newer run.
-    const late = json(await handlers.summarize(json({ runId: night1.runId, enumerationFailures: night1.enumeration['failures'], results: night1.results }), lambdaContext('summarize')));
+    const late = json(await handlers.summarize(json(night1.summarizeInput), lambdaContext('summarize')));
     expect(late).toMatchObject({ latest: { runId: night2.runId, switched: false } });
     expect(latestRun(await objects())).toBe(night2.runId);
   });
@@ -523,7 +548,7 @@ describe('the suppressions file in the bucket (issue 15)', () => {
     const night = await execute(at(120));
     // Unset again (an empty variable is ignored), keeping the rest of the functions' environment.
     vi.stubEnv('CALICO_AUDIT_SUPPRESSIONS_KEY', '');
-    expect(night.summaryError).toBeUndefined();
+    expect(night.failure).toBeUndefined();
 
     const report = JSON.parse(text(await bucket.read(`runs/${night.runId}/${folder({ accountId: '777788889999', clusterName: 'native-multisubnet-srcdst' })}/report.json`))) as Assessment;
     const srcDst = report.checks.find((c) => c.id === 'CAL-AWS-01')!;

@@ -24,8 +24,8 @@ describe('summarizeFleet', () => {
     expect(summary.clusters.map((c) => c.clusterName)).toEqual([
       'native-multisubnet-srcdst',
       'mesh-120-no-typha',
-      'enterprise-vxlan',
       'ec2-denied',
+      'enterprise-vxlan',
       'karpenter-growth',
       'pool-migration',
       'ipv6-policy-only',
@@ -35,7 +35,7 @@ describe('summarizeFleet', () => {
     const worst = summary.clusters[0]!;
     expect(worst).toMatchObject({ grade: 'D', score: 72, coverage: 1, critical: 2, high: 1, calicoVersion: 'v3.30.3', nodes: 5 });
     expect(worst.failed[0]!.severity).toBe('critical');
-    expect(summary.totals).toEqual({ clusters: 10, audited: 9, notAudited: 1, unlisted: 0, critical: 2, high: 12, clustersWithCritical: 1 });
+    expect(summary.totals).toEqual({ clusters: 10, audited: 9, notAudited: 1, unlisted: 0, critical: 2, high: 14, clustersWithCritical: 1 });
     expect(fleetSummarySchema.parse(JSON.parse(JSON.stringify(summary)))).toEqual(summary);
   });
 

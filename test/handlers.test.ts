@@ -48,8 +48,12 @@ describe('event validation', () => {
     // On demand, only an account the deployment audits: the member role is not assumed anywhere else.
     ['audit-cluster', { accountId: '999988887777', region: 'eu-west-2', clusterName: 'prod' }, 'accountId 999988887777 is not one of the accounts this deployment audits (111122223333)'],
     ['enumerate', { runId: 'bad id with spaces' }, 'runId'],
-    ['summarize', { runId: 'r1' }, 'results'],
-    ['summarize', { runId: 'r1', results: [{ status: 'audited' }] }, 'results.0'],
+    ['summarize', { runId: 'r1' }, 'mapResults'],
+    ['summarize', { runId: 'r1', mapResults: { Bucket: 'calico-audit-reports' } }, 'mapResults.Key'],
+    // Only this run's Map results, in this deployment's bucket: summarize reads nothing else it is pointed at.
+    ['summarize', { runId: 'r1', mapResults: { Bucket: 'calico-audit-reports', Key: 'runs/r2/map/run-1/manifest.json' } }, "is not a manifest of run r1's Map"],
+    ['summarize', { runId: 'r1', mapResults: { Bucket: 'calico-audit-reports', Key: 'runs/r1/fleet/index.json' } }, "is not a manifest of run r1's Map"],
+    ['summarize', { runId: 'r1', mapResults: { Bucket: 'someone-elses-bucket', Key: 'runs/r1/map/run-1/manifest.json' } }, 's3://someone-elses-bucket/'],
   ])('%s rejects %j naming the problem', async (name, event, problem) => {
     const error = await rejection(name, event);
     expect(error.name).toBe('EventValidationError');

@@ -238,10 +238,13 @@ function checkRemediation(steps: Remediation, label: string): { commandsRun: num
   expect(executed.stderr, `${label}: bash complained`).toBe('');
   expect(executed.created, `${label}: a payload created a file`).toEqual([]);
   expect(sortCalls(executed.calls).map((c) => c.argv), `${label}: the commands run and their arguments`).toEqual(sortCalls(expected).map((c) => c.argv));
-  // Each heredoc reads back as the document the model holds.
+  // Each heredoc reads back as the document the model holds; several runs of one command line (three
+  // `calicoctl apply -f -`) are matched in the order they ran.
   const withDocuments = expected.filter((c) => c.document !== undefined);
+  const unmatched = executed.calls.filter((c) => c.stdin !== null);
   for (const call of withDocuments) {
-    const received = executed.calls.find((c) => JSON.stringify(c.argv) === JSON.stringify(call.argv) && c.stdin !== null);
+    const index = unmatched.findIndex((c) => JSON.stringify(c.argv) === JSON.stringify(call.argv));
+    const received = index >= 0 ? unmatched.splice(index, 1)[0] : undefined;
     expect(received, `${label}: ${call.argv.join(' ')} got its document on standard input`).toBeDefined();
     expect(parseAll(received!.stdin!), `${label}: the document ${call.argv.join(' ')} received`).toEqual(call.document);
   }

@@ -1,19 +1,17 @@
 /**
  * `serverless package` runs offline with no AWS credentials, and the CloudFormation it generates
  * gives each function its own role with the least it needs: no `*` actions, writes only to the
- * reports bucket's prefixes, SES send and the dead-letter queue.
+ * reports bucket's prefixes, SES send and the dead-letter queue; and the state machine a role with
+ * exactly what its Distributed Map needs.
  */
-import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { ROOT } from './helpers/fixtures.js';
+import { packageService, type Template } from './support/serverless.js';
 
 type Statement = { Effect: string; Action: string | string[]; Resource: unknown; Condition?: unknown };
-type Template = { Conditions: Record<string, unknown>; Resources: Record<string, { Type: string; Properties: Record<string, unknown> }> };
 
 // The parts of the generated resources these tests read, as CloudFormation spells them.
 interface RoleProperties {
@@ -33,10 +31,14 @@ interface StateMachineDefinition {
   States: {
     Enumerate: { Next: string; Retry: Retry[] };
     AuditClusters: {
-      MaxConcurrency: number;
-      ItemProcessor: { States: { AuditCluster: { Retry: Retry[]; Catch: unknown[]; TimeoutSeconds: number }; ClusterNotAudited: { Parameters: unknown } } };
+      ItemReader: { Parameters: { Bucket: string } };
+      ResultWriter: { Parameters: { Bucket: string } };
+      ItemProcessor: {
+        ProcessorConfig: unknown;
+        States: { AuditCluster: { Retry: Retry[]; Catch: unknown[]; TimeoutSeconds: number }; ClusterNotAudited: { Parameters: unknown } };
+      };
     };
-    Summarize: { Retry: Retry[] };
+    Summarize: { Retry: Retry[]; Parameters: unknown };
   };
 }
 interface AlarmProperties {
@@ -46,15 +48,10 @@ interface AlarmProperties {
 const propertiesOf = <T>(resource: string): T => template.Resources[resource]!.Properties as T;
 
 let template: Template;
-const out = mkdtempSync(path.join(tmpdir(), 'sls-package-'));
 
 beforeAll(async () => {
-  // No credentials, no metadata service, no notifications or telemetry: packaging must not need AWS.
-  const env: NodeJS.ProcessEnv = { ...process.env, SLS_TELEMETRY_DISABLED: '1', SLS_NOTIFICATIONS_MODE: 'off', AWS_EC2_METADATA_DISABLED: 'true' };
-  for (const name of ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_PROFILE']) delete env[name];
-  // The external id has no default: a deployment must name its own.
-  await promisify(execFile)(path.join(ROOT, 'node_modules/.bin/serverless'), ['package', '--stage', 'ci', '--package', out, '--param', 'externalId=ci-external-id-0123456789'], { cwd: ROOT, env });
-  template = JSON.parse(readFileSync(path.join(out, 'cloudformation-template-update-stack.json'), 'utf8')) as Template;
+  // The external id has no default: a deployment must name its own (packageService passes one).
+  template = await packageService();
 }, 120_000);
 
 const actions = (s: Statement) => (Array.isArray(s.Action) ? s.Action : [s.Action]);
@@ -106,7 +103,8 @@ describe('the packaged deployment', () => {
   it('lets each function write only its own prefix: a cluster\'s files, the fleet page, latest/\'s pointer and page; nothing deletes', () => {
     expect(putPrefixes('AuditClusterRole')).toEqual(['runs/*/clusters/*']);
     expect(putPrefixes('SummarizeRole')).toEqual(['latest/fleet/index.html', 'latest/index.json', 'ledger/findings.json', 'runs/*/fleet/*']);
-    expect(putPrefixes('EnumerateRole')).toEqual([]);
+    // The run's inputs: its targets file (the Map's ItemReader reads it) and the accounts not listed.
+    expect(putPrefixes('EnumerateRole')).toEqual(['runs/*/enumeration-failures.jsonl', 'runs/*/targets.jsonl']);
     for (const role of Object.values(FUNCTIONS)) expect(rolePolicy(role).flatMap(actions).filter((a) => a.startsWith('s3:Delete')), role).toEqual([]);
   });
 
@@ -184,14 +182,30 @@ describe('the packaged deployment', () => {
     expect(policy).toMatchObject({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } });
   });
 
-  it('fans out with a bounded Map that retries and catches per cluster, on a schedule', () => {
-    const definitionString = propertiesOf<{ DefinitionString: { 'Fn::Sub': [string, ...unknown[]] } }>('FleetAuditStateMachine').DefinitionString;
-    const definition = JSON.parse(definitionString['Fn::Sub'][0]) as StateMachineDefinition;
+  it('fans out with a Distributed Map that reads the targets from S3, writes its results to S3, and retries and catches per cluster, on a schedule', () => {
+    const definitionString = propertiesOf<{ DefinitionString: { 'Fn::Sub': [string, Record<string, unknown>] } }>('FleetAuditStateMachine').DefinitionString;
+    const [text, references] = definitionString['Fn::Sub'];
+    const definition = JSON.parse(text) as StateMachineDefinition;
     const map = definition.States.AuditClusters;
+    const reference = (value: unknown) => references[/^\$\{(.+)\}$/.exec(String(value))![1]!];
     expect(definition.StartAt).toBe('Enumerate');
     expect(definition.States.Enumerate.Next).toBe('AuditClusters');
-    expect(map).toMatchObject({ Type: 'Map', ItemsPath: '$.targets', Next: 'Summarize' });
-    expect(map.MaxConcurrency).toBeGreaterThan(0);
+    expect(map).toMatchObject({
+      Type: 'Map',
+      // The targets enumerate wrote, one child execution per line; the results to the run's map/ folder.
+      ItemReader: { Resource: 'arn:aws:states:::s3:getObject', ReaderConfig: { InputType: 'JSONL' }, Parameters: { 'Key.$': '$.targets.key' } },
+      ResultWriter: { Resource: 'arn:aws:states:::s3:putObject', Parameters: { 'Prefix.$': '$.mapResultsPrefix' } },
+      // Bounded by the configuration, handed over by Enumerate (a number there, whatever --param passed).
+      MaxConcurrencyPath: '$.concurrency',
+      ToleratedFailurePercentagePath: '$.toleratedFailurePercentage',
+      ResultPath: '$.map',
+      Next: 'Summarize',
+    });
+    expect(map).not.toHaveProperty('ItemsPath');
+    expect(reference(map.ItemReader.Parameters.Bucket)).toEqual({ Ref: 'ReportsBucket' });
+    expect(reference(map.ResultWriter.Parameters.Bucket)).toEqual({ Ref: 'ReportsBucket' });
+    // STANDARD children: an Express child execution may run at most five minutes, an audit up to 600 s and its retries.
+    expect(map.ItemProcessor.ProcessorConfig).toEqual({ Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' });
     const task = map.ItemProcessor.States.AuditCluster;
     expect(task.Retry[0]).toMatchObject({ MaxAttempts: 3, BackoffRate: 2 });
     // The handlers raise throttling, timeouts and 5xx as TransientError: every task retries it.
@@ -199,8 +213,55 @@ describe('the packaged deployment', () => {
     expect(task.TimeoutSeconds).toBeGreaterThan(600);
     expect(task.Catch[0]).toMatchObject({ ErrorEquals: ['States.ALL'], Next: 'ClusterNotAudited' });
     expect(map.ItemProcessor.States.ClusterNotAudited.Parameters).toMatchObject({ status: 'failed', 'target.$': '$.target' });
+    // Summarize is handed where the results are, never the results.
+    expect(definition.States.Summarize.Parameters).toEqual({ 'runId.$': '$.runId', 'mapResults.$': '$.map.ResultWriterDetails' });
+    // The bounds' defaults reach the functions' configuration: the simulation's concurrency, a tolerance below all.
+    const environment = propertiesOf<{ Environment: { Variables: Record<string, unknown> } }>('EnumerateLambdaFunction').Environment.Variables;
+    expect([environment['CALICO_AUDIT_CONCURRENCY'], environment['CALICO_AUDIT_TOLERATED_FAILURE_PERCENTAGE']].map(String)).toEqual(['10', '10']);
     const schedule = Object.values(template.Resources).find((r) => r.Type === 'AWS::Events::Rule')!;
     expect(schedule.Properties['ScheduleExpression']).toMatch(/^cron\(/);
     expect(template.Resources['FailedInvocationsQueue']!.Type).toBe('AWS::SQS::Queue');
+  });
+
+  it('gives the state machine exactly what its Distributed Map needs: invoke the three functions, run and stop its own children, read the targets, write the results', () => {
+    expect(propertiesOf<{ RoleArn: unknown }>('FleetAuditStateMachine').RoleArn).toEqual({ 'Fn::GetAtt': ['FleetAuditStateMachineRole', 'Arn'] });
+    const role = propertiesOf<{ AssumeRolePolicyDocument: { Statement: Statement[] } }>('FleetAuditStateMachineRole');
+    expect(role.AssumeRolePolicyDocument.Statement).toEqual([
+      { Effect: 'Allow', Principal: { Service: { 'Fn::Sub': 'states.${AWS::Region}.amazonaws.com' } }, Action: 'sts:AssumeRole', Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } } },
+    ]);
+    const statements = rolePolicy('FleetAuditStateMachineRole');
+    const grants = (action: string) => statements.filter((s) => actions(s).includes(action)).flatMap((s) => [s.Resource].flat());
+    expect(grants('lambda:InvokeFunction')).toEqual(['EnumerateLambdaFunction', 'AuditClusterLambdaFunction', 'SummarizeLambdaFunction'].map((fn) => ({ 'Fn::GetAtt': [fn, 'Arn'] })));
+    const machine = 'arn:${AWS::Partition}:states:${AWS::Region}:${AWS::AccountId}';
+    expect(grants('states:StartExecution')).toEqual([{ 'Fn::Sub': `${machine}:stateMachine:calico-eks-auditor-ci-fleet-audit` }]);
+    // Child executions are named execution:<state machine>/<map label>:<id>.
+    for (const action of ['states:DescribeExecution', 'states:StopExecution']) expect(grants(action)).toEqual([{ 'Fn::Sub': `${machine}:execution:calico-eks-auditor-ci-fleet-audit/*` }]);
+    expect(propertiesOf<{ Name?: string; StateMachineName?: string }>('FleetAuditStateMachine').StateMachineName).toBe('calico-eks-auditor-ci-fleet-audit');
+    // ItemReader: the targets file only; ResultWriter: the run's map/ folder only.
+    expect(grants('s3:GetObject')).toEqual([{ 'Fn::Sub': '${ReportsBucket.Arn}/runs/*/targets.jsonl' }, { 'Fn::Sub': '${ReportsBucket.Arn}/runs/*/map/*' }]);
+    for (const action of ['s3:PutObject', 's3:ListMultipartUploadParts', 's3:AbortMultipartUpload']) expect(grants(action), action).toEqual([{ 'Fn::Sub': '${ReportsBucket.Arn}/runs/*/map/*' }]);
+    // Nothing else: the statement for CloudWatch Logs delivery is the only one on `*`, whose actions take no resource.
+    const granted = statements.flatMap(actions).sort();
+    expect(granted).toEqual(
+      [
+        'lambda:InvokeFunction', 'states:StartExecution', 'states:DescribeExecution', 'states:StopExecution', 's3:GetObject', 's3:PutObject', 's3:GetObject', 's3:ListMultipartUploadParts', 's3:AbortMultipartUpload',
+        'logs:CreateLogDelivery', 'logs:GetLogDelivery', 'logs:UpdateLogDelivery', 'logs:DeleteLogDelivery', 'logs:ListLogDeliveries', 'logs:PutResourcePolicy', 'logs:DescribeResourcePolicies', 'logs:DescribeLogGroups',
+      ].sort(),
+    );
+    expect(statements.filter((s) => JSON.stringify(s.Resource) === '"*"').flatMap(actions).every((a) => a.startsWith('logs:'))).toBe(true);
+  });
+
+  it('grants no role in the template a wildcard action, or a wildcard resource beyond the log-delivery actions that take none', () => {
+    const roles = Object.entries(template.Resources).filter(([, r]) => r.Type === 'AWS::IAM::Role');
+    expect(roles.map(([id]) => id).sort()).toEqual(['AuditClusterRole', 'EnumerateRole', 'FleetAuditScheduleToStepFunctionsRole', 'FleetAuditStateMachineRole', 'SummarizeRole']);
+    for (const [id] of roles) {
+      for (const statement of rolePolicy(id)) {
+        expect(statement.Effect, id).toBe('Allow');
+        for (const action of actions(statement)) {
+          expect(action, `${id}: ${action}`).not.toContain('*');
+          if (JSON.stringify(statement.Resource) === '"*"') expect(action, `${id}: ${action} on *`).toMatch(/^(logs:(Create|Get|Update|Delete|List)LogDeliver|logs:(PutResourcePolicy|DescribeResourcePolicies|DescribeLogGroups)$|organizations:ListAccounts$)/);
+        }
+      }
+    }
   });
 });

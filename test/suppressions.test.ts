@@ -6,6 +6,7 @@ import { applySuppressions, expiringSuppressions, suppressionsFileSchema, unused
 import { parseSuppressions, SuppressionsFileError } from '../src/assess/suppressions-file.js';
 import { validateSnapshot } from '../src/snapshot/load.js';
 import { sampleDocument } from './helpers/fixtures.js';
+import { runCli } from './helpers/cli.js';
 
 const reference = () => assess(validateSnapshot(sampleDocument('reference-crosssubnet'), 'reference-crosssubnet'));
 // Fails CAL-AWS-01 on five nodes and CAL-POL-03 on two namespaces (analytics, batch).
@@ -57,17 +58,11 @@ describe('calico-audit assess --suppressions', () => {
     const { mkdtempSync, writeFileSync } = await import('node:fs');
     const { tmpdir } = await import('node:os');
     const path = await import('node:path');
-    const { main } = await import('../src/cli/main.js');
     const { SAMPLE_FLEET_DIR } = await import('../src/samples/index.js');
     const dir = mkdtempSync(path.join(tmpdir(), 'suppressions-'));
     const file = path.join(dir, 'suppressions.json');
     const snapshot = path.join(SAMPLE_FLEET_DIR, 'reference-crosssubnet.json');
-    const run = async (...args: string[]) => {
-      let stdout = '';
-      let stderr = '';
-      const code = await main(['node', 'calico-audit', ...args], { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), stderrStream: process.stderr });
-      return { code, stdout, stderr };
-    };
+    const run = runCli;
     // The reference cluster's one finding is CAL-DP-01 (low).
     expect((await run('assess', '--snapshot', snapshot, '--format', 'json', '--fail-on', 'low')).code).toBe(1);
     writeFileSync(file, JSON.stringify({ suppressions: [{ ruleId: 'CAL-DP-01', reason: 'iptables is our standard dataplane until the kernel upgrade' }] }));

@@ -11,6 +11,7 @@ import { SNAPSHOT_SOURCES, type SnapshotField } from '../snapshot/sources.js';
 import { ASSESSMENT_SCHEMA_VERSION, type Assessment } from './assess.js';
 import { CNI_MODE_LABELS, type CniMode } from './facts.js';
 import { REPORT_SECTIONS, SEVERITIES, STATUSES } from './rule.js';
+import { REACH_VALUES } from './reach/analysis.js';
 
 const nullable = <T extends z.ZodType>(schema: T) => schema.nullable();
 const str = z.string();
@@ -23,6 +24,7 @@ const severity = z.enum(SEVERITIES);
 const status = z.enum(STATUSES);
 
 const objectRef = z.strictObject({ kind: str, name: str, namespace: str.optional() });
+const reach = z.enum(REACH_VALUES);
 const family = z.union([z.literal(4), z.literal(6)]);
 const traffic = z.strictObject({ protocol: z.enum(['tcp', 'udp', '4']), port: int.optional(), family: family.optional(), label: str });
 
@@ -232,10 +234,40 @@ const facts = z.strictObject({
     globalPolicies: nullable(count),
     namespacedCalicoPolicies: nullable(count),
     kubernetesPolicies: nullable(count),
-    defaultDeny: nullable(str),
-    defaultDenyCandidates: z.array(z.strictObject({ name: str, shortfalls: z.array(str) })),
-    allowAll: z.array(str),
+    adminPolicies: nullable(count).describe('AdminNetworkPolicy, BaselineAdminNetworkPolicy and ClusterNetworkPolicy objects Calico enforces.'),
+    stagedPolicies: nullable(count).describe('Staged policies (not enforced).'),
+    defaultDeny: nullable(str).describe('The policies that deny a namespace created tomorrow both ways.'),
+    newNamespace: nullable(
+      z.strictObject({ ingress: reach, ingressBy: nullable(str), egress: reach, egressBy: nullable(str), port: str }),
+    ).describe('What a namespace created tomorrow with no policy of its own gets on a port no rule names, and which policy decides it.'),
+    allowAll: z.array(str).describe('Global policies that allow all traffic for all endpoints.'),
     model: nullable(str),
+    reach: nullable(
+      z.strictObject({
+        traffic: str,
+        portRanges: count.describe('Port ranges the rules split TCP and UDP into; each is decided as a whole.'),
+        groups: count.describe('Groups of pods policy cannot tell apart.'),
+        pods: count,
+        coreDns: str,
+        apiServer: str,
+        internet: str,
+        namespaces: z.array(
+          z.strictObject({
+            name: str,
+            code: str.describe('Its column in the Markdown matrix.'),
+            system: z.boolean(),
+            pods: count,
+            groups: count,
+            dns: nullable(reach).describe('Its pods to CoreDNS on UDP and TCP 53, both sides; null without CoreDNS pods.'),
+            apiServer: reach,
+            sameNamespace: reach,
+            internet: reach,
+            to: z.strictObject({ allowed: count, denied: count, partly: count, unknown: count }),
+          }),
+        ),
+        matrix: z.array(z.array(reach)).describe('Row = from, column = to, in namespaces order, over every TCP and UDP port.'),
+      }),
+    ).describe('The namespace × namespace reachability matrix and key flows, from the policy model.'),
   }),
   components: nullable(
     z.array(

@@ -14,7 +14,8 @@ import { componentFacts, enterpriseComponentFacts } from './facts/components.js'
 import { type NodeFact, nodeFacts } from './facts/nodes.js';
 import { type GrowthFact, growthFacts } from './facts/growth.js';
 import { cniFacts, type CniMode } from './facts/cni.js';
-import { policyFacts } from './facts/policy.js';
+import { policyFacts, type ReachFact } from './facts/policy.js';
+import type { Reach } from './reach/analysis.js';
 import { bgpFacts } from './facts/bgp.js';
 import { felixNodeObjects, felixOverrides } from './facts/felix.js';
 export { CNI_MODE_LABELS, type CniMode } from './facts/cni.js';
@@ -24,6 +25,8 @@ export type { IpamDemand, IpamFact, PoolEncapsulation, PoolFact } from './facts/
 export type { RouteTableFact } from './facts/route-tables.js';
 export type { SecurityGroupFact, SgException } from './facts/security-groups.js';
 export type { WorkloadsFact } from './facts/workloads.js';
+export type { ReachFact } from './facts/policy.js';
+export type { Reach } from './reach/analysis.js';
 
 export interface Facts {
   cluster: {
@@ -124,10 +127,19 @@ export interface Facts {
     globalPolicies: number | null;
     namespacedCalicoPolicies: number | null;
     kubernetesPolicies: number | null;
+    /** AdminNetworkPolicy, BaselineAdminNetworkPolicy and ClusterNetworkPolicy Calico enforces. */
+    adminPolicies: number | null;
+    /** Staged policies (not enforced). */
+    stagedPolicies: number | null;
+    /** The policies that deny a namespace created tomorrow both ways (CAL-POL-01's probe). */
     defaultDeny: string | null;
-    defaultDenyCandidates: Array<{ name: string; shortfalls: string[] }>;
+    /** What a namespace created tomorrow with no policy of its own gets, on a port no rule names, and which policy decides. */
+    newNamespace: { ingress: Reach; ingressBy: string | null; egress: Reach; egressBy: string | null; port: string } | null;
+    /** Global policies that allow all traffic for all endpoints (CAL-POL-02). */
     allowAll: string[];
     model: string | null;
+    /** The namespace × namespace reachability matrix and key flows; null when policies or pods were not collected. */
+    reach: ReachFact | null;
   };
   components: {
     name: string;

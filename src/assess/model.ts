@@ -106,43 +106,97 @@ export interface Tier {
   defaultAction: string;
 }
 
+/** A rule's `serviceAccounts` match: names and/or a selector over the ServiceAccounts' labels. */
+export interface ServiceAccountMatch {
+  names: string[];
+  selector: string | null;
+}
+
+/** One side (source or destination) of a policy rule, field for field as Calico reads it. */
 export interface EntityMatch {
   selector: string | null;
   notSelector: string | null;
   namespaceSelector: string | null;
   nets: string[];
   notNets: string[];
+  /** Numbers, `"from:to"` ranges and named ports. */
   ports: Array<number | string>;
   notPorts: Array<number | string>;
-  serviceAccounts: boolean;
-  services: boolean;
+  serviceAccounts: ServiceAccountMatch | null;
+  services: { name: string; namespace: string | null } | null;
+  /** Calico Enterprise domain names: the snapshot cannot resolve them. */
+  domains: string[];
 }
 
 export interface PolicyRule {
   action: string;
   protocol: string | null;
   notProtocol: string | null;
+  ipVersion: 4 | 6 | null;
   source: EntityMatch;
   destination: EntityMatch;
+  /** An L7 (`http`) match: the snapshot cannot decide it. */
+  http: boolean;
+  /** Which rule of the object as written this one comes from (1-based), and its name where the API names rules. */
+  index: number;
+  name: string | null;
 }
 
-export type PolicyKind = 'GlobalNetworkPolicy' | 'NetworkPolicy' | 'KubernetesNetworkPolicy';
+export type PolicyKind =
+  | 'GlobalNetworkPolicy'
+  | 'NetworkPolicy'
+  | 'KubernetesNetworkPolicy'
+  | 'AdminNetworkPolicy'
+  | 'BaselineAdminNetworkPolicy'
+  | 'ClusterNetworkPolicy';
 
 export interface Policy {
   ref: ObjectRef;
   kind: PolicyKind;
+  /** As the user wrote it (no tier or `knp.default.` prefix). */
   name: string;
+  /** As Felix knows it: `knp.default.<name>`, `kanp.adminnetworkpolicy.<name>`, `<tier>.<name>`. */
+  calicoName: string;
   namespace: string | null;
   tier: string;
   /** `null` is Calico's "no order": applied after every ordered policy. */
   order: number | null;
+  /** The endpoint selector as Calico evaluates it (converted Kubernetes selectors included). */
   selector: string;
   namespaceSelector: string | null;
+  serviceAccountSelector: string | null;
   types: Array<'Ingress' | 'Egress'>;
   ingress: PolicyRule[];
   egress: PolicyRule[];
-  /** Kubernetes NetworkPolicy `podSelector` as label equality (for namespace coverage). */
-  podSelector: { matchLabels: Record<string, string>; hasExpressions: boolean } | null;
+  /** `preDNAT` or `doNotTrack`: Calico applies it to host endpoints only, never to pods. */
+  hostEndpointsOnly: boolean;
+}
+
+/** A staged policy: what promoting it would do (set the policy of the same name, or delete it). */
+export interface StagedPolicy {
+  action: 'Set' | 'Delete';
+  policy: Policy;
+}
+
+export interface NetworkSet {
+  ref: ObjectRef;
+  kind: 'GlobalNetworkSet' | 'NetworkSet';
+  name: string;
+  namespace: string | null;
+  labels: Record<string, string>;
+  nets: string[];
+  domains: string[];
+}
+
+/** A Service's endpoints as its EndpointSlices list them. */
+export interface ServiceEndpoints {
+  namespace: string;
+  name: string;
+  clusterIPs: string[];
+  addresses: string[];
+  ports: Array<{ name: string | null; port: number; protocol: string }>;
+  /** Pods the endpoints point to (`targetRef`), as namespace/name. */
+  pods: string[];
 }
 
 export interface IpamBlock {
@@ -189,6 +243,14 @@ export interface Pod {
   hostNetwork: boolean;
   phase: string | null;
   podIP: string | null;
+  /** The workload that runs it: its controller, a ReplicaSet named for its Deployment (`coredns-5d78c9869d` → `coredns`). */
+  workload: string | null;
+  /** Every address the pod holds (`status.podIPs`, else `podIP`). */
+  podIPs: string[];
+  /** `spec.serviceAccountName`; `null` when the snapshot did not keep it (an older collector). */
+  serviceAccount: string | null;
+  /** Named container ports; `null` when the snapshot did not keep containers (an older collector). */
+  namedPorts: Array<{ name: string; port: number; protocol: string }> | null;
 }
 
 export interface Workload {
@@ -321,7 +383,15 @@ export interface ClusterModel {
   /** Nodes with a `node.<name>` FelixConfiguration; empty when none (null when Felix was not collected). */
   felixNodes: FelixNodeOverride[] | null;
   tiers: Tier[] | null;
+  /** Every enforced policy: Calico, Kubernetes and the Kubernetes admin policies Calico enforces; `null` when one of their lists was not collected. */
   policies: Policy[] | null;
+  /** The lists whose absence made `policies` null (empty when it is known). */
+  policyGaps: SnapshotField[];
+  /** Staged policies (not enforced); `null` when not collected. */
+  stagedPolicies: StagedPolicy[] | null;
+  networkSets: NetworkSet[] | null;
+  /** kube-dns and kubernetes as their EndpointSlices list them; `null` when not collected. */
+  serviceEndpoints: ServiceEndpoints[] | null;
   hostEndpointCount: number | null;
 
   /** Collection errors recorded in the snapshot, for `unknown` evidence. */

@@ -1,10 +1,14 @@
 /**
  * Calico's label-selector language (IPPool/BGPPeer `nodeSelector`, policy `selector` and
- * `namespaceSelector`), parsed once and evaluated against label maps.
+ * `namespaceSelector`), parsed once into a tree and evaluated against label maps.
  *
  * Grammar, as Calico documents it: `all()`, `global()`, `has(k)`, `k == "v"`, `k != "v"`,
  * `k in {"a","b"}`, `k not in {…}`, `k contains "s"`, `k starts with "s"`, `k ends with "s"`,
  * `!e`, `e && e`, `e || e` and parentheses. Calico gives `&&` precedence over `||`.
+ *
+ * Besides the two-valued `selects`, the reachability model evaluates selectors in three values
+ * (`matchSelector`): a label the snapshot cannot know (a ServiceAccount's own labels) makes a
+ * term "maybe", and `!`, `&&`, `||` combine maybes as Kleene's logic does.
  */
 
 export type Labels = Readonly<Record<string, string>>;
@@ -13,6 +17,16 @@ export type Selector = (labels: Labels) => boolean;
 export class SelectorSyntaxError extends Error {
   override readonly name = 'SelectorSyntaxError';
 }
+
+/** A parsed selector. */
+export type SelectorNode =
+  | { op: 'all' }
+  | { op: 'global' }
+  | { op: 'has'; key: string }
+  | { op: 'eq' | 'ne' | 'contains' | 'starts' | 'ends'; key: string; value: string }
+  | { op: 'in' | 'notin'; key: string; values: ReadonlySet<string> }
+  | { op: 'not'; inner: SelectorNode }
+  | { op: 'and' | 'or'; terms: SelectorNode[] };
 
 type Token = { kind: 'word' | 'string' | 'op'; value: string };
 
@@ -55,8 +69,8 @@ class Parser {
     private readonly source: string,
   ) {}
 
-  parse(): Selector {
-    if (!this.tokens.length) return () => true;
+  parse(): SelectorNode {
+    if (!this.tokens.length) return { op: 'all' };
     const expression = this.or();
     if (this.position < this.tokens.length) this.fail(`unexpected ${JSON.stringify(this.peek()?.value)}`);
     return expression;
@@ -88,23 +102,20 @@ class Parser {
     return false;
   }
 
-  private or(): Selector {
+  private or(): SelectorNode {
     const terms = [this.and()];
     while (this.accept('op', '||')) terms.push(this.and());
-    return terms.length === 1 ? terms[0]! : (labels) => terms.some((t) => t(labels));
+    return terms.length === 1 ? terms[0]! : { op: 'or', terms };
   }
 
-  private and(): Selector {
+  private and(): SelectorNode {
     const terms = [this.unary()];
     while (this.accept('op', '&&')) terms.push(this.unary());
-    return terms.length === 1 ? terms[0]! : (labels) => terms.every((t) => t(labels));
+    return terms.length === 1 ? terms[0]! : { op: 'and', terms };
   }
 
-  private unary(): Selector {
-    if (this.accept('op', '!')) {
-      const inner = this.unary();
-      return (labels) => !inner(labels);
-    }
+  private unary(): SelectorNode {
+    if (this.accept('op', '!')) return { op: 'not', inner: this.unary() };
     if (this.accept('op', '(')) {
       const inner = this.or();
       this.take('op', ')');
@@ -124,63 +135,111 @@ class Parser {
     return values;
   }
 
-  private term(): Selector {
+  private term(): SelectorNode {
     const word = this.take('word').value;
     if ((word === 'all' || word === 'global') && this.peek()?.value === '(') {
       this.take('op', '(');
       this.take('op', ')');
-      return () => true;
+      return { op: word };
     }
     if (word === 'has' && this.peek()?.value === '(') {
       this.take('op', '(');
       const key = this.take('word').value;
       this.take('op', ')');
-      return (labels) => Object.hasOwn(labels, key);
+      return { op: 'has', key };
     }
     const key = word;
     const next = this.peek();
     if (next?.kind === 'op' && (next.value === '==' || next.value === '!=')) {
       this.position += 1;
-      const value = this.take('string').value;
-      return next.value === '=='
-        ? (labels) => labels[key] === value
-        : (labels) => labels[key] !== value;
+      return { op: next.value === '==' ? 'eq' : 'ne', key, value: this.take('string').value };
     }
     if (next?.kind === 'word') {
       if (next.value === 'in') {
         this.position += 1;
-        const values = this.stringSet();
-        return (labels) => labels[key] !== undefined && values.has(labels[key]);
+        return { op: 'in', key, values: this.stringSet() };
       }
       if (next.value === 'not' && this.peek(1)?.value === 'in') {
         this.position += 2;
-        const values = this.stringSet();
-        return (labels) => labels[key] === undefined || !values.has(labels[key]);
+        return { op: 'notin', key, values: this.stringSet() };
       }
       if (next.value === 'contains') {
         this.position += 1;
-        const value = this.take('string').value;
-        return (labels) => labels[key]?.includes(value) ?? false;
+        return { op: 'contains', key, value: this.take('string').value };
       }
       if ((next.value === 'starts' || next.value === 'ends') && this.peek(1)?.value === 'with') {
         this.position += 2;
-        const value = this.take('string').value;
-        return next.value === 'starts'
-          ? (labels) => labels[key]?.startsWith(value) ?? false
-          : (labels) => labels[key]?.endsWith(value) ?? false;
+        return { op: next.value, key, value: this.take('string').value };
       }
     }
     return this.fail(`expected an operator after ${JSON.stringify(key)}`);
   }
 }
 
+/** Two-valued evaluation of one term on a known label value (`undefined`: the label is absent). */
+function termHolds(node: Exclude<SelectorNode, { op: 'all' | 'global' | 'not' | 'and' | 'or' }>, value: string | undefined): boolean {
+  switch (node.op) {
+    case 'has':
+      return value !== undefined;
+    case 'eq':
+      return value === node.value;
+    case 'ne':
+      return value !== node.value;
+    case 'in':
+      return value !== undefined && node.values.has(value);
+    case 'notin':
+      return value === undefined || !node.values.has(value);
+    case 'contains':
+      return value?.includes(node.value) ?? false;
+    case 'starts':
+      return value?.startsWith(node.value) ?? false;
+    case 'ends':
+      return value?.endsWith(node.value) ?? false;
+  }
+}
+
+function compile(node: SelectorNode): Selector {
+  switch (node.op) {
+    case 'all':
+    case 'global':
+      return () => true;
+    case 'not': {
+      const inner = compile(node.inner);
+      return (labels) => !inner(labels);
+    }
+    case 'and': {
+      const terms = node.terms.map(compile);
+      return (labels) => terms.every((t) => t(labels));
+    }
+    case 'or': {
+      const terms = node.terms.map(compile);
+      return (labels) => terms.some((t) => t(labels));
+    }
+    default: {
+      const key = node.key;
+      return (labels) => termHolds(node, Object.hasOwn(labels, key) ? labels[key] : undefined);
+    }
+  }
+}
+
+const trees = new Map<string, SelectorNode>();
 const cache = new Map<string, Selector>();
+
+/** Parses a selector into its tree (cached); an empty selector is `all()`. Throws SelectorSyntaxError. */
+export function parseSelectorTree(source: string): SelectorNode {
+  let tree = trees.get(source);
+  if (!tree) {
+    tree = new Parser(tokenize(source), source).parse();
+    trees.set(source, tree);
+  }
+  return tree;
+}
 
 /** Parses a selector (cached); an empty selector matches everything. Throws SelectorSyntaxError. */
 export function parseSelector(source: string): Selector {
   let selector = cache.get(source);
   if (!selector) {
-    selector = new Parser(tokenize(source), source).parse();
+    selector = compile(parseSelectorTree(source));
     cache.set(source, selector);
   }
   return selector;
@@ -200,4 +259,69 @@ export function selects(source: string, labels: Labels): boolean {
 export function isSelectAll(source: string | undefined | null): boolean {
   const trimmed = (source ?? '').replace(/\s+/g, '');
   return trimmed === '' || trimmed === 'all()';
+}
+
+/** Every label key a selector tests. */
+export function selectorKeys(node: SelectorNode, into: Set<string> = new Set()): Set<string> {
+  switch (node.op) {
+    case 'all':
+    case 'global':
+      return into;
+    case 'not':
+      return selectorKeys(node.inner, into);
+    case 'and':
+    case 'or':
+      for (const term of node.terms) selectorKeys(term, into);
+      return into;
+    default:
+      into.add(node.key);
+      return into;
+  }
+}
+
+/** Three-valued truth: no, yes, or maybe (the snapshot cannot tell). */
+export const NO = 0;
+export const YES = 1;
+export const MAYBE = 2;
+export type Tri = typeof NO | typeof YES | typeof MAYBE;
+
+/** Kleene negation. */
+export const triNot = (value: Tri): Tri => (value === MAYBE ? MAYBE : value === YES ? NO : YES);
+/** Kleene conjunction. */
+export const triAnd = (a: Tri, b: Tri): Tri => (a === NO || b === NO ? NO : a === MAYBE || b === MAYBE ? MAYBE : YES);
+/** Kleene disjunction. */
+export const triOr = (a: Tri, b: Tri): Tri => (a === YES || b === YES ? YES : a === MAYBE || b === MAYBE ? MAYBE : NO);
+
+/**
+ * Evaluates a parsed selector in three values: a term on a key `unknown` names is maybe, whatever
+ * the labels say; `!`, `&&` and `||` follow Kleene's logic, so `a == "x" || unknown` is yes when
+ * `a` is `x`.
+ */
+export function matchSelector(node: SelectorNode, labels: Labels, unknown?: (key: string) => boolean): Tri {
+  switch (node.op) {
+    case 'all':
+    case 'global':
+      return YES;
+    case 'not':
+      return triNot(matchSelector(node.inner, labels, unknown));
+    case 'and': {
+      let result: Tri = YES;
+      for (const term of node.terms) {
+        result = triAnd(result, matchSelector(term, labels, unknown));
+        if (result === NO) return NO;
+      }
+      return result;
+    }
+    case 'or': {
+      let result: Tri = NO;
+      for (const term of node.terms) {
+        result = triOr(result, matchSelector(term, labels, unknown));
+        if (result === YES) return YES;
+      }
+      return result;
+    }
+    default:
+      if (unknown?.(node.key)) return MAYBE;
+      return termHolds(node, Object.hasOwn(labels, node.key) ? labels[node.key] : undefined) ? YES : NO;
+  }
 }

@@ -229,35 +229,55 @@ export function checkReachability(
     };
   });
 
-  // Targets grouped by signature; outbound verdicts per (source signature, target signature),
-  // tallied overall and per subnet so each source can leave out its own subnet and itself.
-  type Tally = Record<Verdict, number>;
-  const emptyTally = (): Tally => ({ admitted: 0, refused: 0, uncertain: 0 });
-  const targetsBySignature = new Map<Signature, Endpoint[]>();
+  // Targets grouped by signature; outbound verdicts counted per (source signature, target
+  // signature), and per (source signature, subnet) for the source's own subnet, so that each
+  // source then costs one step per target signature with no allocation (flat counters: a cluster
+  // of hundreds of distinct group sets would otherwise make hundreds of thousands of objects).
+  const targetSignatures: Signature[] = [];
+  const targetsBySignature: Endpoint[][] = [];
+  const signatureIndex = new Map<Signature, number>();
+  const targetsBySubnet = new Map<string, Endpoint[]>();
   for (const endpoint of endpoints) {
     if (!endpoint.target) continue;
-    const members = targetsBySignature.get(endpoint.signature);
-    if (members) members.push(endpoint);
-    else targetsBySignature.set(endpoint.signature, [endpoint]);
-  }
-  const outboundTallies = new Map<Signature, Map<Signature, { all: Tally; bySubnet: Map<string, Tally> }>>();
-  for (const source of new Set(endpoints.filter((e) => e.source).map((e) => e.signature))) {
-    const row = new Map<Signature, { all: Tally; bySubnet: Map<string, Tally> }>();
-    for (const [targetSignature, members] of targetsBySignature) {
-      const tally = { all: emptyTally(), bySubnet: new Map<string, Tally>() };
-      for (const member of members) {
-        const verdict = sideVerdict(source.outbound, member);
-        tally.all[verdict] += 1;
-        if (member.subnet) {
-          const subnetTally = tally.bySubnet.get(member.subnet) ?? emptyTally();
-          subnetTally[verdict] += 1;
-          tally.bySubnet.set(member.subnet, subnetTally);
-        }
-      }
-      row.set(targetSignature, tally);
+    let index = signatureIndex.get(endpoint.signature);
+    if (index === undefined) {
+      index = targetSignatures.length;
+      signatureIndex.set(endpoint.signature, index);
+      targetSignatures.push(endpoint.signature);
+      targetsBySignature.push([]);
     }
-    outboundTallies.set(source, row);
+    targetsBySignature[index]!.push(endpoint);
+    if (endpoint.subnet) {
+      const inSubnet = targetsBySubnet.get(endpoint.subnet);
+      if (inSubnet) inSubnet.push(endpoint);
+      else targetsBySubnet.set(endpoint.subnet, [endpoint]);
+    }
   }
+  const T = targetSignatures.length;
+  const VERDICT_SLOT = { admitted: 0, refused: 1, uncertain: 2 } as const;
+  /** Counts of outbound verdicts from a source signature to each target signature: [admitted, refused, uncertain] × T. */
+  const outboundCounts = new Map<Signature, Int32Array>();
+  for (const source of endpoints) {
+    if (!source.source || outboundCounts.has(source.signature)) continue;
+    const counts = new Int32Array(T * 3);
+    for (let t = 0; t < T; t++) for (const member of targetsBySignature[t]!) counts[t * 3 + VERDICT_SLOT[sideVerdict(source.signature.outbound, member)]]! += 1;
+    outboundCounts.set(source.signature, counts);
+  }
+  /** The same counts over the targets in one subnet only, per (source signature, subnet), made when first needed. */
+  const ownSubnetCounts = new Map<Signature, Map<string, Int32Array>>();
+  const ownSubnet = (signature: Signature, subnet: string): Int32Array => {
+    let bySubnet = ownSubnetCounts.get(signature);
+    if (!bySubnet) ownSubnetCounts.set(signature, (bySubnet = new Map<string, Int32Array>()));
+    let counts = bySubnet.get(subnet);
+    if (!counts) {
+      counts = new Int32Array(T * 3);
+      for (const member of targetsBySubnet.get(subnet) ?? []) {
+        counts[signatureIndex.get(member.signature)! * 3 + VERDICT_SLOT[sideVerdict(signature.outbound, member)]]! += 1;
+      }
+      bySubnet.set(subnet, counts);
+    }
+    return counts;
+  };
 
   const certainSamples: BlockedPair[] = [];
   const uncertainSamples: BlockedPair[] = [];
@@ -269,31 +289,39 @@ export function checkReachability(
 
   for (const source of endpoints) {
     if (!source.source) continue;
-    const row = outboundTallies.get(source.signature)!;
-    for (const [targetSignature, members] of targetsBySignature) {
-      const { all, bySubnet } = row.get(targetSignature)!;
-      const outbound = { ...all };
-      // A node does not send its own traffic through its security groups; with CrossSubnet,
-      // nodes in the source's own subnet exchange the traffic unencapsulated.
-      const skipsOwnSubnet = acrossSubnetsOnly && source.subnet !== null;
-      if (skipsOwnSubnet) {
-        const own = bySubnet.get(source.subnet!);
-        if (own) for (const v of ['admitted', 'refused', 'uncertain'] as const) outbound[v] -= own[v];
+    const counts = outboundCounts.get(source.signature)!;
+    // A node does not send its own traffic through its security groups; with CrossSubnet,
+    // nodes in the source's own subnet exchange the traffic unencapsulated.
+    const skipsOwnSubnet = acrossSubnetsOnly && source.subnet !== null;
+    const own = skipsOwnSubnet ? ownSubnet(source.signature, source.subnet!) : null;
+    for (let t = 0; t < T; t++) {
+      const targetSignature = targetSignatures[t]!;
+      const members = targetsBySignature[t]!;
+      let admitted = counts[t * 3]!;
+      let refused = counts[t * 3 + 1]!;
+      let uncertain = counts[t * 3 + 2]!;
+      if (own) {
+        admitted -= own[t * 3]!;
+        refused -= own[t * 3 + 1]!;
+        uncertain -= own[t * 3 + 2]!;
       } else if (source.target && source.signature === targetSignature) {
-        outbound[sideVerdict(source.signature.outbound, source)] -= 1;
+        const self = sideVerdict(source.signature.outbound, source);
+        if (self === 'admitted') admitted -= 1;
+        else if (self === 'refused') refused -= 1;
+        else uncertain -= 1;
       }
-      const eligible = outbound.admitted + outbound.refused + outbound.uncertain;
+      const eligible = admitted + refused + uncertain;
       if (eligible === 0) continue;
       pairsChecked += eligible;
 
       const inbound = sideVerdict(targetSignature.inbound, source);
-      const outboundBlocked = outbound.refused + outbound.uncertain;
+      const outboundBlocked = refused + uncertain;
       const blocked = inbound === 'admitted' ? outboundBlocked : eligible;
       if (blocked === 0) continue;
       blockedCount += blocked;
       if (inbound !== 'admitted') inboundBlockedCount += eligible;
       outboundBlockedCount += outboundBlocked;
-      const certain = inbound === 'refused' ? eligible : outbound.refused;
+      const certain = inbound === 'refused' ? eligible : refused;
       certainlyBlockedCount += certain;
 
       const wantCertain = certain > 0 && certainSamples.length < sampleLimit;

@@ -16,6 +16,8 @@ import type { CollectCliDeps, CollectCommandOptions } from './collect-command.js
 import type { DemoOptions } from './demo-command.js';
 import type { FleetCommandOptions } from './fleet-command.js';
 import type { DiffOptions } from './diff-command.js';
+import type { ReachOptions } from './reach-command.js';
+import type { WhatIfOptions } from './what-if-command.js';
 import { EXIT, UsageError } from './errors.js';
 import { DIFF_FORMATS, FORMATS } from './options.js';
 
@@ -63,6 +65,33 @@ export async function main(argv: string[], terminal: CliIo = processIo, deps: Co
     .action(async (options: AssessOptions) => {
       const { assessCommand } = await import('./assess-command.js');
       exitCode = await assessCommand(options, io.stdout);
+    });
+
+  program
+    .command('reach')
+    .description('Can pods (or an address) reach other pods (or an address), through every tier on both sides? Prints the verdict and each side\'s trace; exit 0 allowed, 1 denied, 3 unknown, 4 partly (some pods or ports).')
+    .requiredOption('--snapshot <file>', 'snapshot file')
+    .requiredOption('--from <from>', 'NAMESPACE, NAMESPACE/SELECTOR (Calico selector or k=v,k2=v2), or an address or CIDR')
+    .requiredOption('--to <to>', 'NAMESPACE, NAMESPACE/SELECTOR, or an address or CIDR')
+    .option('--port <port>', 'PORT[/tcp|udp|sctp] or FROM-TO[/protocol], e.g. 53/udp (default: every TCP and UDP port)')
+    .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
+    .action(async (options: ReachOptions) => {
+      const { reachCommand } = await import('./reach-command.js');
+      exitCode = await reachCommand(options, io.stdout);
+    });
+
+  const collectList = (value: string, previous: string[] = []) => [...previous, value];
+  program
+    .command('what-if')
+    .description('Apply proposed policy to a snapshot (or delete some, or promote its staged policies) and print which flows and rules change, and the score before and after.')
+    .requiredOption('--snapshot <file>', 'snapshot file')
+    .option('--apply <file>', 'YAML of Calico, Kubernetes or admin network policies, network sets or tiers (repeatable)', collectList)
+    .option('--delete <kind/name>', 'delete KIND/NAME or KIND/NAMESPACE/NAME, e.g. globalnetworkpolicy/default-allow-all (repeatable)', collectList)
+    .option('--staged', "promote the cluster's staged policies (stagedAction Set or Delete)")
+    .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
+    .action(async (options: WhatIfOptions) => {
+      const { whatIfCommand } = await import('./what-if-command.js');
+      exitCode = await whatIfCommand(options, io.stdout);
     });
 
   program

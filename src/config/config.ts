@@ -32,6 +32,13 @@ export const configSchema = z.object({
   maskEmail: z.boolean().default(true),
   /** Clusters audited at once. */
   concurrency: z.number().int().min(1).max(100).default(10),
+  /**
+   * The nightly Distributed Map's ToleratedFailurePercentage: the share of child executions that may
+   * fail before the Map (and the run) fails. A cluster that cannot be audited does not count: its
+   * child execution catches the failure and ends as the cluster's row; only a child that fails
+   * outright (aborted, timed out as a whole, a broken state) does.
+   */
+  toleratedFailurePercentage: z.number().int().min(0).max(100).default(10),
   /** Where readers open `latest/` (an internal portal or CloudFront); default: the S3 console. */
   reportsUrl: z.url({ protocol: /^https$/ }).optional(),
   /** Lifetime of the presigned report links returned by on-demand audits. */
@@ -79,6 +86,7 @@ const ENVIRONMENT: Record<string, (value: string) => [keyof AuditConfig, unknown
   CALICO_AUDIT_SENDER: (v) => ['sender', v],
   CALICO_AUDIT_MASK_EMAIL: (v) => ['maskEmail', v === 'true' ? true : v === 'false' ? false : v],
   CALICO_AUDIT_CONCURRENCY: (v) => ['concurrency', /^\d+$/.test(v) ? Number(v) : v],
+  CALICO_AUDIT_TOLERATED_FAILURE_PERCENTAGE: (v) => ['toleratedFailurePercentage', /^\d+$/.test(v) ? Number(v) : v],
   CALICO_AUDIT_REPORTS_URL: (v) => ['reportsUrl', v.replace(/\/+$/, '')],
   CALICO_AUDIT_LINK_EXPIRY_SECONDS: (v) => ['linkExpirySeconds', /^\d+$/.test(v) ? Number(v) : v],
   CALICO_AUDIT_SUPPRESSIONS_KEY: (v) => ['suppressionsKey', v],

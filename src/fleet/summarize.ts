@@ -35,13 +35,16 @@ import {
 import type { ReportSink } from '../publish/sink.js';
 import { renderEmail } from '../render/email.js';
 import { renderFleetPages, renderLatestPage } from '../render/index.js';
-import type { ClusterOutcome } from './audit-cluster.js';
+import type { AuditedCluster, FailedCluster } from './audit-cluster.js';
 import type { EnumerationFailure } from './targets.js';
 import { clusterId, RUN_ID_PATTERN, type ClusterTarget } from '../target/index.js';
 import { diffFleet, fleetRowOf, type FleetRow, type FleetSummary, fleetSummarySchema, summarizeRows, type UnauditedCluster } from '../fleet-summary/index.js';
 import { clusterFindingsOf, type ClusterFindings } from '../assess/findings.js';
 import { recordHistory, type HistoryDeps, type RunHistory } from './history-step.js';
 import { exportRun, type ExportDeps, type RunExports } from './exports-step.js';
+
+/** What summarize needs of each cluster's outcome: audited, or failed with the reason. */
+export type RunOutcome = Pick<AuditedCluster, 'status' | 'target'> | Pick<FailedCluster, 'status' | 'target' | 'reason'>;
 
 export interface SummarizeDeps {
   sink: ReportSink;
@@ -219,7 +222,7 @@ async function readRun(sink: ReportSink, runId: string): Promise<{ rows: FleetRo
  * to a report (or that the Map says were audited but left nothing), and accounts not listed.
  */
 function unauditedFrom(
-  outcomes: readonly ClusterOutcome[],
+  outcomes: readonly RunOutcome[],
   enumerationFailures: readonly EnumerationFailure[],
   audited: ReadonlySet<string>,
   reasons: ReadonlyMap<string, string>,
@@ -253,7 +256,7 @@ async function writeVerified(sink: ReportSink, key: string, body: string): Promi
 
 export async function summarizeRun(
   runId: string,
-  outcomes: readonly ClusterOutcome[],
+  outcomes: readonly RunOutcome[],
   enumerationFailures: readonly EnumerationFailure[],
   deps: SummarizeDeps,
 ): Promise<RunSummary> {

@@ -25,17 +25,13 @@ export const auditClusterEventSchema = z.union([
   z.object({ accountId: accountId.optional(), region, clusterName, runId: runId.optional() }),
 ]);
 
-const enumerationFailure = z.object({ accountId: z.string(), region: z.string().nullable(), code: z.string(), message: z.string() });
-
-/** What the Map hands back per cluster: the function's outcome, or the Catch state's record of a crash. */
-const mapResult = z.union([
-  z.looseObject({ status: z.enum(['audited', 'failed']), target: targetSchema, reason: z.string().optional() }),
-  z.object({ status: z.literal('failed'), target: targetSchema, error: z.string(), cause: z.string().optional() }),
-]);
-
+/**
+ * Started by the state machine after the Map: the run, and where the Map's ResultWriter put its
+ * manifest (the Map's `ResultWriterDetails`). The outcomes themselves are read from S3, never from
+ * the state, which Step Functions caps at 256 KiB.
+ */
 export const summarizeEventSchema = z.object({
   runId,
-  results: z.array(mapResult),
-  enumerationFailures: z.array(enumerationFailure).default([]),
+  mapResults: z.object({ Bucket: z.string().min(1), Key: z.string().min(1) }),
 });
 export type SummarizeEvent = z.infer<typeof summarizeEventSchema>;

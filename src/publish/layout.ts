@@ -1,6 +1,9 @@
 /**
  * The one place that names report files and keys. Under the configured prefix:
  *   runs/<runId>/clusters/<account>/<region>/<cluster>/{snapshot.json.gz,report.md,report.html,report.json}
+ *   runs/<runId>/targets.jsonl      the clusters the run audits, one JSON target a line (the Map's ItemReader reads it)
+ *   runs/<runId>/enumeration-failures.jsonl   accounts/regions whose clusters could not be listed, one a line
+ *   runs/<runId>/map/<map run id>/{manifest.json,SUCCEEDED_n.json,FAILED_n.json}   the Map's ResultWriter output
  *   runs/<runId>/fleet/{index.md,index.html,index.json}
  *   runs/<runId>/fleet/ledger.json  the findings ledger as this run left it
  *   runs/<runId>/fleet/email.json   written before the run's e-mail is sent, so it is sent at most once
@@ -10,7 +13,8 @@
  * A run is never copied: `latest/` switches to a new run by one write of the pointer, made only once
  * every file of the run is in place, so it always names a complete run, and a failure at any point
  * leaves it naming the previous one. A single-cluster audit writes the four files into one folder.
- * Re-running a run id writes the same keys (idempotent).
+ * Re-running a run id writes the same keys (idempotent), but for the Map's results: each map run
+ * writes a folder of its own under `map/`, and Summarize is told which.
  */
 import type { ClusterTarget } from '../target/index.js';
 
@@ -39,6 +43,22 @@ export const reportFolder = (t: ClusterTarget): string => ['clusters', t.account
 export const reportLinkFromFleetPage = (t: ClusterTarget): string => `../${reportFolder(t)}/report.html`;
 
 export const runPrefix = (runId: string) => `runs/${runId}/`;
+/** The run's targets as JSON Lines: written by enumerate, read by the Distributed Map's ItemReader and by summarize. */
+export const targetsKey = (runId: string) => `${runPrefix(runId)}targets.jsonl`;
+/** The accounts/regions whose clusters could not be listed, as JSON Lines (kept out of the state, which is capped at 256 KiB). */
+export const enumerationFailuresKey = (runId: string) => `${runPrefix(runId)}enumeration-failures.jsonl`;
+/** Where the Distributed Map's ResultWriter writes (it adds `<map run id>/manifest.json` and the result files). */
+export const mapResultsPrefix = (runId: string) => `${runPrefix(runId)}map/`;
+/** Whether `key` is a ResultWriter manifest of this run's Map: `runs/<runId>/map/<map run id>/manifest.json`. */
+export const isMapManifestKey = (runId: string, key: string): boolean => {
+  const rest = key.startsWith(mapResultsPrefix(runId)) ? key.slice(mapResultsPrefix(runId).length).split('/') : [];
+  return rest.length === 2 && /^[\w.-]+$/.test(rest[0]!) && rest[1] === 'manifest.json';
+};
+/** Whether `key` is a result file the manifest of this run's Map may name (in the same map run's folder). */
+export const isMapResultFileKey = (manifestKey: string, key: string): boolean => {
+  const folder = manifestKey.slice(0, manifestKey.length - 'manifest.json'.length);
+  return key.startsWith(folder) && /^(SUCCEEDED|FAILED|PENDING)_\d+\.json$/.test(key.slice(folder.length));
+};
 /** The folder (a key prefix ending in `/`) that holds one cluster's files in a run. */
 export const clusterFolder = (runId: string, target: ClusterTarget) => `${runPrefix(runId)}${reportFolder(target)}/`;
 export const clusterKey = (runId: string, target: ClusterTarget, file: ClusterFile) => `${clusterFolder(runId, target)}${file}`;
@@ -74,6 +94,7 @@ export const runLedgerKey = (runId: string) => `${runPrefix(runId)}fleet/ledger.
 
 export function contentTypeOf(key: string): string {
   if (key.endsWith('.json')) return 'application/json';
+  if (key.endsWith('.jsonl')) return 'application/jsonl';
   const file = key.slice(key.lastIndexOf('/') + 1);
   if (file === 'email.json') return 'application/json';
   return (CLUSTER_FILES as Record<string, string>)[file] ?? (FLEET_FILES as Record<string, string>)[file] ?? 'application/octet-stream';

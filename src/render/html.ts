@@ -28,6 +28,9 @@ const pageEngine = Handlebars.create();
 const pageTemplate = pageEngine.compile(templateSource('page.html.hbs'), { strict: true });
 
 const SEVERITY_CELL = new RegExp(`^(${SEVERITIES.join('|')})$`);
+/** A reachability verdict (section 5): a mark alone in the matrix, or a mark and its word. */
+const REACH_CELL = /^(?:(✓)|(✗)|(◐)|(\?))(?: (allowed|denied|partly|unknown))?$/;
+const REACH_CLASS = ['allowed', 'denied', 'partly', 'unknown'];
 const RULE_ID_CELL = /^(?:CAL|EKS)-[A-Z0-9]+(?:-\d+)?$/;
 
 const escapeAttribute = (text: string): string =>
@@ -62,7 +65,17 @@ function createMarked(): Marked {
               const severity = SEVERITY_CELL.exec(cell.text.trim())?.[1];
               const grade = labels[i] === 'Grade' ? /^([ABCDF])$/.exec(cell.text.trim())?.[1] : undefined;
               const rule = RULE_ID_CELL.test(cell.text.trim());
-              const classes = severity ? ` class="sev sev-${severity}"` : grade ? ` class="grade-cell grade-text-${grade}"` : rule ? ' class="rule"' : '';
+              const reachMatch = REACH_CELL.exec(cell.text.trim());
+              const reach = reachMatch ? REACH_CLASS[[1, 2, 3, 4].findIndex((g) => reachMatch[g] !== undefined)] : undefined;
+              const classes = severity
+                ? ` class="sev sev-${severity}"`
+                : grade
+                  ? ` class="grade-cell grade-text-${grade}"`
+                  : rule
+                    ? ' class="rule"'
+                    : reach
+                      ? ` class="reach reach-${reach}"`
+                      : '';
               return `<td data-label="${labels[i] ?? ''}"${classes}${align(cell.align)}>${this.parser.parseInline(cell.tokens)}</td>`;
             });
             return `<tr>${cells.join('')}</tr>`;
@@ -103,7 +116,7 @@ const SVG_VALUES: Record<string, RegExp> = {
 const ALLOWED_CLASSES: Record<string, ReadonlySet<string>> = {
   div: new Set(['table-wrap']),
   code: new Set(['language-sh']),
-  td: new Set(['sev', ...SEVERITIES.map((s) => `sev-${s}`), 'grade-cell', ...['A', 'B', 'C', 'D', 'F'].map((g) => `grade-text-${g}`), 'rule']),
+  td: new Set(['sev', ...SEVERITIES.map((s) => `sev-${s}`), 'grade-cell', ...['A', 'B', 'C', 'D', 'F'].map((g) => `grade-text-${g}`), 'rule', 'reach', ...REACH_CLASS.map((r) => `reach-${r}`)]),
 };
 
 /**

@@ -261,6 +261,11 @@ export const snapshotSchema = z.looseObject({
     deployments: collected(kubeObject),
     podDisruptionBudgets: collected(kubeObject),
     configMaps: collected(kubeObject),
+    // Added after version 1 shipped: absent from older snapshots (read as not collected).
+    services: collected(kubeObject),
+    endpointSlices: collected(kubeObject),
+    adminNetworkPolicies: collected(kubeObject),
+    baselineAdminNetworkPolicies: collected(kubeObject),
     karpenterNodePools: collected(kubeObject),
   }),
   calico: z.looseObject({
@@ -279,6 +284,9 @@ export const snapshotSchema = z.looseObject({
     globalNetworkSets: collected(kubeObject),
     networkSets: collected(kubeObject),
     hostEndpoints: collected(kubeObject),
+    stagedGlobalNetworkPolicies: collected(kubeObject),
+    stagedNetworkPolicies: collected(kubeObject),
+    stagedKubernetesNetworkPolicies: collected(kubeObject),
   }),
   errors: z.array(collectionError),
 });

@@ -22,6 +22,10 @@ export const SNAPSHOT_SOURCES = {
   'kubernetes.deployments': 'kubernetes:deployments',
   'kubernetes.podDisruptionBudgets': 'kubernetes:poddisruptionbudgets',
   'kubernetes.configMaps': 'kubernetes:configmaps',
+  'kubernetes.services': 'kubernetes:services',
+  'kubernetes.endpointSlices': 'kubernetes:endpointslices',
+  'kubernetes.adminNetworkPolicies': 'kubernetes:adminnetworkpolicies',
+  'kubernetes.baselineAdminNetworkPolicies': 'kubernetes:baselineadminnetworkpolicies',
   'kubernetes.karpenterNodePools': 'kubernetes:nodepools.karpenter.sh',
   'calico.installation': 'operator:installations',
   'calico.clusterInformations': 'calico:clusterinformations',
@@ -37,6 +41,9 @@ export const SNAPSHOT_SOURCES = {
   'calico.globalNetworkSets': 'calico:globalnetworksets',
   'calico.networkSets': 'calico:networksets',
   'calico.hostEndpoints': 'calico:hostendpoints',
+  'calico.stagedGlobalNetworkPolicies': 'calico:stagedglobalnetworkpolicies',
+  'calico.stagedNetworkPolicies': 'calico:stagednetworkpolicies',
+  'calico.stagedKubernetesNetworkPolicies': 'calico:stagedkubernetesnetworkpolicies',
 } as const;
 
 export type SnapshotField = keyof typeof SNAPSHOT_SOURCES;

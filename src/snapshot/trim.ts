@@ -116,9 +116,18 @@ export function trimObject(object: KubeObject): KubeObject {
 }
 
 /** Pods keep `metadata.{name,namespace,labels,ownerReferences}`, `spec.{nodeName,hostNetwork}`, `status.{phase,podIP,podIPs}` (snapshot.md). */
+/** A pod's container reduced to its ports' `name`/`containerPort`/`protocol`. */
+function containerPorts(container: unknown): Json {
+  const ports = isObject(container) ? container['ports'] : undefined;
+  return Array.isArray(ports) ? { ports: ports.map((port) => pick(port, ['name', 'containerPort', 'protocol']) ?? {}) } : {};
+}
+
 export function trimPod(pod: KubeObject): KubeObject {
   const trimmed = envelope(pod, pick(pod.metadata, ['name', 'namespace', 'labels', 'ownerReferences']));
-  const spec = pick(pod.spec, ['nodeName', 'hostNetwork']);
+  const spec = pick(pod.spec, ['nodeName', 'hostNetwork', 'serviceAccountName']);
+  // Only the ports' name, containerPort and protocol: named ports in policy rules resolve against them.
+  const containers = isObject(pod.spec) ? pod.spec['containers'] : undefined;
+  if (spec && Array.isArray(containers)) spec['containers'] = containers.map(containerPorts);
   const status = pick(pod.status, ['phase', 'podIP', 'podIPs']);
   if (spec) trimmed.spec = spec;
   if (status) trimmed.status = status;

@@ -9,13 +9,12 @@ import { assess, type Assessment } from '../../src/assess/assess.js';
 import { collectSnapshot, type CollectOptions } from '../../src/collect/collect.js';
 import { validateSnapshot } from '../../src/snapshot/load.js';
 import type { Snapshot } from '../../src/snapshot/schema.js';
-import { trimSnapshot } from '../../src/snapshot/trim.js';
+import { trimObject, trimSnapshot } from '../../src/snapshot/trim.js';
 import { fakeCredentials, mockAwsFromSnapshot, testAwsClients, type AwsMock, type AwsMockOptions } from '../helpers/aws-mock.js';
 import { jsonCopy, sampleDocument } from '../helpers/fixtures.js';
 import { startFakeKube, type FakeKube, type FakeKubeOptions } from '../helpers/kube-server.js';
 import { stringContaining } from '../helpers/matchers.js';
 import { allowsRequest, auditorAccess } from '../helpers/rbac.js';
-import { trimObject } from '../../src/snapshot/trim.js';
 
 /** A Kubernetes object's spec or status as an object to extend (nothing when it is not one). */
 const fieldsOf = (value: unknown): Record<string, unknown> => (typeof value === 'object' && value !== null ? { ...value } : {});
@@ -205,6 +204,51 @@ describe('collection failures are data', () => {
     expect(snapshot.kubernetes.pods).toHaveLength(sample.kubernetes.pods!.length);
   });
 
+  it('reads the Kubernetes admin policy lists as empty, not as a collection error, when their CRDs are not installed, and still judges policy', async () => {
+    const sample = sampleDocument('reference-crosssubnet');
+    const { snapshot } = await collectFrom(sample, { absentGroups: ['policy.networking.k8s.io'] });
+    expect(snapshot.kubernetes.adminNetworkPolicies).toEqual([]);
+    expect(snapshot.kubernetes.baselineAdminNetworkPolicies).toEqual([]);
+    expect(snapshot.errors).toEqual([]);
+    // An API that is not served holds no policy: the verdicts do not wait on it.
+    const checks = assess(snapshot).checks.filter((c) => c.area === 'POL');
+    expect(checks.map((c) => c.status)).toEqual(assess(validateSnapshot(sample, 'sample')).checks.filter((c) => c.area === 'POL').map((c) => c.status));
+    expect(checks.every((c) => c.status !== 'unknown')).toBe(true);
+  });
+
+  it('reads ClusterNetworkPolicy (v1alpha2) into the admin policy list where that version is served, and the baseline list is then empty', async () => {
+    const sample = sampleDocument('reference-crosssubnet');
+    const cnp = {
+      apiVersion: 'policy.networking.k8s.io/v1alpha2',
+      kind: 'ClusterNetworkPolicy',
+      metadata: { name: 'deny-imds' },
+      spec: { tier: 'Admin', priority: 10, subject: { namespaces: {} }, egress: [{ name: 'imds', action: 'Deny', to: [{ networks: ['169.254.169.254/32'] }] }] },
+    };
+    sample['kubernetes'].adminNetworkPolicies = [cnp];
+    sample['kubernetes'].baselineAdminNetworkPolicies = [];
+    const { snapshot, kube } = await collectFrom(sample);
+    expect(snapshot.errors).toEqual([]);
+    expect(snapshot.kubernetes.adminNetworkPolicies).toEqual([cnp]);
+    expect(snapshot.kubernetes.baselineAdminNetworkPolicies).toEqual([]);
+    expect(kube.requests.some((r) => r.path === '/apis/policy.networking.k8s.io/v1alpha2/clusternetworkpolicies')).toBe(true);
+    expect(kube.requests.some((r) => r.path.includes('/v1alpha1/'))).toBe(false);
+  });
+
+  it('lists the EndpointSlices of kube-dns and kubernetes per namespace by service name, and gets the two Services by name', async () => {
+    const sample = sampleDocument('reference-crosssubnet');
+    const { snapshot, kube } = await collectFrom(sample);
+    const slices = kube.requests.filter((r) => r.path.endsWith('/endpointslices'));
+    expect(slices.map((r) => [r.path, r.query['labelSelector']])).toEqual([
+      ['/apis/discovery.k8s.io/v1/namespaces/default/endpointslices', 'kubernetes.io/service-name=kubernetes'],
+      ['/apis/discovery.k8s.io/v1/namespaces/kube-system/endpointslices', 'kubernetes.io/service-name=kube-dns'],
+    ]);
+    expect(kube.requests.filter((r) => r.path.includes('/services/')).map((r) => r.path)).toEqual([
+      '/api/v1/namespaces/default/services/kubernetes',
+      '/api/v1/namespaces/kube-system/services/kube-dns',
+    ]);
+    expect(snapshot.kubernetes.services!.map((s) => s.metadata?.name)).toEqual(['kubernetes', 'kube-dns']);
+  });
+
   it('reports a missing tier grant as a Forbidden error, never as a shorter policy list', async () => {
     const sample = sampleDocument('enterprise-vxlan');
     const { snapshot, kube } = await collectFrom(sample, { deniedTiers: ['namespace-isolation'] });
@@ -295,12 +339,28 @@ describe('what is kept', () => {
     const enriched = sample.kubernetes.pods!.map((pod) => ({
       ...pod,
       metadata: { ...pod.metadata, annotations: { 'kubectl.kubernetes.io/last-applied-configuration': '{}' }, uid: 'x', resourceVersion: '1' },
-      spec: { ...fieldsOf(pod.spec), containers: [{ name: 'app', image: 'app:1', env: [{ name: 'DB_PASSWORD', value: 'hunter2-not-for-snapshots' }] }], serviceAccountName: 'default' },
+      spec: {
+        ...fieldsOf(pod.spec),
+        // Only the ports' name, containerPort and protocol are kept (named ports in policy rules).
+        containers: ((fieldsOf(pod.spec)['containers'] as Array<Record<string, unknown>> | undefined) ?? []).map((c) => ({
+          name: 'app',
+          image: 'app:1',
+          env: [{ name: 'DB_PASSWORD', value: 'hunter2-not-for-snapshots' }],
+          ...c,
+          ...(Array.isArray(c['ports']) ? { ports: (c['ports'] as Array<Record<string, unknown>>).map((p) => ({ ...p, hostPort: 18080 })) } : {}),
+        })),
+        volumes: [{ name: 'token', projected: { sources: [] } }],
+      },
       status: { ...fieldsOf(pod.status), conditions: [{ type: 'Ready', status: 'True' }], hostIP: '10.0.0.1' },
     }));
     const { snapshot } = await collectFrom(sample, { replace: { '/api/v1/pods': enriched } });
     expect(JSON.parse(JSON.stringify(snapshot.kubernetes.pods))).toEqual(sample.kubernetes.pods);
     expect(JSON.stringify(snapshot)).not.toContain('hunter2');
+    expect(JSON.stringify(snapshot.kubernetes.pods)).not.toContain('hostPort');
+    expect(snapshot.kubernetes.pods!.find((p) => p.metadata?.name?.startsWith('coredns-'))?.spec).toMatchObject({
+      serviceAccountName: 'coredns',
+      containers: [{ ports: [{ containerPort: 53, name: 'dns', protocol: 'UDP' }, { containerPort: 53, name: 'dns-tcp', protocol: 'TCP' }, { containerPort: 9153, name: 'metrics', protocol: 'TCP' }] }],
+    });
   });
 
   it('reads DaemonSets, Deployments and PDBs only in the Calico and system namespaces that exist, never cluster-wide', async () => {

@@ -2,7 +2,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { COMPONENT_NAMESPACES, KUBE_RESOURCES, NON_RESOURCE_PATHS, possibleApisOf, tierPseudoResource } from '../../src/collect/kube/resources.js';
+import { COMPONENT_NAMESPACES, grantsNeeded, KUBE_RESOURCES, NON_RESOURCE_PATHS, possibleApisOf, tierPseudoResource } from '../../src/collect/kube/resources.js';
 import { ROOT } from '../helpers/fixtures.js';
 import { AUDITOR_GROUP, auditorGrants, auditorRules, rbacDocuments } from '../helpers/rbac.js';
 
@@ -11,9 +11,8 @@ function neededGrants(): Set<string> {
   const out = new Set<string>(NON_RESOURCE_PATHS.map((url) => `cluster|${url}|get`));
   for (const resource of KUBE_RESOURCES) {
     // A namespaced read is granted in each of its namespaces, never cluster-wide.
-    const scopes = resource.namespaces ?? ['cluster'];
+    for (const grant of grantsNeeded(resource)) out.add(`${grant.scope}|${grant.group}|${grant.plural}|${grant.verb}|${grant.name}`);
     for (const api of possibleApisOf(resource)) {
-      for (const scope of scopes) out.add(`${scope}|${api.group}|${resource.plural}|${resource.verb}|${resource.verb === 'get' ? resource.name : '*'}`);
       if (resource.tiered && api.group === 'projectcalico.org') {
         out.add(`cluster|${api.group}|tiers|get|*`);
         out.add(`cluster|${api.group}|${tierPseudoResource(resource)}|list|*`);

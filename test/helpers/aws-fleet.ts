@@ -14,7 +14,10 @@ import { EC2Client } from '@aws-sdk/client-ec2';
 import { EKSClient, ListClustersCommand, ResourceNotFoundException } from '@aws-sdk/client-eks';
 import { ListAccountsCommand, OrganizationsClient } from '@aws-sdk/client-organizations';
 import { mockClient } from 'aws-sdk-client-mock';
+import { validateSnapshot } from '../../src/snapshot/load.js';
 import type { Snapshot } from '../../src/snapshot/schema.js';
+import { SAMPLE_ACCOUNT_ID } from '../support/samples/index.js';
+import { sampleText } from './fixtures.js';
 import { answerCommands, answersFromSnapshot, AUTO_SCALING_COMMANDS, EC2_COMMANDS, EKS_COMMANDS, filtersOf, textOf, vpcIdsOf, type AwsMock, type AwsMockOptions, type CommandName, type Json } from './aws-mock.js';
 
 /**
@@ -181,4 +184,14 @@ export function mockAwsFleet(members: FleetMember[], options: AwsFleetOptions = 
       for (const mock of mocks) mock.restore();
     },
   };
+}
+
+/** A sample re-targeted to a member account and renamed: what that account's AWS and Kubernetes serve. */
+export function memberDocument(member: { sample: string; accountId: string; clusterName: string }): Snapshot {
+  const document = validateSnapshot(JSON.parse(sampleText(member.sample).replaceAll(SAMPLE_ACCOUNT_ID, member.accountId)), member.sample);
+  const cluster = document.aws.cluster!;
+  cluster.name = member.clusterName;
+  cluster.arn = cluster.arn!.replace(/cluster\/.*$/, `cluster/${member.clusterName}`);
+  document.target.clusterName = member.clusterName;
+  return document;
 }

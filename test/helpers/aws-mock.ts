@@ -75,6 +75,8 @@ export interface AwsMockOptions {
   denied?: CommandName[];
   /** Calls answered with ThrottlingException as the SDK reports it after its retries. */
   throttled?: CommandName[];
+  /** The first N calls of a command answered with ThrottlingException, the later ones served (an account over its rate for a while). */
+  throttledFirst?: Partial<Record<CommandName, number>>;
   /** Milliseconds before each answer. */
   delayMs?: number;
   /** Replaces DescribeCluster's endpoint and CA (point it at a local server). */
@@ -214,6 +216,7 @@ export function answersFromSnapshot(snapshot: Snapshot, options: AwsMockOptions,
   const autoScalingGroups: AutoScalingGroup[] = [...(aws.autoScalingGroups ?? []), ...(distractors ? [otherGroup] : [])];
 
   const pageSize = options.pageSize ?? 1000;
+  const throttledSoFar = new Map<CommandName, number>();
   const handle =
     (command: CommandName, answer: (input: Json) => Json): AwsAnswer =>
     async (input) => {
@@ -221,7 +224,10 @@ export function answersFromSnapshot(snapshot: Snapshot, options: AwsMockOptions,
       if (options.delayMs) await sleep(options.delayMs);
       if (options.hang?.includes(command)) await new Promise(() => {});
       if (options.denied?.includes(command)) throw deniedError(command, sampleCluster);
-      if (options.throttled?.includes(command)) throw command === 'DescribeAutoScalingGroups' ? autoScalingThrottled() : throttledError();
+      const throttleFirst = options.throttledFirst?.[command] ?? 0;
+      const throttled = throttledSoFar.get(command) ?? 0;
+      if (throttled < throttleFirst) throttledSoFar.set(command, throttled + 1);
+      if (options.throttled?.includes(command) || throttled < throttleFirst) throw command === 'DescribeAutoScalingGroups' ? autoScalingThrottled() : throttledError();
       const answered = answer(input);
       if (options.endless?.command !== command) return answered;
       const key = command.startsWith('List') ? 'nextToken' : 'NextToken';

@@ -60,6 +60,8 @@ interface Collection {
   items: Json[];
   /** Policy in projectcalico.org/v3: subject to tier RBAC. */
   tiered?: boolean;
+  /** Answers `labelSelector=key=value` (EndpointSlices by service name). */
+  selectable?: boolean;
 }
 
 const CALICO_LISTS = [
@@ -75,6 +77,9 @@ const CALICO_LISTS = [
   ['globalNetworkSets', 'globalnetworksets', 'GlobalNetworkSet'],
   ['networkSets', 'networksets', 'NetworkSet'],
   ['hostEndpoints', 'hostendpoints', 'HostEndpoint'],
+  ['stagedGlobalNetworkPolicies', 'stagedglobalnetworkpolicies', 'StagedGlobalNetworkPolicy'],
+  ['stagedNetworkPolicies', 'stagednetworkpolicies', 'StagedNetworkPolicy'],
+  ['stagedKubernetesNetworkPolicies', 'stagedkubernetesnetworkpolicies', 'StagedKubernetesNetworkPolicy'],
 ] as const;
 
 function layout(snapshot: Snapshot): { collections: Map<string, Collection>; objects: Map<string, Json>; groups: Map<string, string> } {
@@ -86,8 +91,8 @@ function layout(snapshot: Snapshot): { collections: Map<string, Collection>; obj
     ['policy', 'v1'],
     ['networking.k8s.io', 'v1'],
   ]);
-  const add = (path: string, group: string, version: string, kind: string, items: Json[] | null | undefined, tiered = false) =>
-    collections.set(path, { group, version, kind, items: items ?? [], tiered });
+  const add = (path: string, group: string, version: string, kind: string, items: Json[] | null | undefined, tiered = false, selectable = false) =>
+    collections.set(path, { group, version, kind, items: items ?? [], tiered, selectable });
   add('/api/v1/nodes', '', 'v1', 'Node', k.nodes);
   add('/api/v1/namespaces', '', 'v1', 'Namespace', k.namespaces);
   add('/api/v1/pods', '', 'v1', 'Pod', k.pods);
@@ -103,6 +108,26 @@ function layout(snapshot: Snapshot): { collections: Map<string, Collection>; obj
 
   const objects = new Map<string, Json>();
   for (const cm of k.configMaps ?? []) objects.set(`/api/v1/namespaces/${cm.metadata?.namespace}/configmaps/${cm.metadata?.name}`, cm);
+  for (const service of k.services ?? []) objects.set(`/api/v1/namespaces/${service.metadata?.namespace}/services/${service.metadata?.name}`, service);
+  // EndpointSlices, listed per namespace (the collector narrows each list to one service).
+  groups.set('discovery.k8s.io', 'v1');
+  const slices = k.endpointSlices ?? [];
+  for (const namespace of new Set(slices.map((s) => s.metadata?.namespace ?? ''))) {
+    add(`/apis/discovery.k8s.io/v1/namespaces/${namespace}/endpointslices`, 'discovery.k8s.io', 'v1', 'EndpointSlice', slices.filter((s) => s.metadata?.namespace === namespace), false, true);
+  }
+  // The network-policy-api CRDs, when the snapshot holds their lists (null: not installed): v1alpha1
+  // AdminNetworkPolicy/BaselineAdminNetworkPolicy, and v1alpha2 ClusterNetworkPolicy when one is held.
+  if (k.adminNetworkPolicies != null) {
+    const v2 = (o: Json) => o.apiVersion === 'policy.networking.k8s.io/v1alpha2';
+    const clusterPolicies = k.adminNetworkPolicies.filter(v2);
+    const versions = [...(clusterPolicies.length < k.adminNetworkPolicies.length || !clusterPolicies.length ? ['v1alpha1'] : []), ...(clusterPolicies.length ? ['v1alpha2'] : [])];
+    groups.set('policy.networking.k8s.io', versions.join(','));
+    if (versions.includes('v1alpha1')) {
+      add('/apis/policy.networking.k8s.io/v1alpha1/adminnetworkpolicies', 'policy.networking.k8s.io', 'v1alpha1', 'AdminNetworkPolicy', k.adminNetworkPolicies.filter((o: Json) => !v2(o)));
+      add('/apis/policy.networking.k8s.io/v1alpha1/baselineadminnetworkpolicies', 'policy.networking.k8s.io', 'v1alpha1', 'BaselineAdminNetworkPolicy', k.baselineAdminNetworkPolicies);
+    }
+    if (clusterPolicies.length) add('/apis/policy.networking.k8s.io/v1alpha2/clusternetworkpolicies', 'policy.networking.k8s.io', 'v1alpha2', 'ClusterNetworkPolicy', clusterPolicies);
+  }
 
   if (c.apiGroup) {
     // The raw CRDs are always there (IPAM blocks live only there); the v3 API server serves the rest when installed.
@@ -111,7 +136,7 @@ function layout(snapshot: Snapshot): { collections: Map<string, Collection>; obj
     const [group, version] = c.apiGroup.split('/') as [string, string];
     groups.set(group, version);
     for (const [field, plural, kind] of CALICO_LISTS) {
-      add(`/apis/${group}/${version}/${plural}`, group, version, kind, c[field], group === 'projectcalico.org' && /policies$/.test(plural));
+      add(`/apis/${group}/${version}/${plural}`, group, version, kind, c[field], group === 'projectcalico.org' && /policies$/.test(plural) && plural !== 'stagedkubernetesnetworkpolicies');
     }
   }
   if (c.installation) {
@@ -174,11 +199,15 @@ export async function startFakeKube(options: FakeKubeOptions): Promise<FakeKube>
       return [200, {
         kind: 'APIGroupList',
         apiVersion: 'v1',
-        groups: list.map(([name, version]) => ({ name, versions: [{ groupVersion: `${name}/${version}`, version }], preferredVersion: { groupVersion: `${name}/${version}`, version } })),
+        groups: list.map(([name, versions]) => {
+          const all = versions.split(',');
+          return { name, versions: all.map((version) => ({ groupVersion: `${name}/${version}`, version })), preferredVersion: { groupVersion: `${name}/${all.at(-1)}`, version: all.at(-1) } };
+        }),
       }];
     }
     const group = /^\/apis\/([^/]+)\//.exec(path)?.[1];
-    if (group && (absent.has(group) || !groups.has(group))) return [404, status(404, 'NotFound', '404 page not found')];
+    const version = /^\/apis\/[^/]+\/([^/]+)\//.exec(path)?.[1];
+    if (group && (absent.has(group) || !groups.has(group) || (version && !groups.get(group)!.split(',').includes(version)))) return [404, status(404, 'NotFound', '404 page not found')];
     if (options.forbidden?.includes(path)) {
       const resource = path.split('/').pop();
       return [403, status(403, 'Forbidden', `${resource}${group ? `.${group}` : ''} is forbidden: User "${USER}" cannot list resource "${resource}" in API group "${group ?? ''}" at the cluster scope`)];
@@ -209,7 +238,9 @@ export async function startFakeKube(options: FakeKubeOptions): Promise<FakeKube>
         items = items.filter((p) => !deniedTiers.has(tierOf(p)));
       }
     } else if (query['labelSelector']) {
-      return [400, status(400, 'BadRequest', 'unexpected labelSelector')];
+      const match = /^([\w./-]+)=([\w.-]+)$/.exec(query['labelSelector']);
+      if (!collection.selectable || !match) return [400, status(400, 'BadRequest', 'unexpected labelSelector')];
+      items = items.filter((o) => o.metadata?.labels?.[match[1]!] === match[2]);
     }
     if (options.endless?.path === path) {
       // Every page says there is another: the same continue token again, or always a new one.

@@ -18,6 +18,10 @@ export function emptySnapshot(overrides: { clusterName?: string } = {}): Snapsho
       deployments: [],
       podDisruptionBudgets: [],
       configMaps: [],
+      services: [],
+      endpointSlices: [],
+      adminNetworkPolicies: [],
+      baselineAdminNetworkPolicies: [],
     },
     calico: {
       apiGroup: null,
@@ -35,6 +39,9 @@ export function emptySnapshot(overrides: { clusterName?: string } = {}): Snapsho
       globalNetworkSets: [],
       networkSets: [],
       hostEndpoints: [],
+      stagedGlobalNetworkPolicies: [],
+      stagedNetworkPolicies: [],
+      stagedKubernetesNetworkPolicies: [],
     },
     errors: [],
   };

@@ -117,7 +117,7 @@ export function allowsRequest(access: AuditorAccess, requestPath: string, query:
   const inScope = namespace !== undefined ? [...rules, ...(access.namespaced.get(namespace) ?? [])] : rules;
   if (!allows(inScope, group, resource, verb, name)) return false;
   const tiers = /^projectcalico\.org\/tier in \(([^)]*)\)$/.exec(query['labelSelector'] ?? '')?.[1]?.split(',');
-  if (group === 'projectcalico.org' && /policies$/.test(resource)) {
+  if (group === 'projectcalico.org' && /policies$/.test(resource) && resource !== 'stagedkubernetesnetworkpolicies') {
     if (!tiers) return false;
     return tiers.every((tier) => allows(rules, group, 'tiers', 'get', tier) && allows(rules, group, `tier.${resource}`, verb, `${tier}.*`));
   }

@@ -1,5 +1,8 @@
 /** Workloads: pods on the pod network by namespace and by node. */
-import { allowsEverything, namespacesWithoutPolicy, podNetworkPods } from '../policy-analysis.js';
+import { reachAnalysis } from '../reach/analysis.js';
+import { namespaceConstraints } from '../reach/checks.js';
+import { podNetworkPods } from '../reach/cluster.js';
+import { MAYBE, YES } from '../selector.js';
 import { isSystemNamespace } from '../../reference/index.js';
 import type { ClusterModel, Pod } from '../model.js';
 /** Pods on the pod network (not host-network), running or about to. */
@@ -12,7 +15,7 @@ export interface WorkloadsFact {
     system: boolean;
     /** Kubernetes and Calico policies in the namespace. */
     policies: number | null;
-    /** Some policy that constrains traffic (not an allow-everything global) selects its pods; `null` = policies not collected. */
+    /** Some policy that applies to its pods denies something (an allow-everything policy does not count); `null` = not known. */
     selected: boolean | null;
   }>;
   /** Busiest first. */
@@ -26,18 +29,19 @@ export function workloadFacts(model: ClusterModel): WorkloadsFact | null {
   const byNamespace = new Map<string, Pod[]>();
   const byNode = new Map<string, number>();
   for (const pod of onNetwork) {
-    byNamespace.set(pod.namespace, [...(byNamespace.get(pod.namespace) ?? []), pod]);
+    const list = byNamespace.get(pod.namespace);
+    if (list) list.push(pod);
+    else byNamespace.set(pod.namespace, [pod]);
     if (pod.nodeName) byNode.set(pod.nodeName, (byNode.get(pod.nodeName) ?? 0) + 1);
   }
   const { policies } = model;
   const names = [...byNamespace.keys()].sort();
-  let uncovered: Set<string> | null = null;
-  if (policies) {
-    const labels = new Map([...byNamespace].map(([ns, pods]) => [ns, pods.map((p) => p.labels)]));
-    const namespaces = names.map(
-      (name) => model.namespaces?.find((n) => n.name === name) ?? { name, labels: { 'kubernetes.io/metadata.name': name } },
-    );
-    uncovered = new Set(namespacesWithoutPolicy(policies.filter((p) => !allowsEverything(p)), namespaces, labels));
+  let constraints: Map<string, number> | null = null;
+  try {
+    const analysis = reachAnalysis(model);
+    if (analysis) constraints = namespaceConstraints(analysis);
+  } catch {
+    constraints = null;
   }
   return {
     pods: onNetwork.length,
@@ -47,7 +51,7 @@ export function workloadFacts(model: ClusterModel): WorkloadsFact | null {
       pods: byNamespace.get(namespace)!.length,
       system: isSystemNamespace(namespace),
       policies: policies ? policies.filter((p) => p.namespace === namespace).length : null,
-      selected: uncovered ? !uncovered.has(namespace) : null,
+      selected: constraints ? (constraints.get(namespace) === YES ? true : constraints.get(namespace) === MAYBE ? null : false) : null,
     })),
     byNode: [...byNode].map(([node, pods]) => ({ node, pods })).sort((a, b) => b.pods - a.pods || a.node.localeCompare(b.node)),
   };

@@ -9,17 +9,14 @@ import type {
   BgpConfiguration,
   BgpPeer,
   EncapsulationMode,
-  EntityMatch,
   FelixNodeOverride,
   FelixSettings,
   IpamBlock,
   IpPool,
   ObjectRef,
-  Policy,
-  PolicyRule,
   Tier,
 } from '../model.js';
-import { flag, integer, labelMap, list, record, strings, text } from './read.js';
+import { flag, integer, list, record, strings, text } from './read.js';
 
 export const refOf = (kind: string, object: KubeObject): ObjectRef => {
   const ref: ObjectRef = { kind, name: object.metadata?.name ?? '(unnamed)' };
@@ -206,7 +203,7 @@ export function normalizeFelixNodes(objects: KubeObject[], calicoNodeEnv: Record
 }
 
 /** Orders of the tiers Calico creates itself, for raw objects stored without one. */
-const BUILT_IN_TIER_ORDER: Record<string, number> = {
+export const BUILT_IN_TIER_ORDER: Record<string, number> = {
   'allow-tigera': 100,
   adminnetworkpolicy: 1_000,
   'kube-admin': 1_000,
@@ -220,6 +217,19 @@ const order = (value: unknown): number | null => {
   return Number.isFinite(n) ? n : null;
 };
 
+/**
+ * Default actions of the tiers Calico creates (libcalico-go `client.go` EnsureInitialized):
+ * `default` Deny; the admin and baseline tiers Pass, so that traffic none of their policies
+ * decides goes on to the next tier.
+ */
+export const BUILT_IN_TIER_ACTION: Record<string, 'Deny' | 'Pass'> = {
+  default: 'Deny',
+  adminnetworkpolicy: 'Pass',
+  'kube-admin': 'Pass',
+  baselineadminnetworkpolicy: 'Pass',
+  'kube-baseline': 'Pass',
+};
+
 export function normalizeTier(object: KubeObject): Tier {
   const spec = specOf(object);
   const name = object.metadata?.name ?? '(unnamed)';
@@ -227,139 +237,10 @@ export function normalizeTier(object: KubeObject): Tier {
     ref: refOf('Tier', object),
     name,
     order: order(spec['order']) ?? BUILT_IN_TIER_ORDER[name] ?? null,
-    defaultAction: text(spec['defaultAction']) ?? 'Deny',
+    // A Tier stored without defaultAction ends in Deny ("[Default: Deny]", TierSpec).
+    defaultAction: text(spec['defaultAction']) === 'Pass' ? 'Pass' : 'Deny',
   };
 }
-
-const PROTOCOL_NUMBERS: Record<string, string> = { '1': 'ICMP', '4': 'IPIP', '6': 'TCP', '17': 'UDP', '58': 'ICMPv6', '132': 'SCTP' };
-
-/** `TCP`, `UDP`, … whether written as a name or a number. */
-export function protocolName(value: unknown): string | null {
-  const raw = text(value);
-  if (raw === undefined || raw === '') return null;
-  return PROTOCOL_NUMBERS[raw] ?? raw.toUpperCase();
-}
-
-const ports = (value: unknown): Array<number | string> =>
-  list(value).flatMap((port): Array<number | string> => (typeof port === 'number' || typeof port === 'string' ? [port] : []));
-
-function entityMatch(value: unknown): EntityMatch {
-  const entity = record(value);
-  const nets = strings(entity['nets']);
-  const singleNet = text(entity['net']);
-  if (singleNet) nets.push(singleNet);
-  return {
-    selector: text(entity['selector']) || null,
-    notSelector: text(entity['notSelector']) || null,
-    namespaceSelector: text(entity['namespaceSelector']) || null,
-    nets,
-    notNets: strings(entity['notNets']),
-    ports: ports(entity['ports']),
-    notPorts: ports(entity['notPorts']),
-    serviceAccounts: entity['serviceAccounts'] !== undefined && entity['serviceAccounts'] !== null,
-    services: entity['services'] !== undefined && entity['services'] !== null,
-  };
-}
-
-function policyRule(value: unknown): PolicyRule {
-  const rule = record(value);
-  return {
-    action: text(rule['action']) ?? 'Allow',
-    protocol: protocolName(rule['protocol']),
-    notProtocol: protocolName(rule['notProtocol']),
-    source: entityMatch(rule['source']),
-    destination: entityMatch(rule['destination']),
-  };
-}
-
-function policyTypes(spec: Record<string, unknown>, hasIngressRules: boolean, hasEgressRules: boolean): Array<'Ingress' | 'Egress'> {
-  const declared = strings(spec['types']).filter((t): t is 'Ingress' | 'Egress' => t === 'Ingress' || t === 'Egress');
-  if (declared.length) return declared;
-  // Calico's defaults with no `types`: egress rules only → Egress; both → both; otherwise Ingress.
-  if (hasEgressRules) return hasIngressRules ? ['Ingress', 'Egress'] : ['Egress'];
-  return ['Ingress'];
-}
-
-/**
- * A Calico (Global)NetworkPolicy. Raw CRD names carry their tier (`default.allow-dns`); the v3
- * API shows the same policy as `allow-dns` in tier `default`. Both become name `allow-dns`.
- */
-export function normalizeCalicoPolicy(object: KubeObject, kind: 'GlobalNetworkPolicy' | 'NetworkPolicy'): Policy {
-  const spec = specOf(object);
-  const tier = text(spec['tier']) || 'default';
-  const fullName = object.metadata?.name ?? '(unnamed)';
-  const name = fullName.startsWith(`${tier}.`) ? fullName.slice(tier.length + 1) : fullName;
-  const ingress = list(spec['ingress']).map(policyRule);
-  const egress = list(spec['egress']).map(policyRule);
-  return {
-    ref: refOf(kind, object),
-    kind,
-    name,
-    namespace: kind === 'NetworkPolicy' ? (object.metadata?.namespace ?? null) : null,
-    tier,
-    order: order(spec['order']),
-    selector: text(spec['selector']) ?? '',
-    namespaceSelector: text(spec['namespaceSelector']) || null,
-    types: policyTypes(spec, ingress.length > 0, egress.length > 0),
-    ingress,
-    egress,
-    podSelector: null,
-  };
-}
-
-/** A Kubernetes NetworkPolicy as Calico enforces it: tier `default`, order 1000. */
-export function normalizeKubernetesPolicy(object: KubeObject): Policy {
-  const spec = specOf(object);
-  const podSelector = record(spec['podSelector']);
-  const k8sRules = (rules: unknown, peerField: 'from' | 'to', direction: 'source' | 'destination'): PolicyRule[] =>
-    list(rules).map((value) => {
-      const rule = record(value);
-      const rulePorts = list(rule['ports']).map(record);
-      const protocols = new Set(rulePorts.map((p) => protocolName(p['protocol']) ?? 'TCP'));
-      const peers = list(rule[peerField]).map(record);
-      const nets = peers.flatMap((p) => {
-        const cidr = text(record(p['ipBlock'])['cidr']);
-        return cidr ? [cidr] : [];
-      });
-      const peerMatch: EntityMatch = {
-        ...entityMatch({}),
-        nets,
-        selector: peers.some((p) => p['podSelector']) ? '(podSelector)' : null,
-        namespaceSelector: peers.some((p) => p['namespaceSelector']) ? '(namespaceSelector)' : null,
-      };
-      const portMatch: EntityMatch = { ...entityMatch({}), ports: rulePorts.flatMap((p) => ports([p['port']])) };
-      return {
-        action: 'Allow',
-        protocol: protocols.size === 1 ? [...protocols][0]! : null,
-        notProtocol: null,
-        source: direction === 'source' ? peerMatch : entityMatch({}),
-        destination: direction === 'source' ? portMatch : { ...peerMatch, ports: portMatch.ports },
-      };
-    });
-  const egress = k8sRules(spec['egress'], 'to', 'destination');
-  const declared = strings(spec['policyTypes']).filter((t): t is 'Ingress' | 'Egress' => t === 'Ingress' || t === 'Egress');
-  return {
-    ref: refOf('NetworkPolicy (Kubernetes)', object),
-    kind: 'KubernetesNetworkPolicy',
-    name: object.metadata?.name ?? '(unnamed)',
-    namespace: object.metadata?.namespace ?? null,
-    tier: 'default',
-    order: 1000,
-    selector: '',
-    namespaceSelector: null,
-    types: declared.length ? declared : egress.length ? ['Ingress', 'Egress'] : ['Ingress'],
-    ingress: k8sRules(spec['ingress'], 'from', 'source'),
-    egress,
-    podSelector: {
-      matchLabels: labelMap(podSelector['matchLabels']),
-      hasExpressions: list(podSelector['matchExpressions']).length > 0,
-    },
-  };
-}
-
-/** Calico NetworkPolicies the v3 API server synthesises from Kubernetes ones (`knp.default.`) duplicate them. */
-export const isConvertedKubernetesPolicy = (object: KubeObject): boolean =>
-  (object.metadata?.name ?? '').startsWith('knp.default.');
 
 export function normalizeIpamBlock(object: KubeObject): IpamBlock {
   const spec = specOf(object);

@@ -1,21 +1,18 @@
 /** Snapshot → normalised cluster model: the single place raw API shapes are read. */
 import type { KubeObject, Snapshot } from '../../snapshot/schema.js';
 import { SNAPSHOT_SOURCES, type SnapshotField } from '../../snapshot/sources.js';
-import type { ClusterModel, Policy } from '../model.js';
+import type { ClusterModel, Policy, StagedPolicy, Tier } from '../model.js';
+import { normalizeBgpConfiguration, normalizeBgpPeer, normalizeFelix, normalizeFelixNodes, normalizeIpamBlock, normalizeIpPool, normalizeTier } from './calico.js';
+import { detectInstall } from './install.js';
+import { findComponents, normalizeNamespace, normalizeNode, normalizePod, serviceEndpoints } from './kubernetes.js';
 import {
   isConvertedKubernetesPolicy,
-  normalizeBgpConfiguration,
-  normalizeBgpPeer,
+  normalizeAdminPolicy,
   normalizeCalicoPolicy,
-  normalizeFelix,
-  normalizeFelixNodes,
-  normalizeIpamBlock,
-  normalizeIpPool,
   normalizeKubernetesPolicy,
-  normalizeTier,
-} from './calico.js';
-import { detectInstall } from './install.js';
-import { findComponents, normalizeNamespace, normalizeNode, normalizePod } from './kubernetes.js';
+  normalizeNetworkSet,
+  normalizeStagedPolicy,
+} from './policy.js';
 import { normalizeAutoScalingGroup, normalizeKarpenterNodePool } from './growth.js';
 import { integer, labelMap, strings, text } from './read.js';
 
@@ -53,15 +50,12 @@ export function normalize(snapshot: Snapshot): ClusterModel {
     calicoListsMissing,
   });
 
-  // Calico policies and Kubernetes policies form one list: policy rules see everything enforced.
-  let policies: Policy[] | null = null;
-  if (calico.globalNetworkPolicies != null && calico.networkPolicies != null && kube.networkPolicies != null) {
-    policies = [
-      ...calico.globalNetworkPolicies.map((p) => normalizeCalicoPolicy(p, 'GlobalNetworkPolicy')),
-      ...calico.networkPolicies.filter((p) => !isConvertedKubernetesPolicy(p)).map((p) => normalizeCalicoPolicy(p, 'NetworkPolicy')),
-      ...kube.networkPolicies.map(normalizeKubernetesPolicy),
-    ];
-  }
+  const { policies, policyGaps } = enforcedPolicies(snapshot, tiers);
+  const staged = [calico.stagedGlobalNetworkPolicies, calico.stagedNetworkPolicies, calico.stagedKubernetesNetworkPolicies];
+  const stagedSources = ['calico.stagedGlobalNetworkPolicies', 'calico.stagedNetworkPolicies', 'calico.stagedKubernetesNetworkPolicies'] as const;
+  const stagedPolicies: StagedPolicy[] | null = staged.every((list, i) => list != null || apiAbsent(snapshot, stagedSources[i]!))
+    ? staged.flatMap((list) => (list ?? []).map(normalizeStagedPolicy))
+    : null;
 
   const vpc = aws.vpc ?? null;
   const vpcCidrs = vpc
@@ -109,10 +103,68 @@ export function normalize(snapshot: Snapshot): ClusterModel {
     felixNodes,
     tiers,
     policies,
+    policyGaps,
+    stagedPolicies,
+    networkSets:
+      calico.globalNetworkSets != null && calico.networkSets != null
+        ? [...calico.globalNetworkSets.map((o) => normalizeNetworkSet(o, 'GlobalNetworkSet')), ...calico.networkSets.map((o) => normalizeNetworkSet(o, 'NetworkSet'))]
+        : null,
+    serviceEndpoints: kube.services != null && kube.endpointSlices != null ? serviceEndpoints(kube.services, kube.endpointSlices) : null,
     hostEndpointCount: calico.hostEndpoints?.length ?? null,
 
     errors: snapshot.errors,
     notCollected: notCollected(snapshot),
+  };
+}
+
+/** A list whose API is not served (its CRDs are not installed): the collector's 404, recorded as `NotFound`. No object of it can exist. */
+function apiAbsent(snapshot: Snapshot, field: SnapshotField): boolean {
+  return snapshot.errors.some((e) => e.source === SNAPSHOT_SOURCES[field] && e.code === 'NotFound');
+}
+
+/** The tiers Calico creates for the Kubernetes admin policies it enforces, by kind. */
+const ADMIN_TIERS = {
+  adminNetworkPolicies: ['adminnetworkpolicy', 'kube-admin'],
+  baselineAdminNetworkPolicies: ['baselineadminnetworkpolicy', 'kube-baseline'],
+} as const;
+
+/**
+ * Every policy Calico enforces, in one list: Calico's own, Kubernetes NetworkPolicies, and the
+ * Kubernetes admin policies. Calico creates the admin tiers when it enforces those kinds (3.29
+ * on), so with the tiers listed and none of them present, admin policies are not enforced and
+ * their lists are not needed; an admin API that is not served holds none. Any other list not
+ * collected leaves the set unknown (`null`), naming the gap.
+ */
+function enforcedPolicies(snapshot: Snapshot, tiers: Tier[] | null): { policies: Policy[] | null; policyGaps: SnapshotField[] } {
+  const { kubernetes: kube, calico } = snapshot;
+  const gaps: SnapshotField[] = [];
+  if (calico.globalNetworkPolicies == null) gaps.push('calico.globalNetworkPolicies');
+  if (calico.networkPolicies == null) gaps.push('calico.networkPolicies');
+  if (kube.networkPolicies == null) gaps.push('kubernetes.networkPolicies');
+  const tierNames = tiers ? new Set(tiers.map((t) => t.name)) : null;
+  const enforced = (tier: string) => tierNames === null || tierNames.has(tier);
+  const admin: Policy[] = [];
+  for (const key of ['adminNetworkPolicies', 'baselineAdminNetworkPolicies'] as const) {
+    const field: SnapshotField = `kubernetes.${key}`;
+    const objects = kube[key];
+    if (objects != null) {
+      for (const object of objects) {
+        const policy = normalizeAdminPolicy(object);
+        if (policy && enforced(policy.tier)) admin.push(policy);
+      }
+    } else if (!apiAbsent(snapshot, field) && !(tierNames && ADMIN_TIERS[key].every((t) => !tierNames.has(t)))) {
+      gaps.push(field);
+    }
+  }
+  if (gaps.length) return { policies: null, policyGaps: gaps };
+  return {
+    policies: [
+      ...admin,
+      ...calico.globalNetworkPolicies!.map((p) => normalizeCalicoPolicy(p, 'GlobalNetworkPolicy')),
+      ...calico.networkPolicies!.filter((p) => !isConvertedKubernetesPolicy(p)).map((p) => normalizeCalicoPolicy(p, 'NetworkPolicy')),
+      ...kube.networkPolicies!.map(normalizeKubernetesPolicy),
+    ],
+    policyGaps: [],
   };
 }
 

@@ -1,8 +1,8 @@
 /** Kubernetes objects into the model: nodes with Calico's per-node annotations, pods, Calico's workloads. */
 import type { KubeObject } from '../../snapshot/schema.js';
-import type { Components, KubeNode, Namespace, Pod, Workload } from '../model.js';
+import type { Components, KubeNode, Namespace, Pod, ServiceEndpoints, Workload } from '../model.js';
 import { refOf } from './calico.js';
-import { flag, integer, labelMap, list, record, text } from './read.js';
+import { flag, integer, labelMap, list, record, strings, text } from './read.js';
 
 /** Calico keeps each node's BGP and tunnel addresses as annotations on the core/v1 Node. */
 export const CALICO_NODE_ANNOTATIONS = {
@@ -61,6 +61,30 @@ export function normalizeNamespace(object: KubeObject): Namespace {
 export function normalizePod(object: KubeObject): Pod {
   const spec = record(object.spec);
   const status = record(object.status);
+  const podIP = text(status['podIP']) || null;
+  const podIPs: string[] = [];
+  for (const entry of list(status['podIPs'])) {
+    const ip = text(record(entry)['ip']);
+    if (ip) podIPs.push(ip);
+  }
+  // A collector that kept containers kept their ports too; without `containers` the ports are unknown.
+  const containers = spec['containers'];
+  let namedPorts: Pod['namedPorts'] = null;
+  if (Array.isArray(containers)) {
+    namedPorts = [];
+    for (const container of containers) {
+      const ports = (container as { ports?: unknown } | null)?.ports;
+      if (!Array.isArray(ports)) continue;
+      for (const value of ports) {
+        const port = record(value);
+        const name = text(port['name']);
+        const number = integer(port['containerPort']);
+        if (name && number) namedPorts.push({ name, port: number, protocol: (text(port['protocol']) ?? 'TCP').toUpperCase() });
+      }
+    }
+  }
+  const owner = (object.metadata?.ownerReferences ?? []).find((o) => o.kind) ?? null;
+  const workload = owner?.name ? (owner.kind === 'ReplicaSet' ? owner.name.replace(/-[a-z0-9]{6,10}$/, '') : owner.name) : null;
   return {
     name: object.metadata?.name ?? '(unnamed)',
     namespace: object.metadata?.namespace ?? 'default',
@@ -68,8 +92,52 @@ export function normalizePod(object: KubeObject): Pod {
     nodeName: text(spec['nodeName']) ?? null,
     hostNetwork: flag(spec['hostNetwork']) ?? false,
     phase: text(status['phase']) ?? null,
-    podIP: text(status['podIP']) ?? null,
+    workload,
+    podIP,
+    podIPs: podIPs.length ? podIPs : podIP ? [podIP] : [],
+    // The API server always fills serviceAccountName; its absence means an older collector trimmed it away.
+    serviceAccount: text(spec['serviceAccountName']) || null,
+    namedPorts,
   };
+}
+
+/** kube-dns and kubernetes: their cluster IPs and, from their EndpointSlices, the addresses and ports behind them. */
+export function serviceEndpoints(services: KubeObject[], slices: KubeObject[]): ServiceEndpoints[] {
+  const result = new Map<string, ServiceEndpoints>();
+  const entry = (namespace: string, name: string): ServiceEndpoints => {
+    const key = `${namespace}/${name}`;
+    let found = result.get(key);
+    if (!found) {
+      found = { namespace, name, clusterIPs: [], addresses: [], ports: [], pods: [] };
+      result.set(key, found);
+    }
+    return found;
+  };
+  for (const service of services) {
+    const spec = record(service.spec);
+    const ips = strings(spec['clusterIPs']);
+    const single = text(spec['clusterIP']);
+    entry(service.metadata?.namespace ?? 'default', service.metadata?.name ?? '(unnamed)').clusterIPs = ips.length ? ips : single && single !== 'None' ? [single] : [];
+  }
+  for (const slice of slices) {
+    const service = labelMap(slice.metadata?.labels)['kubernetes.io/service-name'];
+    if (!service) continue;
+    const target = entry(slice.metadata?.namespace ?? 'default', service);
+    const raw = slice as Record<string, unknown>;
+    for (const endpoint of list(raw['endpoints']).map(record)) {
+      // Endpoints not ready still receive traffic once ready; policy judges them alike.
+      for (const address of strings(endpoint['addresses'])) if (!target.addresses.includes(address)) target.addresses.push(address);
+      const ref = record(endpoint['targetRef']);
+      if (text(ref['kind']) === 'Pod' && text(ref['name'])) target.pods.push(`${text(ref['namespace']) ?? target.namespace}/${text(ref['name'])}`);
+    }
+    for (const port of list(raw['ports']).map(record)) {
+      const number = integer(port['port']);
+      if (number === undefined) continue;
+      const protocol = (text(port['protocol']) ?? 'TCP').toUpperCase();
+      if (!target.ports.some((p) => p.port === number && p.protocol === protocol)) target.ports.push({ name: text(port['name']) ?? null, port: number, protocol });
+    }
+  }
+  return [...result.values()];
 }
 
 /**

@@ -54,13 +54,26 @@ async function readResource(
   labelSelector?: string,
   existingNamespaces?: () => Promise<ReadonlySet<string> | null>,
   maxPages?: number,
+  as: { plural: string; kind: string } = resource,
 ): Promise<KubeObject[] | KubeObject | null> {
-  const path = pathOf(resource, from);
+  const path = pathOf(resource, from, { plural: as.plural });
   // Each object is reduced to what the audit reads as it arrives (src/snapshot/trim.ts): no annotations, no env values but Calico's.
   const trim = trimFor(resource.field);
   if (resource.verb === 'get') {
+    if (resource.objects) {
+      // Several named objects kept as one list: one that does not exist is simply not in it.
+      const found: KubeObject[] = [];
+      for (const { namespace, name } of resource.objects) {
+        try {
+          found.push(trim(withTypeMeta((await api.get(pathOf(resource, from, { namespace, name }))) as KubeObject, from, as.kind)));
+        } catch (error) {
+          if (!isNotFound(error)) throw error;
+        }
+      }
+      return found;
+    }
     try {
-      const object = trim(withTypeMeta((await api.get(path)) as KubeObject, from, resource.kind));
+      const object = trim(withTypeMeta((await api.get(path)) as KubeObject, from, as.kind));
       return resource.single ? object : [object];
     } catch (error) {
       // Absent is an answer: no calico-config ConfigMap ([]), no Installation (a manifest install: null).
@@ -70,16 +83,35 @@ async function readResource(
   }
   const query = labelSelector ? { labelSelector } : {};
   let items: KubeObject[];
-  if (resource.namespaces) {
+  if (resource.selections) {
+    // One narrowed list per namespace (the Services' EndpointSlices), joined in namespace order.
+    const lists = resource.selections.map((s) =>
+      listAll(api, pathOf(resource, from, { namespace: s.namespace, plural: as.plural }), { labelSelector: s.labelSelector }, pageSize, maxPages),
+    );
+    items = (await Promise.all(lists)).flat();
+  } else if (resource.namespaces) {
     // One list per namespace that exists (the namespace list unread: try them all), in the order
     // a cluster-wide list would give (the API server serves by namespace, then name).
     const existing = existingNamespaces ? await existingNamespaces() : null;
     const scopes = resource.namespaces.filter((ns) => !existing || existing.has(ns)).sort();
-    items = (await Promise.all(scopes.map((ns) => listAll(api, pathOf(resource, from, ns), query, pageSize, maxPages)))).flat();
+    items = (await Promise.all(scopes.map((ns) => listAll(api, pathOf(resource, from, { namespace: ns, plural: as.plural }), query, pageSize, maxPages)))).flat();
   } else {
     items = await listAll(api, path, query, pageSize, maxPages);
   }
-  return items.map((o) => trim(withTypeMeta(o, from, resource.kind)));
+  return items.map((o) => trim(withTypeMeta(o, from, as.kind)));
+}
+
+/**
+ * An optional API (the Kubernetes admin policies): every served group/version of it, joined. None
+ * served means its CRDs are not installed, so none can exist: an empty list, as snapshot.md has it
+ * for lists read "when served" (like Karpenter's NodePools), not a collection error.
+ */
+async function readOptionalApi(api: KubeApi, resource: KubeResource, discovery: Discovery, pageSize: number, maxPages?: number): Promise<KubeObject[]> {
+  const candidates = [{ api: resource.api!, plural: resource.plural, kind: resource.kind }, ...(resource.alternatives ?? [])];
+  const served = candidates.filter((c) => discovery.serves(c.api));
+  if (!served.length) return [];
+  const lists = await Promise.all(served.map((c) => readResource(api, resource, c.api, pageSize, undefined, undefined, maxPages, c) as Promise<KubeObject[]>));
+  return lists.flat();
 }
 
 export interface KubeCollectOptions {
@@ -104,6 +136,11 @@ export function collectKubernetes(api: KubeApi | Error, log: ErrorLog, options: 
   const results = new Map<KubeResource['field'], Promise<KubeObject[] | KubeObject | null>>();
   const read = (resource: KubeResource, labelSelector?: () => Promise<string | undefined>) =>
     attempt(SNAPSHOT_SOURCES[resource.field], async (a) => {
+      if (resource.optionalApi) {
+        const found = await discovery;
+        if (found instanceof Error) throw blocked(found, 'API discovery (/apis) failed');
+        return readOptionalApi(a, resource, found, pageSize, options.maxPages);
+      }
       let from = apiOf(resource, null);
       if (!from || resource.ifServed) {
         const found = await discovery;

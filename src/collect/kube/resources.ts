@@ -16,6 +16,16 @@ export const CALICO_V3: GroupVersion = { group: 'projectcalico.org', version: 'v
 export const CALICO_CRD: GroupVersion = { group: 'crd.projectcalico.org', version: 'v1' };
 export const OPERATOR: GroupVersion = { group: 'operator.tigera.io', version: 'v1' };
 export const KARPENTER: GroupVersion = { group: 'karpenter.sh', version: 'v1' };
+/** The Kubernetes network-policy-api CRDs: AdminNetworkPolicy/BaselineAdminNetworkPolicy (v1alpha1), ClusterNetworkPolicy (v1alpha2). */
+export const POLICY_API_V1ALPHA1: GroupVersion = { group: 'policy.networking.k8s.io', version: 'v1alpha1' };
+export const POLICY_API_V1ALPHA2: GroupVersion = { group: 'policy.networking.k8s.io', version: 'v1alpha2' };
+export const DISCOVERY: GroupVersion = { group: 'discovery.k8s.io', version: 'v1' };
+
+/** The Services whose addresses policy verdicts need: the API server and CoreDNS (in the API server's namespace/name order). */
+export const KEY_SERVICES = [
+  { namespace: 'default', name: 'kubernetes' },
+  { namespace: 'kube-system', name: 'kube-dns' },
+] as const;
 
 /** Where Calico resources come from: whichever Calico group discovery finds served, or always the raw CRDs. */
 export type CalicoSource = 'served' | 'crd';
@@ -47,6 +57,17 @@ export interface KubeResource {
    * `tiers` and `list` on the `tier.<plural>` pseudo-resource.
    */
   tiered?: boolean;
+  /** For `get`: several named objects, each in its namespace, kept as one list (a 404 leaves that one out). */
+  objects?: ReadonlyArray<{ namespace: string; name: string }>;
+  /** For `list`: one list per namespace narrowed by a label selector, joined (instead of one cluster-wide list). */
+  selections?: ReadonlyArray<{ namespace: string; labelSelector: string }>;
+  /**
+   * An optional API: read only from the group/versions discovery lists as served — this one and
+   * `alternatives`, joined. When none is served its CRDs are not installed: an empty list.
+   */
+  optionalApi?: boolean;
+  /** Other group/versions of the same policy list (ClusterNetworkPolicy beside AdminNetworkPolicy). */
+  alternatives?: ReadonlyArray<{ api: GroupVersion; plural: string; kind: string }>;
 }
 
 /** Namespaces whose DaemonSets, Deployments and PDBs the snapshot keeps (snapshot.md). */
@@ -84,6 +105,36 @@ export const KUBE_RESOURCES: readonly KubeResource[] = [
   },
   // Manifest installs keep their settings in kube-system/calico-config; a 404 means there is none ([]).
   { field: 'kubernetes.configMaps', api: CORE, plural: 'configmaps', kind: 'ConfigMap', verb: 'get', namespace: 'kube-system', name: 'calico-config' },
+  // The addresses behind DNS and the API server, which policy verdicts test flows against.
+  { field: 'kubernetes.services', api: CORE, plural: 'services', kind: 'Service', verb: 'get', objects: KEY_SERVICES },
+  {
+    field: 'kubernetes.endpointSlices',
+    api: DISCOVERY,
+    plural: 'endpointslices',
+    kind: 'EndpointSlice',
+    verb: 'list',
+    selections: KEY_SERVICES.map((s) => ({ namespace: s.namespace, labelSelector: `kubernetes.io/service-name=${s.name}` })),
+  },
+  // Kubernetes admin policies, which Calico enforces in their own tiers; absent when their CRDs are not installed.
+  {
+    field: 'kubernetes.adminNetworkPolicies',
+    api: POLICY_API_V1ALPHA1,
+    plural: 'adminnetworkpolicies',
+    kind: 'AdminNetworkPolicy',
+    verb: 'list',
+    optionalApi: true,
+    alternatives: [{ api: POLICY_API_V1ALPHA2, plural: 'clusternetworkpolicies', kind: 'ClusterNetworkPolicy' }],
+  },
+  {
+    field: 'kubernetes.baselineAdminNetworkPolicies',
+    api: POLICY_API_V1ALPHA1,
+    plural: 'baselineadminnetworkpolicies',
+    kind: 'BaselineAdminNetworkPolicy',
+    verb: 'list',
+    // v1alpha2 folds the baseline into ClusterNetworkPolicy (spec.tier: Baseline), read above: where
+    // only v1alpha2 is served, this list is empty.
+    optionalApi: true,
+  },
   // Karpenter's NodePools bound how far the cluster can grow (their limits); no karpenter.sh/v1 means no Karpenter ([]).
   { field: 'kubernetes.karpenterNodePools', api: KARPENTER, plural: 'nodepools', kind: 'NodePool', verb: 'list', ifServed: true },
   // Operator installs are described by the Installation named default; no operator group or a 404 means a manifest install (null, no error).
@@ -102,6 +153,10 @@ export const KUBE_RESOURCES: readonly KubeResource[] = [
   calicoList('calico.globalNetworkSets', 'globalnetworksets', 'GlobalNetworkSet'),
   calicoList('calico.networkSets', 'networksets', 'NetworkSet'),
   calicoList('calico.hostEndpoints', 'hostendpoints', 'HostEndpoint'),
+  // Staged policies are not enforced: `what-if --staged` previews promoting them.
+  calicoList('calico.stagedGlobalNetworkPolicies', 'stagedglobalnetworkpolicies', 'StagedGlobalNetworkPolicy', { tiered: true }),
+  calicoList('calico.stagedNetworkPolicies', 'stagednetworkpolicies', 'StagedNetworkPolicy', { tiered: true }),
+  calicoList('calico.stagedKubernetesNetworkPolicies', 'stagedkubernetesnetworkpolicies', 'StagedKubernetesNetworkPolicy'),
 ];
 
 /** The group/version a resource is read from, given the Calico group discovery found (null: Calico absent). */
@@ -116,15 +171,30 @@ export function possibleApisOf(resource: KubeResource): GroupVersion[] {
   return resource.calico === 'crd' ? [CALICO_CRD] : [CALICO_V3, CALICO_CRD];
 }
 
+/**
+ * Every request a resource may make, for RBAC: where (`cluster`, or a namespace the reads are
+ * granted in by a RoleBinding), group, resource (plural), verb and object name (`*`: any).
+ */
+export function grantsNeeded(resource: KubeResource): Array<{ scope: string; group: string; plural: string; verb: 'get' | 'list'; name: string }> {
+  const names = resource.verb === 'get' ? (resource.objects?.map((o) => o.name) ?? [resource.name ?? '*']) : ['*'];
+  const scopes = resource.namespaces ?? ['cluster'];
+  const reads = [
+    ...possibleApisOf(resource).map((api) => ({ api, plural: resource.plural })),
+    ...(resource.alternatives ?? []).map((a) => ({ api: a.api, plural: a.plural })),
+  ];
+  return scopes.flatMap((scope) => reads.flatMap(({ api, plural }) => names.map((name) => ({ scope, group: api.group, plural, verb: resource.verb, name }))));
+}
+
 export const apiVersionOf = (api: GroupVersion): string => (api.group ? `${api.group}/${api.version}` : api.version);
 
-/** The request path of a resource in a group/version: a collection (cluster-wide or in `inNamespace`), or one named object. */
-export function pathOf(resource: KubeResource, api: GroupVersion, inNamespace?: string): string {
+/** The request path of a resource in a group/version: a collection (cluster-wide or in a namespace), or one named object. */
+export function pathOf(resource: KubeResource, api: GroupVersion, at: { namespace?: string; name?: string; plural?: string } = {}): string {
   const root = api.group ? `/apis/${api.group}/${api.version}` : `/api/${api.version}`;
-  const scope = inNamespace ?? resource.namespace;
+  const scope = at.namespace ?? resource.namespace;
   const namespace = scope ? `/namespaces/${scope}` : '';
-  const name = resource.verb === 'get' && resource.name ? `/${resource.name}` : '';
-  return `${root}${namespace}/${resource.plural}${name}`;
+  const objectName = at.name ?? resource.name;
+  const name = resource.verb === 'get' && objectName ? `/${objectName}` : '';
+  return `${root}${namespace}/${at.plural ?? resource.plural}${name}`;
 }
 
 /** The role needed for tiered policy in projectcalico.org/v3: `tier.<plural>`. */

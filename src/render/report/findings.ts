@@ -43,7 +43,7 @@ function historyOf(assessment: Assessment, check: Check) {
 }
 
 /** Evidence lines a finding shows; the rest is in report.json (a long list reads as a dump). */
-export const EVIDENCE_SHOWN = 5;
+export const EVIDENCE_SHOWN = 3;
 
 export function findingView(check: Check, assessment?: Assessment, step?: number) {
   const history = assessment ? historyOf(assessment, check) : { open: null, objects: [] };

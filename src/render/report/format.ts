@@ -7,7 +7,7 @@ import { percentText } from '../../assess/quantity.js';
 import { findingAnchor } from '../anchor.js';
 import type { Facts } from '../../assess/facts.js';
 import type { Area, Evidence, ReportSection } from '../../assess/rule.js';
-import { codeSpan, joinMarkdown, markdown, SafeMarkdown } from '../escape.js';
+import { codeSpan, escapeMarkdown, joinMarkdown, markdown, SafeMarkdown } from '../escape.js';
 
 /**
  * Rows a table shows before it is summarised (shared/spec/report.md: long tables are summarised
@@ -138,4 +138,13 @@ export function growthLine(facts: Facts): SafeMarkdown {
   const missing = growth.missing.map((field) => markdown`${field} not collected`);
   const floor = growth.atLeast !== null && growth.nodesNow !== null && growth.atLeast > growth.nodesNow ? markdown`at least ${formatNumber(growth.atLeast)}, ` : markdown``;
   return markdown`${now}; can grow to ${floor}an unknown number: ${joinMarkdown([...sources, ...missing], '; ')}`;
+}
+
+/**
+ * A rule's summary as a section's key fact: a failure is told once, under Findings, so here it is
+ * one line that links there (its problem title); any other verdict's summary is the fact itself.
+ */
+export function keyFactValue(check: Check): SafeMarkdown {
+  if (check.status === 'fail' && !check.suppression) return new SafeMarkdown(`✗ [${escapeMarkdown(check.problem)}](#${findingAnchor(check)})`);
+  return markdown`${check.summary}`;
 }

@@ -1,7 +1,46 @@
 /** The per-cluster report's view, section 5. Network security policies. */
-import { joinMarkdown, markdown } from '../escape.js';
-import { type Fact, formatNumber, type SectionChecks, verdictLine } from './format.js';
+import type { Reach, ReachFact } from '../../assess/facts.js';
+import { joinMarkdown, markdown, type SafeMarkdown } from '../escape.js';
+import { type Fact, formatNumber, keyFactValue, type SectionChecks, verdictLine } from './format.js';
 import type { Assessment } from '../../assess/assess.js';
+
+/** Above this many namespaces the matrix gives way to a row per namespace (report.json keeps the matrix). */
+export const MATRIX_NAMESPACE_LIMIT = 30;
+/** Rows of the per-namespace summary shown before the rest is left to report.json. */
+export const NAMESPACE_ROW_LIMIT = 50;
+
+export const REACH_MARK: Record<Reach, string> = { allowed: '✓', denied: '✗', partly: '◐', unknown: '?' };
+const mark = (value: Reach | null): string => (value === null ? 'n/a' : `${REACH_MARK[value]} ${value}`);
+
+function reachView(reach: ReachFact) {
+  const many = reach.namespaces.length > MATRIX_NAMESPACE_LIMIT;
+  const keyFlows = reach.namespaces.slice(0, NAMESPACE_ROW_LIMIT).map((ns, i) => ({
+    namespace: ns.system ? `${ns.name} (system)` : ns.name,
+    code: ns.code,
+    reaches: `✓ ${ns.to.allowed} · ◐ ${ns.to.partly} · ✗ ${ns.to.denied} · ? ${ns.to.unknown}`,
+    dns: mark(ns.dns),
+    apiServer: mark(ns.apiServer),
+    sameNamespace: mark(ns.sameNamespace),
+    internet: mark(ns.internet),
+    cells: reach.matrix[i]!.map((cell) => REACH_MARK[cell]),
+  }));
+  return {
+    intro: markdown`Every TCP and UDP port from the pods of each namespace (rows) to those of each other (columns), through every tier on both sides: the source's egress and the destination's ingress. ${formatNumber(reach.pods)} pods fall in ${formatNumber(reach.groups)} groups that policy cannot tell apart, and the rules split the ports into ${formatNumber(reach.portRanges)} ranges, each decided as a whole.`,
+    legend: markdown`✓ allowed · ✗ denied · ◐ partly (some pods or ports) · ? unknown (the snapshot cannot decide it; never counted as allowed)`,
+    matrix: many ? null : { columns: reach.namespaces.map((ns) => ns.code), rows: keyFlows },
+    summarised: many
+      ? markdown`${formatNumber(reach.namespaces.length)} namespaces run pods: too many for a readable matrix, so each is summarised by how many namespaces it reaches (report.json keeps the whole matrix, in facts.policy.reach).`
+      : null,
+    keyFlows,
+    more: reach.namespaces.length > NAMESPACE_ROW_LIMIT ? markdown`… and ${formatNumber(reach.namespaces.length - NAMESPACE_ROW_LIMIT)} more namespaces in report.json.` : null,
+    notes: [
+      { label: 'CoreDNS', value: markdown`${reach.coreDns}` },
+      { label: 'API server', value: markdown`${reach.apiServer}` },
+      { label: 'Internet', value: markdown`${reach.internet}` },
+    ] as Fact[],
+  };
+}
+
 export function policyView(assessment: Assessment, checks: SectionChecks) {
   const { policy, workloads } = assessment.facts;
   const keyFacts: Fact[] = [];
@@ -13,33 +52,36 @@ export function policyView(assessment: Assessment, checks: SectionChecks) {
         ? markdown`not collected`
         : markdown`${policy.namespacedCalicoPolicies ?? 'n/a'} Calico, ${policy.kubernetesPolicies ?? 'n/a'} Kubernetes`,
   });
+  if (policy.adminPolicies) keyFacts.push({ label: 'Kubernetes admin policies', value: markdown`${policy.adminPolicies}` });
+  if (policy.stagedPolicies) keyFacts.push({ label: 'Staged policies (not enforced)', value: markdown`${policy.stagedPolicies}` });
   keyFacts.push({ label: 'Security model', value: policy.model ? markdown`${policy.model}` : markdown`not determined (policies not collected)` });
+  const newNamespace = policy.newNamespace;
+  const side = (verdict: Reach, by: string | null): SafeMarkdown => (by ? markdown`${verdict} by ${by}` : markdown`${verdict}`);
   keyFacts.push({
-    label: 'Default deny',
-    value: policy.defaultDeny ? markdown`${policy.defaultDeny}` : policy.globalPolicies === null ? markdown`not determined` : markdown`none`,
+    label: 'A namespace created tomorrow',
+    value: newNamespace
+      ? markdown`ingress ${side(newNamespace.ingress, newNamespace.ingressBy)}, egress ${side(newNamespace.egress, newNamespace.egressBy)} (${newNamespace.port}, a port no rule names)`
+      : markdown`not determined (policies not collected)`,
   });
-  keyFacts.push({ label: 'Allow-all global policies', value: policy.allowAll.length ? joinMarkdown(policy.allowAll) : markdown`none` });
+  keyFacts.push({ label: 'Global policies that allow everything', value: policy.allowAll.length ? joinMarkdown(policy.allowAll) : markdown`none` });
   // A key fact from a rule that does not apply (DNS under a default deny that does not exist) says nothing new.
-  for (const c of checks.keyFacts('policy').filter((k) => k.status !== 'not_applicable')) keyFacts.push({ label: c.keyFact!.label, value: markdown`${c.summary}` });
+  for (const c of checks.keyFacts('policy').filter((k) => k.status !== 'not_applicable')) keyFacts.push({ label: c.keyFact!.label, value: keyFactValue(c) });
 
-  // Without any default deny the failure tells each candidate's shortfalls, once, under Findings.
-  const candidates = policy.defaultDenyCandidates
-    .filter((c) => c.shortfalls.length && policy.defaultDeny !== null)
-    .map((c) => markdown`**${c.name}** is not a complete default deny: ${joinMarkdown(c.shortfalls, '; ')}`);
   const workloadNamespaces = (workloads?.byNamespace ?? []).filter((n) => !n.system);
   const covered = workloadNamespaces.filter((n) => n.selected === true).map((n) => n.namespace);
   const uncovered = workloadNamespaces.filter((n) => n.selected === false).map((n) => n.namespace);
   const coverage: Fact[] = [];
   if (workloads && workloadNamespaces.length && workloadNamespaces.every((n) => n.selected !== null)) {
-    coverage.push({ label: 'With a policy', value: covered.length ? joinMarkdown(covered) : markdown`none` });
-    coverage.push({ label: 'Without one', value: uncovered.length ? joinMarkdown(uncovered) : markdown`none` });
+    coverage.push({ label: 'Constrained by a policy', value: covered.length ? joinMarkdown(covered) : markdown`none` });
+    coverage.push({ label: 'Not constrained', value: uncovered.length ? joinMarkdown(uncovered) : markdown`none` });
   }
   return {
     tiers: (policy.tiers ?? []).map((t) => ({ order: t.order === null ? 'none (last)' : formatNumber(t.order), name: t.name, defaultAction: t.defaultAction })),
     tiersNote: policy.tiers === null ? markdown`Tiers were not collected.` : null,
     keyFacts,
-    candidates,
     coverage,
+    reach: policy.reach ? reachView(policy.reach) : null,
+    reachNote: policy.reach ? null : markdown`Who can reach whom is not determined: the policies or pods were not all collected.`,
     verdicts: verdictLine('Policy rules', checks.inAreas('POL')),
   };
 }

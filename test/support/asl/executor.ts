@@ -12,12 +12,19 @@
  *   JitterStrategy FULL) then Catch (first catcher that matches; ResultPath) — "Handling errors in
  *   Step Functions workflows": `States.ALL` matches any error, `States.TaskFailed` any error but
  *   `States.Timeout`.
- * - Pass (Parameters / Result), Succeed, Fail.
+ * - Payloads: a state's input or output, or a task's result, over 256 KiB fails the execution with
+ *   `States.DataLimitExceeded`, which nothing catches; States.ALL does not catch States.Runtime either.
+ * - Pass (Parameters / Result), Succeed, Fail. Every state is JSONPath (`QueryLanguage` absent or
+ *   "JSONPath"); a JSONata state is refused.
  * - Map, INLINE: ItemsPath, ItemSelector with `$$.Map.Item.{Index,Value}`, MaxConcurrency (0 = no
- *   bound); an iteration that fails fails the Map ("Map state in Inline mode").
+ *   bound) or MaxConcurrencyPath (a reference path into the state's input that must select a
+ *   non-negative integer); an iteration that fails fails the Map ("Map state in Inline mode",
+ *   "MaxConcurrency (Map)").
  * - Map, DISTRIBUTED: ItemReader from S3 (`arn:aws:states:::s3:getObject`, ReaderConfig InputType
  *   JSON or JSONL), each item a child execution of the ItemProcessor; ToleratedFailurePercentage /
- *   ToleratedFailureCount (beyond them: `States.ExceedToleratedFailureThreshold`); ResultWriter
+ *   ToleratedFailureCount, or their `…Path` forms read from the state's input (a percentage must be a
+ *   number from 0 to 100, a count a non-negative integer; beyond them:
+ *   `States.ExceedToleratedFailureThreshold`); ResultWriter
  *   (`arn:aws:states:::s3:putObject`, Bucket and Prefix) writes `<Prefix>/<map run id>/manifest.json`
  *   and `SUCCEEDED_0.json` / `FAILED_0.json` (child execution records with Input, Output or Error and
  *   Cause, Status) and the state's result is `{ MapRunArn, ResultWriterDetails: { Bucket, Key } }`
@@ -135,14 +142,47 @@ export function placeResult(input: Json, resultPath: string | null | undefined, 
   return out;
 }
 
-const matches = (names: string[], error: string) =>
-  names.includes(error) || names.includes('States.ALL') || (names.includes('States.TaskFailed') && error !== 'States.Timeout');
+/**
+ * Whether a retrier's or catcher's ErrorEquals takes `error`. States.ALL and States.TaskFailed take
+ * neither States.Runtime nor the terminal States.DataLimitExceeded ("Error names": States.ALL "can't
+ * catch the States.DataLimitExceeded terminal error type and runtime error types"), and the terminal
+ * one is never caught at all.
+ */
+const matches = (names: string[], error: string) => {
+  if (error === 'States.DataLimitExceeded') return false;
+  if (names.includes(error)) return true;
+  if (error === 'States.Runtime') return false;
+  return names.includes('States.ALL') || (names.includes('States.TaskFailed') && error !== 'States.Timeout');
+};
+
+/**
+ * The most a state's input, output or a task's result may hold: 256 KiB of UTF-8 JSON ("Quotas related
+ * to state machine executions"; the API's StateExitedEventDetails.output is at most 262,144 bytes).
+ */
+export const PAYLOAD_LIMIT_BYTES = 262_144;
+
+function withinPayloadLimit(value: Json, what: string): void {
+  const bytes = value === undefined ? 0 : Buffer.byteLength(JSON.stringify(value), 'utf8');
+  if (bytes > PAYLOAD_LIMIT_BYTES) throw new StatesError('States.DataLimitExceeded', `${what} is ${bytes} bytes, over the ${PAYLOAD_LIMIT_BYTES}-byte payload quota`);
+}
 
 function asStatesError(error: unknown): StatesError {
   if (error instanceof StatesError) return error;
   const e = error as { name?: string; message?: string };
   const errorType = e.name ?? 'Error';
   return new StatesError(errorType, JSON.stringify({ errorMessage: e.message ?? String(error), errorType, trace: [] }));
+}
+
+/**
+ * A Map bound given as a reference path into the state's input: MaxConcurrencyPath and
+ * ToleratedFailureCountPath must select a non-negative integer, ToleratedFailurePercentagePath a
+ * number from 0 to 100; anything else fails the state with States.Runtime.
+ */
+function boundAt(state: JsonObject, field: string, input: Json, context: Context, kind: 'integer' | 'percentage'): number {
+  const value = readPath(state[field] as string, input, context);
+  const valid = typeof value === 'number' && (kind === 'integer' ? Number.isInteger(value) && value >= 0 : value >= 0 && value <= 100);
+  if (!valid) throw new StatesError('States.Runtime', `${field} ${String(state[field])} selected ${JSON.stringify(value)}, not ${kind === 'integer' ? 'a non-negative integer' : 'a number from 0 to 100'}`);
+  return value;
 }
 
 export class StateMachineExecutor {
@@ -183,9 +223,11 @@ export class StateMachineExecutor {
       if (!state) throw new Error(`no state ${name}`);
       const stateContext: Context = { ...context, State: { Name: name, EnteredTime: new Date().toISOString(), RetryCount: 0 } };
       const type = state['Type'];
+      if (state['QueryLanguage'] !== undefined && state['QueryLanguage'] !== 'JSONPath') throw new Error(`this executor does not implement QueryLanguage ${JSON.stringify(state['QueryLanguage'])}`);
       if (type === 'Succeed') return data;
       // Error and Cause are strings ("Fail workflow state").
       if (type === 'Fail') throw new StatesError(textOr(state['Error'], 'States.Fail'), textOr(state['Cause'], ''));
+      withinPayloadLimit(data, `the input of ${name}`);
       const effective = state['InputPath'] === undefined ? data : state['InputPath'] === null ? {} : readPath(state['InputPath'] as string, data, stateContext);
       let next: string | undefined = state['Next'] as string | undefined;
       let output: Json;
@@ -196,6 +238,7 @@ export class StateMachineExecutor {
         else if (type === 'Task') result = await this.task(name, state, parameters, stateContext, history);
         else if (type === 'Map') result = await this.map(state, effective, stateContext, history);
         else throw new Error(`this executor does not implement ${String(type)} states`);
+        withinPayloadLimit(result, `the result of ${name}`);
         if (state['ResultSelector'] !== undefined) result = applyTemplate(state['ResultSelector'], result, stateContext);
         output = placeResult(data, state['ResultPath'] as string | null | undefined, result);
       } catch (error) {
@@ -206,6 +249,7 @@ export class StateMachineExecutor {
         next = catcher['Next'] as string;
       }
       data = state['OutputPath'] === undefined ? output : state['OutputPath'] === null ? {} : readPath(state['OutputPath'] as string, output, stateContext);
+      withinPayloadLimit(data, `the output of ${name}`);
       if (state['End'] === true && !next) return data;
       name = next;
     }
@@ -247,10 +291,14 @@ export class StateMachineExecutor {
     const processor = state['ItemProcessor'] as (StateMachineDefinition & { ProcessorConfig?: { Mode?: string } }) | undefined;
     if (!processor) throw new Error('this executor needs ItemProcessor (the older Iterator field is not implemented)');
     const distributed = processor.ProcessorConfig?.Mode === 'DISTRIBUTED';
+    // "ItemReader", "ResultWriter" and the tolerated failure thresholds belong to the distributed mode.
+    const distributedOnly = ['ItemReader', 'ResultWriter', 'ToleratedFailurePercentage', 'ToleratedFailureCount', 'ToleratedFailurePercentagePath', 'ToleratedFailureCountPath'].filter((f) => state[f] !== undefined);
+    if (!distributed && distributedOnly.length) throw new Error(`${distributedOnly.join(', ')} need ProcessorConfig Mode DISTRIBUTED`);
     const items = state['ItemReader'] ? await this.readItems(state['ItemReader'] as JsonObject, input, context) : readPath((state['ItemsPath'] as string | undefined) ?? '$', input, context);
     if (!Array.isArray(items)) throw new StatesError('States.Runtime', 'the Map items are not an array');
     const list: Json[] = items;
-    const limit = pLimit((state['MaxConcurrency'] as number | undefined) || Number.MAX_SAFE_INTEGER);
+    const concurrency = state['MaxConcurrencyPath'] !== undefined ? boundAt(state, 'MaxConcurrencyPath', input, context, 'integer') : (state['MaxConcurrency'] as number | undefined);
+    const limit = pLimit(concurrency || Number.MAX_SAFE_INTEGER);
     const selector = state['ItemSelector'];
     const iterations = list.map((value, index) =>
       limit(async () => {
@@ -270,8 +318,10 @@ export class StateMachineExecutor {
     const runs = done as Array<{ input: Json; result: ExecutionResult }>;
     const failed = runs.filter((r) => r.result.status === 'FAILED').length;
     // "Tolerated failure threshold for Distributed Map state": percentage 0 by default; with both set, exceeding either fails the run.
-    const count = state['ToleratedFailureCount'] as number | undefined;
-    const percentage = (state['ToleratedFailurePercentage'] as number | undefined) ?? (count === undefined ? 0 : undefined);
+    const count = state['ToleratedFailureCountPath'] !== undefined ? boundAt(state, 'ToleratedFailureCountPath', input, context, 'integer') : (state['ToleratedFailureCount'] as number | undefined);
+    const givenPercentage =
+      state['ToleratedFailurePercentagePath'] !== undefined ? boundAt(state, 'ToleratedFailurePercentagePath', input, context, 'percentage') : (state['ToleratedFailurePercentage'] as number | undefined);
+    const percentage = givenPercentage ?? (count === undefined ? 0 : undefined);
     const exceeded = (count !== undefined && failed > count) || (percentage !== undefined && runs.length > 0 && (failed / runs.length) * 100 > percentage);
     const mapRunArn = `arn:aws:states:eu-west-2:111122223333:mapRun:${this.name}/${context.State!.Name}:map-run-${++this.mapRuns}`;
     const writer = state['ResultWriter'] as JsonObject | undefined;

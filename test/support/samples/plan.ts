@@ -68,6 +68,8 @@ export interface NodePlan {
   annotations?: Record<string, string>;
   /** Prefix length Calico recorded in `projectcalico.org/IPv4Address`; defaults to the subnet's. */
   calicoAddressPrefix?: number;
+  /** Indexes into `ClusterPlan.extraNodeSecurityGroups` this node carries; all of them by default. */
+  extraGroups?: number[];
 }
 
 export interface PoolPlan {
@@ -127,6 +129,10 @@ export interface AppPlan {
   replicas?: number;
   labels?: Record<string, string>;
   hostNetwork?: boolean;
+  /** `spec.serviceAccountName`; `default` unless given. */
+  serviceAccount?: string;
+  /** Container ports; one named `http` on TCP 8080 unless given. */
+  ports?: Array<{ name?: string; containerPort: number; protocol?: 'TCP' | 'UDP' }>;
 }
 
 /** A Calico (Global)NetworkPolicy in v3 form, without the tier prefix in its name. */
@@ -174,6 +180,8 @@ export interface CalicoPlan {
   globalPolicies: CalicoPolicyPlan[];
   networkPolicies: CalicoPolicyPlan[];
   globalNetworkSets?: Array<{ name: string; labels: Record<string, string>; nets: string[] }>;
+  /** Staged policies (not enforced), v3 form without the tier prefix. */
+  stagedPolicies?: Array<{ kind: 'StagedGlobalNetworkPolicy' | 'StagedNetworkPolicy' | 'StagedKubernetesNetworkPolicy'; name: string; tier?: string; namespace?: string; spec: Json }>;
   /** Form the plan is published in when the caller does not choose. */
   apiGroup: CalicoApiGroup;
 }
@@ -200,6 +208,12 @@ export interface ClusterPlan {
   namespaces: string[];
   apps: AppPlan[];
   kubernetesNetworkPolicies: KubePolicyPlan[];
+  /**
+   * The Kubernetes admin policy API (policy.networking.k8s.io/v1alpha1) when its CRDs are installed:
+   * AdminNetworkPolicy and BaselineAdminNetworkPolicy specs by name. Absent: not installed, which
+   * the collector records as an absent API.
+   */
+  adminNetworkPolicies?: { admin: Array<{ name: string; spec: Json }>; baseline: Array<{ name: string; spec: Json }> };
   /** Snapshot fields the collector was denied; each becomes `null` plus one `errors` entry. */
   denied?: SnapshotField[];
 }

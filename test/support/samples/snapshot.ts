@@ -27,8 +27,9 @@ import { CALICO_LISTS, calicoResources, convertedKubernetesPolicies } from './ca
 import { Cluster } from './cluster.js';
 import { DAY, hexOf, kubeTime, numberOf, uuidOf } from './deterministic.js';
 import { kubeSystemWorkloads } from './kubernetes/eks-workloads.js';
-import { kubePolicyObject, namespaceObject, nodeObject, pdbObject, podObject, sortByName, workloadObject } from './kubernetes/objects.js';
-import { runWorkload, type PodInfo } from './kubernetes/pods.js';
+import { adminPolicyObject, keyServiceObjects, kubePolicyObject, namespaceObject, nodeObject, pdbObject, podObject, sortByName, workloadObject } from './kubernetes/objects.js';
+import { runWorkload, type PodInfo, type PodTemplate } from './kubernetes/pods.js';
+import { intToIp, parseCidr } from './ipv4.js';
 import type { WorkloadDef } from './kubernetes/workload-spec.js';
 import type { BuildOptions, ClusterPlan, Json, WorkloadKind } from './plan.js';
 import { KUBE_NAMESPACES } from './reference-data.js';
@@ -47,10 +48,15 @@ export function buildSnapshot(plan: ClusterPlan, options: BuildOptions = {}): Sn
   const defs = [...kubeSystemWorkloads(cluster), ...(calico ? (calico.install === 'operator' ? operatorWorkloads(cluster) : manifestWorkloads(cluster)) : [])];
   const podsOf = new Map<WorkloadDef, PodInfo[]>();
   for (const def of defs) {
-    podsOf.set(def, runWorkload(cluster, def.kind, def.namespace, def.name, def.selector, def.replicas ?? 1, def.hostNetwork ?? false));
+    podsOf.set(def, runWorkload(cluster, def.kind, def.namespace, def.name, def.selector, def.replicas ?? 1, def.hostNetwork ?? false, templateOf(def.spec)));
   }
   for (const app of plan.apps) {
-    runWorkload(cluster, app.kind, app.namespace, app.name, app.labels ?? { 'app.kubernetes.io/name': app.name }, app.replicas ?? 1, app.hostNetwork ?? false);
+    const ports = app.ports ?? [{ name: 'http', containerPort: 8080 }];
+    const template: PodTemplate = {
+      serviceAccount: app.serviceAccount ?? 'default',
+      containers: [{ ports: ports.map((p) => ({ ...(p.name ? { name: p.name } : {}), containerPort: p.containerPort, protocol: p.protocol ?? 'TCP' })) }],
+    };
+    runWorkload(cluster, app.kind, app.namespace, app.name, app.labels ?? { 'app.kubernetes.io/name': app.name }, app.replicas ?? 1, app.hostNetwork ?? false, template);
   }
 
   const collected = defs.filter((d) => d.collected);
@@ -101,6 +107,17 @@ export function buildSnapshot(plan: ClusterPlan, options: BuildOptions = {}): Sn
     calicoSection = { apiGroup: null, installation: null, ipamBlocks: [], ...Object.fromEntries(CALICO_LISTS.map((l) => [l, []])) };
   }
 
+  // The EKS control plane's network interfaces: one each in the first two cluster subnets, at their top.
+  const apiServerAddresses = cluster.subnets.slice(0, 2).map((subnet) => {
+    const { base, size } = parseCidr(subnet.plan.cidr);
+    let candidate = base + size - 6;
+    while (subnet.used.has(candidate)) candidate--;
+    subnet.used.add(candidate);
+    return intToIp(candidate);
+  });
+  const keyServices = keyServiceObjects(cluster, podsNamed('kube-system', 'coredns'), plan.eks.serviceCidr, apiServerAddresses);
+  const admin = plan.adminNetworkPolicies;
+
   const [major, minor] = plan.eks.version.split('.');
   const snapshot: Record<string, unknown> = {
     schemaVersion: 1,
@@ -143,6 +160,11 @@ export function buildSnapshot(plan: ClusterPlan, options: BuildOptions = {}): Sn
       deployments: objectsOf('Deployment'),
       podDisruptionBudgets: sortByName(pdbs),
       configMaps: calico?.install === 'manifest' ? [calicoConfigMap(cluster)] : [],
+      services: sortByName(keyServices.services),
+      endpointSlices: sortByName(keyServices.endpointSlices),
+      // Without the network-policy-api CRDs none can exist: read as empty lists, as the collector does.
+      adminNetworkPolicies: admin ? sortByName(admin.admin.map((p) => adminPolicyObject(cluster, 'AdminNetworkPolicy', p.name, p.spec))) : [],
+      baselineAdminNetworkPolicies: admin ? sortByName(admin.baseline.map((p) => adminPolicyObject(cluster, 'BaselineAdminNetworkPolicy', p.name, p.spec))) : [],
       // No karpenter.sh/v1 served (Karpenter not installed) reads as none.
       karpenterNodePools: karpenterNodePoolObjects(cluster),
     },
@@ -156,6 +178,17 @@ export function buildSnapshot(plan: ClusterPlan, options: BuildOptions = {}): Sn
     (snapshot['errors'] as Json[]).push(deniedError(cluster, field));
   }
   return snapshot as unknown as Snapshot;
+}
+
+/** A system workload's pod template: its service account and its containers' ports. */
+function templateOf(spec: Json): PodTemplate {
+  const containers = Array.isArray(spec['containers']) ? (spec['containers'] as Json[]) : [];
+  return {
+    serviceAccount: typeof spec['serviceAccountName'] === 'string' ? spec['serviceAccountName'] : 'default',
+    containers: containers.map((c) =>
+      Array.isArray(c['ports']) ? { ports: (c['ports'] as Json[]).map((p) => ({ ...(p['name'] ? { name: p['name'] } : {}), containerPort: p['containerPort'], protocol: p['protocol'] ?? 'TCP' })) } : {},
+    ),
+  };
 }
 
 /** The error a collector records when a read is refused, worded as each API words it. */

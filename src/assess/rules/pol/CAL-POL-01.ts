@@ -3,22 +3,25 @@
  *
  * Seed 002 "Network Policy Enforcement": "The example below enforces a global default deny-all
  * policy" (`global-deny-all`, `order: 2000`, which "ensures Kubernetes namespace-scoped policies
- * always take precedence"). Without it, every pod no namespace policy selects accepts and sends
- * any traffic.
+ * always take precedence"). Judged, as the catalogue says, on a namespace created tomorrow with no
+ * policy of its own: its pods' ingress and egress must be denied (from a pod of another new
+ * namespace and an internet host, on a port no rule names), whatever labels they carry, and a
+ * namespace policy of its own must still decide first. Every existing workload namespace is
+ * judged the same way on the global policies alone.
  */
 import { calicoDefaults, isSystemNamespace } from '../../../reference/index.js';
 import type { Namespace } from '../../model.js';
-import { allowAllPolicies, defaultDenyCandidates, workloadNamespaces } from '../../policy-analysis.js';
-import { cmd, comment, json, note, selectorLiteral, value, yaml, type Remediation, type Step } from '../../remediation.js';
+import type { SideResult } from '../../reach/analysis.js';
+import { defaultDenyCheck, sidesVerdict, type ProbeSides } from '../../reach/checks.js';
+import { decidedBy } from '../../reach/describe.js';
+import { cmd, comment, json, note, value, yaml, type Remediation } from '../../remediation.js';
 import { defineRule, listSome, type Evidence } from '../../rule.js';
-import { calicoPolicyName, clusterPolicies } from './policies.js';
 import { calicoPresent } from '../applies.js';
+import { calicoPolicyName, clusterReach, namespaceNameSelector } from './policies.js';
 
 /** Seed 002's `global-deny-all`, leaving the system namespaces (Calico's, the cluster's own) to their own policies. */
-function globalDenyAllManifest(namespaces: Namespace[] | null): Step[] {
+function globalDenyAllManifest(namespaces: Namespace[] | null): Remediation {
   const names = new Set([...calicoDefaults.systemNamespaces, ...(namespaces ?? []).map((n) => n.name).filter(isSystemNamespace)]);
-  // A name no selector literal can hold (both quote characters) is not a Kubernetes namespace name anyway.
-  const system = [...names].map(selectorLiteral).filter((literal) => literal !== null).join(', ');
   // Above 1000: Kubernetes NetworkPolicies (converted to order 1000) always come first.
   return [
     note('Pods then accept only what policies allow: put namespace policies in place first (CAL-POL-03),'),
@@ -31,23 +34,23 @@ metadata:
   name: global-deny-all
 spec:
   order: 2000
-  namespaceSelector: ${`kubernetes.io/metadata.name not in {${system}}`}
+  namespaceSelector: ${namespaceNameSelector([...names], 'not in')}
   types:
     - Ingress
     - Egress
   egress:
-    # Allow egress to kube-system (CoreDNS, metrics-server).
-    - action: Allow
-      destination:
-        namespaceSelector: kubernetes.io/metadata.name == 'kube-system'
-    # Allow DNS to any destination, over UDP and TCP.
+    # Allow DNS to CoreDNS, over UDP and TCP.
     - action: Allow
       protocol: UDP
       destination:
+        namespaceSelector: kubernetes.io/metadata.name == 'kube-system'
+        selector: k8s-app == 'kube-dns'
         ports: [53]
     - action: Allow
       protocol: TCP
       destination:
+        namespaceSelector: kubernetes.io/metadata.name == 'kube-system'
+        selector: k8s-app == 'kube-dns'
         ports: [53]
   ingress:
     # Allow all ingress from kube-system.
@@ -57,6 +60,16 @@ spec:
     },
   ];
 }
+
+const sideEvidence = (who: string, direction: 'ingress' | 'egress', results: readonly SideResult[]): Evidence => ({
+  object: `${who} ${direction}`,
+  value: sidesVerdict(results),
+  note: results.map((r) => r.sentence).join('; '),
+});
+
+/** The sides of a probe that are not denied. */
+const openSides = (probe: ProbeSides) =>
+  (['ingress', 'egress'] as const).filter((d) => probe[d].some((r) => r.verdict !== 'denied')).map((d) => ({ direction: d, results: probe[d] }));
 
 export default defineRule({
   id: 'CAL-POL-01',
@@ -69,61 +82,98 @@ export default defineRule({
   seed: '002 "global-deny-all", order 2000',
   appliesWhen: calicoPresent,
   evaluate(context) {
-    const { policies, namespaces, tiers, defaultDeny } = clusterPolicies(context);
-    const workload = workloadNamespaces(namespaces);
-    if (defaultDeny) {
-      const scope = defaultDeny.namespaceSelector
-        ? `namespaceSelector ${defaultDeny.namespaceSelector}`
-        : `selector ${defaultDeny.selector || 'all()'}`;
+    const analysis = clusterReach(context);
+    const check = defaultDenyCheck(analysis);
+    const probe = check.probes[0]!;
+    const port = `TCP ${check.port}`;
+    const allowedProbe = check.probes.find((p) => openSides(p).some((s) => s.results.some((r) => r.verdict === 'allowed')));
+    const allowedExisting = check.existing.filter((p) => openSides(p).some((s) => s.results.some((r) => r.verdict === 'allowed')));
+    const unknownProbe = check.probes.find((p) => openSides(p).length > 0);
+    const unknownExisting = check.existing.filter((p) => openSides(p).length > 0);
+    const remediationFor = () => {
+      // A deny that decides before namespace policies, in the default tier: move it after them.
+      const ahead = check.withOwnAllow.ingress.concat(check.withOwnAllow.egress).find((r) => r.verdict === 'denied');
+      const step = ahead?.steps.at(-1);
+      if (step?.kind === 'rule' || step?.kind === 'end-of-tier') {
+        const policy = step.kind === 'rule' ? step.policy : step.policies.at(-1)!;
+        if (step.tier.name === 'default' && policy.policy.kind === 'GlobalNetworkPolicy') {
+          return [cmd('calicoctl', 'patch', 'globalnetworkpolicy', value(calicoPolicyName(policy.policy), 'GlobalNetworkPolicy name'), '--patch', json({ spec: { order: 2000 } }))];
+        }
+        return [
+          comment`Tier ${step.tier.name} decides before the default tier, so namespace policies never get a say. End it in Pass`,
+          note('(traffic its policies do not allow or deny goes on to the next tier), then keep the deny in the default tier:'),
+          cmd('calicoctl', 'patch', 'tier', value(step.tier.name, 'tier name'), '--patch', json({ spec: { defaultAction: 'Pass' } })),
+          ...globalDenyAllManifest(analysis.model.namespaces),
+        ];
+      }
+      return globalDenyAllManifest(analysis.model.namespaces);
+    };
+
+    if (allowedProbe || allowedExisting.length) {
+      const evidence: Evidence[] = [];
+      if (allowedProbe) for (const { direction, results } of openSides(allowedProbe)) evidence.push(sideEvidence(allowedProbe.endpoint.name, direction, results));
+      for (const existing of allowedExisting.slice(0, 5)) {
+        for (const { direction, results } of openSides(existing)) evidence.push(sideEvidence(`${existing.endpoint.namespace} (its own policies left out)`, direction, results));
+      }
+      const clause = (results: readonly SideResult[], direction: string) => {
+        const allowed = results.find((r) => r.verdict === 'allowed')!;
+        return `${direction} allowed by ${decidedBy(allowed.steps)}`;
+      };
+      const openings = allowedProbe
+        ? openSides(allowedProbe)
+            .filter((s) => s.results.some((r) => r.verdict === 'allowed'))
+            .map((s) => clause(s.results, s.direction))
+        : [];
+      const first = allowedExisting[0];
+      const summary = allowedProbe
+        ? `No cluster-wide default deny: a pod of a namespace created tomorrow (${allowedProbe.endpoint.name}), with no policy of its own, keeps its traffic on ${port}: ${openings.join('; ')}.`
+        : `No cluster-wide default deny covers ${listSome(allowedExisting.map((p) => p.endpoint.namespace))}: without their own policies their pods would accept and send any traffic (${openSides(first!)
+            .filter((s) => s.results.some((r) => r.verdict === 'allowed'))
+            .map((s) => clause(s.results, s.direction))
+            .join('; ')}).`;
+      return { status: 'fail', severity: 'high', summary, evidence, remediation: remediationFor() };
+    }
+    if (unknownProbe || unknownExisting.length) {
+      const subject = unknownProbe ?? unknownExisting[0]!;
       return {
-        status: 'pass',
-        summary:
-          `GlobalNetworkPolicy ${defaultDeny.name} (tier ${defaultDeny.tier}, order ${defaultDeny.order ?? 'none'}) denies Ingress and Egress ` +
-          `for every workload namespace (${scope}: ${workload.length} today, and any created later) after namespace policies.`,
-        evidence: [
-          { object: `GlobalNetworkPolicy ${defaultDeny.name}`, field: 'spec.order', value: defaultDeny.order },
-          { object: `GlobalNetworkPolicy ${defaultDeny.name}`, field: 'spec.types', value: defaultDeny.types },
-          defaultDeny.namespaceSelector
-            ? { object: `GlobalNetworkPolicy ${defaultDeny.name}`, field: 'spec.namespaceSelector', value: defaultDeny.namespaceSelector }
-            : { object: `GlobalNetworkPolicy ${defaultDeny.name}`, field: 'spec.selector', value: defaultDeny.selector || 'all()' },
-        ],
+        status: 'unknown',
+        summary: `Whether a namespace created tomorrow is denied by default cannot be decided from the snapshot: ${openSides(subject)
+          .map((s) => s.results.find((r) => r.verdict !== 'denied')!.sentence)
+          .join('; ')}.`,
+        evidence: openSides(subject).map((s) => sideEvidence(subject.endpoint.name, s.direction, s.results)),
       };
     }
-    const globals = policies.filter((p) => p.kind === 'GlobalNetworkPolicy');
-    const candidates = defaultDenyCandidates(policies, namespaces, tiers);
-    const allowAll = allowAllPolicies(policies, namespaces);
-    const evidence: Evidence[] = candidates.map(({ policy, shortfalls }) => ({
-      object: `GlobalNetworkPolicy ${policy.name}`,
-      field: 'shortfalls',
-      value: shortfalls,
-      note: `tier ${policy.tier}, order ${policy.order ?? 'none'}, types ${policy.types.join('/')}`,
-    }));
-    if (!candidates.length) {
-      evidence.push({
-        object: globals.length ? `GlobalNetworkPolicy (all ${globals.length})` : 'GlobalNetworkPolicy',
-        note: globals.length ? 'none selects every workload namespace' : 'none exist',
-      });
+    // Denied both ways: namespace policies must still come first.
+    const own = check.withOwnAllow;
+    const ownBlocked = (['ingress', 'egress'] as const).filter((d) => own[d].some((r) => r.verdict !== 'allowed'));
+    const deniedBy = (direction: 'ingress' | 'egress') => decidedBy(probe[direction][0]!.steps);
+    const evidence: Evidence[] = [sideEvidence(probe.endpoint.name, 'ingress', probe.ingress), sideEvidence(probe.endpoint.name, 'egress', probe.egress)];
+    if (ownBlocked.length) {
+      evidence.push(...ownBlocked.map((d) => sideEvidence(`${probe.endpoint.name} with its own allow-all NetworkPolicy`, d, own[d])));
+      if (own[ownBlocked[0]!].some((r) => r.verdict === 'denied')) {
+        return {
+          status: 'fail',
+          severity: 'high',
+          summary:
+            `The default deny decides before namespace policies: a new namespace's pods are denied (ingress by ${deniedBy('ingress')}, egress by ${deniedBy('egress')}), ` +
+            `and still are with an allow-all NetworkPolicy of their own (${own[ownBlocked[0]!].find((r) => r.verdict === 'denied')!.sentence}), so no namespace can open the traffic it needs.`,
+          evidence,
+          remediation: remediationFor(),
+        };
+      }
+      return {
+        status: 'unknown',
+        summary: `A new namespace is denied by default, but whether its own policies still decide first cannot be decided from the snapshot: ${own[ownBlocked[0]!].map((r) => r.sentence).join('; ')}.`,
+        evidence,
+      };
     }
-    const summary = candidates.length
-      ? `No global policy is a complete default deny: ${candidates
-          .map((c) => `${c.policy.name} ${c.shortfalls[0]}${c.shortfalls.length > 1 ? ` (and ${c.shortfalls.length - 1} more)` : ''}`)
-          .join('; ')}. Pods that no namespace policy selects accept and send any traffic.`
-      : `${globals.length ? `None of the ${globals.length} global policies selects` : 'No global policy exists that selects'} every workload namespace: pods that no namespace policy selects accept and send any traffic.`;
-    // A deny in a tier ahead of `default` cannot be moved (a policy's tier is fixed): it is replaced.
-    const early = candidates.filter((c) => c.shortfalls.some((s) => s.startsWith('tier ') && s.includes('evaluated before')));
-    // A policy that only sits too early is fixed by moving it, not by a second deny.
-    const misordered = candidates.find((c) => c.shortfalls.length && c.shortfalls.every((s) => s.startsWith('order ')));
-    const policyName = (policy: Parameters<typeof calicoPolicyName>[0]) => value(calicoPolicyName(policy), 'GlobalNetworkPolicy name');
-    const remediation: Remediation = misordered
-      ? [cmd('calicoctl', 'patch', 'globalnetworkpolicy', policyName(misordered.policy), '--patch', json({ spec: { order: 2000 } }))]
-      : [
-          ...globalDenyAllManifest(namespaces),
-          ...(allowAll.length ? [comment`then delete ${listSome(allowAll.map((a) => a.policy.name))}, which would still allow everything (CAL-POL-02)`] : []),
-          ...early.flatMap((c) => [
-            comment`then retire ${c.policy.name}, which denies ahead of namespace policies:`,
-            cmd('calicoctl', 'delete', 'globalnetworkpolicy', policyName(c.policy)),
-          ]),
-        ];
-    return { status: 'fail', severity: 'high', summary, evidence, remediation };
+    const workload = (analysis.model.namespaces ?? []).filter((n) => !isSystemNamespace(n.name)).length;
+    return {
+      status: 'pass',
+      summary:
+        `A namespace created tomorrow with no policy of its own is denied both ways on ${port}: ingress by ${deniedBy('ingress')}, egress by ${deniedBy('egress')}` +
+        `${check.existing.length ? `; the ${workload} existing workload namespaces are covered alike` : ''}; namespace policies still decide first (with its own allow-all NetworkPolicy the namespace is allowed).`,
+      evidence,
+    };
   },
 });

@@ -1,19 +1,20 @@
 /**
- * CAL-POL-03 — every non-system namespace that runs pods is selected by at least one policy.
+ * CAL-POL-03 — every non-system namespace that runs pods is selected by a policy that constrains it.
  *
  * Seed 001 counts "Namespaces with Policies: 10+ namespaces"; seed 002: "Normally, administrators
  * need to ensure default policy rules are deployed to every namespace", or a GlobalNetworkPolicy
- * does it for them. A namespace no policy selects lets its pods accept and send anything.
+ * does it for them. Judged on what passes: a namespace counts when some policy that applies to
+ * one of its pods denies something there (traffic no rule names, or by a Deny rule); a policy that
+ * allows everything it sees constrains nothing.
  */
 import { isSystemNamespace } from '../../../reference/index.js';
-import type { Namespace, Pod } from '../../model.js';
-import { allowsEverything, namespacesWithoutPolicy, podNetworkPods } from '../../policy-analysis.js';
+import { namespaceConstraints, workloadNamespaces } from '../../reach/checks.js';
+import { podNetworkPods } from '../../reach/cluster.js';
+import { MAYBE, NO } from '../../selector.js';
 import { cmd, loop, note, value, variable, yaml, type Remediation } from '../../remediation.js';
 import { defineRule, listSome, type RuleContext } from '../../rule.js';
 import { calicoPresent } from '../applies.js';
-
-/** Pods that run (or are about to) on the pod network of a non-system namespace. */
-const workloadPods = (pods: Pod[]): Pod[] => podNetworkPods(pods).filter((p) => !isSystemNamespace(p.namespace));
+import { clusterReach } from './policies.js';
 
 function isolationManifest(namespaces: string[]): Remediation {
   return [
@@ -52,44 +53,47 @@ export default defineRule({
     const present = calicoPresent(context);
     if (present !== true) return present;
     const pods = context.need(context.model.pods, 'kubernetes.pods');
-    return workloadPods(pods).length ? true : 'No pod on the pod network runs in a non-system namespace.';
+    return podNetworkPods(pods).some((p) => !isSystemNamespace(p.namespace)) ? true : 'No pod on the pod network runs in a non-system namespace.';
   },
-  evaluate({ model, need }) {
-    const pods = workloadPods(need(model.pods, 'kubernetes.pods'));
-    const policies = need(model.policies, 'calico.globalNetworkPolicies', 'calico.networkPolicies', 'kubernetes.networkPolicies');
-    const namespaces = need(model.namespaces, 'kubernetes.namespaces');
-    const podLabelsByNamespace = new Map<string, Array<Record<string, string>>>();
-    for (const pod of pods) podLabelsByNamespace.set(pod.namespace, [...(podLabelsByNamespace.get(pod.namespace) ?? []), pod.labels]);
-    const running: Namespace[] = [...podLabelsByNamespace.keys()]
-      .sort()
-      .map((name) => namespaces.find((n) => n.name === name) ?? { name, labels: { 'kubernetes.io/metadata.name': name } });
-    const constraining = policies.filter((p) => !allowsEverything(p));
-    const uncovered = namespacesWithoutPolicy(constraining, running, podLabelsByNamespace);
-    if (!uncovered.length) {
+  evaluate(context) {
+    context.need(context.model.pods, 'kubernetes.pods');
+    const analysis = clusterReach(context);
+    const constraints = namespaceConstraints(analysis);
+    const namespaces = workloadNamespaces(analysis.cluster);
+    const podCount = namespaces.reduce((sum, ns) => sum + (analysis.cluster.byNamespace.get(ns) ?? []).reduce((n, g) => n + g.pods, 0), 0);
+    const uncovered = namespaces.filter((ns) => constraints.get(ns) === NO);
+    const undecided = namespaces.filter((ns) => constraints.get(ns) === MAYBE);
+    const pods = (ns: string) => (analysis.cluster.byNamespace.get(ns) ?? []).reduce((n, g) => n + g.pods, 0);
+    if (uncovered.length) {
       return {
-        status: 'pass',
+        status: 'fail',
+        severity: 'medium',
         summary:
-          running.length === 1
-            ? `The only non-system namespace that runs pods (${running[0]!.name}, ${pods.length} pods) is selected by at least one network policy.`
-            : `All ${running.length} non-system namespaces that run pods (${pods.length} pods) are selected by at least one network policy.`,
+          `${uncovered.length} of ${namespaces.length} non-system namespaces that run pods are constrained by no network policy ` +
+          `(${listSome(uncovered, 5)}): their pods accept and send any traffic.`,
+        evidence: uncovered.map((name) => ({
+          object: `Namespace ${name}`,
+          field: 'pods',
+          value: pods(name),
+          note: 'no policy that applies to its pods denies anything: traffic no rule names passes both ways',
+        })),
+        remediation: isolationManifest(uncovered),
+        objects: uncovered.map((name) => ({ kind: 'Namespace', name })),
       };
     }
-    const ignored = policies.filter(allowsEverything).map((p) => p.name);
+    if (undecided.length) {
+      return {
+        status: 'unknown',
+        summary: `Whether a policy constrains ${listSome(undecided)} cannot be decided from the snapshot (selectors on labels it does not hold).`,
+        evidence: undecided.map((name) => ({ object: `Namespace ${name}`, field: 'pods', value: pods(name), note: 'policies may or may not apply to its pods' })),
+      };
+    }
     return {
-      status: 'fail',
-      severity: 'medium',
+      status: 'pass',
       summary:
-        `${uncovered.length} of ${running.length} non-system namespaces that run pods are selected by no network policy ` +
-        `(${listSome(uncovered, 5)}): their pods accept and send any traffic.` +
-        (ignored.length ? ` ${listSome(ignored)} ${ignored.length > 1 ? 'allow' : 'allows'} everything and ${ignored.length > 1 ? 'do' : 'does'} not count.` : ''),
-      evidence: uncovered.map((name) => ({
-        object: `Namespace ${name}`,
-        field: 'pods',
-        value: podLabelsByNamespace.get(name)?.length ?? 0,
-        note: 'no Kubernetes or Calico policy in the namespace, and no global policy selects its pods',
-      })),
-      remediation: isolationManifest(uncovered),
-      objects: uncovered.map((name) => ({ kind: 'Namespace', name })),
+        namespaces.length === 1
+          ? `The only non-system namespace that runs pods (${namespaces[0]}, ${podCount} pods) is constrained by a network policy.`
+          : `All ${namespaces.length} non-system namespaces that run pods (${podCount} pods) are constrained by a network policy.`,
     };
   },
 });

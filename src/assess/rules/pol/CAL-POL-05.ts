@@ -1,38 +1,45 @@
 /**
- * CAL-POL-05 — under a default deny, kube-system traffic is allowed.
+ * CAL-POL-05 — under a default deny, kube-system components can still do their jobs.
  *
  * Seed 002's `global-deny-all` keeps "# Allow all egress traffic from kube-system" and "# Allow
  * all ingress traffic for the kube-system namespace": the deny "denies all pod network traffic by
- * default, except for workloads in kube-system". CoreDNS, metrics-server and add-ons live there.
+ * default, except for workloads in kube-system". "kube-system works" (the catalogue): its pods may
+ * send to the API server and anywhere they are asked to, and accept from every namespace — judged
+ * on kube-system's own sides (its egress, its ingress) through every tier, so a higher tier that
+ * ends in Deny before the default tier drops kube-system's traffic as surely as the deny would.
  */
-import type { Policy } from '../../model.js';
-import { kubeSystemAllowance } from '../../policy-analysis.js';
-import { yaml, yamlLines, type Remediation } from '../../remediation.js';
+import type { FlowResult } from '../../reach/analysis.js';
+import { kubeSystemCheck } from '../../reach/checks.js';
+import { note, yaml, yamlLines, type Remediation, type Step } from '../../remediation.js';
 import { defineRule, type Evidence } from '../../rule.js';
-import { clusterPolicies, policyAheadOfDeny } from './policies.js';
 import { calicoPresent } from '../applies.js';
+import { clusterDenies, clusterReach, failingClause, flowCheckEvidence, joinClauses, placementFor, policyAt } from './policies.js';
 
-/** A global policy ahead of the deny that applies to kube-system only and allows it all traffic. */
-function allowKubeSystemManifest(deny: Policy, directions: Array<'Ingress' | 'Egress'>): Remediation {
-  return [
-    policyAheadOfDeny(
-      deny,
-      'allow-kube-system',
-      yamlLines(
-        yaml`  namespaceSelector: kubernetes.io/metadata.name == 'kube-system'
-  types:`,
-        ...directions.map((d) => yaml`    - ${d}`),
-        ...directions.map((d) => yaml`  ${d.toLowerCase()}:
-    - action: Allow`),
+/** A global policy, where it acts first, that lets kube-system's pods send and accept anything. */
+function allowKubeSystemManifest(failures: FlowResult[]): Remediation {
+  const egress = failures.find((f) => f.egress?.verdict === 'denied')?.egress;
+  const ingress = failures.find((f) => f.ingress?.verdict === 'denied')?.ingress;
+  const steps: Step[] = [note('Each policy goes in the tier that refused the traffic, ahead of the policy that did.')];
+  for (const [direction, side] of [['Egress', egress], ['Ingress', ingress]] as const) {
+    if (!side) continue;
+    const rules = direction === 'Egress' ? yaml`  egress:` : yaml`  ingress:`;
+    steps.push(
+      policyAt(
+        placementFor(side.steps),
+        `allow-kube-system-${direction.toLowerCase()}`,
+        yamlLines(yaml`  namespaceSelector: kubernetes.io/metadata.name == 'kube-system'
+  types:
+    - ${direction}`, rules, yaml`    - action: Allow`),
       ),
-    ),
-  ];
+    );
+  }
+  return steps;
 }
 
 export default defineRule({
   id: 'CAL-POL-05',
-  title: 'Under a default deny, kube-system traffic is allowed',
-  problem: 'The default deny blocks kube-system traffic',
+  title: 'Under a default deny, kube-system components can still do their jobs',
+  problem: 'Under the default deny, kube-system components are cut off',
   area: 'POL',
   severities: ['medium'],
   seed: '002 kube-system rules',
@@ -40,50 +47,56 @@ export default defineRule({
   appliesWhen(context) {
     const present = calicoPresent(context);
     if (present !== true) return present;
-    return clusterPolicies(context).defaultDeny ? true : 'No cluster-wide default deny (CAL-POL-01): nothing blocks kube-system.';
+    context.need(context.model.pods, 'kubernetes.pods');
+    const check = kubeSystemCheck(clusterReach(context));
+    if (!check.groups.length) return 'No kube-system pod runs on the pod network: policy does not apply to kube-system.';
+    const checks = [check.egress, check.ingress, ...(check.apiServer ? [check.apiServer] : [])];
+    if (!clusterDenies(context) && !check.underDefaultDeny && checks.every((c) => !c.failing && !c.undecided)) {
+      return "No default deny applies to kube-system's pods and no policy blocks their traffic.";
+    }
+    return true;
   },
   evaluate(context) {
-    const { policies, namespaces, tiers, defaultDeny } = clusterPolicies(context);
-    const deny = defaultDeny!;
-    const { exempt, egressFrom, ingressTo } = kubeSystemAllowance(policies, deny, namespaces, tiers);
-    if (exempt) {
+    const analysis = clusterReach(context);
+    const check = kubeSystemCheck(analysis);
+    const checks = [...(check.apiServer ? [check.apiServer] : []), check.egress, check.ingress];
+    const evidence: Evidence[] = checks.flatMap(flowCheckEvidence);
+    const failed = checks.filter((c) => c.failing);
+    if (failed.length) {
+      const failures = failed.flatMap((c) => c.failures.filter((f) => f.verdict === 'denied'));
       return {
-        status: 'pass',
-        summary: `The default deny ${deny.name} does not select kube-system, so kube-system traffic is left to its own policies.`,
-        evidence: [
-          {
-            object: `GlobalNetworkPolicy ${deny.name}`,
-            field: deny.namespaceSelector ? 'spec.namespaceSelector' : 'spec.selector',
-            value: deny.namespaceSelector ?? deny.selector,
-            note: 'does not select kube-system',
-          },
-        ],
+        status: 'fail',
+        severity: 'medium',
+        summary:
+          `kube-system's own traffic is refused: ${joinClauses(failed.map(failingClause))} ${failed.length === 1 && failed[0]!.failing === 1 ? 'is' : 'are'} denied, e.g. ${failures[0]!.sentence}. ` +
+          'CoreDNS, metrics-server and the add-ons there lose what they need.',
+        evidence,
+        remediation: allowKubeSystemManifest(failures),
       };
     }
-    const evidence: Evidence[] = [
-      { object: `GlobalNetworkPolicy ${deny.name}`, note: `the default deny selects kube-system (tier ${deny.tier}, order ${deny.order ?? 'none'})` },
-      ...([['Egress', egressFrom], ['Ingress', ingressTo]] as const).map(([direction, policy]) =>
-        policy
-          ? { object: `${policy.kind} ${policy.name}`, field: `spec.${direction.toLowerCase()}`, value: `Allow all ${direction === 'Egress' ? 'from' : 'to'} kube-system` }
-          : { object: `kube-system ${direction.toLowerCase()}`, value: 'denied', note: 'no all-traffic Allow for kube-system is reached before the deny' },
-      ),
-    ];
-    if (egressFrom && ingressTo) {
+    if (checks.some((c) => c.undecided) || !check.apiServer) {
+      const unsure = checks.find((c) => c.undecided);
       return {
-        status: 'pass',
-        summary: `Under the default deny ${deny.name}, kube-system keeps all its traffic: egress allowed by ${egressFrom.name}, ingress by ${ingressTo.name}.`,
+        status: 'unknown',
+        summary: unsure
+          ? `Whether kube-system keeps its traffic cannot be decided from the snapshot: ${unsure.failures[0]?.sentence ?? unsure.label}.`
+          : "kube-system keeps its traffic between pods, but its path to the API server is not known (the API server's addresses were not collected).",
         evidence,
       };
     }
-    const missing = [...(ingressTo ? [] : ['Ingress' as const]), ...(egressFrom ? [] : ['Egress' as const])];
+    const pods = check.groups.reduce((n, g) => n + g.pods, 0);
+    const group = check.groups[0]!;
+    const egress = analysis.traceSide('egress', group, analysis.cluster.internet, analysis.cluster.allPorts);
+    const ingress = analysis.traceSide('ingress', group, analysis.cluster.groups.find((g) => g.namespace !== 'kube-system') ?? analysis.cluster.internet, analysis.cluster.allPorts);
     return {
-      status: 'fail',
-      severity: 'medium',
+      status: 'pass',
       summary:
-        `The default deny ${deny.name} selects kube-system and nothing allows its ${missing.map((d) => d.toLowerCase()).join(' or ')} traffic first: ` +
-        'CoreDNS, metrics-server and other add-ons there lose the traffic the deny refuses.',
-      evidence,
-      remediation: allowKubeSystemManifest(deny, missing),
+        `kube-system keeps its traffic through every tier: its ${pods} ${pods === 1 ? 'pod' : 'pods'} on the pod network may reach the API server and any pod or internet host on any port, ` +
+        'and accept from every namespace.',
+      evidence: [
+        { object: `${group.name} → the internet`, value: egress.verdict, note: egress.sentence },
+        { object: `${group.name} ← another namespace`, value: ingress.verdict, note: ingress.sentence },
+      ],
     };
   },
 });

@@ -8,10 +8,12 @@
  */
 import { calicoDefaults } from '../../../reference/index.js';
 import type { Tier } from '../../model.js';
-import { defaultTierOrder } from '../../policy-analysis.js';
 import { cmd, json, note, value } from '../../remediation.js';
 import { defineRule, listSome, type Evidence } from '../../rule.js';
 import { calicoPresent } from '../applies.js';
+
+/** The `default` tier's order: Kubernetes and namespaced Calico policies live there. */
+const defaultTierOrder = (tiers: Tier[]): number => tiers.find((t) => t.name === 'default')?.order ?? 1_000_000;
 
 const byEvaluationOrder = (a: Tier, b: Tier) => (a.order ?? Infinity) - (b.order ?? Infinity) || a.name.localeCompare(b.name);
 
@@ -66,12 +68,12 @@ export default defineRule({
         `${listSome(late.map((t) => t.name))} ${late.length > 1 ? 'sit' : 'sits'} after the default tier (order ${defaultOrder}): ` +
         `${late.length > 1 ? 'their' : 'its'} policies see only traffic the default tier's policies pass on or leave unselected. ${orderText}.`,
       evidence,
-      objects: late.map((t) => ({ kind: 'Tier', name: t.name })),
       remediation: [
         note('Moving a tier ahead of default makes its policies decide first, and its end-of-tier action (Deny unless'),
         note('spec.defaultAction is Pass) then applies to every endpoint they select: review its policies before applying.'),
         ...late.map((t, i) => cmd('calicoctl', 'patch', 'tier', value(t.name, 'tier name'), '--patch', json({ spec: { order: Math.round(floor + step * (i + 1)) } }))),
       ],
+      objects: late.map((t) => ({ kind: 'Tier', name: t.name })),
     };
   },
 });

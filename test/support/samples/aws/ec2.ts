@@ -53,7 +53,8 @@ export function instanceObject(cluster: Cluster, node: NodeInfo): Json {
   const info = instanceType(node.nodegroup.instanceType);
   const nodegroupIndex = plan.nodegroups.indexOf(node.nodegroup) + 1;
   const launch = awsTime(node.launchMs);
-  const groups = [cluster.groups.node, ...cluster.groups.extra].map((g) => ({ GroupId: g.id, GroupName: g.name }));
+  const extra = node.plan.extraGroups ? node.plan.extraGroups.map((i) => cluster.groups.extra[i]!) : cluster.groups.extra;
+  const groups = [cluster.groups.node, ...extra].map((g) => ({ GroupId: g.id, GroupName: g.name }));
   const kind = node.nodegroup.kind ?? 'managed';
   const asgName = cluster.asgName(node.nodegroup);
   const mac = (i: number) => ['06', ...hexOf(cluster.seed('mac', node.name, String(i)), 10).match(/../g)!].join(':');

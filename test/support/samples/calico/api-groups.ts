@@ -88,7 +88,7 @@ function rawPolicySpec(spec: Json, tier: string): Json {
 
 /** One Calico resource in the chosen API group. */
 export function emitCalico(cluster: Cluster, resource: CalicoResource): Json {
-  const isPolicy = resource.kind === 'GlobalNetworkPolicy' || resource.kind === 'NetworkPolicy';
+  const isPolicy = ['GlobalNetworkPolicy', 'NetworkPolicy', 'StagedGlobalNetworkPolicy', 'StagedNetworkPolicy'].includes(resource.kind);
   const tier = resource.tier ?? 'default';
   const seed = cluster.seed('calico', resource.kind, resource.namespace ?? '', resource.name);
   const created = kubeTime(cluster.createdMs(seed, !isPolicy));

@@ -4,7 +4,7 @@
  */
 import type { Cluster } from '../cluster.js';
 import { hexOf } from '../deterministic.js';
-import type { CalicoPolicyPlan, Json } from '../plan.js';
+import type { CalicoPlan, CalicoPolicyPlan, Json } from '../plan.js';
 import { policyRules } from './api-groups.js';
 import { minorOf } from './images.js';
 
@@ -34,6 +34,9 @@ export const CALICO_LISTS = [
   'globalNetworkSets',
   'networkSets',
   'hostEndpoints',
+  'stagedGlobalNetworkPolicies',
+  'stagedNetworkPolicies',
+  'stagedKubernetesNetworkPolicies',
 ] as const;
 type CalicoList = (typeof CALICO_LISTS)[number];
 
@@ -116,6 +119,19 @@ export function calicoResources(cluster: Cluster): Record<CalicoList, CalicoReso
     globalNetworkSets: (calico.globalNetworkSets ?? []).map((s) => ({ kind: 'GlobalNetworkSet', name: s.name, labels: s.labels, spec: { nets: s.nets } })),
     networkSets: [],
     hostEndpoints: [],
+    ...stagedResources(calico.stagedPolicies ?? []),
+  };
+}
+
+function stagedResources(staged: NonNullable<CalicoPlan['stagedPolicies']>): Record<'stagedGlobalNetworkPolicies' | 'stagedNetworkPolicies' | 'stagedKubernetesNetworkPolicies', CalicoResource[]> {
+  const of = (kind: string) =>
+    staged
+      .filter((p) => p.kind === kind)
+      .map((p): CalicoResource => ({ kind: p.kind, name: p.name, ...(p.namespace ? { namespace: p.namespace } : {}), ...(kind === 'StagedKubernetesNetworkPolicy' ? {} : { tier: p.tier ?? 'default' }), spec: p.spec }));
+  return {
+    stagedGlobalNetworkPolicies: of('StagedGlobalNetworkPolicy'),
+    stagedNetworkPolicies: of('StagedNetworkPolicy'),
+    stagedKubernetesNetworkPolicies: of('StagedKubernetesNetworkPolicy'),
   };
 }
 

@@ -165,7 +165,39 @@ export function enterpriseVxlanPlan(): ClusterPlan {
           nets: ['192.0.2.17/32', '198.51.100.0/26', '203.0.113.200/32'],
         },
       ],
+      // A default deny being tried out before it is enforced.
+      stagedPolicies: [
+        {
+          kind: 'StagedGlobalNetworkPolicy',
+          name: 'default-deny',
+          spec: {
+            stagedAction: 'Set',
+            order: 2000,
+            selector: 'all()',
+            namespaceSelector: "kubernetes.io/metadata.name not in {'kube-system', 'calico-system', 'tigera-operator'}",
+            types: ['Ingress', 'Egress'],
+            egress: [
+              { action: 'Allow', protocol: 'UDP', destination: { namespaceSelector: "kubernetes.io/metadata.name == 'kube-system'", selector: "k8s-app == 'kube-dns'", ports: [53] } },
+              { action: 'Allow', protocol: 'TCP', destination: { namespaceSelector: "kubernetes.io/metadata.name == 'kube-system'", selector: "k8s-app == 'kube-dns'", ports: [53] } },
+            ],
+          },
+        },
+      ],
       apiGroup: 'projectcalico.org/v3',
+    },
+    // The platform team keeps pods off the instance metadata service with an AdminNetworkPolicy.
+    adminNetworkPolicies: {
+      admin: [
+        {
+          name: 'deny-instance-metadata',
+          spec: {
+            priority: 5,
+            subject: { namespaces: {} },
+            egress: [{ name: 'deny-imds', action: 'Deny', to: [{ networks: ['169.254.169.254/32'] }] }],
+          },
+        },
+      ],
+      baseline: [],
     },
     namespaces: [...appNamespaces, ...tigeraNamespaces],
     apps: [

@@ -60,6 +60,8 @@ export function referenceCrossSubnetPlan(): ClusterPlan {
       apiGroup: 'crd.projectcalico.org/v1',
     },
     namespaces: apps,
+    // The network-policy-api CRDs are installed; no admin policy is written yet.
+    adminNetworkPolicies: { admin: [], baseline: [] },
     apps: [
       deploy('ingress-nginx', 'ingress-nginx-controller', 2),
       deploy('storefront', 'storefront-web', 3),

@@ -47,9 +47,12 @@ export function vpcCniPolicyOnlyPlan(): ClusterPlan {
       bgpConfiguration: null,
       bgpPeers: [],
       felix: felixSpec({ healthPort: 9099, prometheusMetricsEnabled: true, routeTableRange: { max: 99, min: 65 } }),
+      // A tier of its own that ends in Pass: a deny-only policy in the default tier would drop everything else of every pod it selects.
+      extraTiers: [{ name: 'security', order: 100, defaultAction: 'Pass' }],
       globalPolicies: [
         {
           name: 'deny-instance-metadata',
+          tier: 'security',
           spec: { order: 10, selector: 'all()', types: ['Egress'], egress: [{ action: 'Deny', destination: { nets: ['169.254.169.254/32'] } }] },
         },
         {

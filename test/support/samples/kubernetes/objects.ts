@@ -113,7 +113,7 @@ export function podObject(cluster: Cluster, pod: PodInfo): Json {
       labels: pod.labels,
       ownerReferences: [{ ...pod.owner, blockOwnerDeletion: true, controller: true }],
     },
-    spec: { nodeName: pod.nodeName, ...(pod.hostNetwork ? { hostNetwork: true } : {}) },
+    spec: { nodeName: pod.nodeName, ...(pod.hostNetwork ? { hostNetwork: true } : {}), serviceAccountName: pod.serviceAccount, containers: pod.containers },
     status: { phase: 'Running', podIP: pod.ip, podIPs: [{ ip: pod.ip }] },
   };
 }
@@ -258,5 +258,95 @@ export function kubePolicyObject(cluster: Cluster, policy: KubePolicyPlan): Json
     kind: 'NetworkPolicy',
     metadata: cluster.meta('NetworkPolicy', policy.name, policy.namespace, { generation: 1, ...(policy.labels ? { labels: policy.labels } : {}) }, false),
     spec: policy.spec,
+  };
+}
+
+/** A ClusterIP Service as the API server serves it. */
+function serviceObject(cluster: Cluster, namespace: string, name: string, labels: Record<string, string>, clusterIP: string, ports: Json[], selector?: Record<string, string>): Json {
+  return {
+    apiVersion: 'v1',
+    kind: 'Service',
+    metadata: cluster.meta('Service', name, namespace, { labels }, true),
+    spec: {
+      clusterIP,
+      clusterIPs: [clusterIP],
+      internalTrafficPolicy: 'Cluster',
+      ipFamilies: ['IPv4'],
+      ipFamilyPolicy: 'SingleStack',
+      ports,
+      ...(selector ? { selector } : {}),
+      sessionAffinity: 'None',
+      type: 'ClusterIP',
+    },
+    status: { loadBalancer: {} },
+  };
+}
+
+const KUBE_DNS_LABELS = { 'eks.amazonaws.com/component': 'kube-dns', 'k8s-app': 'kube-dns', 'kubernetes.io/cluster-service': 'true', 'kubernetes.io/name': 'CoreDNS' };
+
+/**
+ * kube-dns and kubernetes, with their EndpointSlices: CoreDNS's pods behind the one, the EKS
+ * control plane's network interfaces (two, in the cluster's subnets) behind the other.
+ */
+export function keyServiceObjects(cluster: Cluster, coreDns: PodInfo[], serviceCidr: string, apiServerAddresses: string[]): { services: Json[]; endpointSlices: Json[] } {
+  const base = serviceCidr.split('/')[0]!.split('.').map(Number);
+  const at = (last: number) => [...base.slice(0, 3), base[3]! + last].join('.');
+  const dnsPorts = [
+    { name: 'dns', port: 53, protocol: 'UDP', targetPort: 53 },
+    { name: 'dns-tcp', port: 53, protocol: 'TCP', targetPort: 53 },
+    { name: 'metrics', port: 9153, protocol: 'TCP', targetPort: 9153 },
+  ];
+  const services = [
+    serviceObject(cluster, 'default', 'kubernetes', { component: 'apiserver', provider: 'kubernetes' }, at(1), [{ name: 'https', port: 443, protocol: 'TCP', targetPort: 443 }]),
+    serviceObject(cluster, 'kube-system', 'kube-dns', KUBE_DNS_LABELS, at(10), dnsPorts, { 'k8s-app': 'kube-dns' }),
+  ];
+  const owner = (name: string, namespace: string) => [
+    { apiVersion: 'v1', blockOwnerDeletion: true, controller: true, kind: 'Service', name, uid: uuidOf(cluster.seed('Service', namespace, name)) },
+  ];
+  const dnsSliceName = `kube-dns-${kubeSuffix(cluster.seed('EndpointSlice', 'kube-system', 'kube-dns'), 5)}`;
+  const endpointSlices = [
+    {
+      apiVersion: 'discovery.k8s.io/v1',
+      kind: 'EndpointSlice',
+      metadata: cluster.meta('EndpointSlice', 'kubernetes', 'default', {
+        generation: 1,
+        labels: { 'endpointslice.kubernetes.io/managed-by': 'endpointslicemirroring-controller.k8s.io', 'kubernetes.io/service-name': 'kubernetes' },
+      }),
+      addressType: 'IPv4',
+      endpoints: apiServerAddresses.map((address) => ({ addresses: [address], conditions: { ready: true } })),
+      ports: [{ name: 'https', port: 443, protocol: 'TCP' }],
+    },
+    {
+      apiVersion: 'discovery.k8s.io/v1',
+      kind: 'EndpointSlice',
+      metadata: cluster.meta('EndpointSlice', dnsSliceName, 'kube-system', {
+        generation: 1,
+        labels: { ...KUBE_DNS_LABELS, 'endpointslice.kubernetes.io/managed-by': 'endpointslice-controller.k8s.io', 'kubernetes.io/service-name': 'kube-dns' },
+        ownerReferences: owner('kube-dns', 'kube-system'),
+      }),
+      addressType: 'IPv4',
+      endpoints: coreDns.map((pod) => ({
+        addresses: [pod.ip],
+        conditions: { ready: pod.ready, serving: pod.ready, terminating: false },
+        nodeName: pod.nodeName,
+        targetRef: { kind: 'Pod', name: pod.name, namespace: pod.namespace, uid: uuidOf(cluster.seed('Pod', pod.namespace, pod.name)) },
+      })),
+      ports: [
+        { name: 'dns-tcp', port: 53, protocol: 'TCP' },
+        { name: 'dns', port: 53, protocol: 'UDP' },
+        { name: 'metrics', port: 9153, protocol: 'TCP' },
+      ],
+    },
+  ];
+  return { services, endpointSlices };
+}
+
+/** An AdminNetworkPolicy or BaselineAdminNetworkPolicy (network-policy-api v1alpha1) as the API server serves the CRD. */
+export function adminPolicyObject(cluster: Cluster, kind: 'AdminNetworkPolicy' | 'BaselineAdminNetworkPolicy', name: string, spec: Json): Json {
+  return {
+    apiVersion: 'policy.networking.k8s.io/v1alpha1',
+    kind,
+    metadata: cluster.meta(kind, name, undefined, { generation: 1 }, false),
+    spec,
   };
 }

@@ -6,7 +6,7 @@ import { allocateEniAddress, allocateIpv6PodAddress } from '../aws/ec2.js';
 import { allocatePodAddress } from '../calico/ipam.js';
 import type { Cluster, NodeInfo } from '../cluster.js';
 import { kubeSuffix, numberOf, uuidOf } from '../deterministic.js';
-import type { WorkloadKind } from '../plan.js';
+import type { Json, WorkloadKind } from '../plan.js';
 
 /** A pod as the snapshot keeps it, before trimming to the collected fields. */
 export interface PodInfo {
@@ -18,6 +18,15 @@ export interface PodInfo {
   hostNetwork: boolean;
   ip: string;
   ready: boolean;
+  serviceAccount: string;
+  /** Each container's ports (name, containerPort, protocol), as the pod spec declares them. */
+  containers: Json[];
+}
+
+/** What a pod's template says about it beyond labels: its service account and its containers' ports. */
+export interface PodTemplate {
+  serviceAccount: string;
+  containers: Json[];
 }
 
 /** A pod's address: the node's own on the host network, otherwise whatever the cluster's CNI hands out. */
@@ -67,6 +76,7 @@ export function runWorkload(
   selector: Record<string, string>,
   replicas: number,
   hostNetwork: boolean,
+  template: PodTemplate,
 ): PodInfo[] {
   const seed = cluster.seed(kind, namespace, name);
   const uid = uuidOf(seed);
@@ -99,6 +109,8 @@ export function runWorkload(
       hostNetwork,
       ip: podAddress(cluster, node, namespace, podName, hostNetwork, name),
       ready: node.ready,
+      serviceAccount: template.serviceAccount,
+      containers: template.containers,
     };
     pods.push(pod);
     cluster.pods.push(pod);
