@@ -26,8 +26,8 @@ export function createEngine(): typeof Handlebars {
   engine.registerHelper('percent', (value: unknown) => new SafeMarkdown(typeof value === 'number' ? percent(value) : 'n/a'));
   engine.registerHelper('yaml', (value: unknown) => new SafeMarkdown(yamlScalar(value)));
   engine.registerHelper('inc', (value: unknown) => Number(value) + 1);
-  // `{{link title anchor}}` → `[title](#anchor)`: a link within the page (anchors come from anchor.ts).
-  engine.registerHelper('link', (text: unknown, anchor: unknown) =>
+  // `{{anchorLink title anchor}}` → `[title](#anchor)`: a link within the page (anchors come from anchor.ts).
+  engine.registerHelper('anchorLink', (text: unknown, anchor: unknown) =>
     new SafeMarkdown(`[${(text instanceof SafeMarkdown ? text : md(text)).text}](#${anchorOf(String(anchor))})`));
   // `{{plural count "cluster"}}` → `1 cluster`, `2 clusters`.
   engine.registerHelper('plural', (count: unknown, noun: unknown) =>
