@@ -2,7 +2,9 @@
 import { readFileSync } from 'node:fs';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { describe, expect, it } from 'vitest';
-import type { Assessment } from '../src/assess/assess.js';
+import packageJson from '../package.json' with { type: 'json' };
+import { assess, type Assessment } from '../src/assess/assess.js';
+import { CATALOGUE_VERSION, RULES } from '../src/assess/rules/index.js';
 import { applySuppressions } from '../src/assess/suppressions.js';
 import {
   ASSESSMENT_JSON_SCHEMA_PATH,
@@ -12,7 +14,7 @@ import {
 } from '../src/assess/assessment-schema.js';
 import { renderJson } from '../src/render/json.js';
 import { mask } from '../src/render/mask.js';
-import { SAMPLE_NAMES, sampleAssessment } from './helpers/reports.js';
+import { SAMPLE_NAMES, sampleAssessment, sampleSnapshot } from './helpers/reports.js';
 
 const ajv = new Ajv2020({ strict: false, validateFormats: false });
 const validate = ajv.compile(assessmentJsonSchema());
@@ -27,6 +29,20 @@ describe('the assessment JSON Schema', () => {
       const document: unknown = JSON.parse(renderJson(assessment));
       expect(validate(document), ajv.errorsText(validate.errors)).toBe(true);
       expect(assessmentSchema.safeParse(document).error).toBeUndefined();
+    }
+  });
+
+  it('names the auditor and the rule catalogue apart from the snapshot’s collector, and requires both', () => {
+    const document = JSON.parse(renderJson(sampleAssessment('enterprise-vxlan'))) as Assessment;
+    expect(document.auditor).toEqual({ name: packageJson.name, version: packageJson.version });
+    expect(document.catalogue).toEqual({ version: CATALOGUE_VERSION, rules: RULES.length });
+    expect(document.collector).toEqual(sampleSnapshot('enterprise-vxlan').collector);
+    // A library caller that does not name the auditor gets null, never a guess.
+    expect(assess(sampleSnapshot('enterprise-vxlan')).auditor).toBeNull();
+    for (const field of ['auditor', 'catalogue'] as const) {
+      const without = { ...document } as Partial<Assessment>;
+      delete without[field];
+      expect(validate(without), field).toBe(false);
     }
   });
 

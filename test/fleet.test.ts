@@ -40,13 +40,20 @@ describe('summarizeFleet', () => {
   });
 
   it('counts the clusters failing each rule, and keeps the clusters that could not be audited with the reason', () => {
-    expect(summary.failuresByRule[0]).toEqual({ id: 'CAL-DP-01', title: anyOf(String), severity: 'low', clusters: 9 });
+    // Most severe first, by problem title; the widespread low eBPF finding last among its peers, not first.
+    expect(summary.failuresByRule.slice(0, 2).map((r) => r.severity)).toEqual(['critical', 'critical']);
+    expect(summary.failuresByRule.find((r) => r.id === 'CAL-RT-01')).toEqual({ id: 'CAL-RT-01', title: 'Pod traffic cannot cross subnets', severity: 'critical', clusters: 1 });
+    expect(summary.failuresByRule.find((r) => r.id === 'CAL-DP-01')).toEqual({ id: 'CAL-DP-01', title: anyOf(String), severity: 'low', clusters: 9 });
+    const ranks = summary.failuresByRule.map((r) => ['critical', 'high', 'medium', 'low', 'info'].indexOf(r.severity));
+    expect(ranks).toEqual([...ranks].sort((a, b) => a - b));
     expect(summary.failuresByRule.find((r) => r.id === 'CAL-AWS-01')?.clusters).toBe(1);
     expect(summary.notAudited).toEqual([{ accountId: '444455556666', region: 'us-east-1', clusterName: 'payments', reason: unaudited[0]!.reason, scope: 'cluster' }]);
     const markdown = renderFleetMarkdown(summary);
     expect(markdown).toContain('## Clusters that could not be audited');
     expect(markdown).toContain('| payments | 444455556666 | us-east-1 | AccessDenied: sts:AssumeRole on CalicoAuditReadOnly |');
     expect(markdown).toContain('[native-multisubnet-srcdst](clusters/111122223333/eu-west-2/native-multisubnet-srcdst/report.md)');
+    // Each rule names the clusters that fail it, linked to their reports.
+    expect(markdown).toMatch(/\| CAL-RT-01 \| critical \| Pod traffic cannot cross subnets \| 1 \| \[native-multisubnet-srcdst\]\(clusters\/111122223333\/eu-west-2\/native-multisubnet-srcdst\/report\.md\) \|/);
   });
 
   it('counts an account whose clusters could not be listed apart from clusters, on the page and in the e-mail', () => {
@@ -142,7 +149,7 @@ describe('the e-mail summary', () => {
       expect(body).toContain('native-multisubnet-srcdst');
       expect(body).toContain('mesh-120-no-typha');
       expect(body).not.toContain('reference-crosssubnet');
-      expect(body).toContain('and 6 more on the fleet page');
+      expect(body).toMatch(/and \d+ more on the fleet page/);
       expect(body).toContain('CAL-RT-01');
       expect(body).toContain('https://audit.example.com/index.html');
       expect(body).toContain('AccessDenied');
@@ -151,9 +158,31 @@ describe('the e-mail summary', () => {
     expect(email.text).not.toMatch(/<[a-z]/i);
   });
 
+  it('starts with the first actions — problem, cluster and a link — masked without losing a link, and explains low coverage', () => {
+    const lowered = { ...current, clusters: current.clusters.map((r) => (r.clusterName === 'karpenter-growth' ? { ...r, coverage: 0.5 } : r)) };
+    const masked = renderEmail(lowered, null, { fleetUrl: 'https://audit.example.com/index.html', reportUrl: (row) => `https://audit.example.com/${row.accountId}/${row.clusterName}.html` });
+    const actions = masked.text.slice(masked.text.indexOf('First actions'), masked.text.indexOf('Worst clusters'));
+    expect(actions).toContain('- critical: Pod traffic cannot cross subnets (CAL-RT-01) on native-multisubnet-srcdst (ACCOUNT-1, eu-west-2)\n  https://audit.example.com/index.html#findings-by-rule');
+    // Masked: every link goes to the fleet page, and none carries an account id.
+    const links = [...masked.html.matchAll(/href="([^"]+)"/g)].map((m) => m[1]!);
+    expect(links.length).toBeGreaterThan(3);
+    for (const link of links) expect(link).toMatch(/^https:\/\/audit\.example\.com\/index\.html(#[a-z-]+)?$/);
+    expect(masked.text).toContain('Low coverage');
+    expect(renderFleetMarkdown(lowered)).toMatch(/\[karpenter-growth\]\([^)]*\) \| [A-F] \| \d+ \| ⚠ 50% \(low\) \|/);
+    expect(masked.text).toMatch(/- karpenter-growth \(ACCOUNT-\d+, eu-west-2\): coverage 50%/);
+    // Unmasked: each action links its cluster's report.
+    const plain = renderEmail(lowered, null, { fleetUrl: 'https://audit.example.com/index.html', masked: false, reportUrl: (row) => `https://audit.example.com/${row.accountId}/${row.clusterName}.html` });
+    expect(plain.text).toContain('- critical: Pod traffic cannot cross subnets (CAL-RT-01) on native-multisubnet-srcdst (111122223333, eu-west-2)\n  https://audit.example.com/111122223333/native-multisubnet-srcdst.html');
+    // Worst clusters never padded with clean ones.
+    const worst = plain.text.slice(plain.text.indexOf('Worst clusters'), plain.text.indexOf('Low coverage'));
+    for (const row of lowered.clusters.filter((r) => ['A', 'B'].includes(r.grade ?? '') && r.critical + r.high === 0)) expect(worst).not.toContain(`- ${row.clusterName} (`);
+  });
+
   it('names the rules behind each listed cluster\'s critical count, first run included', () => {
     const email = renderEmail(current, null, { fleetUrl: 'https://audit.example.com/index.html' });
-    expect(email.text).toMatch(/- native-multisubnet-srcdst \(ACCOUNT-1, eu-west-2\): grade D, score 72, 2 critical \(CAL-[A-Z]+-\d+, CAL-[A-Z]+-\d+\), 1 high/);
+    expect(email.text).toMatch(
+      /- native-multisubnet-srcdst \(ACCOUNT-1, eu-west-2\): grade D, score 72, 2 critical \(Source\/destination check is on where pod traffic is unencapsulated; Pod traffic cannot cross subnets\), 1 high/,
+    );
     for (const body of [email.text, email.html]) {
       expect(body).toContain('CAL-RT-01');
       expect(body).toContain('CAL-AWS-01');

@@ -151,6 +151,7 @@ describe('a rule that throws', () => {
     const broken = defineRule({
       id: 'TEST-01',
       title: 'throws',
+      problem: 'threw',
       area: 'DS',
       severities: ['high'],
       seed: '-',

@@ -54,6 +54,8 @@ function numbersIn(text: string): Array<{ value: number; percent: boolean; raw: 
     .replace(/\b(?:CAL|EKS)-[A-Z]*-?\d+\b/g, ' ') // rule ids
     .replace(/\bv\d+(?:\.\d+)+\b/g, ' ') // versions such as v3.30.4
     .replace(/^#{1,6} \d+\. /gm, '') // section numbers
+    .replace(/^- \[\d+\. /gm, '- [') // section numbers in the contents
+    .replace(/\b[Ss]tep \d+\b/g, ' ') // the plan's step numbers
     .replace(/^\s*\d+\. /gm, ''); // ordered-list markers
   return [...cleaned.matchAll(NUMBER)].map((m) => ({ value: Number(m[1]!.replace(/,/g, '')), percent: m[2] === '%', raw: m[0] }));
 }
@@ -101,5 +103,23 @@ describe('the Markdown report', () => {
       const ok = known.has(n.value) || (n.percent && ratios.some((r) => Math.abs(r * 100 - n.value) <= 0.005 + 1e-9));
       expect(ok, `${name}: "${n.raw}" is not in the JSON`).toBe(true);
     }
+  });
+});
+
+describe('the report header', () => {
+  it('names the auditor and its version and the rule catalogue version, apart from the snapshot’s collector', async () => {
+    const { renderHtml } = await import('../src/render/html.js');
+    const assessment = { ...sampleAssessment('enterprise-vxlan'), collector: { name: 'some-collector', version: '9.9.9' } };
+    const { name, version } = assessment.auditor!;
+    const markdown = renderMarkdown(assessment);
+    const frontMatter = markdown.split('---')[1]!;
+    expect(frontMatter).toContain(`auditor: "${name} ${version}"`);
+    expect(frontMatter).toContain(`catalogue: "version ${assessment.catalogue.version} (${assessment.catalogue.rules} rules)"`);
+    expect(frontMatter).toContain('collector: "some-collector 9.9.9"');
+    expect(markdown).toContain(`**Auditor:** ${name} ${version}, rule catalogue version ${assessment.catalogue.version}`);
+    expect(markdown).toContain('**Snapshot collected by:** some-collector 9.9.9');
+    const html = renderHtml(assessment);
+    expect(html).toMatch(new RegExp(`Auditor</dt>\\s*<dd>${name} ${version.replace(/\./g, '\\.')}</dd>`));
+    expect(html).toMatch(/Snapshot collected by<\/dt>\s*<dd>some-collector 9\.9\.9<\/dd>/);
   });
 });

@@ -92,7 +92,7 @@ describe('the run-completed event', () => {
     expect(detail.newCritical[0]).toEqual({
       ...target,
       ruleId: 'CAL-AWS-01',
-      title: 'Source/destination check is off on every node that sends unencapsulated pod traffic',
+      title: 'Source/destination check is on where pod traffic is unencapsulated',
       object: stringMatching(/^Node ip-10-2-/),
       report: 'https://audit.example.com/runs/2026-11-08T02-00-00Z/clusters/111122223333/eu-west-2/native-multisubnet-srcdst/report.html',
     });

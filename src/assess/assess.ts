@@ -10,7 +10,7 @@ import type { ClusterModel } from './model.js';
 import { normalize } from './normalize/index.js';
 import { renderRemediation } from './remediation.js';
 import { MissingDataError, type Evidence, type FindingObject, type ReportSection, type Rule, type RuleContext, type Severity, type Status } from './rule.js';
-import { RULES } from './rules/index.js';
+import { CATALOGUE_VERSION, RULES } from './rules/index.js';
 import { score, type Score } from './score.js';
 import type { SuppressionNote } from './suppressions.js';
 import type { FindingHistory } from './findings.js';
@@ -19,7 +19,10 @@ export const ASSESSMENT_SCHEMA_VERSION = 1 as const;
 
 export interface Check {
   id: string;
+  /** The condition the rule checks (shown for a pass). */
   title: string;
+  /** The problem the rule names when it fails (shown for a failure); see `checkTitle`. */
+  problem: string;
   area: string;
   /** The severity it failed at; otherwise the rule's highest. */
   severity: Severity;
@@ -28,6 +31,12 @@ export interface Check {
   evidence: Evidence[];
   /** A pasteable fix, on `fail` only. */
   remediation: string | null;
+  /** Read-only commands that show the fix took, on `fail` when the rule gives them. */
+  verify?: string;
+  /** Rules whose fixes come first when they fail too (the plan's order). */
+  after?: string[];
+  /** Its failure has a date behind it: planned first. */
+  deadline?: boolean;
   seed: string;
   /** Report sections that also list this verdict, besides its area's. */
   alsoIn?: ReportSection[];
@@ -49,11 +58,28 @@ export interface CheckSuppression {
   ticket?: string;
 }
 
+/** The auditor that assessed a snapshot: its package name and version (package.json), given by the caller. */
+export interface Auditor {
+  name: string;
+  version: string;
+}
+
+export interface AssessOptions {
+  /** The auditor running the assessment; `null` (the default) when the caller does not say. */
+  auditor?: Auditor | null;
+  /** The rules to run; the catalogue by default. */
+  rules?: readonly Rule[];
+}
+
 export interface Assessment {
   schemaVersion: typeof ASSESSMENT_SCHEMA_VERSION;
   target: ClusterTarget;
   collectedAt: string;
-  /** The tool that collected the snapshot. */
+  /** The auditor that assessed the snapshot; `null` when its caller did not name it. */
+  auditor: Auditor | null;
+  /** The rule catalogue the checks come from, and how many rules it holds. */
+  catalogue: { version: number; rules: number };
+  /** The tool that collected the snapshot (which may be another version, or another tool). */
   collector: { name: string; version: string };
   facts: Facts;
   checks: Check[];
@@ -72,6 +98,9 @@ export interface Assessment {
   /** Present when a findings ledger was kept: how long each finding has been open, what was resolved lately. */
   history?: FindingHistory;
 }
+
+/** The title a check is shown under: its problem when it failed, its condition otherwise. */
+export const checkTitle = (check: Pick<Check, 'status' | 'title' | 'problem'>): string => (check.status === 'fail' ? check.problem : check.title);
 
 /** Evidence for `unknown`: the fields asked for that were not collected, with the errors that hid them. */
 function missingEvidence(model: ClusterModel, fields: SnapshotField[]): Evidence[] {
@@ -114,10 +143,13 @@ export function runRule(rule: Rule, model: ClusterModel, facts: Facts): Check {
   const base = {
     id: rule.id,
     title: rule.title,
+    problem: rule.problem,
     area: rule.area,
     seed: rule.seed,
     ...(rule.alsoIn ? { alsoIn: [...rule.alsoIn] } : {}),
     ...(rule.keyFact ? { keyFact: { ...rule.keyFact } } : {}),
+    ...(rule.after?.length ? { after: [...rule.after] } : {}),
+    ...(rule.deadline ? { deadline: true } : {}),
   };
   const highest = rule.severities[0]!;
   try {
@@ -139,6 +171,7 @@ export function runRule(rule: Rule, model: ClusterModel, facts: Facts): Check {
           ...left.map((reason) => ({ object: 'remediation', note: `a command was left out of the fix: ${reason}` })),
         ],
         remediation: text,
+        ...(outcome.verify?.length ? { verify: renderRemediation(outcome.verify).text } : {}),
         ...(outcome.objects?.length ? { objects: dedupeObjects(outcome.objects) } : {}),
       };
     }
@@ -168,7 +201,8 @@ export function runRule(rule: Rule, model: ClusterModel, facts: Facts): Check {
   }
 }
 
-export function assess(snapshot: Snapshot, rules: readonly Rule[] = RULES): Assessment {
+export function assess(snapshot: Snapshot, options: AssessOptions = {}): Assessment {
+  const rules = options.rules ?? RULES;
   const model = normalize(snapshot);
   const facts = deriveFacts(model);
   const checks = rules.map((rule) => runRule(rule, model, facts));
@@ -176,6 +210,8 @@ export function assess(snapshot: Snapshot, rules: readonly Rule[] = RULES): Asse
     schemaVersion: ASSESSMENT_SCHEMA_VERSION,
     target: { ...snapshot.target },
     collectedAt: snapshot.collectedAt,
+    auditor: options.auditor ? { name: options.auditor.name, version: options.auditor.version } : null,
+    catalogue: { version: CATALOGUE_VERSION, rules: rules.length },
     collector: { name: snapshot.collector.name, version: snapshot.collector.version },
     facts,
     checks,

@@ -281,6 +281,9 @@ const facts = z.strictObject({
       }),
     ),
   ),
+  enterpriseComponents: nullable(z.array(z.strictObject({ component: str, namespace: str, pods: count }))).describe(
+    'Calico Enterprise components found running, by their namespace; null when pods were not collected.',
+  ),
   sgExceptions: nullable(
     z.array(
       z.strictObject({
@@ -348,13 +351,17 @@ const suppressionNote = z.strictObject({
 
 const check = z.strictObject({
   id: str,
-  title: str,
+  title: str.describe('The condition the rule checks, shown for a pass.'),
+  problem: str.describe('The problem the rule names when it fails: a failure is shown under this title, never under `title`.'),
   area: str,
   severity: severity.describe('The severity it failed at; otherwise the rule’s highest.'),
   status,
   summary: str,
   evidence: z.array(evidence),
   remediation: nullable(str).describe('A pasteable fix, on fail only.'),
+  verify: str.optional().describe('On fail: read-only commands that show the fix took.'),
+  after: z.array(str).optional().describe('Rules whose fixes come first when they fail too: the order of the plan.'),
+  deadline: z.boolean().optional().describe('Its failure has a date behind it (end of support): planned first.'),
   seed: str,
   alsoIn: z.array(section).optional().describe('Report sections that also list this verdict, besides its area’s.'),
   keyFact: z.strictObject({ section, label: str }).optional().describe('The summary is a key fact of this report section, under this label.'),
@@ -375,7 +382,9 @@ export const assessmentSchema = z.strictObject({
   schemaVersion: z.literal(ASSESSMENT_SCHEMA_VERSION),
   target: z.strictObject({ accountId: str, region: str, clusterName: str }),
   collectedAt: str,
-  collector: z.strictObject({ name: str, version: str }),
+  auditor: nullable(z.strictObject({ name: str, version: str })).describe('The auditor that assessed the snapshot (its package name and version); null when its caller did not name it.'),
+  catalogue: z.strictObject({ version: int.min(1), rules: count }).describe('The rule catalogue the checks come from: its version and how many rules it holds.'),
+  collector: z.strictObject({ name: str, version: str }).describe('The tool that collected the snapshot: it may differ from the auditor.'),
   facts,
   checks: z.array(check),
   score: z.strictObject({

@@ -10,7 +10,7 @@ import type { CalicoInstall, ClusterModel, Tier } from './model.js';
 import { type SecurityGroupFact, securityGroupFacts, type SgException, sgFacts } from './facts/security-groups.js';
 import { workloadFacts, type WorkloadsFact } from './facts/workloads.js';
 import { type RouteTableFact, routeTableFacts } from './facts/route-tables.js';
-import { componentFacts } from './facts/components.js';
+import { componentFacts, enterpriseComponentFacts } from './facts/components.js';
 import { type NodeFact, nodeFacts } from './facts/nodes.js';
 import { type GrowthFact, growthFacts } from './facts/growth.js';
 import { cniFacts, type CniMode } from './facts/cni.js';
@@ -149,6 +149,8 @@ export interface Facts {
     ready: number | null;
     healthy: boolean | null;
   }[] | null;
+  /** Calico Enterprise's own components found running (seed 001 lists them); `null` when pods were not collected. */
+  enterpriseComponents: Array<{ component: string; namespace: string; pods: number }> | null;
   sgExceptions: SgException[] | null;
   securityGroups: SecurityGroupFact[] | null;
   /** `null` when route tables, instances, subnets or pools were not collected, or a node subnet has no table. */
@@ -204,10 +206,13 @@ export function deriveFacts(model: ClusterModel): Facts {
   const wireguard = model.felix ? model.felix.wireguardEnabled || model.felix.wireguardEnabledV6 : null;
   const bgp = bgpFacts(model);
   const typhaWorkload = model.components?.typha ?? null;
-  const typhaNodes =
+  const typhaPodNodes =
     model.pods && typhaWorkload
       ? [...new Set(model.pods.filter((p) => p.labels['k8s-app'] === 'calico-typha' && p.nodeName).map((p) => p.nodeName!))]
       : null;
+  // Ready replicas, yet no Typha pod among the pods read: the pod list missed them, so where Typha
+  // runs is unknown — not "nowhere", which would contradict the replicas the Deployment reports.
+  const typhaNodes = typhaPodNodes?.length === 0 && (typhaWorkload?.ready ?? 0) > 0 ? null : typhaPodNodes;
   const typha: Facts['typha'] = {
     configured: model.install.typhaConfigured,
     deployed: model.components ? typhaWorkload !== null && typhaWorkload.desired > 0 : null,
@@ -273,6 +278,7 @@ export function deriveFacts(model: ClusterModel): Facts {
     },
     policy: policyFacts(model),
     components: componentFacts(model),
+    enterpriseComponents: enterpriseComponentFacts(model),
     sgExceptions: sgFacts(model, nodes, calicoNetworking, routing, encapsulation, bgp, typha, wireguard, ipv6Pools),
     securityGroups: securityGroupFacts(model, nodes),
     routeTables: routeTableFacts(model, subnets, pools),

@@ -14,6 +14,7 @@ export interface Finding {
   fingerprint: string;
   target: ClusterTarget;
   ruleId: string;
+  /** The rule's problem title: a finding is a failure, never shown under the condition it failed. */
   title: string;
   severity: Severity;
   area: string;
@@ -50,7 +51,7 @@ export function findingsOfCheck(target: ClusterTarget, check: Check): Finding[] 
       fingerprint: fingerprintOf(target, check.id, object),
       target: { accountId: target.accountId, region: target.region, clusterName: target.clusterName },
       ruleId: check.id,
-      title: check.title,
+      title: check.problem,
       severity: check.severity,
       area: check.area,
       object,

@@ -12,3 +12,9 @@ export function parseQuantity(text: string | undefined): number | undefined {
   const multiplier = BINARY[suffix] ?? DECIMAL[suffix];
   return multiplier === undefined || !Number.isFinite(value) ? undefined : value * multiplier;
 }
+
+/**
+ * A share as the reports print it, the one rounding every rule and view uses: `0.0007` → `0.07%`,
+ * `1` → `100%` (two decimals at most, none when whole), so one figure never reads two ways.
+ */
+export const percentText = (ratio: number): string => `${Number((ratio * 100).toFixed(2))}%`;

@@ -75,12 +75,24 @@ export interface RuleContext {
 
 export type Outcome =
   | { status: 'pass'; summary: string; evidence?: Evidence[] }
-  | { status: 'fail'; severity: Severity; summary: string; evidence: Evidence[]; remediation: Remediation; objects?: FindingObject[] }
+  | {
+      status: 'fail';
+      severity: Severity;
+      summary: string;
+      evidence: Evidence[];
+      remediation: Remediation;
+      /** The commands that show the fix took (read-only); absent: run the audit again. */
+      verify?: Remediation;
+      objects?: FindingObject[];
+    }
   | { status: 'unknown'; summary: string; evidence?: Evidence[] };
 
 export interface Rule {
   id: string;
+  /** The condition it checks, shown for a pass: "A cluster-wide default deny exists". */
   title: string;
+  /** The problem, shown for a failure: "No cluster-wide default deny". A failure never shows `title`. */
+  problem: string;
   area: Area;
   /** Severities the rule can fail at, most severe first; the first is its weight when it passes. */
   severities: readonly Severity[];
@@ -90,6 +102,13 @@ export interface Rule {
   seed: string;
   /** Report sections that also list this rule's verdict (its area's section always does). */
   alsoIn?: readonly ReportSection[];
+  /**
+   * Rules whose fixes must come first when they fail too (open IP protocol 4 before a pool switches
+   * to IP-in-IP): the plan in Recommendations orders its steps by them.
+   */
+  after?: readonly string[];
+  /** Its failure has a date behind it (end of standard support, an end-of-life release): planned first. */
+  deadline?: boolean;
   /** Its summary is a key fact of a section, under this label. */
   keyFact?: { section: ReportSection; label: string };
   /** Returns `true`, or the reason the rule does not apply. May call `need`. */

@@ -1,4 +1,5 @@
 /** `calico-audit assess`: one snapshot file → one assessment, printed or written; never touches the network. */
+import { AUDITOR } from '../fleet/auditor.js';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { assess, type Assessment } from '../assess/assess.js';
@@ -79,7 +80,7 @@ export async function assessCommand(options: AssessOptions, stdout: (text: strin
     throw new UsageError(`--fail-on must be one of ${SEVERITIES.join(', ')} (got ${JSON.stringify(options.failOn)})`);
   }
   const snapshot = await loadSnapshot(options.snapshot, snapshotLimits(options));
-  const assessment = applySuppressions(assess(snapshot), await loadSuppressions(options.suppressions));
+  const assessment = applySuppressions(assess(snapshot, { auditor: AUDITOR }), await loadSuppressions(options.suppressions));
   // SARIF locates results in the snapshot file, as a path relative to where the audit ran (a repository checkout in CI).
   const snapshotUri = path.relative(process.cwd(), path.resolve(options.snapshot)).split(path.sep).join('/');
   const output = render(assessment, options.format as Format, { masked: options.mask === true, snapshotUri });

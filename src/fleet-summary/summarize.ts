@@ -35,7 +35,7 @@ export function fleetRowOf(assessment: Assessment, report: string): FleetRow {
     failed: assessment.checks
       .filter((c) => c.status === 'fail' && !c.suppression)
       .sort((a, b) => severityRank(a.severity) - severityRank(b.severity) || a.id.localeCompare(b.id))
-      .map((c) => ({ id: c.id, severity: c.severity, title: c.title, ...(c.objects?.length ? { objects: c.objects.map(objectKey) } : {}) })),
+      .map((c) => ({ id: c.id, severity: c.severity, title: c.problem, ...(c.objects?.length ? { objects: c.objects.map(objectKey) } : {}) })),
   };
 }
 
@@ -97,7 +97,8 @@ export function summarizeRows(rows: readonly FleetRow[], unaudited: UnauditedClu
     },
     clusters,
     failuresByRule: [...byRule.values()].sort(
-      (a, b) => b.clusters - a.clusters || severityRank(a.severity) - severityRank(b.severity) || a.id.localeCompare(b.id),
+      // Most severe first (two criticals never sit below a low that many clusters share), then the most widespread.
+      (a, b) => severityRank(a.severity) - severityRank(b.severity) || b.clusters - a.clusters || a.id.localeCompare(b.id),
     ),
     notAudited: unaudited
       .map((u) => ({ ...u.target, reason: u.reason, scope: u.scope ?? 'cluster' }))

@@ -4,6 +4,7 @@
  * returned as data (`status: 'failed'` with the reason), so one cluster never stops the run,
  * whether the run is a Step Functions Map or the local runner.
  */
+import { AUDITOR } from './auditor.js';
 import { promisify } from 'node:util';
 import { gzip as gzipCallback } from 'node:zlib';
 import { assess } from '../assess/assess.js';
@@ -108,7 +109,7 @@ export async function auditCluster(runId: string, target: ClusterTarget, deps: A
   // Suppressions expire and findings age by the run's time (its id), not by the clock.
   const at = runTimeOf(runId) ?? snapshot.collectedAt;
   const suppressions = typeof deps.suppressions === 'function' ? await deps.suppressions(runId) : (deps.suppressions ?? []);
-  const suppressed = applySuppressions(assess(snapshot), suppressions, { asOf: at });
+  const suppressed = applySuppressions(assess(snapshot, { auditor: AUDITOR }), suppressions, { asOf: at });
   // A ledger that cannot be read costs the report its history, not the cluster its audit.
   const ledger = deps.ledger ? await deps.ledger(runId).then((l) => ({ l }), () => null) : null;
   const assessment = ledger ? { ...suppressed, history: clusterHistory(ledger.l, suppressed, runId, at) } : suppressed;

@@ -29,7 +29,7 @@ export function diagnosticSteps(assessment: Assessment): Step[] {
   ];
   if (calico) {
     steps.push(
-      note('calicoctl refuses to run against a different Calico version: add --allow-version-mismatch if it does'),
+      note('add --allow-version-mismatch if calicoctl refuses the Calico version'),
       note('Calico version, and how it is installed'),
       cmd('calicoctl', 'version'),
       ...(operator ? [cmd('kubectl', 'get', 'installation', 'default', '-o', 'yaml'), cmd('kubectl', 'get', 'tigerastatus')] : []),
@@ -42,11 +42,16 @@ export function diagnosticSteps(assessment: Assessment): Step[] {
       cmd('calicoctl', 'get', 'ippool', '-o', 'wide'),
       cmd('calicoctl', 'ipam', 'show', '--show-blocks'),
       blank,
-      note('BGP: configuration, peers, and the sessions seen from a node (run calicoctl node status on the node)'),
-      cmd('calicoctl', 'get', 'bgpconfiguration', 'default', '-o', 'yaml'),
-      cmd('calicoctl', 'get', 'bgppeer', '-o', 'wide'),
-      cmd('calicoctl', 'get', 'nodes', '-o', 'wide'),
-      blank,
+      // BGP off: nothing to show but the configuration that turns it off (in the Installation or calico-node's env, above).
+      ...(facts.bgp.enabled === false
+        ? []
+        : [
+            note('BGP: configuration, peers, and the sessions seen from a node (run calicoctl node status on the node)'),
+            cmd('calicoctl', 'get', 'bgpconfiguration', 'default', '-o', 'yaml'),
+            cmd('calicoctl', 'get', 'bgppeer', '-o', 'wide'),
+            cmd('calicoctl', 'get', 'nodes', '-o', 'wide'),
+            blank,
+          ]),
       note('Felix: dataplane, WireGuard, MTU, metrics, log level, awsSrcDstCheck'),
       cmd('calicoctl', 'get', 'felixconfiguration', 'default', '-o', 'yaml'),
       blank,

@@ -6,7 +6,7 @@
  */
 import Handlebars from 'handlebars';
 import { escapeUnsafe, escapeUnsafeKeepingLines } from '../assess/unsafe-text.js';
-import { unlistedPhrase } from './fleet.js';
+import { LOW_COVERAGE, unlistedPhrase } from './fleet.js';
 import { templateSource } from './template-sources.js';
 import { createMasker } from './mask.js';
 import { percent } from './report/index.js';
@@ -17,7 +17,8 @@ export interface EmailOptions {
   fleetUrl: string;
   /**
    * A cluster's report as the reader will open it. Used only unmasked: report addresses carry the
-   * account id, so a masked e-mail links the fleet page alone.
+   * account id, so a masked e-mail links the fleet page's sections instead (a link never reveals
+   * what the mask hides).
    */
   reportUrl?: (row: FleetRow) => string;
   /** Default true: account ids, addresses and CIDRs become placeholders. */
@@ -59,15 +60,50 @@ export function renderEmail(fleet: FleetSummary, fleetDiff: FleetDiff | null, op
   const masker = createMasker();
   const { summary, diff } = masked ? masker.value({ summary: fleet, diff: fleetDiff }) : { summary: fleet, diff: fleetDiff };
   const limit = options.rows ?? 5;
-  const rows = summary.clusters.slice(0, limit).map((row, i) => ({
+  // A masked e-mail links the fleet page's sections (their addresses hold nothing the mask hides);
+  // an unmasked one links each cluster's report.
+  const reportLink = (i: number, section: string) => (!masked && options.reportUrl ? options.reportUrl(fleet.clusters[i]!) : `${options.fleetUrl}#${section}`);
+  // Worst clusters: those with something to do, never padded with clean ones.
+  const worth = summary.clusters.map((row, i) => ({ row, i })).filter(({ row }) => row.critical + row.high > 0 || !['A', 'B'].includes(row.grade ?? ''));
+  const rows = worth.slice(0, limit).map(({ row, i }) => ({
     ...row,
     grade: row.grade ?? 'n/a',
     score: row.score ?? 'n/a',
     coverage: percent(row.coverage),
-    // The rules behind the critical count, so even a first run's e-mail names its critical findings.
-    criticalIds: row.failed.filter((f) => f.severity === 'critical').map((f) => f.id).join(', '),
-    link: !masked && options.reportUrl ? options.reportUrl(fleet.clusters[i]!) : null,
+    // The problems behind the critical count, so even a first run's e-mail names them.
+    criticalTitles: row.failed.filter((f) => f.severity === 'critical').map((f) => f.title).join('; '),
+    link: reportLink(i, 'clusters-worst-first'),
   }));
+  // The first actions: every open critical and high finding, by its problem, with its cluster and a link; new ones marked.
+  const isNew = new Set((diff?.newFindings ?? []).map((f) => `${f.accountId}/${f.region}/${f.clusterName}#${f.id}`));
+  const actions = summary.clusters
+    .flatMap((row, i) =>
+      row.failed
+        .filter((f) => f.severity === 'critical' || f.severity === 'high')
+        .map((f) => ({
+          severity: f.severity,
+          id: f.id,
+          title: f.title,
+          clusterName: row.clusterName,
+          accountId: row.accountId,
+          region: row.region,
+          isNew: isNew.has(`${row.accountId}/${row.region}/${row.clusterName}#${f.id}`),
+          link: reportLink(i, 'findings-by-rule'),
+        })),
+    )
+    .sort((a, b) => Number(b.severity === 'critical') - Number(a.severity === 'critical') || Number(b.isNew) - Number(a.isNew));
+  const actionLimit = 10;
+  // A low coverage, explained: the score rests on part of the rules.
+  const lowCoverage = summary.clusters
+    .map((row, i) => ({ row, i }))
+    .filter(({ row }) => row.coverage !== null && row.coverage < LOW_COVERAGE)
+    .map(({ row, i }) => ({
+      clusterName: row.clusterName,
+      accountId: row.accountId,
+      region: row.region,
+      coverage: percent(row.coverage),
+      link: reportLink(i, 'clusters-worst-first'),
+    }));
   const view = {
     subject: emailSubject(summary, diff),
     date: summary.generatedAt?.slice(0, 10) ?? 'undated',
@@ -75,7 +111,10 @@ export function renderEmail(fleet: FleetSummary, fleetDiff: FleetDiff | null, op
     unlisted: summary.totals.unlisted ? unlistedPhrase(summary.totals.unlisted) : null,
     masked,
     rows,
-    moreClusters: Math.max(0, summary.clusters.length - limit),
+    moreClusters: Math.max(0, worth.length - limit),
+    actions: actions.slice(0, actionLimit),
+    moreActions: Math.max(0, actions.length - actionLimit),
+    lowCoverage,
     change: diff && {
       previous: diff.previousGeneratedAt?.slice(0, 10) ?? 'the last run',
       critical: signed(diff.criticalChange),

@@ -14,6 +14,8 @@ import { scoreSparkline, severityTrendChart, textSparkline } from './svg.js';
 
 /** Clusters named per rule on the page; index.json keeps them all. */
 const WHERE_LIMIT = 20;
+/** Below this coverage a cluster's score rests on too little data: flagged on the fleet page and explained in the e-mail. */
+export const LOW_COVERAGE = 0.8;
 
 /** `new in this run`, `under a day`, `1 day`, `12 days`. */
 const openDays = (days: number, openedAt: string, asOf: string | undefined): string =>
@@ -48,6 +50,14 @@ function fleetView(summary: FleetSummary, diff: FleetDiff | null, reportExtensio
   const link = (row: FleetRow) => linkTo(row.clusterName, row.report);
   const html = reportExtension === 'html';
   const asOf = summary.ledger?.asOf;
+  const failingRows = new Map<string, FleetRow[]>();
+  for (const row of summary.clusters) {
+    for (const f of row.failed) {
+      const rows = failingRows.get(f.id);
+      if (rows) rows.push(row);
+      else failingRows.set(f.id, [row]);
+    }
+  }
   const trend = summary.trend?.length ? summary.trend : null;
   const trendCell = (row: FleetRow) =>
     !row.trend ? null : html ? new SafeMarkdown(scoreSparkline(row.trend, `Score of ${row.clusterName} over the last ${row.trend.length} runs`)) : new SafeMarkdown(textSparkline(row.trend, 100));
@@ -92,15 +102,18 @@ function fleetView(summary: FleetSummary, diff: FleetDiff | null, reportExtensio
       link: link(row),
       grade: row.grade ?? 'n/a',
       score: row.score ?? 'n/a',
-      coverage: percent(row.coverage),
+      // A score from a part of the data must look like one.
+      coverage: row.coverage !== null && row.coverage < LOW_COVERAGE ? `⚠ ${percent(row.coverage)} (low)` : percent(row.coverage),
       calico: row.calicoVersion ? `${row.calicoVersion}${row.calicoVariant === 'Calico Enterprise' ? ' Enterprise' : ''}` : 'n/a',
       nodes: row.nodes ?? 'n/a',
       trend: trendCell(row),
     })),
     failuresByRule: summary.failuresByRule.map((rule) => {
-      const where = rule.where ?? [];
+      // Without a ledger, the clusters behind the rule come from the rows (each linked to its report).
+      const where = rule.where ?? (failingRows.get(rule.id) ?? []).map((row) => ({ clusterName: row.clusterName, report: row.report, objects: 0, openDays: -1, openedAt: '' }));
       const shown = where.slice(0, WHERE_LIMIT).map((w) => {
         const objects = w.objects > 1 ? `, ${w.objects} objects` : '';
+        if (w.openDays < 0) return linkTo(w.clusterName, w.report);
         return new SafeMarkdown(`${linkTo(w.clusterName, w.report).text} (${openDays(w.openDays, w.openedAt, asOf)}${objects})`);
       });
       const more = where.length > WHERE_LIMIT ? [new SafeMarkdown(`and ${where.length - WHERE_LIMIT} more`)] : [];

@@ -13,6 +13,7 @@ import xssModule from 'xss';
 import type { Assessment } from '../assess/assess.js';
 import { SEVERITIES } from '../assess/rule.js';
 import { escapeUnsafeKeepingLines } from '../assess/unsafe-text.js';
+import { anchorOf } from './anchor.js';
 import { renderMarkdownBody, type RenderOptions } from './markdown.js';
 import { templateSource } from './template-sources.js';
 import { buildReportView, percent, type ReportView } from './report/index.js';
@@ -42,12 +43,7 @@ function createMarked(): Marked {
     const plain = text.replace(/<[^>]*>/g, '').replace(/&[#\w]+;/g, '');
     // A finding's anchor is its rule id (#cal-aws-01); a section's drops its number (#findings).
     const rule = /^((?:CAL|EKS)-[A-Z0-9]+(?:-\d+)?)\b/.exec(plain)?.[1];
-    const base =
-      (rule ?? plain.replace(/^\d+\.\s*/, ''))
-        .toLowerCase()
-        .replace(/[^a-z0-9]+/g, '-')
-        .replace(/^-|-$/g, '')
-        .slice(0, 60) || 'section';
+    const base = anchorOf(rule ?? plain);
     const seen = used.get(base) ?? 0;
     used.set(base, seen + 1);
     return seen ? `${base}-${seen}` : base;
@@ -208,7 +204,9 @@ export function renderHtml(assessment: Assessment, options: RenderOptions = {}, 
         { label: 'Kubernetes', value: facts.cluster.kubernetesVersion ?? 'not determined' },
         { label: 'CNI mode', value: facts.cni.label },
         { label: 'Coverage', value: `${percent(score.coverage)} of applicable rules judged` },
-        { label: 'Tool', value: `${assessment.collector.name} ${assessment.collector.version}` },
+        { label: 'Auditor', value: view.header.auditor },
+        { label: 'Rule catalogue', value: view.header.catalogue },
+        { label: 'Snapshot collected by', value: view.header.collector },
       ],
       chips: severityChips(score.failedBySeverity),
       masked: options.masked === true,

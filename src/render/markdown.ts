@@ -8,6 +8,7 @@ import Handlebars from 'handlebars';
 import type { Assessment } from '../assess/assess.js';
 import { escapeUnsafeKeepingLines } from '../assess/unsafe-text.js';
 import { asLineStart, codeSpan, escapeMarkdown, md, SafeMarkdown, yamlScalar } from './escape.js';
+import { anchorOf, findingAnchor } from './anchor.js';
 import { partialSources, templateSource } from './template-sources.js';
 import { buildReportView, formatNumber, percent, type RenderOptions, type ReportView } from './report/index.js';
 
@@ -25,6 +26,9 @@ export function createEngine(): typeof Handlebars {
   engine.registerHelper('percent', (value: unknown) => new SafeMarkdown(typeof value === 'number' ? percent(value) : 'n/a'));
   engine.registerHelper('yaml', (value: unknown) => new SafeMarkdown(yamlScalar(value)));
   engine.registerHelper('inc', (value: unknown) => Number(value) + 1);
+  // `{{anchorLink title anchor}}` → `[title](#anchor)`: a link within the page (anchors come from anchor.ts).
+  engine.registerHelper('anchorLink', (text: unknown, anchor: unknown) =>
+    new SafeMarkdown(`[${(text instanceof SafeMarkdown ? text : md(text)).text}](#${anchorOf(String(anchor))})`));
   // `{{plural count "cluster"}}` → `1 cluster`, `2 clusters`.
   engine.registerHelper('plural', (count: unknown, noun: unknown) =>
     new SafeMarkdown(`${formatNumber(Number(count))} ${escapeMarkdown(noun)}${Number(count) === 1 ? '' : 's'}`));
@@ -66,12 +70,51 @@ export function tidyMarkdown(text: string): string {
   return `${escapeUnsafeKeepingLines(out.join('\n'))}\n`;
 }
 
-/** The whole Markdown report: front matter, title, header lines and the twelve sections. */
-export function renderMarkdown(assessment: Assessment, options: RenderOptions = {}, view: ReportView = buildReportView(assessment, options)): string {
-  return tidyMarkdown(reportTemplate(view));
+/** The top-level sections of a rendered body: its `## ` headings outside fenced blocks, in order. */
+function sectionHeadings(body: string): string[] {
+  const headings: string[] = [];
+  let fence: string | null = null;
+  for (const line of body.split('\n')) {
+    const marker = /^(`{3,}|~{3,})/.exec(line)?.[1];
+    if (fence) {
+      if (marker && marker[0] === fence[0] && marker.length >= fence.length && line.trim() === marker) fence = null;
+    } else if (marker) fence = marker;
+    else if (line.startsWith('## ')) headings.push(line.slice(3).trim());
+  }
+  return headings;
 }
 
-/** The twelve sections alone, for the HTML page (which draws its own header block). */
+/**
+ * The table of contents: every section (read from the body as rendered, so a new section appears
+ * without being listed twice), and under Findings each finding, linked to its anchor.
+ */
+function contents(body: string, view: ReportView): string {
+  const findingsAnchor = anchorOf('Findings');
+  const lines = ['**Contents**', ''];
+  for (const heading of sectionHeadings(body)) {
+    // The heading is Markdown already (escaped when it was rendered): it is linked as it stands.
+    const anchor = anchorOf(heading.replace(/\\(.)/g, '$1'));
+    lines.push(`- [${heading}](#${anchor})`);
+    if (anchor === findingsAnchor) {
+      for (const finding of view.findings) lines.push(`  - [${md(finding.title).text}](#${findingAnchor(finding)})`);
+    }
+  }
+  return lines.join('\n');
+}
+
+/** The contents, inserted before the first section of a rendered document (its header, if any, stays above). */
+function withContents(document: string, view: ReportView): string {
+  const first = document.search(/^## /m);
+  if (first === -1) return document;
+  return `${document.slice(0, first)}${contents(document.slice(first), view)}\n\n${document.slice(first)}`;
+}
+
+/** The whole Markdown report: front matter, title, header lines, the contents and the sections. */
+export function renderMarkdown(assessment: Assessment, options: RenderOptions = {}, view: ReportView = buildReportView(assessment, options)): string {
+  return withContents(tidyMarkdown(reportTemplate(view)), view);
+}
+
+/** The contents and the sections, for the HTML page (which draws its own header block). */
 export function renderMarkdownBody(assessment: Assessment, options: RenderOptions = {}, view: ReportView = buildReportView(assessment, options)): string {
-  return tidyMarkdown(bodyTemplate(view));
+  return withContents(tidyMarkdown(bodyTemplate(view)), view);
 }

@@ -9,7 +9,7 @@
  */
 import type { Log, ReportingDescriptor, Result } from 'sarif';
 import packageJson from '../../package.json' with { type: 'json' };
-import type { Assessment, Check } from '../assess/assess.js';
+import { checkTitle, type Assessment, type Check } from '../assess/assess.js';
 import { findingsOf, objectLabel } from '../assess/findings.js';
 import { AREAS, type Area, type Severity } from '../assess/rule.js';
 
@@ -29,11 +29,13 @@ export interface SarifOptions {
 
 function ruleOf(check: Check): ReportingDescriptor {
   const area = AREAS[check.area as Area] ?? check.area;
+  // A failed rule is described by its problem, the way code scanning titles the alert.
+  const title = checkTitle(check);
   return {
     id: check.id,
-    name: check.title.replace(/[^A-Za-z0-9]+(.)?/g, (_m, c: string | undefined) => (c ? c.toUpperCase() : '')).replace(/^./, (c) => c.toUpperCase()),
-    shortDescription: { text: check.title },
-    fullDescription: { text: `${check.title} (${area}). From the Calico reference architecture, seed ${check.seed}.` },
+    name: title.replace(/[^A-Za-z0-9]+(.)?/g, (_m, c: string | undefined) => (c ? c.toUpperCase() : '')).replace(/^./, (c) => c.toUpperCase()),
+    shortDescription: { text: title },
+    fullDescription: { text: `${title} (${area}). From the Calico reference architecture, seed ${check.seed}.` },
     help: { text: `See docs/rules.md, ${check.id}: what the rule checks, when it fails at which severity, and the seed passage behind it.` },
     defaultConfiguration: { level: LEVEL[check.severity] },
     properties: { tags: ['calico', 'eks', 'network', area], 'security-severity': SECURITY_SEVERITY[check.severity], precision: 'high' },

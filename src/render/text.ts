@@ -1,5 +1,5 @@
 /** A terminal summary of one assessment: score line, findings most severe first, unknowns. */
-import type { Assessment, Check } from '../assess/assess.js';
+import { checkTitle, type Assessment, type Check } from '../assess/assess.js';
 import { SEVERITIES } from '../assess/rule.js';
 import { escapeUnsafeKeepingLines } from '../assess/unsafe-text.js';
 
@@ -26,7 +26,7 @@ export function renderText(assessment: Assessment): string {
   if (failed.length) {
     lines.push('', 'Findings:');
     for (const check of failed) {
-      lines.push(`  [${check.severity.toUpperCase()}] ${check.id} ${check.title}`);
+      lines.push(`  [${check.severity.toUpperCase()}] ${check.id} ${checkTitle(check)}`);
       lines.push(`      ${check.summary}`);
     }
   }
@@ -35,7 +35,7 @@ export function renderText(assessment: Assessment): string {
     lines.push('', 'Suppressed (not scored):');
     for (const check of suppressed) {
       const { reason, owner, expires } = check.suppression!;
-      lines.push(`  [${check.severity.toUpperCase()}] ${check.id} ${check.title}: ${reason}${owner ? ` (${owner}` : ' ('}${expires ? `${owner ? ', ' : ''}until ${expires})` : owner ? ')' : 'no end date)'}`);
+      lines.push(`  [${check.severity.toUpperCase()}] ${check.id} ${checkTitle(check)}: ${reason}${owner ? ` (${owner}` : ' ('}${expires ? `${owner ? ', ' : ''}until ${expires})` : owner ? ')' : 'no end date)'}`);
     }
   }
   const expired = assessment.suppressions?.expired ?? [];
@@ -51,7 +51,7 @@ export function renderText(assessment: Assessment): string {
   const unknown = assessment.checks.filter((c) => c.status === 'unknown');
   if (unknown.length) {
     lines.push('', 'Not determined (data not collected):');
-    for (const check of unknown) lines.push(`  ${check.id} ${check.title}: ${check.summary}`);
+    for (const check of unknown) lines.push(`  ${check.id} ${checkTitle(check)}: ${check.summary}`);
   }
   // For a terminal: a cluster's ESC sequences or bidi overrides are shown escaped, never acted on.
   return `${escapeUnsafeKeepingLines(lines.join('\n'))}\n`;

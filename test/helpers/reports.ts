@@ -2,6 +2,7 @@
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { assess, type Assessment } from '../../src/assess/assess.js';
+import { AUDITOR } from '../../src/fleet/auditor.js';
 import { SAMPLE_FLEET_DIR } from '../../src/samples/index.js';
 import { validateSnapshot } from '../../src/snapshot/load.js';
 import type { Snapshot } from '../../src/snapshot/schema.js';
@@ -19,7 +20,7 @@ const cache = new Map<string, Assessment>();
 export function sampleAssessment(name: string): Assessment {
   let assessment = cache.get(name);
   if (!assessment) {
-    assessment = assess(sampleSnapshot(name));
+    assessment = assess(sampleSnapshot(name), { auditor: AUDITOR });
     cache.set(name, assessment);
   }
   return assessment;

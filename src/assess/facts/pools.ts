@@ -89,7 +89,18 @@ const handsOut = (pool: IpPool) => pool.ipVersion === 4 && !pool.disabled && poo
 export function poolFacts(model: ClusterModel, nodes: NodeFact[] | null, growth: GrowthFact): PoolFact[] | null {
   if (!model.ippools) return null;
   const vpcCidrs = model.vpcCidrs?.map(parseCidr).filter((c) => c !== undefined) ?? null;
-  const blocks = model.ipamBlocks?.map((b) => ({ block: b, cidr: parseCidr(b.cidr ?? undefined), cidr6: parseCidr6(b.cidr ?? undefined) })) ?? null;
+  // No IPAM block at all while pods hold pod-network addresses: the blocks were not (fully) read, so
+  // allocation is unknown — never "0 allocated", which the running pods contradict.
+  const poolRanges = model.ippools.map((p) => parseCidr(p.cidr ?? undefined)).filter((c) => c !== undefined);
+  const blocksMissed =
+    model.ipamBlocks?.length === 0 &&
+    (model.pods ?? []).some((p) => {
+      const address = !p.hostNetwork && p.podIP ? parseCidr(`${p.podIP}/32`) : undefined;
+      return address !== undefined && poolRanges.some((range) => cidrContains(range, address));
+    });
+  const blocks = blocksMissed
+    ? null
+    : (model.ipamBlocks?.map((b) => ({ block: b, cidr: parseCidr(b.cidr ?? undefined), cidr6: parseCidr6(b.cidr ?? undefined) })) ?? null);
   const demand = ipamDemand(model, nodes, growth);
   const returnRoute = vpcReturnRoutes(model);
   return model.ippools.map((pool) => {

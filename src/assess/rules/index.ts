@@ -14,6 +14,13 @@ import { OBS_RULES } from './obs/index.js';
 import { POL_RULES } from './pol/index.js';
 import { RT_RULES } from './rt/index.js';
 
+/**
+ * The catalogue's version (shared/spec/rules.md, "catalogue, version 1"): reports name it, so a
+ * score can be told apart from one against another set of rules. Raised when a rule is added or
+ * removed or a verdict's meaning changes; ids are permanent across versions.
+ */
+export const CATALOGUE_VERSION = 1;
+
 export const RULES: readonly Rule[] = [
   ...DS_RULES,
   ...RT_RULES,

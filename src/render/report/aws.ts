@@ -13,10 +13,11 @@ function exceptionRow(exception: SgException) {
   else if (reachability.admitted) present = `✓ admitted on all ${formatNumber(reachability.pairsChecked)} node pairs`;
   else {
     const refused = `refused on ${formatNumber(reachability.blockedCount)} of ${formatNumber(reachability.pairsChecked)} node pairs`;
-    present = required === true ? `✗ ${refused}` : `not admitted (${refused})`;
+    // Traffic the cluster does not send: refused is simply "not admitted" (a fix that starts it adds the rule).
+    present = required === true ? `✗ ${refused}` : 'not admitted';
   }
   const admittedBy = reachability?.admittingRules.length ? reachability.admittingRules.join('; ') : '';
-  return { traffic: exception.traffic.label, needed, scope: exception.scope, present, admittedBy: admittedBy || 'n/a' };
+  return { traffic: exception.traffic.label, needed, scope: required === false ? 'not needed now' : exception.scope, present, admittedBy: admittedBy || 'n/a' };
 }
 
 export function awsView(assessment: Assessment, checks: SectionChecks) {
@@ -27,7 +28,8 @@ export function awsView(assessment: Assessment, checks: SectionChecks) {
     return hit.length ? markdown` (${listWords(hit.map((e) => markdown`${e.source}: ${e.code}`))})` : null;
   };
   const nodes = facts.topology.nodes;
-  const srcDst = nodes && nodes.length <= NODE_TABLE_LIMIT && nodes.some((n) => n.srcDstCheck !== null)
+  // Where the check does not matter, the nodes table (section 2) shows it already: no second table.
+  const srcDst = nodes && mustBeOff && nodes.length <= NODE_TABLE_LIMIT && nodes.some((n) => n.srcDstCheck !== null)
     ? nodes.map((n) => ({
         name: n.name,
         instanceId: n.instanceId ?? 'n/a',

@@ -1,6 +1,6 @@
 /** The per-cluster report's view, section 4. BGP. */
 import { joinMarkdown, markdown, SafeMarkdown } from '../escape.js';
-import { type Fact, onOff, plural, type SectionChecks, verdictLine } from './format.js';
+import { type Fact, keyFactValue, onOff, plural, type SectionChecks, verdictLine } from './format.js';
 import type { Assessment } from '../../assess/assess.js';
 import { bgpStatus } from './architecture.js';
 export function bgpView(assessment: Assessment, checks: SectionChecks) {
@@ -40,7 +40,7 @@ export function bgpView(assessment: Assessment, checks: SectionChecks) {
       peer: p.peerIP ?? (p.peerSelector ? `nodes matching ${p.peerSelector}` : 'n/a'),
       asNumber: p.asNumber ?? 'cluster AS',
     })),
-    analysis: analysis && analysis.status !== 'unknown' ? markdown`${analysis.summary}` : null,
+    analysis: analysis && analysis.status !== 'unknown' ? keyFactValue(analysis) : null,
     verdicts: verdictLine('BGP rules', [...checks.alsoIn('bgp'), ...checks.inAreas('BGP')]),
   };
 }

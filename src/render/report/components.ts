@@ -41,8 +41,17 @@ export function componentView(assessment: Assessment, checks: SectionChecks) {
     });
   }
   if (mtu.configured !== null) highlights.push({ label: 'MTU', value: mtu.configured === 0 ? markdown`auto-detect` : markdown`${mtu.configured}` });
+  const enterprise = assessment.facts.enterpriseComponents ?? [];
   return {
     rows,
+    // As seed 001 lists them: what Calico Enterprise brings, found running.
+    enterprise: calico.variant === 'Calico Enterprise' || enterprise.length ? enterprise.map((e) => ({ component: e.component, where: markdown`running in ${e.namespace} (${e.pods} ${e.pods === 1 ? 'pod' : 'pods'})` })) : [],
+    enterpriseNote:
+      calico.variant === 'Calico Enterprise' && !enterprise.length
+        ? assessment.facts.enterpriseComponents === null
+          ? markdown`Which Calico Enterprise components run is not known: pods were not collected.`
+          : markdown`No Calico Enterprise component (compliance, intrusion detection, policy recommendation, flow logs, Prometheus) was found running.`
+        : null,
     note: components === null ? markdown`The Calico workloads (DaemonSets and Deployments) were not collected.` : null,
     highlights,
     verdicts: verdictLine('Datastore, dataplane and observability rules', checks.inAreas('DS', 'ENC')),

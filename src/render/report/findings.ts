@@ -1,9 +1,10 @@
 /** The per-cluster report's view, section 9. Findings and 10. Recommendations. */
-import { evidenceLine, listWords } from './format.js';
+import { evidenceLine, listWords, plural } from './format.js';
 import { type Area, AREAS } from '../../assess/rule.js';
-import type { Assessment, Check } from '../../assess/assess.js';
+import { checkTitle, type Assessment, type Check } from '../../assess/assess.js';
 import { fingerprintOf, objectKey, objectLabel, type FindingHistory } from '../../assess/findings.js';
 import { codeSpan, fencedBlock, markdown } from '../escape.js';
+import { anchorOf } from '../anchor.js';
 
 type OpenFinding = FindingHistory['open'][number];
 
@@ -41,19 +42,26 @@ function historyOf(assessment: Assessment, check: Check) {
   return { open: openFor(periods[0], history.asOf), objects };
 }
 
-export function findingView(check: Check, assessment?: Assessment) {
+/** Evidence lines a finding shows; the rest is in report.json (a long list reads as a dump). */
+export const EVIDENCE_SHOWN = 3;
+
+export function findingView(check: Check, assessment?: Assessment, step?: number) {
   const history = assessment ? historyOf(assessment, check) : { open: null, objects: [] };
   return {
     open: history.open,
     objects: history.objects,
     id: check.id,
-    title: check.title,
+    title: checkTitle(check),
     severity: check.severity,
     area: AREAS[check.area as Area] ?? check.area,
     seed: check.seed,
     summary: check.summary,
-    evidence: check.evidence.map(evidenceLine),
-    remediation: check.remediation ? fencedBlock(check.remediation, 'sh') : null,
+    evidence: check.evidence.slice(0, EVIDENCE_SHOWN).map(evidenceLine),
+    moreEvidence: check.evidence.length > EVIDENCE_SHOWN,
+    // The fix is told once, as a step of the plan under Recommendations.
+    step: step ?? null,
+    stepAnchor: step ? stepAnchor(step) : null,
+    remediation: !step && check.remediation ? fencedBlock(check.remediation, 'sh') : null,
   };
 }
 
@@ -67,15 +75,77 @@ export function unknownReason(check: Check): string {
   return parts.join('; ') || check.summary;
 }
 
+/**
+ * The order of work: deadlines first, then the most severe, each finding after the findings whose
+ * fixes it depends on (its rule's `after`, when those failed too).
+ */
+export function planOrder(findings: Check[]): Check[] {
+  const base = [...findings].sort((a, b) => Number(b.deadline === true) - Number(a.deadline === true));
+  const byId = new Map(base.map((c) => [c.id, c]));
+  const ordered: Check[] = [];
+  const placed = new Set<string>();
+  const place = (check: Check, visiting: Set<string>) => {
+    if (placed.has(check.id) || visiting.has(check.id)) return;
+    visiting.add(check.id);
+    for (const id of check.after ?? []) {
+      const first = byId.get(id);
+      if (first) place(first, visiting);
+    }
+    placed.add(check.id);
+    ordered.push(check);
+  };
+  for (const check of base) place(check, new Set());
+  return ordered;
+}
+
+const WHY: Record<string, string> = {
+  critical: 'traffic is or will be dropped, or the cluster is open',
+  high: 'a serious gap',
+  medium: 'the reference architecture asks for it',
+  low: 'an improvement',
+  info: 'for the record',
+};
+
+/** A step's anchor: `Step 3` → `step-3`. */
+export const stepAnchor = (n: number): string => anchorOf(`Step ${n}`);
+
 export function recommendationView(assessment: Assessment, findings: Check[]) {
-  const item = (c: Check) => ({ id: c.id, title: c.title, severity: c.severity });
+  const ordered = planOrder(findings);
+  const stepOf = new Map(ordered.map((c, i) => [c.id, i + 1]));
   const unknown = assessment.checks.filter((c) => c.status === 'unknown');
   const sources = [...new Set(unknown.flatMap((c) => c.evidence.map((e) => e.field).filter((f): f is string => !!f)))].sort();
+  const { score, target } = assessment;
+  const first = ordered[0];
+  const verdict = score.value === null
+    ? markdown`${target.clusterName} could not be scored: no weighted rule was judged.`
+    : first
+      ? markdown`${target.clusterName} scores ${score.value}/100 (grade ${score.grade ?? 'n/a'}), with ${plural(score.failedBySeverity.critical, 'critical finding')} and ${plural(score.failedBySeverity.high, 'high one')}.`
+      : markdown`${target.clusterName} meets every applicable rule (${score.value}/100, grade ${score.grade ?? 'n/a'}).`;
+  const next = first
+    ? markdown`Start with step 1: ${checkTitle(first)}${first.deadline ? ' (a deadline)' : ''}.`
+    : unknown.length
+      ? markdown`Next, let the audit read what it could not, so the rules it could not judge can be.`
+      : markdown`Keep the nightly audit running to catch drift.`;
   return {
-    immediate: findings.filter((c) => c.severity === 'critical' || c.severity === 'high').map(item),
-    later: findings.filter((c) => c.severity !== 'critical' && c.severity !== 'high').map(item),
+    steps: ordered.map((c, i) => ({
+      number: i + 1,
+      anchor: stepAnchor(i + 1),
+      id: c.id,
+      title: checkTitle(c),
+      severity: c.severity,
+      deadline: c.deadline === true,
+      why: c.deadline ? `it has a date behind it; ${WHY[c.severity] ?? c.severity}` : (WHY[c.severity] ?? c.severity),
+      dependsOn: (c.after ?? [])
+        .filter((id) => stepOf.has(id))
+        .map((id) => ({ step: stepOf.get(id)!, anchor: stepAnchor(stepOf.get(id)!), title: checkTitle(ordered[stepOf.get(id)! - 1]!) })),
+      command: c.remediation ? fencedBlock(c.remediation, 'sh') : null,
+      verify: c.verify ? fencedBlock(c.verify, 'sh') : null,
+    })),
+    stepOf,
+    deadlines: ordered.some((c) => c.deadline),
     coverage: unknown.length
       ? markdown`Let the audit read ${listWords(sources.map((s) => codeSpan(s)))} so that ${listWords(unknown.map((c) => c.id))} can be judged.`
       : null,
+    conclusion: markdown`${verdict} ${next}`,
   };
 }

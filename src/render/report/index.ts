@@ -5,7 +5,7 @@
  * built with the `markdown` tag, so cluster values inside them are escaped, and table cells stay
  * raw for the templates' `md` helper. One file per section; none looks up a rule by id.
  */
-import type { Assessment, Check } from '../../assess/assess.js';
+import { checkTitle, type Assessment, type Check } from '../../assess/assess.js';
 import { SEVERITIES } from '../../assess/rule.js';
 import { diagnosticCommands } from '../commands.js';
 import { architectureDiagram } from '../diagram.js';
@@ -33,6 +33,10 @@ const decisionView = (s: CheckSuppression) => ({
   expires: s.expires ?? 'no expiry',
 });
 
+/** The auditor as the header names it: `calico-audit 0.4.0`, or a plain statement when its caller did not say. */
+export const auditorName = (assessment: Assessment): string =>
+  assessment.auditor ? `${assessment.auditor.name} ${assessment.auditor.version}` : 'not named by the caller';
+
 /** The whole report, section by section. */
 export function buildReportView(assessment: Assessment, options: RenderOptions = {}) {
   const { facts, score, target } = assessment;
@@ -45,6 +49,7 @@ export function buildReportView(assessment: Assessment, options: RenderOptions =
     keyFacts: (section) => assessment.checks.filter((c) => c.keyFact?.section === section),
   };
   const severityIndex = (c: Check) => SEVERITIES.indexOf(c.severity);
+  const recommendations = recommendationView(assessment, findings);
   return {
     header: {
       cluster: target.clusterName,
@@ -54,7 +59,9 @@ export function buildReportView(assessment: Assessment, options: RenderOptions =
       collectedAt: assessment.collectedAt,
       calico: facts.calico.version ? `${facts.calico.version} (${facts.calico.variant})` : `${facts.calico.variant}, version not determined`,
       kubernetes: facts.cluster.kubernetesVersion ?? 'not determined',
-      tool: `${assessment.collector.name} ${assessment.collector.version}`,
+      auditor: auditorName(assessment),
+      catalogue: `version ${assessment.catalogue.version} (${assessment.catalogue.rules} rules)`,
+      collector: `${assessment.collector.name} ${assessment.collector.version}`,
       score: score.value,
       grade: score.grade,
       coverage: percent(score.coverage),
@@ -68,12 +75,12 @@ export function buildReportView(assessment: Assessment, options: RenderOptions =
     workloads: workloadView(assessment),
     components: componentView(assessment, checks),
     aws: awsView(assessment, checks),
-    findings: findings.map((c) => findingView(c, assessment)),
+    findings: findings.map((c) => findingView(c, assessment, recommendations.stepOf.get(c.id))),
     // Whole findings accepted, then the accepted objects of findings that still count.
     suppressed: [
-      ...suppressed.map((c) => ({ id: c.id, title: c.title, severity: c.severity, object: 'all', ...decisionView(c.suppression!) })),
+      ...suppressed.map((c) => ({ id: c.id, title: checkTitle(c), severity: c.severity, object: 'all', ...decisionView(c.suppression!) })),
       ...findings.flatMap((c) =>
-        (c.suppressedObjects ?? []).map((s) => ({ id: c.id, title: c.title, severity: c.severity, object: objectLabel(s.object) ?? 'all', ...decisionView(s.suppression) })),
+        (c.suppressedObjects ?? []).map((s) => ({ id: c.id, title: checkTitle(c), severity: c.severity, object: objectLabel(s.object) ?? 'all', ...decisionView(s.suppression) })),
       ),
     ],
     expiredSuppressions: (assessment.suppressions?.expired ?? []).map((s) => ({ id: s.ruleId, reason: s.reason, owner: s.owner ?? 'not named', expires: s.expires })),
@@ -105,7 +112,7 @@ export function buildReportView(assessment: Assessment, options: RenderOptions =
       .filter((c) => c.status === 'unknown')
       .map((c) => ({ id: c.id, title: c.title, reason: unknownReason(c) })),
     errors: assessment.errors.map((e) => ({ source: e.source, code: e.code, message: e.message })),
-    recommendations: recommendationView(assessment, findings),
+    recommendations,
     diagram: fencedBlock(architectureDiagram(facts)),
     commands: fencedBlock(diagnosticCommands(assessment), 'sh'),
   };

@@ -48,7 +48,7 @@ export function ipamView(assessment: Assessment, checks: SectionChecks) {
         ? markdown`~${formatNumber(ipam.blocks)} in all (one block each), but each pool serves only the nodes its nodeSelector selects (see the table)`
         : markdown`~${formatNumber(ipam.blocks)} (one block each)`,
     });
-    keyFacts.push({ label: 'Blocks in use', value: markdown`${formatNumber(ipam.blocksInUse)}` });
+    keyFacts.push({ label: 'Blocks in use', value: ipam.blocksInUse !== null ? markdown`${formatNumber(ipam.blocksInUse)}` : markdown`not collected (IPAM blocks)` });
     keyFacts.push({
       label: 'Allocated',
       value: ipam.allocated !== null ? markdown`${formatNumber(ipam.allocated)} addresses, utilisation ${percent(ipam.utilisation)}` : markdown`not collected (IPAM blocks)`,

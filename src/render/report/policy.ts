@@ -1,7 +1,7 @@
 /** The per-cluster report's view, section 5. Network security policies. */
 import type { Reach, ReachFact } from '../../assess/facts.js';
 import { joinMarkdown, markdown, type SafeMarkdown } from '../escape.js';
-import { type Fact, formatNumber, type SectionChecks, verdictLine } from './format.js';
+import { type Fact, formatNumber, keyFactValue, type SectionChecks, verdictLine } from './format.js';
 import type { Assessment } from '../../assess/assess.js';
 
 /** Above this many namespaces the matrix gives way to a row per namespace (report.json keeps the matrix). */
@@ -64,7 +64,8 @@ export function policyView(assessment: Assessment, checks: SectionChecks) {
       : markdown`not determined (policies not collected)`,
   });
   keyFacts.push({ label: 'Global policies that allow everything', value: policy.allowAll.length ? joinMarkdown(policy.allowAll) : markdown`none` });
-  for (const c of checks.keyFacts('policy')) keyFacts.push({ label: c.keyFact!.label, value: markdown`${c.summary}` });
+  // A key fact from a rule that does not apply (DNS under a default deny that does not exist) says nothing new.
+  for (const c of checks.keyFacts('policy').filter((k) => k.status !== 'not_applicable')) keyFacts.push({ label: c.keyFact!.label, value: keyFactValue(c) });
 
   const workloadNamespaces = (workloads?.byNamespace ?? []).filter((n) => !n.system);
   const covered = workloadNamespaces.filter((n) => n.selected === true).map((n) => n.namespace);

@@ -2,7 +2,7 @@
 import { joinMarkdown, markdown, SafeMarkdown } from '../escape.js';
 import type { Facts } from '../../assess/facts.js';
 import { formatNumber, listWords, onOff, percent, plural } from './format.js';
-import type { Assessment, Check } from '../../assess/assess.js';
+import { checkTitle, type Assessment, type Check } from '../../assess/assess.js';
 function encapsulationPhrase(facts: Facts): string {
   switch (facts.cni.mode) {
     case 'calico-vxlan':
@@ -144,18 +144,36 @@ function collectionSentence(assessment: Assessment): SafeMarkdown | null {
   return markdown`Some data could not be collected — ${listWords(sources)} — so the rules that need it are reported as unknown rather than passed.`;
 }
 
+/** Strengths listed at most: the few that matter for this cluster's design, not every passed rule. */
+export const STRENGTHS_SHOWN = 5;
+
+/**
+ * The strengths worth telling: passed rules the cluster's design relies on — applicable (a rule that
+ * does not apply is nothing the design leans on) and weighing critical or high — most severe first,
+ * never from an area where a rule failed at medium or worse, so no strength reads against a finding beside it.
+ */
+export function curatedStrengths(assessment: Assessment, findings: Check[]): Check[] {
+  // A low finding (eBPF off, Typha not yet needed) contradicts nothing; a medium or worse one does.
+  const failedAreas = new Set(findings.filter((c) => c.severity !== 'low' && c.severity !== 'info').map((c) => c.area));
+  const rank = (c: Check) => (c.severity === 'critical' ? 0 : 1);
+  return assessment.checks
+    .filter((c) => c.status === 'pass' && (c.severity === 'critical' || c.severity === 'high') && !failedAreas.has(c.area))
+    .map((c, order) => ({ c, order }))
+    .sort((a, b) => rank(a.c) - rank(b.c) || a.order - b.order)
+    .slice(0, STRENGTHS_SHOWN)
+    .map(({ c }) => c);
+}
+
 export function summaryView(assessment: Assessment, findings: Check[]) {
-  const passedWorthSaying = assessment.checks.filter((c) => c.status === 'pass' && (c.severity === 'critical' || c.severity === 'high'));
   return {
     opening: joinMarkdown(openingSentences(assessment), ' '),
     score: scoreSentence(assessment),
     collection: collectionSentence(assessment),
     topFindingsIntro: findings.length === 1 ? 'The only finding:' : findings.length <= 3 ? 'The findings:' : 'The three most severe findings:',
-    topFindings: findings.slice(0, 3).map((c) => ({ id: c.id, severity: c.severity, title: c.title, summary: c.summary })),
-    strengths: passedWorthSaying.map((c) => ({ id: c.id, title: c.title })),
-    attention: [
-      ...findings.map((c) => ({ mark: '⚠', id: c.id, title: c.title, note: c.severity })),
-      ...assessment.checks.filter((c) => c.status === 'unknown').map((c) => ({ mark: '?', id: c.id, title: c.title, note: 'not judged: data not collected' })),
-    ],
+    // One line each, linking to the finding: it is told in full once, under Findings.
+    topFindings: findings.slice(0, 3).map((c) => ({ id: c.id, severity: c.severity, title: checkTitle(c) })),
+    moreFindings: findings.length > 3,
+    strengths: curatedStrengths(assessment, findings).map((c) => ({ id: c.id, title: c.title })),
+    unknown: assessment.checks.filter((c) => c.status === 'unknown').length,
   };
 }

@@ -13,6 +13,7 @@ import { calicoRoutesPods } from '../applies.js';
 export default defineRule({
   id: 'CAL-AWS-01',
   title: 'Source/destination check is off on every node that sends unencapsulated pod traffic',
+  problem: 'Source/destination check is on where pod traffic is unencapsulated',
   area: 'AWS',
   severities: ['critical'],
   seed: '000 "Routing Traffic Within a Single VPC Subnet"; 002 "Enforce source/destination checks"',
@@ -73,6 +74,10 @@ export default defineRule({
         (felixDisables ? ' Felix is set to disable the check (awsSrcDstCheck: Disable) but lacks the IAM permission to do it.' : ''),
       evidence,
       remediation,
+      verify: [
+        note('every instance shows false:'),
+        cmd('aws', 'ec2', 'describe-instances', '--region', value(region, 'region'), '--instance-ids', ...ids.map((id) => value(id, 'instance id')), '--query', 'Reservations[].Instances[].[InstanceId,SourceDestCheck]', '--output', 'text'),
+      ],
       objects: checked.map((n) => ({ kind: 'Node', name: n.name })),
     };
   },

@@ -11,6 +11,7 @@ import { evaluateException, exceptionApplies } from './security-group-exception.
 export default defineRule({
   id: 'CAL-AWS-02',
   title: 'Security groups admit BGP (TCP 179) between nodes',
+  problem: 'Security groups refuse BGP (TCP 179) between nodes',
   area: 'AWS',
   severities: ['critical'],
   seed: '000 "Configure Security Groups" (BGP, TCP 179)',

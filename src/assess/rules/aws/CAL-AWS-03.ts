@@ -10,6 +10,7 @@ import { evaluateException, exceptionApplies } from './security-group-exception.
 export default defineRule({
   id: 'CAL-AWS-03',
   title: 'Security groups admit IP-in-IP (IP protocol 4) between nodes',
+  problem: 'Security groups refuse IP-in-IP (IP protocol 4) between nodes',
   area: 'AWS',
   severities: ['critical'],
   seed: '000 "Configure Security Groups" (IPIP, all)',

@@ -11,6 +11,7 @@ import { evaluateException, exceptionApplies } from './security-group-exception.
 export default defineRule({
   id: 'CAL-AWS-04',
   title: 'Security groups admit VXLAN (UDP 4789) between nodes',
+  problem: 'Security groups refuse VXLAN (UDP 4789) between nodes',
   area: 'AWS',
   severities: ['critical'],
   seed: '001 VXLAN cluster ("All inter-node communication happens through VXLAN tunnels")',

@@ -11,6 +11,7 @@ import { evaluateException, exceptionApplies } from './security-group-exception.
 export default defineRule({
   id: 'CAL-AWS-06',
   title: 'Security groups admit WireGuard (UDP 51820) between nodes',
+  problem: 'Security groups refuse WireGuard (UDP 51820) between nodes',
   area: 'AWS',
   severities: ['high'],
   seed: '001 encryption ("WireGuard Encryption - Consider enabling for encryption in transit")',

@@ -18,6 +18,7 @@ const WARNING_ROUTES = 40;
 export default defineRule({
   id: 'CAL-AWS-07',
   title: 'Pod routes in VPC route tables stay clear of the 50-route default limit',
+  problem: 'Pod routes in VPC route tables near the 50-route limit',
   area: 'AWS',
   severities: ['high', 'medium'],
   severityNote: `high when a route table holds ${awsNetwork.vpcRouteTableDefaultRouteLimit} or more pod routes (the default quota); medium above ${WARNING_ROUTES}`,

@@ -9,7 +9,7 @@
 import type { SgException } from '../../facts.js';
 import type { Ec2SecurityGroup } from '../../../snapshot/schema.js';
 import type { SnapshotField } from '../../../snapshot/sources.js';
-import { cmd, comment, joined, value, type Remediation, type Step } from '../../remediation.js';
+import { cmd, comment, joined, note, value, type Remediation, type Step } from '../../remediation.js';
 import { permits, type Traffic } from '../../sg-reachability.js';
 import { listSome, type Evidence, type Outcome, type RuleContext, type Severity } from '../../rule.js';
 import { calicoPresent, calicoRoutesPods } from '../applies.js';
@@ -147,6 +147,27 @@ function remediation(context: RuleContext, exception: SgException): Remediation 
   return [comment`${traffic.label} must pass for ${exception.scope}:`, ...shown];
 }
 
+/** Read-only: the inbound rules of the node groups, where the added rule shows. */
+const verifyGroups = (region: string, groups: string[]): Step[] =>
+  groups.length
+    ? [
+        note('the node groups now list the rule (IpProtocol and UserIdGroupPairs):'),
+        cmd('aws', 'ec2', 'describe-security-groups', '--region', value(region, 'region'), '--group-ids', ...groups.map((g) => value(g, 'security group id', GROUP_ID)), '--query', 'SecurityGroups[].{id:GroupId,inbound:IpPermissions}'),
+      ]
+    : [];
+
+/**
+ * The rules to add so the node groups admit this traffic, for a fix in another rule that makes the
+ * nodes start sending it (a pool switched to IP-in-IP needs IP protocol 4 first): the commands for
+ * the pairs the groups refuse today, `[]` when they already admit it, `null` when it is unknown.
+ */
+export function admitFirst(context: RuleContext, name: ExceptionName): Step[] | null {
+  const family = context.facts.cluster.ipFamily === 'ipv6' ? 6 : 4;
+  const exception = context.facts.sgExceptions?.find((e) => e.name === name && e.family === family);
+  if (!exception?.reachability) return null;
+  return exception.reachability.blockedCount > 0 ? [...remediation(context, exception)] : [];
+}
+
 /**
  * Judges one security-group exception: pass, fail at `severity`, or unknown when a missing group
  * could decide it. An exception needed over both IPv4 and IPv6 (dual stack, or WireGuard on both)
@@ -243,6 +264,7 @@ function evaluateFamily(context: RuleContext, exception: SgException, { severity
         `e.g. ${first.from} → ${first.to}${first.direction ? ` (${first.direction})` : ''}: ${consequence}.${bothWays}${outbound}${more}`,
       evidence,
       remediation: remediation(context, exception),
+      verify: verifyGroups(facts.cluster.region, facts.securityGroups?.map((g) => g.groupId) ?? []),
     };
   }
 

@@ -14,6 +14,7 @@ import { podRoutesUseBgp } from '../applies.js';
 export default defineRule({
   id: 'CAL-BGP-02',
   title: 'BGP peers cover every node when the mesh is off',
+  problem: 'BGP peers leave nodes without routes when the mesh is off',
   area: 'BGP',
   severities: ['critical'],
   seed: '002 BGPPeer configuration ("Global Route Reflection")',

@@ -16,6 +16,7 @@ const MINIMUM = 2;
 export default defineRule({
   id: 'CAL-BGP-03',
   title: 'Route reflectors are redundant: at least 2, and 1 in each subnet with nodes',
+  problem: 'Route reflectors are not redundant',
   area: 'BGP',
   severities: ['high'],
   seed: '002 "at least 2 route reflectors", "at least 1 route reflector is running per subnet"',

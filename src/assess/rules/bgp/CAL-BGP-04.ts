@@ -14,6 +14,7 @@ import { podRoutesUseBgp } from '../applies.js';
 export default defineRule({
   id: 'CAL-BGP-04',
   title: 'Route reflectors peer with each other',
+  problem: 'Route reflectors do not peer with each other',
   area: 'BGP',
   severities: ['medium'],
   seed: '002 reflector-to-reflector BGPPeer ("Global Route Reflection")',

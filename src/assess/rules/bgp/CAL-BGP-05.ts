@@ -19,6 +19,7 @@ const ECMP_NOTE = 'upstream routers must load-balance across the nodes with ECMP
 export default defineRule({
   id: 'CAL-BGP-05',
   title: 'Advertised service CIDRs are reported, with the ECMP requirement on upstream routers',
+  problem: 'Advertised service CIDRs reach no upstream router, or miss the service CIDR',
   area: 'BGP',
   severities: ['info'],
   seed: '002 "Routable Service Network"',

@@ -15,6 +15,7 @@ import { removeNodeFelixSetting } from '../configuration.js';
 export default defineRule({
   id: 'CAL-DP-01',
   title: 'The eBPF dataplane is on (or its absence is recorded as a choice)',
+  problem: 'The eBPF dataplane is off on some or all nodes',
   area: 'ENC',
   severities: ['low'],
   seed: '001 "BPF Mode: Not enabled"',

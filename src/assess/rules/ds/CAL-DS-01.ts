@@ -14,6 +14,7 @@ import { calicoPresent } from '../applies.js';
 export default defineRule({
   id: 'CAL-DS-01',
   title: 'Calico uses the Kubernetes API datastore',
+  problem: 'Calico uses etcd, not the Kubernetes API datastore',
   area: 'DS',
   severities: ['medium'],
   seed: '002 "Use the Kubernetes datastore"',

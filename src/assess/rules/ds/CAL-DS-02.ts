@@ -18,6 +18,7 @@ const TYPHA_NODE_THRESHOLD = 50;
 export default defineRule({
   id: 'CAL-DS-02',
   title: 'Typha runs when the datastore is Kubernetes',
+  problem: 'Typha is not running',
   area: 'DS',
   severities: ['high', 'low'],
   severityNote: `high when the cluster has more than ${TYPHA_NODE_THRESHOLD} nodes or its node groups, Auto Scaling groups or Karpenter NodePools can grow it above ${TYPHA_NODE_THRESHOLD}; low otherwise`,

@@ -14,6 +14,8 @@ const MIN_READY = 2;
 export default defineRule({
   id: 'CAL-DS-03',
   title: 'Typha is highly available',
+  problem: 'Typha is not highly available',
+  after: ['CAL-DS-02'],
   area: 'DS',
   severities: ['medium'],
   seed: '002 Typha resources to verify ("Typha PodDisruptionBudget"); 001 "calico-typha 2/2"',

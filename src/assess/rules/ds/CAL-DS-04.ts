@@ -32,6 +32,7 @@ const tigerastatus = cmd('kubectl', 'get', 'tigerastatus');
 export default defineRule({
   id: 'CAL-DS-04',
   title: 'Calico components are healthy',
+  problem: 'Calico components are not healthy',
   area: 'DS',
   severities: ['high'],
   seed: '001 component health table',
@@ -53,7 +54,17 @@ export default defineRule({
     } else {
       evidence.push(...workloadEvidence(calicoNode));
       if (calicoNode.ready < calicoNode.desired) {
-        problems.push(`calico-node is ready on ${calicoNode.ready} of ${calicoNode.desired} scheduled nodes`);
+        // Pod readiness is not in the snapshot; what names the node is its own Ready condition, or a
+        // calico-node pod on it that is not Running.
+        const notRunning = (model.pods ?? []).filter((p) => p.labels['k8s-app'] === 'calico-node' && p.nodeName && p.phase !== 'Running').map((p) => p.nodeName!);
+        const notReadyNodes = (model.nodes ?? []).filter((n) => !n.fargate && n.os !== 'windows' && n.ready === false).map((n) => n.name);
+        const suspects = [...new Set([...notReadyNodes, ...notRunning])];
+        problems.push(
+          `calico-node is ready on ${calicoNode.ready} of ${calicoNode.desired} scheduled nodes` +
+            (suspects.length ? ` (not ready: ${listSome(suspects)})` : ' (which node is not known: pod readiness is not collected)'),
+        );
+        for (const node of notReadyNodes) evidence.push({ object: `Node ${node}`, field: 'status.conditions Ready', value: 'not True', note: 'the kubelet does not report the node ready' });
+        for (const node of notRunning.filter((n) => !notReadyNodes.includes(n))) evidence.push({ object: `Node ${node}`, note: 'its calico-node pod is not Running' });
         remediation.push({ ...podsCommand(calicoNode.namespace, 'calico-node'), note: text`then: kubectl -n ${word(ns(calicoNode.namespace))} logs POD -c calico-node` });
       }
       const kubeNodes = model.nodes;

@@ -66,6 +66,8 @@ function upgradeCommands(facts: Facts, target: string): Remediation {
 export default defineRule({
   id: 'CAL-DS-05',
   title: 'The Calico version is supported and supports the Kubernetes version',
+  problem: 'The Calico version is unsupported or does not support the Kubernetes version',
+  deadline: true,
   area: 'DS',
   severities: ['medium'],
   seed: '001 version header ("Calico Version: v3.29.1")',

@@ -12,6 +12,7 @@ const OPEN_TO_ALL = ['0.0.0.0/0', '::/0'];
 export default defineRule({
   id: 'EKS-01',
   title: 'The public API endpoint is off or restricted',
+  problem: 'The public API endpoint is open to the internet',
   area: 'EKS',
   severities: ['high'],
   seed: '— (security review)',

@@ -21,6 +21,7 @@ const LOST: Record<(typeof REQUIRED)[number], string> = {
 export default defineRule({
   id: 'EKS-02',
   title: 'Control plane logging includes api, audit and authenticator',
+  problem: 'Control plane logging misses api, audit or authenticator',
   area: 'EKS',
   severities: ['medium'],
   seed: '— (security review)',

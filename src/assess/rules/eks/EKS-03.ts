@@ -12,6 +12,7 @@ import { defineRule } from '../../rule.js';
 export default defineRule({
   id: 'EKS-03',
   title: 'Secrets are envelope-encrypted with KMS',
+  problem: 'Secrets are not envelope-encrypted with KMS',
   area: 'EKS',
   severities: ['medium'],
   seed: '— (security review)',

@@ -16,6 +16,8 @@ const newest = versions[versions.length - 1]!;
 export default defineRule({
   id: 'EKS-04',
   title: 'The Kubernetes version is in standard support',
+  problem: 'The Kubernetes version is past standard support',
+  deadline: true,
   area: 'EKS',
   severities: ['medium'],
   seed: '— (EKS Kubernetes version lifecycle)',

@@ -15,6 +15,9 @@ import { felixOverrides } from '../../facts/felix.js';
 export default defineRule({
   id: 'CAL-ENC-01',
   title: 'WireGuard encryption in transit is on',
+  problem: 'No WireGuard encryption in transit',
+  // WireGuard needs UDP 51820 between nodes first.
+  after: ['CAL-AWS-06'],
   area: 'ENC',
   severities: ['medium'],
   seed: '001 "WireGuard/IPSec encryption not detected"',

@@ -85,6 +85,7 @@ const describe = (set: PoolFact[]) => listSome(set.map((p) => `${p.name} (${p.ci
 export default defineRule({
   id: 'CAL-IPAM-01',
   title: 'Pools hold enough blocks for the nodes the cluster can grow to, with 20% headroom',
+  problem: 'Pools are too small for the nodes the cluster can grow to',
   area: 'IPAM',
   severities: ['high', 'medium'],
   severityNote: `high when a pool (or set of pools) holds fewer blocks than the nodes it selects can grow to; medium when within the ${HEADROOM * 100}% headroom`,

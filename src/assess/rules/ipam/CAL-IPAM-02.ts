@@ -4,6 +4,7 @@
  * Seed 001 "Recommendations": "Monitor IP Pool Utilization - Set up alerts when pools exceed 80%
  * utilization". A full pool stops new pods from starting.
  */
+import { percentText } from '../../quantity.js';
 import { calicoDefaults } from '../../../reference/index.js';
 import { cmd, note } from '../../remediation.js';
 import { defineRule, listSome } from '../../rule.js';
@@ -11,11 +12,13 @@ import { freePoolCidr, ipPoolManifest } from './pool-manifest.js';
 import { calicoRoutesPods, poolsRoutingWorkloads } from '../applies.js';
 
 const ALERT = calicoDefaults.ipamUtilisationAlert;
-const percent = (share: number) => `${Math.round(share * 1000) / 10}%`;
+/** The reports' one rounding, so the rule and the IPAM section print the same figure. */
+const percent = percentText;
 
 export default defineRule({
   id: 'CAL-IPAM-02',
   title: 'Allocated addresses stay below 80% of each pool',
+  problem: 'A pool is more than 80% allocated',
   area: 'IPAM',
   severities: ['medium'],
   seed: '001 "alerts when pools exceed 80% utilization"',

@@ -18,6 +18,7 @@ const EQUALITY = /^\s*([A-Za-z0-9_./-]+)\s*==\s*(['"])([^'"]*)\2\s*$/;
 export default defineRule({
   id: 'CAL-IPAM-04',
   title: 'Every node is selected by at least one enabled IPv4 pool',
+  problem: 'A node is selected by no enabled IPv4 pool',
   area: 'IPAM',
   severities: ['critical'],
   seed: '002 IPPool nodeSelector ("Routable Pod Network")',

@@ -14,6 +14,7 @@ import { felixOverrides } from '../../facts/felix.js';
 export default defineRule({
   id: 'CAL-OBS-01',
   title: 'Felix Prometheus metrics (and, on Calico Enterprise, flow logs) are enabled',
+  problem: 'Felix metrics (or, on Calico Enterprise, flow logs) are off',
   area: 'ENC',
   severities: ['low'],
   seed: '001 monitoring readiness',

@@ -15,6 +15,7 @@ const TOO_VERBOSE = new Set(['debug', 'trace']);
 export default defineRule({
   id: 'CAL-OBS-02',
   title: 'Felix does not log at Debug',
+  problem: 'Felix logs at Debug',
   area: 'ENC',
   severities: ['low'],
   seed: '001 "Log Level: Info"',

@@ -74,6 +74,9 @@ const openSides = (probe: ProbeSides) =>
 export default defineRule({
   id: 'CAL-POL-01',
   title: 'A cluster-wide default deny exists',
+  problem: 'No cluster-wide default deny',
+  // Namespace policies first, or the default deny cuts their traffic.
+  after: ['CAL-POL-03'],
   area: 'POL',
   severities: ['high'],
   seed: '002 "global-deny-all", order 2000',

@@ -18,6 +18,7 @@ import { clusterReach, deleteCommand } from './policies.js';
 export default defineRule({
   id: 'CAL-POL-02',
   title: 'No global policy allows all traffic for all endpoints',
+  problem: 'A global policy allows all traffic for all endpoints',
   area: 'POL',
   severities: ['high'],
   seed: '001 "default-allow-all"; 002 default deny',

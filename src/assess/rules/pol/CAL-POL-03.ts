@@ -45,6 +45,7 @@ spec:
 export default defineRule({
   id: 'CAL-POL-03',
   title: 'Every non-system namespace that runs pods is selected by a network policy',
+  problem: 'Namespaces run pods that no network policy selects',
   area: 'POL',
   severities: ['medium'],
   seed: '001 "Namespaces with Policies"; 002 namespace policies',

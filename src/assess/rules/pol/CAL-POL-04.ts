@@ -107,6 +107,7 @@ function remediation(
 export default defineRule({
   id: 'CAL-POL-04',
   title: 'Under a default deny, DNS works end to end from every workload namespace',
+  problem: 'Under the default deny, DNS fails from some workload namespaces',
   area: 'POL',
   severities: ['high'],
   seed: '002 "Allow egress DNS traffic"; 001 "default-allow-all-dns"',

@@ -39,6 +39,7 @@ function allowKubeSystemManifest(failures: FlowResult[]): Remediation {
 export default defineRule({
   id: 'CAL-POL-05',
   title: 'Under a default deny, kube-system components can still do their jobs',
+  problem: 'Under the default deny, kube-system components are cut off',
   area: 'POL',
   severities: ['medium'],
   seed: '002 kube-system rules',

@@ -20,6 +20,7 @@ const byEvaluationOrder = (a: Tier, b: Tier) => (a.order ?? Infinity) - (b.order
 export default defineRule({
   id: 'CAL-POL-06',
   title: 'Tiers are listed in evaluation order, and no tier but the baseline sits after default',
+  problem: 'Tiers are out of evaluation order, or a tier sits after default',
   area: 'POL',
   severities: ['low'],
   seed: '001 "Policy Tiers"',

@@ -61,6 +61,7 @@ function srcDstPrerequisite(facts: Facts): Step[] {
 export default defineRule({
   id: 'CAL-RT-02',
   title: 'Encapsulation is no heavier than the topology needs',
+  problem: 'Encapsulation is heavier than the topology needs',
   area: 'RT',
   severities: ['low'],
   seed: '002 "use no encapsulation for single subnet clusters", "IP-in-IP in CrossSubnet mode for multi-subnet clusters"; 000 cross-subnet IPIP',

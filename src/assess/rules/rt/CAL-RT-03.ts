@@ -14,6 +14,7 @@ import { calicoRoutesPods } from '../applies.js';
 export default defineRule({
   id: 'CAL-RT-03',
   title: 'A pool enables at most one encapsulation',
+  problem: 'A pool enables two encapsulations',
   area: 'RT',
   severities: ['high'],
   seed: '002 routing methods (native, IP-in-IP, VXLAN)',

@@ -18,6 +18,7 @@ import { calicoRoutesPods, poolsCarryingTraffic } from '../applies.js';
 export default defineRule({
   id: 'CAL-RT-05',
   title: "Each node's Calico address carries its subnet's prefix length",
+  problem: "A node's Calico address has the wrong prefix length",
   area: 'RT',
   severities: ['high', 'low'],
   severityNote: 'high when any pool uses CrossSubnet (the prefix decides what is encapsulated); low otherwise',

@@ -21,6 +21,7 @@ const label = (p: PoolFact) => `${p.name} (${p.cidr}${p.draining ? ', disabled b
 export default defineRule({
   id: 'CAL-RT-06',
   title: 'Pools outside the VPC NAT outgoing traffic',
+  problem: 'A pool outside the VPC does not NAT outgoing traffic',
   area: 'RT',
   severities: ['high'],
   seed: '000 "Enabling Workload-to-WAN Traffic"; 001 "NAT Outgoing: Enabled"',

@@ -35,6 +35,7 @@ function setMtu(facts: Facts, mtu: number): Step[] {
 export default defineRule({
   id: 'CAL-RT-07',
   title: 'The configured MTU matches the network MTU minus the encapsulation overhead',
+  problem: 'The configured MTU does not match the network MTU minus the encapsulation overhead',
   area: 'RT',
   severities: ['high', 'low'],
   severityNote: `high if larger than the path allows; low if more than ${SLACK} bytes smaller than it could be`,

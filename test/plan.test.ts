@@ -1,0 +1,74 @@
+/**
+ * Recommendations as a plan (shared/spec/report.md, "How it reads"): a fix composed from the
+ * cluster's own state across rules, steps in the order the work must be done (deadlines first,
+ * dependencies before what needs them), a way to check each, and a two-sentence conclusion.
+ */
+import { describe, expect, it } from 'vitest';
+import { assess } from '../src/assess/assess.js';
+import { renderMarkdown } from '../src/render/markdown.js';
+import { planOrder } from '../src/render/report/findings.js';
+import { bySeverity } from '../src/render/text.js';
+import { sampleDocument } from './helpers/fixtures.js';
+import { sampleAssessment } from './helpers/reports.js';
+
+describe('the CAL-RT-01 fix', () => {
+  it('on a cluster whose groups refuse IP protocol 4, admits it for those groups before the pool change', () => {
+    const assessment = sampleAssessment('native-multisubnet-srcdst');
+    const ipip = assessment.facts.sgExceptions!.find((e) => e.name === 'IPIP' && e.family === 4)!;
+    expect(ipip.reachability!.blockedCount).toBeGreaterThan(0);
+    const groups = [...new Set(assessment.facts.topology.nodes!.flatMap((n) => n.securityGroupIds))];
+    const fix = assessment.checks.find((c) => c.id === 'CAL-RT-01')!.remediation!;
+    const poolChange = fix.indexOf('calicoctl patch ippool default-ipv4-ippool');
+    expect(poolChange).toBeGreaterThan(-1);
+    for (const group of groups) {
+      const admit = fix.indexOf(`aws ec2 authorize-security-group-ingress --region eu-west-2 --group-id ${group} --ip-permissions 'IpProtocol=4,UserIdGroupPairs=[{GroupId=${group}}]'`);
+      expect(admit, group).toBeGreaterThan(-1);
+      expect(admit, `${group} admitted before the pool changes`).toBeLessThan(poolChange);
+    }
+    // The report shows it once, in the plan, with a way to check it.
+    const markdown = renderMarkdown(assessment);
+    expect(markdown.split('authorize-security-group-ingress').length - 1).toBe(groups.length);
+    expect(markdown).toContain('calicoctl get ippool -o wide');
+  });
+
+  it('adds no security-group rule when the groups already admit IP protocol 4', () => {
+    const doc = sampleDocument('native-multisubnet-srcdst');
+    const nodeGroup = sampleAssessment('native-multisubnet-srcdst').facts.topology.nodes![0]!.securityGroupIds[0]!;
+    const group = doc.aws.securityGroups!.find((g) => g.GroupId === nodeGroup)!;
+    group.IpPermissions = [...(group.IpPermissions ?? []), { IpProtocol: '4', UserIdGroupPairs: [{ GroupId: group.GroupId }], IpRanges: [], Ipv6Ranges: [], PrefixListIds: [] }];
+    const fix = assess(doc).checks.find((c) => c.id === 'CAL-RT-01')!.remediation!;
+    expect(fix).not.toContain('authorize-security-group-ingress');
+    expect(fix).toContain('already admit IP-in-IP');
+    expect(fix).toContain('calicoctl patch ippool default-ipv4-ippool');
+  });
+});
+
+describe('the plan', () => {
+  it('puts deadlines first, then the most severe, each after what it depends on', () => {
+    const assessment = sampleAssessment('enterprise-vxlan');
+    const findings = assessment.checks.filter((c) => c.status === 'fail' && !c.suppression).sort(bySeverity);
+    const order = planOrder(findings).map((c) => c.id);
+    expect(order).toHaveLength(findings.length);
+    expect(order[0]).toBe('EKS-04'); // end of standard support: a date, before the high findings
+    const native = planOrder(sampleAssessment('native-multisubnet-srcdst').checks.filter((c) => c.status === 'fail').sort(bySeverity)).map((c) => c.id);
+    // Namespace policies before the default deny; src/dst off before CrossSubnet.
+    expect(native.indexOf('CAL-POL-03')).toBeLessThan(native.indexOf('CAL-POL-01'));
+    expect(native.indexOf('CAL-AWS-01')).toBeLessThan(native.indexOf('CAL-RT-01'));
+  });
+
+  it('gives each step its why, its dependencies and a check, and ends the report with a two-sentence conclusion naming the first step', () => {
+    const markdown = renderMarkdown(sampleAssessment('native-multisubnet-srcdst'));
+    const plan = markdown.slice(markdown.indexOf('## 10. Recommendations'), markdown.indexOf('## 11.'));
+    const steps = plan.split('\n### Step ').slice(1);
+    expect(steps.length).toBe(10);
+    for (const step of steps) {
+      expect(step).toContain('**Why:**');
+      expect(step).toContain('Check:');
+    }
+    expect(plan).toMatch(/### Step \d+\n\n\*\*\[Pod traffic cannot cross subnets\]\(#cal-rt-01\)\*\*.*\*\*Depends on:\*\* \[step \d+\]\(#step-\d+\) \(Source\/destination check is on/);
+    const conclusion = markdown.slice(markdown.indexOf('## Conclusion')).split('\n').filter((l) => l && !l.startsWith('#')).join(' ');
+    expect(markdown.trimEnd().endsWith(conclusion)).toBe(true);
+    expect(conclusion.split(/(?<=\.) /)).toHaveLength(2);
+    expect(conclusion).toContain('Start with step 1: Source/destination check is on where pod traffic is unencapsulated.');
+  });
+});
