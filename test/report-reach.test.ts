@@ -34,8 +34,10 @@ describe('who can reach whom', () => {
     expect(text).toContain('✓ allowed · ✗ denied · ◐ partly (some pods or ports) · ? unknown');
     expect(text).toContain('| From ↓ / to → | A | B | C | D | E | F | G |');
     expect(text).toContain('| A catalog | ✓ | ✗ | ✗ | ✗ | ✗ | ✗ | ◐ |');
-    expect(text).toContain('| Namespace | DNS | API server | Same namespace | Internet |');
-    expect(text).toContain('| payments | ✓ allowed | ✗ denied | ✓ allowed | ◐ partly |');
+    // Namespaces whose key flows read the same share a row.
+    expect(text).toContain('| Namespaces | DNS | API server | Same namespace | Internet |');
+    expect(text).toContain('| catalog, ingress-nginx, monitoring, orders, payments, storefront | ✓ allowed | ✗ denied | ✓ allowed | ◐ partly |');
+    expect(text).toContain('| kube-system (system) | ✓ allowed | ✓ allowed | ✓ allowed | ✓ allowed |');
     expect(text).toContain('**API server:** 10.0.15.250, 10.0.31.250 on TCP 443 (the kubernetes EndpointSlices)');
   });
 

@@ -24,6 +24,19 @@ function reachView(reach: ReachFact) {
     internet: mark(ns.internet),
     cells: reach.matrix[i]!.map((cell) => REACH_MARK[cell]),
   }));
+  // Namespaces whose key flows read the same share one row (in a cluster that allows everything, one row says it).
+  const keyFlowGroups: Array<{ namespaces: string[]; dns: string; apiServer: string; sameNamespace: string; internet: string }> = [];
+  const groupOf = new Map<string, (typeof keyFlowGroups)[number]>();
+  for (const row of keyFlows) {
+    const key = [row.dns, row.apiServer, row.sameNamespace, row.internet].join('|');
+    const group = groupOf.get(key);
+    if (group) group.namespaces.push(row.namespace);
+    else {
+      const created = { namespaces: [row.namespace], dns: row.dns, apiServer: row.apiServer, sameNamespace: row.sameNamespace, internet: row.internet };
+      groupOf.set(key, created);
+      keyFlowGroups.push(created);
+    }
+  }
   return {
     intro: markdown`Every TCP and UDP port from the pods of each namespace (rows) to those of each other (columns), through every tier on both sides: the source's egress and the destination's ingress. ${formatNumber(reach.pods)} pods fall in ${formatNumber(reach.groups)} groups that policy cannot tell apart, and the rules split the ports into ${formatNumber(reach.portRanges)} ranges, each decided as a whole.`,
     legend: markdown`✓ allowed · ✗ denied · ◐ partly (some pods or ports) · ? unknown (the snapshot cannot decide it; never counted as allowed)`,
@@ -32,6 +45,7 @@ function reachView(reach: ReachFact) {
       ? markdown`${formatNumber(reach.namespaces.length)} namespaces run pods: too many for a readable matrix, so each is summarised by how many namespaces it reaches (report.json keeps the whole matrix, in facts.policy.reach).`
       : null,
     keyFlows,
+    keyFlowGroups: keyFlowGroups.map((g) => ({ ...g, namespace: g.namespaces.join(', ') })),
     more: reach.namespaces.length > NAMESPACE_ROW_LIMIT ? markdown`… and ${formatNumber(reach.namespaces.length - NAMESPACE_ROW_LIMIT)} more namespaces in report.json.` : null,
     notes: [
       { label: 'CoreDNS', value: markdown`${reach.coreDns}` },

@@ -64,7 +64,8 @@ spec:
 const sideEvidence = (who: string, direction: 'ingress' | 'egress', results: readonly SideResult[]): Evidence => ({
   object: `${who} ${direction}`,
   value: sidesVerdict(results),
-  note: results.map((r) => r.sentence).join('; '),
+  // Pods that share a verdict and a reason say it once.
+  note: [...new Set(results.map((r) => r.sentence))].join('; '),
 });
 
 /** The sides of a probe that are not denied. */
