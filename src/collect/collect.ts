@@ -11,6 +11,7 @@
  *      be read) → 4. DescribeSecurityGroups for the groups on their interfaces plus the cluster's.
  * Calls grow with node count only through pagination.
  */
+import { setMaxListeners } from 'node:events';
 import type { Cluster } from '@aws-sdk/client-eks';
 import packageJson from '../../package.json' with { type: 'json' };
 import { validateSnapshot } from '../snapshot/load.js';
@@ -89,6 +90,9 @@ export async function collectSnapshot(options: CollectOptions, deps: CollectDeps
   const now = options.now ?? (() => new Date());
   const deadlineMs = options.deadlineMs ?? DEFAULT_COLLECTION_DEADLINE_MS;
   const deadline = new AbortController();
+  // Every call in flight listens to this one deadline (dozens of AWS and Kubernetes reads at once):
+  // more than Node's default 10 listeners is the design here, not a leak.
+  setMaxListeners(0, deadline.signal);
   const timer = setTimeout(
     () => deadline.abort(`not finished within the collection deadline of ${deadlineMs / 1000} s; the snapshot holds what was read by then`),
     deadlineMs,
