@@ -453,7 +453,6 @@ function computeMatrix(cluster: ReachCluster): Matrix {
     const base = groupNs[s]! * n;
     for (let j = 0; j < n; j++) flags[base + j]! |= reached[j]! & 7;
   }
-  if (process.env["REACH_DEBUG"]) console.log("DEBUG", { results: r, profiles: profiles.size, egressSpecial: egress.reduce((s, x) => s + x.special.length, 0) / 2, ingressSpecial: ingress.reduce((s, x) => s + x.special.length, 0) / 2, masks: evaluator.maskCount() });
   return { namespaces: cluster.namespaces, flags, groups: count, plans: evaluator.planCount() };
 }
 
