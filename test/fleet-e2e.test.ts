@@ -30,7 +30,7 @@ import { type FleetSummary, fleetSummarySchema } from '../src/fleet-summary/inde
 import { readEnumerationFailures, readTargets } from '../src/fleet/run-files.js';
 import { runIdAt } from '../src/target/index.js';
 import { StatesError, type StateMachineExecutor } from './support/asl/executor.js';
-import { fleetMachine, lastTaskInput } from './support/fleet-machine.js';
+import { fleetMachine, lastTaskInput, loadFleetHandlers, type FleetHandlers } from './support/fleet-machine.js';
 import { packageService } from './support/serverless.js';
 
 /** An event or an answer as Step Functions passes it between the functions: JSON. */
@@ -117,11 +117,7 @@ let aws: AwsFleetMock;
 const kubes: FakeKube[] = [];
 /** Reads the bucket as the test's own client, under the configured prefix. */
 let bucket: S3Sink;
-let handlers: {
-  enumerate: (event: unknown, context: unknown) => Promise<unknown>;
-  auditCluster: (event: unknown, context: unknown) => Promise<unknown>;
-  summarize: (event: unknown, context: unknown) => Promise<Json>;
-};
+let handlers: FleetHandlers;
 let machine: StateMachineExecutor;
 
 /** The bucket's objects under the prefix: key → body. */
@@ -230,13 +226,9 @@ beforeAll(async () => {
   s3.refuse(batchReports);
 
   // The functions' configuration, as serverless.yml sets it, and the SDK's standard endpoint settings.
-  const environment: Record<string, string> = {
+  handlers = await loadFleetHandlers(s3.endpoint, {
     AWS_REGION: REGION,
-    AWS_ACCESS_KEY_ID: 'S3RVER',
-    AWS_SECRET_ACCESS_KEY: 'S3RVER',
-    AWS_ENDPOINT_URL_S3: s3.endpoint,
     AWS_ENDPOINT_URL_SESV2: sesUrl,
-    POWERTOOLS_LOG_LEVEL: 'SILENT',
     CALICO_AUDIT_ACCOUNTS: 'organization',
     CALICO_AUDIT_ORGANIZATION_ID: 'o-a1b2c3d4e5',
     CALICO_AUDIT_REGIONS: REGIONS.join(','),
@@ -246,14 +238,7 @@ beforeAll(async () => {
     CALICO_AUDIT_RECIPIENTS: RECIPIENT,
     CALICO_AUDIT_SENDER: SENDER,
     CALICO_AUDIT_REPORTS_URL: REPORTS_URL,
-  };
-  for (const [name, value] of Object.entries(environment)) vi.stubEnv(name, value);
-  // The handlers build their clients when loaded: load them once the environment is set.
-  handlers = {
-    enumerate: (await import('../functions/enumerate.js')).handler as never,
-    auditCluster: (await import('../functions/audit-cluster.js')).handler as never,
-    summarize: (await import('../functions/summarize.js')).handler as never,
-  };
+  });
   machine = fleetMachine(await packageService(), {
     bucket: BUCKET,
     s3: s3.client,

@@ -18,7 +18,7 @@ import type { AwsMockOptions } from './helpers/aws-mock.js';
 import { startFakeKube, type FakeKube } from './helpers/kube-server.js';
 import { stringMatching } from './helpers/matchers.js';
 import type { ExecutionResult } from './support/asl/executor.js';
-import { fleetMachine, lastTaskInput } from './support/fleet-machine.js';
+import { fleetMachine, lastTaskInput, loadFleetHandlers } from './support/fleet-machine.js';
 import { startLocalS3, type LocalS3 } from './support/s3-server.js';
 import { packageService } from './support/serverless.js';
 
@@ -74,12 +74,8 @@ beforeAll(async () => {
   }
   aws = mockAwsFleet(fleet);
 
-  const environment: Record<string, string> = {
+  const handlers = await loadFleetHandlers(s3.endpoint, {
     AWS_REGION: REGION,
-    AWS_ACCESS_KEY_ID: 'S3RVER',
-    AWS_SECRET_ACCESS_KEY: 'S3RVER',
-    AWS_ENDPOINT_URL_S3: s3.endpoint,
-    POWERTOOLS_LOG_LEVEL: 'SILENT',
     CALICO_AUDIT_ACCOUNTS: [...new Set(MEMBERS.map((m) => m.accountId))].join(','),
     CALICO_AUDIT_REGIONS: REGION,
     CALICO_AUDIT_EXTERNAL_ID: 'calico-audit-e2e-external-id',
@@ -87,13 +83,7 @@ beforeAll(async () => {
     CALICO_AUDIT_PREFIX: PREFIX,
     CALICO_AUDIT_CONCURRENCY: String(CONCURRENCY),
     CALICO_AUDIT_TOLERATED_FAILURE_PERCENTAGE: '0',
-  };
-  for (const [variable, value] of Object.entries(environment)) vi.stubEnv(variable, value);
-  const handlers = {
-    enumerate: (await import('../functions/enumerate.js')).handler as never,
-    auditCluster: (await import('../functions/audit-cluster.js')).handler as never,
-    summarize: (await import('../functions/summarize.js')).handler as never,
-  };
+  });
   let running = 0;
   const machine = fleetMachine(template, {
     bucket: BUCKET,

@@ -13,7 +13,7 @@ import { runIdAt } from '../src/target/index.js';
 import { mockAwsFleet, type AwsFleetMock, type FleetMember } from './helpers/aws-fleet.js';
 import { sampleText } from './helpers/fixtures.js';
 import { PAYLOAD_LIMIT_BYTES, type ExecutionResult } from './support/asl/executor.js';
-import { fleetMachine, lastTaskInput } from './support/fleet-machine.js';
+import { fleetMachine, lastTaskInput, loadFleetHandlers } from './support/fleet-machine.js';
 import { startLocalS3, type LocalS3 } from './support/s3-server.js';
 import { packageService } from './support/serverless.js';
 
@@ -42,28 +42,15 @@ beforeAll(async () => {
     }),
   );
   aws = mockAwsFleet(fleet);
-  const environment: Record<string, string> = {
+  const handlers = await loadFleetHandlers(s3.endpoint, {
     AWS_REGION: REGION,
-    AWS_ACCESS_KEY_ID: 'S3RVER',
-    AWS_SECRET_ACCESS_KEY: 'S3RVER',
-    AWS_ENDPOINT_URL_S3: s3.endpoint,
-    POWERTOOLS_LOG_LEVEL: 'SILENT',
     CALICO_AUDIT_ACCOUNTS: ACCOUNTS.join(','),
     CALICO_AUDIT_REGIONS: REGION,
     CALICO_AUDIT_EXTERNAL_ID: 'calico-audit-e2e-external-id',
     CALICO_AUDIT_BUCKET: BUCKET,
     CALICO_AUDIT_CONCURRENCY: '25',
-  };
-  for (const [variable, value] of Object.entries(environment)) vi.stubEnv(variable, value);
-  const machine = fleetMachine(template, {
-    bucket: BUCKET,
-    s3: s3.client,
-    handlers: {
-      enumerate: (await import('../functions/enumerate.js')).handler as never,
-      auditCluster: (await import('../functions/audit-cluster.js')).handler as never,
-      summarize: (await import('../functions/summarize.js')).handler as never,
-    },
   });
+  const machine = fleetMachine(template, { bucket: BUCKET, s3: s3.client, handlers });
   const startedAt = new Date(Math.floor(Date.now() / 1000) * 1000);
   runId = runIdAt(startedAt);
   execution = await machine.start({}, 'nightly', startedAt);

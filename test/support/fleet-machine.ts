@@ -6,6 +6,7 @@
  * The Distributed Map reads its items from and writes its results to the S3 the handlers use.
  */
 import type { S3Client } from '@aws-sdk/client-s3';
+import { vi } from 'vitest';
 import { lambdaContext } from '../helpers/lambda.js';
 import { StateMachineExecutor, type ExecutionResult } from './asl/executor.js';
 import { stateMachineDefinition, type Template, type TemplateReference } from './serverless.js';
@@ -17,6 +18,27 @@ export interface FleetHandlers {
   enumerate: Handler;
   auditCluster: Handler;
   summarize: Handler;
+}
+
+/**
+ * The functions' configuration as serverless.yml sets it, for a run against the local S3 server
+ * (its credentials and endpoint, logs silenced), then the three handlers, loaded once it is set
+ * because they build their clients when loaded.
+ */
+export async function loadFleetHandlers(s3Endpoint: string, settings: Record<string, string>): Promise<FleetHandlers> {
+  const environment: Record<string, string> = {
+    AWS_ACCESS_KEY_ID: 'S3RVER',
+    AWS_SECRET_ACCESS_KEY: 'S3RVER',
+    AWS_ENDPOINT_URL_S3: s3Endpoint,
+    POWERTOOLS_LOG_LEVEL: 'SILENT',
+    ...settings,
+  };
+  for (const [variable, value] of Object.entries(environment)) vi.stubEnv(variable, value);
+  return {
+    enumerate: (await import('../../functions/enumerate.js')).handler as never,
+    auditCluster: (await import('../../functions/audit-cluster.js')).handler as never,
+    summarize: (await import('../../functions/summarize.js')).handler as never,
+  };
 }
 
 export interface FleetMachineOptions {
