@@ -21,7 +21,12 @@ const RUNS = 7;
 
 const out = mkdtempSync(path.join(tmpdir(), 'bench-bundles-'));
 const env = { ...process.env, SLS_TELEMETRY_DISABLED: '1', SLS_NOTIFICATIONS_MODE: 'off', AWS_EC2_METADATA_DISABLED: 'true' };
-execFileSync(path.join(ROOT, 'node_modules/.bin/serverless'), ['package', '--stage', 'bench', '--package', out], { cwd: ROOT, env, stdio: 'ignore' });
+// The external id has no default (a deployment names its own); packaging for measurement needs one too.
+execFileSync(path.join(ROOT, 'node_modules/.bin/serverless'), ['package', '--stage', 'bench', '--package', out, '--param', 'externalId=bench-external-id-0123456789'], {
+  cwd: ROOT,
+  env,
+  stdio: ['ignore', 'ignore', 'inherit'],
+});
 
 const loadScript = (file: string) =>
   `const t = performance.now(); await import(${JSON.stringify(file)}); process.stdout.write(String(performance.now() - t));`;

@@ -6,32 +6,31 @@ import { assess, type Assessment } from '../assess/assess.js';
 import { SEVERITIES, type Severity } from '../assess/rule.js';
 import { applySuppressions } from '../assess/suppressions.js';
 import { loadSuppressions } from './suppressions-file.js';
-import { renderHtml } from '../render/html.js';
-import { renderJson } from '../render/json.js';
-import { renderMarkdown } from '../render/markdown.js';
 import { mask } from '../render/mask.js';
-import { renderSarif } from '../render/sarif.js';
-import { renderText } from '../render/text.js';
 import { DEFAULT_SNAPSHOT_LIMITS, loadSnapshot, type SnapshotLimits } from '../snapshot/load.js';
 import { EXIT, UsageError } from './errors.js';
 import { FORMATS, type Format } from './options.js';
 
 export { FORMATS, type Format };
 
-/** Renders one assessment; with `masked`, account ids, addresses and CIDRs become placeholders first. */
-export function render(assessment: Assessment, format: Format, options: { masked?: boolean; snapshotUri?: string } = {}): string {
+/**
+ * Renders one assessment; with `masked`, account ids, addresses and CIDRs become placeholders first.
+ * Each format's renderer is loaded when asked for: text and JSON never load handlebars, marked or
+ * the HTML sanitiser (start-up time is most of a small assessment).
+ */
+export async function render(assessment: Assessment, format: Format, options: { masked?: boolean; snapshotUri?: string } = {}): Promise<string> {
   const subject = options.masked ? mask(assessment) : assessment;
   switch (format) {
     case 'json':
-      return renderJson(subject);
+      return (await import('../render/json.js')).renderJson(subject);
     case 'md':
-      return renderMarkdown(subject, options);
+      return (await import('../render/markdown.js')).renderMarkdown(subject, options);
     case 'html':
-      return renderHtml(subject, options);
+      return (await import('../render/html.js')).renderHtml(subject, options);
     case 'text':
-      return renderText(subject);
+      return (await import('../render/text.js')).renderText(subject);
     case 'sarif':
-      return renderSarif(subject, options.snapshotUri ? { snapshotUri: options.snapshotUri } : {});
+      return (await import('../render/sarif.js')).renderSarif(subject, options.snapshotUri ? { snapshotUri: options.snapshotUri } : {});
   }
 }
 
@@ -83,7 +82,7 @@ export async function assessCommand(options: AssessOptions, stdout: (text: strin
   const assessment = applySuppressions(assess(snapshot, { auditor: AUDITOR }), await loadSuppressions(options.suppressions));
   // SARIF locates results in the snapshot file, as a path relative to where the audit ran (a repository checkout in CI).
   const snapshotUri = path.relative(process.cwd(), path.resolve(options.snapshot)).split(path.sep).join('/');
-  const output = render(assessment, options.format as Format, { masked: options.mask === true, snapshotUri });
+  const output = await render(assessment, options.format as Format, { masked: options.mask === true, snapshotUri });
   if (options.out) await writeFile(options.out, output);
   else stdout(output);
   return options.failOn && meetsFailOn(assessment, options.failOn as Severity) ? EXIT.failOn : EXIT.ok;

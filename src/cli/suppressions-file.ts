@@ -4,7 +4,6 @@
  */
 import { readFile } from 'node:fs/promises';
 import type { Suppression } from '../assess/suppressions.js';
-import { parseSuppressions, SuppressionsFileError } from '../assess/suppressions-file.js';
 import { UsageError } from './errors.js';
 
 export async function loadSuppressions(file: string | undefined): Promise<Suppression[]> {
@@ -15,6 +14,8 @@ export async function loadSuppressions(file: string | undefined): Promise<Suppre
   } catch (cause) {
     throw new UsageError(`${file}: cannot read the suppressions (${(cause as Error).message.split('\n')[0]})`, { cause });
   }
+  // The YAML parser loads only when a file is given: most runs have none.
+  const { parseSuppressions, SuppressionsFileError } = await import('../assess/suppressions-file.js');
   try {
     return parseSuppressions(text);
   } catch (error) {

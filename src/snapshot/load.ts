@@ -149,7 +149,8 @@ async function readBounded(file: string, maxBytes: number): Promise<Buffer> {
     if (!info.isFile()) throw new SnapshotInputError(file, `is not a regular file (${kindOf(info)})`);
     if (info.size > maxBytes) throw new SnapshotInputError(file, `is ${size(info.size)}, more than the ${size(maxBytes)} limit (raise it with --max-snapshot-size)`);
     // Read what stat promised, and one byte more to notice a file still growing past the limit.
-    const buffer = Buffer.alloc(Math.min(info.size + 1, maxBytes + 1));
+    // Unzeroed: every byte returned is one just read (the buffer is cut to what was filled).
+    const buffer = Buffer.allocUnsafe(Math.min(info.size + 1, maxBytes + 1));
     let filled = 0;
     for (;;) {
       const { bytesRead } = await handle.read(buffer, filled, buffer.length - filled, filled);
