@@ -65,7 +65,14 @@ describe('the plan', () => {
       expect(step).toContain('**Why:**');
       expect(step).toContain('Check:');
     }
-    expect(plan).toMatch(/### Step \d+\n\n\*\*\[Pod traffic cannot cross subnets\]\(#cal-rt-01\)\*\*.*\*\*Depends on:\*\* \[step \d+\]\(#step-\d+\) \(Source\/destination check is on/);
+    // Why: what the failure costs, the rule's own words, not its severity restated.
+    const rt01 = steps.find((step) => step.includes('](#cal-rt-01)**'))!;
+    expect(rt01).toContain('**Why:** Pods on different subnets cannot reach each other.');
+    // Depends on: the step that turns the source/destination check off, linked.
+    const dependency = /\*\*Depends on:\*\* \[step (\d+)\]\(#step-(\d+)\)/.exec(rt01)!;
+    expect(dependency[1]).toBe(dependency[2]);
+    expect(steps[Number(dependency[1]) - 1]).toContain('**[Source/destination check is on where pod traffic is unencapsulated](#cal-aws-01)**');
+    expect(steps.indexOf(rt01)).toBeGreaterThan(Number(dependency[1]) - 1);
     const conclusion = markdown.slice(markdown.indexOf('## Conclusion')).split('\n').filter((l) => l && !l.startsWith('#')).join(' ');
     expect(markdown.trimEnd().endsWith(conclusion)).toBe(true);
     expect(conclusion.split(/(?<=\.) /)).toHaveLength(2);

@@ -152,6 +152,7 @@ describe('a rule that throws', () => {
       id: 'TEST-01',
       title: 'throws',
       problem: 'threw',
+      why: 'for the test',
       area: 'DS',
       severities: ['high'],
       seed: '-',

@@ -30,6 +30,7 @@ describe('rule fixtures', () => {
           expect({ status: check.status, summary: check.summary }).toMatchObject({ status: fixture.status });
           if (fixture.expect.severity) expect(check.severity).toBe(fixture.expect.severity);
           if (fixture.expect.summaryIncludes) expect(check.summary).toContain(fixture.expect.summaryIncludes);
+          if (fixture.expect.evidenceIncludes) expect(check.evidence.map((e) => `${e.object} ${e.note ?? ''}`).join('\n')).toContain(fixture.expect.evidenceIncludes);
           if (check.status === 'fail') {
             expect(check.evidence.length).toBeGreaterThan(0);
             expect(check.remediation?.trim().length).toBeGreaterThan(0);

@@ -23,6 +23,8 @@ export interface Check {
   title: string;
   /** The problem the rule names when it fails (shown for a failure); see `checkTitle`. */
   problem: string;
+  /** What the failure costs, for the plan's "Why". */
+  why: string;
   area: string;
   /** The severity it failed at; otherwise the rule's highest. */
   severity: Severity;
@@ -144,6 +146,7 @@ export function runRule(rule: Rule, model: ClusterModel, facts: Facts): Check {
     id: rule.id,
     title: rule.title,
     problem: rule.problem,
+    why: rule.why,
     area: rule.area,
     seed: rule.seed,
     ...(rule.alsoIn ? { alsoIn: [...rule.alsoIn] } : {}),

@@ -353,6 +353,7 @@ const check = z.strictObject({
   id: str,
   title: str.describe('The condition the rule checks, shown for a pass.'),
   problem: str.describe('The problem the rule names when it fails: a failure is shown under this title, never under `title`.'),
+  why: str.describe('What the failure costs, in a few words: the "why" of its step in the plan.'),
   area: str,
   severity: severity.describe('The severity it failed at; otherwise the rule’s highest.'),
   status,

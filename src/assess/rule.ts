@@ -93,6 +93,11 @@ export interface Rule {
   title: string;
   /** The problem, shown for a failure: "No cluster-wide default deny". A failure never shows `title`. */
   problem: string;
+  /**
+   * What the failure costs, in a few words, for the plan's "Why" ("pods on different subnets cannot
+   * reach each other"): the consequence a reader weighs, not the severity restated.
+   */
+  why: string;
   area: Area;
   /** Severities the rule can fail at, most severe first; the first is its weight when it passes. */
   severities: readonly Severity[];

@@ -5,10 +5,11 @@ import { escapeMarkdown } from '../render/markdown.js';
 import { UsageError } from './errors.js';
 
 export function catalogueJson(rules: readonly Rule[] = RULES): string {
-  const entries = rules.map(({ id, title, problem, area, severities, severityNote, seed }) => ({
+  const entries = rules.map(({ id, title, problem, why, area, severities, severityNote, seed }) => ({
     id,
     title,
     problem,
+    why,
     area: AREAS[area],
     severities,
     ...(severityNote ? { severityNote } : {}),
@@ -22,10 +23,10 @@ export function catalogueMarkdown(rules: readonly Rule[] = RULES): string {
   for (const [area, heading] of Object.entries(AREAS)) {
     const inArea = rules.filter((r) => r.area === area);
     if (!inArea.length) continue;
-    lines.push(`## ${heading}`, '', '| id | rule (shown for a pass) | problem (shown for a failure) | severity | seed |', '|---|---|---|---|---|');
+    lines.push(`## ${heading}`, '', '| id | rule (shown for a pass) | problem (shown for a failure) | why it matters | severity | seed |', '|---|---|---|---|---|---|');
     for (const rule of inArea) {
       const severity = rule.severityNote ?? rule.severities.join(' / ');
-      lines.push(`| ${rule.id} | ${escapeMarkdown(rule.title)} | ${escapeMarkdown(rule.problem)} | ${escapeMarkdown(severity)} | ${escapeMarkdown(rule.seed)} |`);
+      lines.push(`| ${rule.id} | ${escapeMarkdown(rule.title)} | ${escapeMarkdown(rule.problem)} | ${escapeMarkdown(rule.why)} | ${escapeMarkdown(severity)} | ${escapeMarkdown(rule.seed)} |`);
     }
     lines.push('');
   }

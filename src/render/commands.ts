@@ -20,7 +20,7 @@ export function diagnosticSteps(assessment: Assessment): Step[] {
     note('Point kubectl at the cluster'),
     cmd('aws', 'eks', 'update-kubeconfig', '--region', region, '--name', cluster),
     blank,
-    note('The control plane: version, endpoint access, logging, secrets encryption'),
+    note('Control plane: version, endpoint access, logging, encryption'),
     cmd(
       'aws', 'eks', 'describe-cluster', '--region', region, '--name', cluster, '--query',
       'cluster.{version:version,platform:platformVersion,endpoint:resourcesVpcConfig,logging:logging,encryption:encryptionConfig}',
@@ -30,15 +30,15 @@ export function diagnosticSteps(assessment: Assessment): Step[] {
   if (calico) {
     steps.push(
       note('add --allow-version-mismatch if calicoctl refuses the Calico version'),
-      note('Calico version, and how it is installed'),
+      note('Calico version and installation'),
       cmd('calicoctl', 'version'),
       ...(operator ? [cmd('kubectl', 'get', 'installation', 'default', '-o', 'yaml'), cmd('kubectl', 'get', 'tigerastatus')] : []),
       blank,
-      note('Calico components and their health'),
+      note('Calico components'),
       cmd('kubectl', 'get', 'daemonset,deployment', '-n', namespace, '-o', 'wide'),
       cmd('kubectl', 'get', 'pods', '-n', namespace, '-o', 'wide'),
       blank,
-      note('IP pools (encapsulation, NAT outgoing, block size) and address use'),
+      note('IP pools and address use'),
       cmd('calicoctl', 'get', 'ippool', '-o', 'wide'),
       cmd('calicoctl', 'ipam', 'show', '--show-blocks'),
       blank,
@@ -46,16 +46,16 @@ export function diagnosticSteps(assessment: Assessment): Step[] {
       ...(facts.bgp.enabled === false
         ? []
         : [
-            note('BGP: configuration, peers, and the sessions seen from a node (run calicoctl node status on the node)'),
+            note('BGP configuration and peers (the sessions: calicoctl node status, on a node)'),
             cmd('calicoctl', 'get', 'bgpconfiguration', 'default', '-o', 'yaml'),
             cmd('calicoctl', 'get', 'bgppeer', '-o', 'wide'),
             cmd('calicoctl', 'get', 'nodes', '-o', 'wide'),
             blank,
           ]),
-      note('Felix: dataplane, WireGuard, MTU, metrics, log level, awsSrcDstCheck'),
+      note('Felix configuration'),
       cmd('calicoctl', 'get', 'felixconfiguration', 'default', '-o', 'yaml'),
       blank,
-      note('Policy: tiers in order, global and namespaced policies'),
+      note('Tiers and policies'),
       cmd('calicoctl', 'get', 'tier'),
       cmd('calicoctl', 'get', 'globalnetworkpolicy', '-o', 'wide'),
       cmd('calicoctl', 'get', 'networkpolicy', '--all-namespaces', '-o', 'wide'),
@@ -64,7 +64,7 @@ export function diagnosticSteps(assessment: Assessment): Step[] {
     );
   }
   steps.push(
-    note('Nodes: instance, subnet, private address, source/destination check, security groups'),
+    note('Nodes: subnet, address, source/destination check, security groups'),
     cmd(
       'aws', 'ec2', 'describe-instances', '--region', region, '--filters', joined('Name=tag:eks:cluster-name,Values=', value(target.clusterName, 'cluster name')),
       '--query', 'Reservations[].Instances[].{id:InstanceId,name:PrivateDnsName,subnet:SubnetId,ip:PrivateIpAddress,srcDst:SourceDestCheck,groups:SecurityGroups[].GroupId}',
@@ -73,12 +73,12 @@ export function diagnosticSteps(assessment: Assessment): Step[] {
   );
   const groups = (facts.securityGroups ?? []).map((g) => value(g.groupId, 'security group id'));
   if (groups.length) {
-    steps.push(blank, note('The node security groups and the traffic they admit'), cmd('aws', 'ec2', 'describe-security-groups', '--region', region, '--group-ids', ...groups));
+    steps.push(blank, note('Node security groups'), cmd('aws', 'ec2', 'describe-security-groups', '--region', region, '--group-ids', ...groups));
   }
   if (facts.cluster.vpcId) {
     steps.push(
       blank,
-      note('Route tables of the VPC (pod routes count toward the per-table route quota)'),
+      note('VPC route tables'),
       cmd(
         'aws', 'ec2', 'describe-route-tables', '--region', region, '--filters', joined('Name=vpc-id,Values=', value(facts.cluster.vpcId, 'VPC id')),
         '--query', 'RouteTables[].{id:RouteTableId,subnets:Associations[].SubnetId,routes:length(Routes)}',

@@ -86,7 +86,7 @@ function sectionHeadings(body: string): string[] {
 
 /**
  * The table of contents: every section (read from the body as rendered, so a new section appears
- * without being listed twice), and under Findings each finding, linked to its anchor.
+ * without being listed twice), and on the Findings line each finding's rule id, linked to its anchor.
  */
 function contents(body: string, view: ReportView): string {
   const findingsAnchor = anchorOf('Findings');
@@ -94,10 +94,9 @@ function contents(body: string, view: ReportView): string {
   for (const heading of sectionHeadings(body)) {
     // The heading is Markdown already (escaped when it was rendered): it is linked as it stands.
     const anchor = anchorOf(heading.replace(/\\(.)/g, '$1'));
-    lines.push(`- [${heading}](#${anchor})`);
-    if (anchor === findingsAnchor) {
-      for (const finding of view.findings) lines.push(`  - [${md(finding.title).text}](#${findingAnchor(finding)})`);
-    }
+    // Findings: each by its rule id, on the section's line (their titles are in the summary and the plan).
+    const findings = anchor === findingsAnchor ? view.findings.map((finding) => `[${finding.id}](#${findingAnchor(finding)})`) : [];
+    lines.push(`- [${heading}](#${anchor})${findings.length ? `: ${findings.join(' · ')}` : ''}`);
   }
   return lines.join('\n');
 }

@@ -30,7 +30,8 @@ export interface RuleFixture {
   description: string;
   base: string;
   patch: jsonPatch.Operation[];
-  expect: { severity?: string; summaryIncludes?: string };
+  /** `evidenceIncludes`: text of an evidence line (its object or note), for what a finding names once, in its evidence. */
+  expect: { severity?: string; summaryIncludes?: string; evidenceIncludes?: string };
 }
 
 /** A fixture file; fast-json-patch checks each operation itself when it applies the patch. */
@@ -38,7 +39,7 @@ const fixtureFileSchema = z.object({
   description: z.string().optional(),
   base: z.string(),
   patch: z.array(z.custom<jsonPatch.Operation>((op) => typeof op === 'object' && op !== null)).optional(),
-  expect: z.object({ severity: z.string().optional(), summaryIncludes: z.string().optional() }).optional(),
+  expect: z.object({ severity: z.string().optional(), summaryIncludes: z.string().optional(), evidenceIncludes: z.string().optional() }).optional(),
 });
 
 const sampleCache = new Map<string, string>();

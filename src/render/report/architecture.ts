@@ -98,7 +98,8 @@ export function architectureView(assessment: Assessment, checks: SectionChecks) 
   } else if (facts.calicoNetworking === false) {
     keyFacts.push({ label: 'Encapsulation', value: markdown`none by Calico: pods use VPC addresses` });
   }
-  keyFacts.push({ label: 'BGP', value: markdown`${bgpStatus(facts.bgp).toLowerCase()}${facts.bgp.source ? markdown` (${facts.bgp.source})` : markdown``}` });
+  // Where BGP and the dataplane are set is told by their own sections (4, 7) and report.json.
+  keyFacts.push({ label: 'BGP', value: markdown`${bgpStatus(facts.bgp).toLowerCase()}` });
   const { typha } = facts;
   keyFacts.push({
     label: 'Typha',
@@ -113,7 +114,7 @@ export function architectureView(assessment: Assessment, checks: SectionChecks) 
     label: 'Datastore',
     value: facts.datastore.type ? markdown`${facts.datastore.type === 'kubernetes' ? 'Kubernetes API' : 'etcd'} (${facts.datastore.source ?? 'n/a'})` : markdown`not determined`,
   });
-  keyFacts.push({ label: 'Dataplane', value: facts.dataplane.mode ? markdown`${facts.dataplane.mode} (${facts.dataplane.source ?? 'n/a'})` : markdown`not determined` });
+  keyFacts.push({ label: 'Dataplane', value: facts.dataplane.mode ? markdown`${facts.dataplane.mode}` : markdown`not determined` });
   if (facts.pools) {
     keyFacts.push({
       label: 'IP pools',
@@ -128,14 +129,14 @@ export function architectureView(assessment: Assessment, checks: SectionChecks) 
   }
   const { mtu } = facts;
   if (facts.calicoNetworking && mtu.configured !== null) {
-    const configured = mtu.configured === 0 ? markdown`auto-detected` : markdown`${mtu.configured}`;
+    const configured = mtu.configured === 0 ? markdown`auto-detected` : markdown`${mtu.configured} (${mtu.configuredSource ?? 'n/a'})`;
     const path =
       mtu.expected === null
         ? markdown``
         : mtu.overhead === 0
           ? markdown`; the path allows ${mtu.expected} (network MTU ${mtu.networkMtu ?? 'n/a'}, no encapsulation overhead)`
           : markdown`; the path allows ${mtu.expected} (network MTU ${mtu.networkMtu ?? 'n/a'} minus ${mtu.overheadReason ?? 'n/a'})`;
-    keyFacts.push({ label: 'MTU', value: markdown`${configured} (${mtu.configuredSource ?? 'n/a'})${path}` });
+    keyFacts.push({ label: 'MTU', value: markdown`${configured}${path}` });
   }
   if (facts.growth.nodesNow !== null) keyFacts.push({ label: 'Nodes', value: growthLine(facts) });
   const { cluster } = facts;

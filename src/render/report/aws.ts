@@ -20,6 +20,10 @@ function exceptionRow(exception: SgException) {
   return { traffic: exception.traffic.label, needed, scope: required === false ? 'not needed now' : exception.scope, present, admittedBy: admittedBy || 'n/a' };
 }
 
+/** Traffic the cluster does not send, and no node pair is found admitting: nothing to tell but its name. */
+const unneeded = ({ required, reachability }: SgException): boolean =>
+  required === false && (!reachability || reachability.pairsChecked === 0 || !reachability.admitted);
+
 export function awsView(assessment: Assessment, checks: SectionChecks) {
   const mustBeOff = assessment.facts.srcDstCheckMustBeOff === true;
   const { facts, errors } = assessment;
@@ -50,7 +54,11 @@ export function awsView(assessment: Assessment, checks: SectionChecks) {
           ? markdown`Every pool encapsulates all pod traffic, so EC2 sees only node addresses and the check may stay on; Felix is set to ${codeSpan(facts.felix.awsSrcDstCheck ?? 'n/a')}.`
           : markdown`Whether pod traffic leaves the nodes unencapsulated could not be determined.`;
   return {
-    exceptions: facts.sgExceptions?.map(exceptionRow) ?? [],
+    // Traffic the design does not send and no group admits is one line, not a row each.
+    exceptions: (facts.sgExceptions ?? []).filter((e) => !unneeded(e)).map(exceptionRow),
+    unneededExceptions: facts.sgExceptions?.some(unneeded)
+      ? markdown`Not needed by this cluster's design: ${listWords(facts.sgExceptions.filter(unneeded).map((e) => e.traffic.label))}.`
+      : null,
     exceptionsNote: facts.sgExceptions
       ? null
       : markdown`The security groups could not be checked: the EC2 instances or security groups were not collected${missing(['ec2:DescribeInstances', 'ec2:DescribeSecurityGroups']) ?? markdown``}.`,

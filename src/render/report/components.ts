@@ -3,7 +3,7 @@ import { type Fact, onOff, type SectionChecks, verdictLine } from './format.js';
 import { joinMarkdown, markdown } from '../escape.js';
 import type { Assessment } from '../../assess/assess.js';
 export function componentView(assessment: Assessment, checks: SectionChecks) {
-  const { components, felix, dataplane, wireguard, calico, mtu } = assessment.facts;
+  const { components, felix, dataplane, wireguard, calico } = assessment.facts;
   const rows = (components ?? []).map((c) => ({
     name: c.name,
     kind: c.kind,
@@ -40,7 +40,7 @@ export function componentView(assessment: Assessment, checks: SectionChecks) {
       ),
     });
   }
-  if (mtu.configured !== null) highlights.push({ label: 'MTU', value: mtu.configured === 0 ? markdown`auto-detect` : markdown`${mtu.configured}` });
+  // The MTU is a key fact of section 2, beside what the path allows.
   const enterprise = assessment.facts.enterpriseComponents ?? [];
   return {
     rows,

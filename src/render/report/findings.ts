@@ -76,6 +76,22 @@ export function unknownReason(check: Check): string {
 }
 
 /**
+ * Collection errors as a reader takes them in: an error that repeats another's code and message but
+ * for its own API (five `UnauthorizedOperation`s of one role, each naming its action) is listed
+ * under the first, by name, not printed again in full.
+ */
+export function collectionErrorsView(errors: Assessment['errors']) {
+  const groups = new Map<string, { source: string; code: string; message: string; same: string[] }>();
+  for (const error of errors) {
+    const key = `${error.code}\u0000${error.message.split(error.source).join('\u0000')}`;
+    const group = groups.get(key);
+    if (group) group.same.push(error.source);
+    else groups.set(key, { source: error.source, code: error.code, message: error.message, same: [] });
+  }
+  return [...groups.values()].map((g) => ({ ...g, same: g.same.length ? listWords(g.same) : null }));
+}
+
+/**
  * The order of work: deadlines first, then the most severe, each finding after the findings whose
  * fixes it depends on (its rule's `after`, when those failed too).
  */
@@ -97,14 +113,6 @@ export function planOrder(findings: Check[]): Check[] {
   for (const check of base) place(check, new Set());
   return ordered;
 }
-
-const WHY: Record<string, string> = {
-  critical: 'traffic is or will be dropped, or the cluster is open',
-  high: 'a serious gap',
-  medium: 'the reference architecture asks for it',
-  low: 'an improvement',
-  info: 'for the record',
-};
 
 /** A step's anchor: `Step 3` → `step-3`. */
 export const stepAnchor = (n: number): string => anchorOf(`Step ${n}`);
@@ -134,7 +142,8 @@ export function recommendationView(assessment: Assessment, findings: Check[]) {
       title: checkTitle(c),
       severity: c.severity,
       deadline: c.deadline === true,
-      why: c.deadline ? `it has a date behind it; ${WHY[c.severity] ?? c.severity}` : (WHY[c.severity] ?? c.severity),
+      // A sentence of its own after the title: capitalised.
+      why: c.why.charAt(0).toUpperCase() + c.why.slice(1),
       dependsOn: (c.after ?? [])
         .filter((id) => stepOf.has(id))
         .map((id) => ({ step: stepOf.get(id)!, anchor: stepAnchor(stepOf.get(id)!), title: checkTitle(ordered[stepOf.get(id)! - 1]!) })),

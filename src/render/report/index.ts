@@ -15,7 +15,7 @@ import { architectureView } from './architecture.js';
 import { awsView } from './aws.js';
 import { bgpView } from './bgp.js';
 import { componentView } from './components.js';
-import { findingView, recommendationView, unknownReason } from './findings.js';
+import { collectionErrorsView, findingView, recommendationView, unknownReason } from './findings.js';
 import { objectLabel } from '../../assess/findings.js';
 import type { CheckSuppression } from '../../assess/assess.js';
 import { percent, type RenderOptions, type SectionChecks } from './format.js';
@@ -111,7 +111,7 @@ export function buildReportView(assessment: Assessment, options: RenderOptions =
     unknown: assessment.checks
       .filter((c) => c.status === 'unknown')
       .map((c) => ({ id: c.id, title: c.title, reason: unknownReason(c) })),
-    errors: assessment.errors.map((e) => ({ source: e.source, code: e.code, message: e.message })),
+    errors: collectionErrorsView(assessment.errors),
     recommendations,
     diagram: fencedBlock(architectureDiagram(facts)),
     commands: fencedBlock(diagnosticCommands(assessment), 'sh'),

@@ -1,5 +1,5 @@
 /** The per-cluster report's view, section 3. IP address management. */
-import { type Fact, formatNumber, growthLine, percent, plural, type SectionChecks, verdictLine } from './format.js';
+import { type Fact, formatNumber, percent, plural, type SectionChecks, verdictLine } from './format.js';
 import { markdown, SafeMarkdown } from '../escape.js';
 import type { Assessment } from '../../assess/assess.js';
 import { routingPools } from './architecture.js';
@@ -40,7 +40,13 @@ export function ipamView(assessment: Assessment, checks: SectionChecks) {
       const sizes = [...new Set(routingPools(facts).filter((p) => p.routesWorkloads).map((p) => p.blockSize))];
       keyFacts.push({ label: 'Addresses per block', value: markdown`${formatNumber(ipam.addressesPerBlock)} (/${sizes.join(', /')}): each node claims at least one block` });
     }
-    if (growth.nodesNow !== null) keyFacts.push({ label: 'Nodes', value: growthLine(facts) });
+    // How the cluster grows is told in section 2; here only what the pools must hold.
+    if (growth.nodesNow !== null) {
+      keyFacts.push({
+        label: 'Nodes',
+        value: growth.maxNodes !== null ? markdown`${formatNumber(growth.nodesNow)} now, up to ${formatNumber(growth.maxNodes)}` : markdown`${formatNumber(growth.nodesNow)} now; growth unknown (section 2 says why)`,
+      });
+    }
     const split = routingPools(facts).some((p) => p.routesWorkloads && p.nodeSelector !== 'all()');
     keyFacts.push({
       label: 'Theoretical max nodes',

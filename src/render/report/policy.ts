@@ -12,9 +12,51 @@ export const NAMESPACE_ROW_LIMIT = 50;
 export const REACH_MARK: Record<Reach, string> = { allowed: '✓', denied: '✗', partly: '◐', unknown: '?' };
 const mark = (value: Reach | null): string => (value === null ? 'n/a' : `${REACH_MARK[value]} ${value}`);
 
+/** Namespace names for a shared row: `(system)` said once when every one of them is a system namespace. */
+const namespaceList = (namespaces: ReadonlyArray<{ name: string; system: boolean }>): string =>
+  namespaces.every((ns) => ns.system) && namespaces.length > 1
+    ? `${namespaces.map((ns) => ns.name).join(', ')} (system)`
+    : namespaces.map((ns) => (ns.system ? `${ns.name} (system)` : ns.name)).join(', ');
+
+/**
+ * The matrix with namespaces that policy treats alike folded into one row and column: those whose
+ * row (what they reach) and column (what reaches them) are the same cell for cell, so every cell
+ * between members and with the rest is one verdict (six system namespaces that reach and are
+ * reached alike read as one line). Keyed by content, so linear in cells.
+ */
+export function groupedMatrix(reach: ReachFact) {
+  const { namespaces, matrix } = reach;
+  const column = (j: number) => matrix.map((row) => row[j]).join();
+  const groups: number[][] = [];
+  const byKey = new Map<string, number[]>();
+  namespaces.forEach((_, i) => {
+    const key = `${matrix[i]!.join()}|${column(i)}`;
+    const group = byKey.get(key);
+    if (group) group.push(i);
+    else {
+      const created = [i];
+      byKey.set(key, created);
+      groups.push(created);
+    }
+  });
+  const codeOf = (group: number[]) => {
+    const codes = group.map((i) => namespaces[i]!.code);
+    const contiguous = group.every((index, k) => k === 0 || index === group[k - 1]! + 1);
+    return codes.length === 1 ? codes[0]! : contiguous ? `${codes[0]}–${codes.at(-1)}` : codes.join(',');
+  };
+  return {
+    columns: groups.map(codeOf),
+    rows: groups.map((group) => ({
+      code: codeOf(group),
+      namespace: namespaceList(group.map((i) => namespaces[i]!)),
+      cells: groups.map((to) => REACH_MARK[matrix[group[0]!]![to[0]!]!]),
+    })),
+  };
+}
+
 function reachView(reach: ReachFact) {
   const many = reach.namespaces.length > MATRIX_NAMESPACE_LIMIT;
-  const keyFlows = reach.namespaces.slice(0, NAMESPACE_ROW_LIMIT).map((ns, i) => ({
+  const keyFlows = reach.namespaces.slice(0, NAMESPACE_ROW_LIMIT).map((ns) => ({
     namespace: ns.system ? `${ns.name} (system)` : ns.name,
     code: ns.code,
     reaches: `✓ ${ns.to.allowed} · ◐ ${ns.to.partly} · ✗ ${ns.to.denied} · ? ${ns.to.unknown}`,
@@ -22,7 +64,6 @@ function reachView(reach: ReachFact) {
     apiServer: mark(ns.apiServer),
     sameNamespace: mark(ns.sameNamespace),
     internet: mark(ns.internet),
-    cells: reach.matrix[i]!.map((cell) => REACH_MARK[cell]),
   }));
   // Namespaces whose key flows read the same share one row (in a cluster that allows everything, one row says it).
   const keyFlowGroups: Array<{ namespaces: string[]; dns: string; apiServer: string; sameNamespace: string; internet: string }> = [];
@@ -38,9 +79,9 @@ function reachView(reach: ReachFact) {
     }
   }
   return {
-    intro: markdown`Every TCP and UDP port from the pods of each namespace (rows) to those of each other (columns), through every tier on both sides: the source's egress and the destination's ingress. ${formatNumber(reach.pods)} pods fall in ${formatNumber(reach.groups)} groups that policy cannot tell apart, and the rules split the ports into ${formatNumber(reach.portRanges)} ranges, each decided as a whole.`,
-    legend: markdown`✓ allowed · ✗ denied · ◐ partly (some pods or ports) · ? unknown (the snapshot cannot decide it; never counted as allowed)`,
-    matrix: many ? null : { columns: reach.namespaces.map((ns) => ns.code), rows: keyFlows },
+    intro: markdown`Every TCP and UDP port between the namespaces' ${formatNumber(reach.pods)} pods (rows send, columns receive), judged through every tier at the source's egress and the destination's ingress.`,
+    legend: markdown`✓ allowed · ✗ denied · ◐ partly (some pods or ports) · ? unknown (never counted as allowed)`,
+    matrix: many ? null : groupedMatrix(reach),
     summarised: many
       ? markdown`${formatNumber(reach.namespaces.length)} namespaces run pods: too many for a readable matrix, so each is summarised by how many namespaces it reaches (report.json keeps the whole matrix, in facts.policy.reach).`
       : null,

@@ -14,6 +14,7 @@ export default defineRule({
   id: 'CAL-AWS-01',
   title: 'Source/destination check is off on every node that sends unencapsulated pod traffic',
   problem: 'Source/destination check is on where pod traffic is unencapsulated',
+  why: 'EC2 drops pod packets that leave or reach a node whose check is on',
   area: 'AWS',
   severities: ['critical'],
   seed: '000 "Routing Traffic Within a Single VPC Subnet"; 002 "Enforce source/destination checks"',

@@ -12,6 +12,7 @@ export default defineRule({
   id: 'CAL-AWS-02',
   title: 'Security groups admit BGP (TCP 179) between nodes',
   problem: 'Security groups refuse BGP (TCP 179) between nodes',
+  why: "BGP sessions cannot form, so nodes learn no routes to each other's pods",
   area: 'AWS',
   severities: ['critical'],
   seed: '000 "Configure Security Groups" (BGP, TCP 179)',

@@ -11,6 +11,7 @@ export default defineRule({
   id: 'CAL-AWS-03',
   title: 'Security groups admit IP-in-IP (IP protocol 4) between nodes',
   problem: 'Security groups refuse IP-in-IP (IP protocol 4) between nodes',
+  why: 'EC2 drops the IP-in-IP packets that carry pod traffic between nodes',
   area: 'AWS',
   severities: ['critical'],
   seed: '000 "Configure Security Groups" (IPIP, all)',

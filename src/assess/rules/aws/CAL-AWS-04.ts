@@ -12,6 +12,7 @@ export default defineRule({
   id: 'CAL-AWS-04',
   title: 'Security groups admit VXLAN (UDP 4789) between nodes',
   problem: 'Security groups refuse VXLAN (UDP 4789) between nodes',
+  why: 'EC2 drops the VXLAN packets that carry pod traffic between nodes',
   area: 'AWS',
   severities: ['critical'],
   seed: '001 VXLAN cluster ("All inter-node communication happens through VXLAN tunnels")',

@@ -12,6 +12,7 @@ export default defineRule({
   id: 'CAL-AWS-05',
   title: "Security groups admit Typha (TCP 5473) from nodes to Typha's nodes",
   problem: "Security groups refuse Typha (TCP 5473) from nodes to Typha's nodes",
+  why: 'calico-node cannot reach Typha, so routes and policy stop updating',
   area: 'AWS',
   severities: ['high'],
   seed: '002 "Install Typha" (Typha "fans out configuration to all calico-node instances")',

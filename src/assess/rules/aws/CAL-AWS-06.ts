@@ -12,6 +12,7 @@ export default defineRule({
   id: 'CAL-AWS-06',
   title: 'Security groups admit WireGuard (UDP 51820) between nodes',
   problem: 'Security groups refuse WireGuard (UDP 51820) between nodes',
+  why: 'pod traffic between nodes fails once WireGuard is on',
   area: 'AWS',
   severities: ['high'],
   seed: '001 encryption ("WireGuard Encryption - Consider enabling for encryption in transit")',

@@ -19,6 +19,7 @@ export default defineRule({
   id: 'CAL-AWS-07',
   title: 'Pod routes in VPC route tables stay clear of the 50-route default limit',
   problem: 'Pod routes in VPC route tables near the 50-route limit',
+  why: 'past the route-table quota, new pod routes cannot be added',
   area: 'AWS',
   severities: ['high', 'medium'],
   severityNote: `high when a route table holds ${awsNetwork.vpcRouteTableDefaultRouteLimit} or more pod routes (the default quota); medium above ${WARNING_ROUTES}`,

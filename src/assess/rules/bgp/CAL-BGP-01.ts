@@ -21,6 +21,7 @@ export default defineRule({
   id: 'CAL-BGP-01',
   title: 'Route reflectors, not the node-to-node mesh, where the cluster can grow above 50 nodes',
   problem: 'Node-to-node mesh where the cluster can grow above 50 nodes',
+  why: 'a full mesh grows with the square of the nodes and loads every node',
   area: 'BGP',
   severities: ['high', 'medium'],
   severityNote: `high when more than ${LIMIT} nodes run the mesh now; medium when its node groups, Auto Scaling groups or Karpenter NodePools can grow it above ${LIMIT}`,

@@ -15,6 +15,7 @@ export default defineRule({
   id: 'CAL-BGP-02',
   title: 'BGP peers cover every node when the mesh is off',
   problem: 'BGP peers leave nodes without routes when the mesh is off',
+  why: "nodes with no BGP peer learn no routes to other nodes' pods",
   area: 'BGP',
   severities: ['critical'],
   seed: '002 BGPPeer configuration ("Global Route Reflection")',

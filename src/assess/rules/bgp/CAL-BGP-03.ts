@@ -17,6 +17,7 @@ export default defineRule({
   id: 'CAL-BGP-03',
   title: 'Route reflectors are redundant: at least 2, and 1 in each subnet with nodes',
   problem: 'Route reflectors are not redundant',
+  why: 'losing one route reflector withdraws the routes it carried',
   area: 'BGP',
   severities: ['high'],
   seed: '002 "at least 2 route reflectors", "at least 1 route reflector is running per subnet"',

@@ -15,6 +15,7 @@ export default defineRule({
   id: 'CAL-BGP-04',
   title: 'Route reflectors peer with each other',
   problem: 'Route reflectors do not peer with each other',
+  why: 'route reflectors miss routes that only the other reflectors hold',
   area: 'BGP',
   severities: ['medium'],
   seed: '002 reflector-to-reflector BGPPeer ("Global Route Reflection")',

@@ -20,6 +20,7 @@ export default defineRule({
   id: 'CAL-BGP-05',
   title: 'Advertised service CIDRs are reported, with the ECMP requirement on upstream routers',
   problem: 'Advertised service CIDRs reach no upstream router, or miss the service CIDR',
+  why: 'the service addresses Calico advertises reach no router',
   area: 'BGP',
   severities: ['info'],
   seed: '002 "Routable Service Network"',

@@ -16,6 +16,7 @@ export default defineRule({
   id: 'CAL-DP-01',
   title: 'The eBPF dataplane is on (or its absence is recorded as a choice)',
   problem: 'The eBPF dataplane is off on some or all nodes',
+  why: "eBPF gives lower latency and keeps clients' source addresses",
   area: 'ENC',
   severities: ['low'],
   seed: '001 "BPF Mode: Not enabled"',
@@ -54,7 +55,7 @@ export default defineRule({
     const configMapNamespace = value(operator ? 'tigera-operator' : (model.components?.calicoNode?.namespace ?? 'kube-system'), 'namespace');
     const remediation: Remediation = [
       note('eBPF replaces kube-proxy: plan a window, as service traffic is briefly disrupted while it takes over.'),
-      note('1. Let Calico reach the API server directly, not through the kube-proxy service address:'),
+      note('1. Let Calico reach the API server directly, not through the kube-proxy service:'),
       {
         ...cmd(
           'kubectl', 'create', 'configmap', 'kubernetes-services-endpoint', '-n', configMapNamespace,
@@ -66,20 +67,19 @@ export default defineRule({
       ...(operator
         ? []
         : [cmd('kubectl', '-n', configMapNamespace, 'rollout', 'restart', joined('daemonset/', value(model.components?.calicoNode?.name ?? 'calico-node', 'DaemonSet name')))]),
-      note('2. Stop kube-proxy on the nodes (eBPF takes over services):'),
+      note('2. Stop kube-proxy (eBPF takes over services):'),
       cmd('kubectl', 'patch', 'ds', '-n', 'kube-system', 'kube-proxy', '-p', json({ spec: { template: { spec: { nodeSelector: { 'non-calico': 'true' } } } } })),
       note('3. Switch the dataplane:'),
       operator
         ? cmd('kubectl', 'patch', 'installation', 'default', '--type', 'merge', '-p', json({ spec: { calicoNetwork: { linuxDataplane: 'BPF' } } }))
         : cmd('kubectl', 'patch', 'felixconfiguration', 'default', '--type', 'merge', '-p', json({ spec: { bpfEnabled: true } })),
-      note('Or keep the current dataplane on purpose: suppress CAL-DP-01 with the reason, and the report records the choice.'),
+      note('Or keep the current dataplane on purpose: suppress CAL-DP-01 with the reason.'),
     ];
     return {
       status: 'fail',
       severity: 'low',
-      summary:
-        `Calico runs the ${mode} dataplane, not eBPF (${source}). eBPF brings lower latency, source-IP preservation and no kube-proxy; ` +
-        'if the current dataplane is a deliberate choice, suppressing this finding with a reason records it.',
+      // The source of the setting is the evidence; a deliberate choice is recorded by a suppression (the fix says how).
+      summary: `Calico runs the ${mode} dataplane, not eBPF, which would bring lower latency, keep clients' source addresses and replace kube-proxy.`,
       evidence: [{ object: 'dataplane', value: mode, note: source }],
       remediation,
     };

@@ -15,6 +15,7 @@ export default defineRule({
   id: 'CAL-DS-01',
   title: 'Calico uses the Kubernetes API datastore',
   problem: 'Calico uses etcd, not the Kubernetes API datastore',
+  why: 'etcd is a second datastore to run, secure and back up',
   area: 'DS',
   severities: ['medium'],
   seed: '002 "Use the Kubernetes datastore"',

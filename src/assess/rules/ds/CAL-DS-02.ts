@@ -19,6 +19,7 @@ export default defineRule({
   id: 'CAL-DS-02',
   title: 'Typha runs when the datastore is Kubernetes',
   problem: 'Typha is not running',
+  why: 'every calico-node watches the API server directly, a load that grows with the nodes',
   area: 'DS',
   severities: ['high', 'low'],
   severityNote: `high when the cluster has more than ${TYPHA_NODE_THRESHOLD} nodes or its node groups, Auto Scaling groups or Karpenter NodePools can grow it above ${TYPHA_NODE_THRESHOLD}; low otherwise`,

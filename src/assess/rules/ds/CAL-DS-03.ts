@@ -15,6 +15,7 @@ export default defineRule({
   id: 'CAL-DS-03',
   title: 'Typha is highly available',
   problem: 'Typha is not highly available',
+  why: 'losing the one Typha pod stalls route and policy updates',
   after: ['CAL-DS-02'],
   area: 'DS',
   severities: ['medium'],

@@ -33,6 +33,7 @@ export default defineRule({
   id: 'CAL-DS-04',
   title: 'Calico components are healthy',
   problem: 'Calico components are not healthy',
+  why: 'a component that is not ready stops programming routes or policy',
   area: 'DS',
   severities: ['high'],
   seed: '001 component health table',

@@ -67,6 +67,7 @@ export default defineRule({
   id: 'CAL-DS-05',
   title: 'The Calico version is supported and supports the Kubernetes version',
   problem: 'The Calico version is unsupported or does not support the Kubernetes version',
+  why: 'an unsupported release gets no fixes, and an untested pairing can break',
   deadline: true,
   area: 'DS',
   severities: ['medium'],

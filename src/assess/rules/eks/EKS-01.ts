@@ -13,6 +13,7 @@ export default defineRule({
   id: 'EKS-01',
   title: 'The public API endpoint is off or restricted',
   problem: 'The public API endpoint is open to the internet',
+  why: 'anyone on the internet can reach the Kubernetes API',
   area: 'EKS',
   severities: ['high'],
   seed: '— (security review)',

@@ -22,6 +22,7 @@ export default defineRule({
   id: 'EKS-02',
   title: 'Control plane logging includes api, audit and authenticator',
   problem: 'Control plane logging misses api, audit or authenticator',
+  why: 'no record of who called the API server, or with which IAM identity',
   area: 'EKS',
   severities: ['medium'],
   seed: '— (security review)',

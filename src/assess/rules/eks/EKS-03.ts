@@ -13,6 +13,7 @@ export default defineRule({
   id: 'EKS-03',
   title: 'Secrets are envelope-encrypted with KMS',
   problem: 'Secrets are not envelope-encrypted with KMS',
+  why: 'Secrets lack a second layer of encryption under a key you control',
   area: 'EKS',
   severities: ['medium'],
   seed: '— (security review)',

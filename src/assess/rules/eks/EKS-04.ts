@@ -17,6 +17,7 @@ export default defineRule({
   id: 'EKS-04',
   title: 'The Kubernetes version is in standard support',
   problem: 'The Kubernetes version is past standard support',
+  why: 'extended support is billed by the hour and ends in a forced upgrade',
   deadline: true,
   area: 'EKS',
   severities: ['medium'],

@@ -6,7 +6,7 @@
  * between nodes with WireGuard, with Calico CNI or the AWS VPC CNI alike.
  */
 import { calicoDefaults } from '../../../reference/index.js';
-import { comment, note } from '../../remediation.js';
+import { comment } from '../../remediation.js';
 import { defineRule, listSome } from '../../rule.js';
 import { felixSetting, removeNodeFelixSetting, setFelixCommand } from '../configuration.js';
 import { calicoPresent } from '../applies.js';
@@ -16,6 +16,7 @@ export default defineRule({
   id: 'CAL-ENC-01',
   title: 'WireGuard encryption in transit is on',
   problem: 'No WireGuard encryption in transit',
+  why: 'pod traffic crosses the VPC between nodes unencrypted',
   // WireGuard needs UDP 51820 between nodes first.
   after: ['CAL-AWS-06'],
   area: 'ENC',
@@ -64,8 +65,10 @@ export default defineRule({
       evidence,
       remediation: [
         comment`Nodes must admit UDP ${ports.wireguard} (${ports.wireguardV6} for IPv6) from each other first (CAL-AWS-06).`,
-        comment`WireGuard adds ${encapsulationOverhead.WireGuard} bytes per packet (${encapsulationOverhead.WireGuardv6} for IPv6): with MTU auto-detection Calico allows for it;`,
-        note('an MTU set by hand must drop by that much (CAL-RT-07).'),
+        // Auto-detected MTUs allow for WireGuard's header; one set by hand must make room for it.
+        ...(facts.mtu.configured
+          ? [comment`WireGuard adds ${encapsulationOverhead.WireGuard} bytes per packet (${encapsulationOverhead.WireGuardv6} for IPv6): lower the MTU set by hand (${facts.mtu.configured}) by as much (CAL-RT-07).`]
+          : []),
         ...setFelixCommand(model, 'wireguardEnabled', true),
       ],
     };

@@ -86,6 +86,7 @@ export default defineRule({
   id: 'CAL-IPAM-01',
   title: 'Pools hold enough blocks for the nodes the cluster can grow to, with 20% headroom',
   problem: 'Pools are too small for the nodes the cluster can grow to',
+  why: 'the pools run out of blocks before the cluster reaches its size',
   area: 'IPAM',
   severities: ['high', 'medium'],
   severityNote: `high when a pool (or set of pools) holds fewer blocks than the nodes it selects can grow to; medium when within the ${HEADROOM * 100}% headroom`,

@@ -19,6 +19,7 @@ export default defineRule({
   id: 'CAL-IPAM-02',
   title: 'Allocated addresses stay below 80% of each pool',
   problem: 'A pool is more than 80% allocated',
+  why: 'pods fail to start once the pool has no address left',
   area: 'IPAM',
   severities: ['medium'],
   seed: '001 "alerts when pools exceed 80% utilization"',

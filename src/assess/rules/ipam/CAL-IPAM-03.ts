@@ -24,6 +24,7 @@ export default defineRule({
   id: 'CAL-IPAM-03',
   title: 'Pool CIDRs overlap neither each other, the VPC, nor the service CIDR',
   problem: 'Pool CIDRs overlap each other, the VPC or the service CIDR',
+  why: 'overlapping ranges send traffic to the wrong place',
   area: 'IPAM',
   severities: ['critical'],
   seed: '002 routable pod network ("Routable Pod and Service Networks")',

@@ -19,6 +19,7 @@ export default defineRule({
   id: 'CAL-IPAM-04',
   title: 'Every node is selected by at least one enabled IPv4 pool',
   problem: 'A node is selected by no enabled IPv4 pool',
+  why: 'pods on that node get no address',
   area: 'IPAM',
   severities: ['critical'],
   seed: '002 IPPool nodeSelector ("Routable Pod Network")',

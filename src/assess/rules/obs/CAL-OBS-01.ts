@@ -15,6 +15,7 @@ export default defineRule({
   id: 'CAL-OBS-01',
   title: 'Felix Prometheus metrics (and, on Calico Enterprise, flow logs) are enabled',
   problem: 'Felix metrics (or, on Calico Enterprise, flow logs) are off',
+  why: 'dataplane errors go unseen until traffic fails',
   area: 'ENC',
   severities: ['low'],
   seed: '001 monitoring readiness',

@@ -16,6 +16,7 @@ export default defineRule({
   id: 'CAL-OBS-02',
   title: 'Felix does not log at Debug',
   problem: 'Felix logs at Debug',
+  why: 'Debug logging costs CPU and buries real errors',
   area: 'ENC',
   severities: ['low'],
   seed: '001 "Log Level: Info"',

@@ -76,6 +76,7 @@ export default defineRule({
   id: 'CAL-POL-01',
   title: 'A cluster-wide default deny exists',
   problem: 'No cluster-wide default deny',
+  why: 'pods of a new namespace accept and send any traffic',
   // Namespace policies first, or the default deny cuts their traffic.
   after: ['CAL-POL-03'],
   area: 'POL',
@@ -126,8 +127,9 @@ export default defineRule({
             .map((s) => clause(s.results, s.direction))
         : [];
       const first = allowedExisting[0];
+      // The policies that let the probe's traffic through are named by the evidence, once.
       const summary = allowedProbe
-        ? `No cluster-wide default deny: a pod of a namespace created tomorrow (${allowedProbe.endpoint.name}), with no policy of its own, keeps its traffic on ${port}: ${openings.join('; ')}.`
+        ? `No cluster-wide default deny: a pod of a namespace created tomorrow, with no policy of its own, ${openings.length === 2 ? 'accepts and sends' : openings[0]!.startsWith('ingress') ? 'accepts' : 'sends'} traffic on a port no rule names (${port}).`
         : `No cluster-wide default deny covers ${listSome(allowedExisting.map((p) => p.endpoint.namespace))}: without their own policies their pods would accept and send any traffic (${openSides(first!)
             .filter((s) => s.results.some((r) => r.verdict === 'allowed'))
             .map((s) => clause(s.results, s.direction))

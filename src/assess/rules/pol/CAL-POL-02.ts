@@ -19,6 +19,7 @@ export default defineRule({
   id: 'CAL-POL-02',
   title: 'No global policy allows all traffic for all endpoints',
   problem: 'A global policy allows all traffic for all endpoints',
+  why: 'traffic that no other policy denies is allowed everywhere',
   area: 'POL',
   severities: ['high'],
   seed: '001 "default-allow-all"; 002 default deny',

@@ -46,6 +46,7 @@ export default defineRule({
   id: 'CAL-POL-03',
   title: 'Every non-system namespace that runs pods is selected by a network policy',
   problem: 'Namespaces run pods that no network policy selects',
+  why: 'those pods accept and send any traffic',
   area: 'POL',
   severities: ['medium'],
   seed: '001 "Namespaces with Policies"; 002 namespace policies',

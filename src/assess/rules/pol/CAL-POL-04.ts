@@ -108,6 +108,7 @@ export default defineRule({
   id: 'CAL-POL-04',
   title: 'Under a default deny, DNS works end to end from every workload namespace',
   problem: 'Under the default deny, DNS fails from some workload namespaces',
+  why: 'pods in those namespaces cannot resolve names',
   area: 'POL',
   severities: ['high'],
   seed: '002 "Allow egress DNS traffic"; 001 "default-allow-all-dns"',
@@ -136,11 +137,11 @@ export default defineRule({
     const failed = checks.filter((c) => c.failing);
     if (failed.length) {
       const failures = failed.flatMap((c) => c.failures.filter((f) => f.verdict === 'denied').map((flow) => ({ check: c, flow })));
-      const first = failures[0]!.flow;
       return {
         status: 'fail',
         severity: 'high',
-        summary: `DNS does not work end to end: ${joinClauses(failed.map(failingClause))} ${failed.length === 1 && failed[0]!.failing === 1 ? 'is' : 'are'} denied, e.g. ${first.sentence}.`,
+        // Which tier and policy refused a flow is told once, by the evidence's trace.
+        summary: `DNS does not work end to end: ${joinClauses(failed.map(failingClause))} ${failed.length === 1 && failed[0]!.failing === 1 ? 'is' : 'are'} denied.`,
         evidence,
         remediation: remediation(
           failures,

@@ -40,6 +40,7 @@ export default defineRule({
   id: 'CAL-POL-05',
   title: 'Under a default deny, kube-system components can still do their jobs',
   problem: 'Under the default deny, kube-system components are cut off',
+  why: 'kube-system components lose traffic they need',
   area: 'POL',
   severities: ['medium'],
   seed: '002 kube-system rules',

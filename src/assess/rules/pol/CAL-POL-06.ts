@@ -21,6 +21,7 @@ export default defineRule({
   id: 'CAL-POL-06',
   title: 'Tiers are listed in evaluation order, and no tier but the baseline sits after default',
   problem: 'Tiers are out of evaluation order, or a tier sits after default',
+  why: 'policies are evaluated in an order nobody intended',
   area: 'POL',
   severities: ['low'],
   seed: '001 "Policy Tiers"',

@@ -29,6 +29,7 @@ export default defineRule({
   id: 'CAL-RT-01',
   title: 'Pod traffic can cross subnets',
   problem: 'Pod traffic cannot cross subnets',
+  why: 'pods on different subnets cannot reach each other',
   // IP protocol 4 must pass before pods are tunnelled; CrossSubnet leaves same-subnet traffic bare, which the src/dst check drops.
   after: ['CAL-AWS-03', 'CAL-AWS-01'],
   area: 'RT',

@@ -54,7 +54,7 @@ function srcDstPrerequisite(facts: Facts): Step[] {
       cmd('calicoctl', 'patch', 'felixconfiguration', 'default', '--patch', json({ spec: { awsSrcDstCheck: 'Disable' } })),
     );
   }
-  lines.push(note('   The node security groups must also admit traffic from the pod CIDRs (or reference the node groups): same-subnet packets will carry pod addresses.'));
+  lines.push(note('   Node security groups must also admit the pod CIDRs: same-subnet packets will carry pod addresses.'));
   return lines;
 }
 
@@ -62,6 +62,7 @@ export default defineRule({
   id: 'CAL-RT-02',
   title: 'Encapsulation is no heavier than the topology needs',
   problem: 'Encapsulation is heavier than the topology needs',
+  why: 'every packet carries encapsulation it does not need',
   area: 'RT',
   severities: ['low'],
   seed: '002 "use no encapsulation for single subnet clusters", "IP-in-IP in CrossSubnet mode for multi-subnet clusters"; 000 cross-subnet IPIP',
@@ -101,14 +102,14 @@ export default defineRule({
       ...(pool.ipipMode === 'Always' ? [{ object: `IPPool ${pool.name}`, field: 'spec.ipipMode', value: pool.ipipMode }] : []),
       ...(pool.vxlanMode === 'Always' ? [{ object: `IPPool ${pool.name}`, field: 'spec.vxlanMode', value: pool.vxlanMode }] : []),
     ]);
-    evidence.push({ object: 'node subnets', value: subnets.map((s) => `${s.subnetId} (${s.nodeCount} nodes)`) });
+    evidence.push({ object: 'node subnets', value: subnets.map((s) => `${s.subnetId} (${s.nodeCount} node${s.nodeCount === 1 ? '' : 's'})`) });
     const remediation = [
       ...srcDstPrerequisite(facts),
       note("2. Then encapsulate only across subnets (CrossSubnet needs each node's Calico address to carry its subnet prefix, CAL-RT-05):"),
       ...always.map((pool) => cmd('calicoctl', 'patch', 'ippool', value(pool.name, 'IPPool name'), '--patch', json(crossSubnetPatch(pool)))),
       ...(always.some((p) => p.ipipMode !== 'Never' && p.vxlanMode !== 'Never') ? [note('A pool with both IPIP and VXLAN on should keep only one (CAL-RT-03).')] : []),
       ...(facts.calico.method === 'operator'
-        ? [note('Operator installs: a pool listed in Installation default spec.calicoNetwork.ipPools is managed by the operator; set its encapsulation (IPIPCrossSubnet or VXLANCrossSubnet) there instead: kubectl edit installation default')]
+        ? [note("A pool listed in the Installation's spec.calicoNetwork.ipPools: set its encapsulation (VXLANCrossSubnet or IPIPCrossSubnet) there too (kubectl edit installation default), or the operator may set it back.")]
         : []),
     ];
     return { status: 'fail', severity: 'low', summary, evidence, remediation };

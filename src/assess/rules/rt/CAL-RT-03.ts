@@ -15,6 +15,7 @@ export default defineRule({
   id: 'CAL-RT-03',
   title: 'A pool enables at most one encapsulation',
   problem: 'A pool enables two encapsulations',
+  why: 'Calico does not support both on one pool, so routing is unpredictable',
   area: 'RT',
   severities: ['high'],
   seed: '002 routing methods (native, IP-in-IP, VXLAN)',

@@ -42,6 +42,7 @@ export default defineRule({
   id: 'CAL-RT-04',
   title: 'BGP matches the routing mode',
   problem: 'BGP does not match the routing mode',
+  why: 'routes go missing, or BGP runs for nothing',
   area: 'RT',
   severities: ['critical', 'low'],
   severityNote: 'critical when a pool routes natively or with IP-in-IP and BGP is off; low when every pool is VXLAN and BGP still runs',

@@ -19,6 +19,7 @@ export default defineRule({
   id: 'CAL-RT-05',
   title: "Each node's Calico address carries its subnet's prefix length",
   problem: "A node's Calico address has the wrong prefix length",
+  why: 'Calico misjudges which nodes share a subnet, and encapsulates wrongly',
   area: 'RT',
   severities: ['high', 'low'],
   severityNote: 'high when any pool uses CrossSubnet (the prefix decides what is encapsulated); low otherwise',

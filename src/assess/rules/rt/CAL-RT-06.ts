@@ -22,6 +22,7 @@ export default defineRule({
   id: 'CAL-RT-06',
   title: 'Pools outside the VPC NAT outgoing traffic',
   problem: 'A pool outside the VPC does not NAT outgoing traffic',
+  why: 'replies to pod traffic that leaves the VPC have no route back',
   area: 'RT',
   severities: ['high'],
   seed: '000 "Enabling Workload-to-WAN Traffic"; 001 "NAT Outgoing: Enabled"',
@@ -81,7 +82,7 @@ export default defineRule({
         ...stranded.map((p) => cmd('calicoctl', 'patch', 'ippool', value(p.name, 'IPPool name'), '--patch', json({ spec: { natOutgoing: true } }))),
         comment`(or route the pool to the nodes in every route table of the VPC, as a routable pod network: each node block to its node)`,
         ...(facts.calico.method === 'operator'
-          ? [note('Operator installs: a pool listed in Installation default spec.calicoNetwork.ipPools is managed by the operator; set natOutgoing: Enabled there instead: kubectl edit installation default')]
+          ? [note("A pool listed in the Installation's spec.calicoNetwork.ipPools: set natOutgoing: Enabled there too (kubectl edit installation default), or the operator may set it back.")]
           : []),
       ],
     };

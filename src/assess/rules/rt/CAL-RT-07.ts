@@ -36,6 +36,7 @@ export default defineRule({
   id: 'CAL-RT-07',
   title: 'The configured MTU matches the network MTU minus the encapsulation overhead',
   problem: 'The configured MTU does not match the network MTU minus the encapsulation overhead',
+  why: 'packets are dropped or fragmented, or carry less than they could',
   area: 'RT',
   severities: ['high', 'low'],
   severityNote: `high if larger than the path allows; low if more than ${SLACK} bytes smaller than it could be`,
