@@ -11,6 +11,8 @@ import { allowAllCheck, defaultDenyCheck, dnsCheck, sidesVerdict } from '../reac
 import { decidingPolicy } from '../reach/checks.js';
 import { policyName } from '../reach/describe.js';
 
+const podCount = (pods: number): string => `${pods} pod${pods === 1 ? '' : 's'}`;
+
 /** `A`, `B`, … `Z`, `AA`, `AB`: short column names for the matrix. */
 export function columnCode(index: number): string {
   let code = '';
@@ -103,8 +105,9 @@ function reachFact(analysis: ReachAnalysis): ReachFact {
     portRanges: cluster.allPorts.atoms.length,
     groups: cluster.groups.length,
     pods: cluster.groups.reduce((sum, g) => sum + g.pods, 0),
+    // Pods of one workload that policy tells apart (other labels, another node) are still one name.
     coreDns: cluster.coreDns.length
-      ? `${cluster.coreDns.map((g) => g.name).join(', ')} (${cluster.coreDnsSource === 'endpointslices' ? 'the kube-dns EndpointSlices' : 'label k8s-app=kube-dns in kube-system'})`
+      ? `${[...new Set(cluster.coreDns.map((g) => g.name))].join(', ')} (${podCount(cluster.coreDns.reduce((sum, g) => sum + g.pods, 0))}; ${cluster.coreDnsSource === 'endpointslices' ? 'the kube-dns EndpointSlices' : 'label k8s-app=kube-dns in kube-system'})`
       : 'no CoreDNS pod on the pod network',
     apiServer: !cluster.apiServer
       ? 'unknown: neither the kubernetes EndpointSlices nor the cluster subnets were collected'

@@ -107,12 +107,13 @@ function remediation(
 export default defineRule({
   id: 'CAL-POL-04',
   title: 'Under a default deny, DNS works end to end from every workload namespace',
-  problem: 'Under the default deny, DNS fails from some workload namespaces',
+  // Not "under the default deny": a namespace's own policy can refuse DNS where there is none.
+  problem: 'DNS fails from some workload namespaces',
   why: 'pods in those namespaces cannot resolve names',
   area: 'POL',
   severities: ['high'],
   seed: '002 "Allow egress DNS traffic"; 001 "default-allow-all-dns"',
-  keyFact: { section: 'policy', label: 'DNS under the default deny' },
+  keyFact: { section: 'policy', label: 'DNS through every tier' },
   appliesWhen(context) {
     const present = calicoPresent(context);
     if (present !== true) return present;

@@ -39,12 +39,12 @@ function allowKubeSystemManifest(failures: FlowResult[]): Remediation {
 export default defineRule({
   id: 'CAL-POL-05',
   title: 'Under a default deny, kube-system components can still do their jobs',
-  problem: 'Under the default deny, kube-system components are cut off',
+  problem: 'Policy cuts off kube-system components',
   why: 'kube-system components lose traffic they need',
   area: 'POL',
   severities: ['medium'],
   seed: '002 kube-system rules',
-  keyFact: { section: 'policy', label: 'kube-system under the default deny' },
+  keyFact: { section: 'policy', label: 'kube-system traffic through every tier' },
   appliesWhen(context) {
     const present = calicoPresent(context);
     if (present !== true) return present;
