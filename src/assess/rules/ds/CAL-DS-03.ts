@@ -15,7 +15,7 @@ export default defineRule({
   id: 'CAL-DS-03',
   title: 'Typha is highly available',
   problem: 'Typha is not highly available',
-  why: 'losing the one Typha pod stalls route and policy updates',
+  why: 'with Typha down, routes and policy stop updating on every node',
   after: ['CAL-DS-02'],
   area: 'DS',
   severities: ['medium'],
