@@ -56,6 +56,26 @@ describe('the plan', () => {
     expect(native.indexOf('CAL-AWS-01')).toBeLessThan(native.indexOf('CAL-RT-01'));
   });
 
+  it('opens with the immediate actions (critical, high, deadlines and what they need), then the rest', () => {
+    for (const name of ['enterprise-vxlan', 'native-multisubnet-srcdst', 'ipv6-policy-only']) {
+      const markdown = renderMarkdown(sampleAssessment(name));
+      const plan = markdown.slice(markdown.indexOf('## 10. Recommendations'), markdown.indexOf('## 11.'));
+      const ordered = planOrder(sampleAssessment(name).checks.filter((c) => c.status === 'fail' && !c.suppression).sort(bySeverity));
+      const urgent = ordered.map((c) => c.deadline === true || c.severity === 'critical' || c.severity === 'high');
+      const immediate = urgent.lastIndexOf(true) + 1;
+      // Before the phase break: urgent steps, or steps an urgent one depends on; after it: neither.
+      const needed = new Set(ordered.slice(0, immediate).filter((_, i) => urgent[i]).flatMap((c) => c.after ?? []));
+      ordered.slice(0, immediate).forEach((c, i) => expect(urgent[i] || needed.has(c.id), `${name} step ${i + 1}`).toBe(true));
+      if (immediate) expect(plan.indexOf('**Immediate actions:**'), name).toBeLessThan(plan.indexOf('### Step 1\n'));
+      else expect(plan, name).not.toContain('**Immediate actions:**');
+      if (immediate < ordered.length) {
+        const later = plan.indexOf(immediate ? '**Then, as time allows:**' : '**As time allows:**');
+        expect(later, name).toBeGreaterThan(immediate ? plan.indexOf(`### Step ${immediate}\n`) : -1);
+        expect(later, name).toBeLessThan(plan.indexOf(`### Step ${immediate + 1}\n`));
+      }
+    }
+  });
+
   it('gives each step its why, its dependencies and a check, and ends the report with a two-sentence conclusion naming the first step', () => {
     const markdown = renderMarkdown(sampleAssessment('native-multisubnet-srcdst'));
     const plan = markdown.slice(markdown.indexOf('## 10. Recommendations'), markdown.indexOf('## 11.'));

@@ -134,9 +134,15 @@ export function recommendationView(assessment: Assessment, findings: Check[]) {
     : unknown.length
       ? markdown`Next, let the audit read what it could not, so the rules it could not judge can be.`
       : markdown`Keep the nightly audit running to catch drift.`;
+  // Immediate actions: every step up to the last critical, high or dated one. What comes before it
+  // is one of those or a step one of them depends on (planOrder pulls dependencies forward).
+  const urgent = (c: Check) => c.deadline === true || c.severity === 'critical' || c.severity === 'high';
+  const immediate = ordered.findLastIndex(urgent) + 1;
   return {
     steps: ordered.map((c, i) => ({
       number: i + 1,
+      // The heading of the phase this step opens, if it opens one.
+      phase: i === 0 && immediate > 0 ? 'Immediate actions' : i === immediate ? (immediate ? 'Then, as time allows' : 'As time allows') : null,
       anchor: stepAnchor(i + 1),
       id: c.id,
       title: checkTitle(c),
