@@ -81,14 +81,16 @@ export function unknownReason(check: Check): string {
  * under the first, by name, not printed again in full.
  */
 export function collectionErrorsView(errors: Assessment['errors']) {
-  const groups = new Map<string, { source: string; code: string; message: string; same: string[] }>();
+  const groups = new Map<string, { source: string; code: string; message: string; same: Set<string> }>();
   for (const error of errors) {
-    const key = `${error.code}\u0000${error.message.split(error.source).join('\u0000')}`;
+    const key = `${error.code}\u0000${error.source ? error.message.split(error.source).join('\u0000') : error.message}`;
     const group = groups.get(key);
-    if (group) group.same.push(error.source);
-    else groups.set(key, { source: error.source, code: error.code, message: error.message, same: [] });
+    // The same error twice for one source is told once.
+    if (group) {
+      if (error.source !== group.source) group.same.add(error.source);
+    } else groups.set(key, { source: error.source, code: error.code, message: error.message, same: new Set() });
   }
-  return [...groups.values()].map((g) => ({ ...g, same: g.same.length ? listWords(g.same) : null }));
+  return [...groups.values()].map((g) => ({ ...g, same: g.same.size ? listWords([...g.same]) : null }));
 }
 
 /**
