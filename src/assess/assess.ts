@@ -101,8 +101,8 @@ export interface Assessment {
   history?: FindingHistory;
 }
 
-/** The title a check is shown under: its problem when it failed, its condition otherwise. */
-export const checkTitle = (check: Pick<Check, 'status' | 'title' | 'problem'>): string => (check.status === 'fail' ? check.problem : check.title);
+// In a module of its own so that renderers can use it without loading every rule.
+export { checkTitle } from './check-title.js';
 
 /** Evidence for `unknown`: the fields asked for that were not collected, with the errors that hid them. */
 function missingEvidence(model: ClusterModel, fields: SnapshotField[]): Evidence[] {

@@ -9,7 +9,8 @@
  */
 import type { Log, ReportingDescriptor, Result } from 'sarif';
 import packageJson from '../../package.json' with { type: 'json' };
-import { checkTitle, type Assessment, type Check } from '../assess/assess.js';
+import type { Assessment, Check } from '../assess/assess.js';
+import { checkTitle } from '../assess/check-title.js';
 import { findingsOf, objectLabel } from '../assess/findings.js';
 import { AREAS, type Area, type Severity } from '../assess/rule.js';
 

@@ -1,5 +1,6 @@
 /** A terminal summary of one assessment: score line, findings most severe first, unknowns. */
-import { checkTitle, type Assessment, type Check } from '../assess/assess.js';
+import type { Assessment, Check } from '../assess/assess.js';
+import { checkTitle } from '../assess/check-title.js';
 import { SEVERITIES } from '../assess/rule.js';
 import { escapeUnsafeKeepingLines } from '../assess/unsafe-text.js';
 

@@ -1,7 +1,8 @@
 /** The per-cluster report's view, section 9. Findings and 10. Recommendations. */
 import { evidenceLine, listWords, plural } from './format.js';
 import { type Area, AREAS } from '../../assess/rule.js';
-import { checkTitle, type Assessment, type Check } from '../../assess/assess.js';
+import type { Assessment, Check } from '../../assess/assess.js';
+import { checkTitle } from '../../assess/check-title.js';
 import { fingerprintOf, objectKey, objectLabel, type FindingHistory } from '../../assess/findings.js';
 import { codeSpan, fencedBlock, markdown } from '../escape.js';
 import { anchorOf } from '../anchor.js';

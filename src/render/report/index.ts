@@ -5,7 +5,8 @@
  * built with the `markdown` tag, so cluster values inside them are escaped, and table cells stay
  * raw for the templates' `md` helper. One file per section; none looks up a rule by id.
  */
-import { checkTitle, type Assessment, type Check } from '../../assess/assess.js';
+import type { Assessment, Check } from '../../assess/assess.js';
+import { checkTitle } from '../../assess/check-title.js';
 import { SEVERITIES } from '../../assess/rule.js';
 import { diagnosticCommands } from '../commands.js';
 import { architectureDiagram } from '../diagram.js';

@@ -2,7 +2,8 @@
 import { joinMarkdown, markdown, SafeMarkdown } from '../escape.js';
 import type { Facts } from '../../assess/facts.js';
 import { formatNumber, listWords, onOff, percent, plural } from './format.js';
-import { checkTitle, type Assessment, type Check } from '../../assess/assess.js';
+import type { Assessment, Check } from '../../assess/assess.js';
+import { checkTitle } from '../../assess/check-title.js';
 function encapsulationPhrase(facts: Facts): string {
   switch (facts.cni.mode) {
     case 'calico-vxlan':
