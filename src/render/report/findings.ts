@@ -155,7 +155,7 @@ export function recommendationView(assessment: Assessment, findings: Check[]) {
       why: c.why.charAt(0).toUpperCase() + c.why.slice(1),
       dependsOn: (c.after ?? [])
         .filter((id) => stepOf.has(id))
-        .map((id) => ({ step: stepOf.get(id)!, anchor: stepAnchor(stepOf.get(id)!), title: checkTitle(ordered[stepOf.get(id)! - 1]!) })),
+        .map((id) => ({ step: stepOf.get(id)!, anchor: stepAnchor(stepOf.get(id)!) })),
       command: c.remediation ? fencedBlock(c.remediation, 'sh') : null,
       verify: c.verify ? fencedBlock(c.verify, 'sh') : null,
     })),

@@ -121,17 +121,13 @@ export default defineRule({
         const allowed = results.find((r) => r.verdict === 'allowed')!;
         return `${direction} allowed by ${decidedBy(allowed.steps)}`;
       };
-      const openings = allowedProbe
-        ? openSides(allowedProbe)
-            .filter((s) => s.results.some((r) => r.verdict === 'allowed'))
-            .map((s) => clause(s.results, s.direction))
-        : [];
+      const allowedSides = (probe: ProbeSides) => openSides(probe).filter((s) => s.results.some((r) => r.verdict === 'allowed'));
       const first = allowedExisting[0];
       // The policies that let the probe's traffic through are named by the evidence, once.
+      const opened = allowedProbe ? allowedSides(allowedProbe).map((s) => s.direction) : [];
       const summary = allowedProbe
-        ? `No cluster-wide default deny: a pod of a namespace created tomorrow, with no policy of its own, ${openings.length === 2 ? 'accepts and sends' : openings[0]!.startsWith('ingress') ? 'accepts' : 'sends'} traffic on a port no rule names (${port}).`
-        : `No cluster-wide default deny covers ${listSome(allowedExisting.map((p) => p.endpoint.namespace))}: without their own policies their pods would accept and send any traffic (${openSides(first!)
-            .filter((s) => s.results.some((r) => r.verdict === 'allowed'))
+        ? `No cluster-wide default deny: a pod of a namespace created tomorrow, with no policy of its own, ${opened.length === 2 ? 'accepts and sends' : opened[0] === 'ingress' ? 'accepts' : 'sends'} traffic on a port no rule names (${port}).`
+        : `No cluster-wide default deny covers ${listSome(allowedExisting.map((p) => p.endpoint.namespace))}: without their own policies their pods would accept and send any traffic (${allowedSides(first!)
             .map((s) => clause(s.results, s.direction))
             .join('; ')}).`;
       return { status: 'fail', severity: 'high', summary, evidence, remediation: remediationFor() };
